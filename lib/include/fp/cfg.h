@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The appliance's configuration, shared by the DPDK app and the lwIP firmware.
+ * Text format: "[section]" headers, "key = value" lines, '#' comments.
+ * Parsing is all-or-nothing: on any error the caller gets file:line: problem
+ * and must not start. No heap use, so the firmware can parse a static string.
+ */
+#ifndef FP_CFG_H
+#define FP_CFG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fp/core.h"
+
+#define FP_CFG_MAX_LISTEN 8
+#define FP_CFG_PATH_MAX   256
+#define FP_CFG_STR_MAX    128
+
+/** [port N]: one interface. */
+struct fp_cfg_port {
+	uint32_t ip4;       /**< address, host byte order; 0 = not configured */
+	uint8_t prefix_len; /**< from "address = a.b.c.d/len" */
+	uint16_t mtu;       /**< bytes, 576..9000, default 1500 */
+};
+
+/** [tcp]: the echo service. */
+struct fp_cfg_tcp {
+	uint16_t listen[FP_CFG_MAX_LISTEN]; /**< served ports, host byte order */
+	uint8_t n_listen;                   /**< default: one port, 7 */
+	uint16_t mss;                       /**< our MSS option, default 1460 */
+	uint32_t max_flows;                 /**< per context (lcore), default 4096 */
+	uint32_t buffer_size;               /**< echo bytes buffered per flow, power of 2 */
+	uint8_t syn_cookies;                /**< 0 off, 1 on, 2 auto (when half-open is full) */
+	uint32_t idle_timeout_s;            /**< established with no traffic, default 300 */
+	uint32_t time_wait_ms;              /**< TIME_WAIT / FIN_WAIT linger, default 2000 */
+	uint32_t rto_initial_ms;            /**< RFC 6298 2.1: 1000 */
+	uint32_t rto_min_ms;                /**< RFC 6298 2.4: 200 here, 1000 in the RFC */
+	uint32_t rto_max_ms;                /**< cap, default 60000 */
+};
+
+/** [dpdk]: app-only resources. */
+struct fp_cfg_dpdk {
+	uint32_t mbufs;      /**< mbufs in the pool, default 8191 */
+	uint32_t mbuf_cache; /**< per-lcore mempool cache, default 256 */
+	uint16_t rx_desc;    /**< RX descriptors per queue, default 1024 */
+	uint16_t tx_desc;    /**< TX descriptors per queue, default 1024 */
+	char pipeline[FP_CFG_PATH_MAX]; /**< pipeline file, relative to the config file */
+};
+
+/** [mgmt]: the management socket. */
+struct fp_cfg_mgmt {
+	char socket[FP_CFG_PATH_MAX]; /**< default /run/fastpath/fastpath.sock */
+	char group[FP_CFG_STR_MAX];   /**< socket group (mode 0660), empty = root only (0600) */
+};
+
+/** [mqtt]: telemetry. */
+struct fp_cfg_mqtt {
+	uint8_t enabled;
+	char host[FP_CFG_STR_MAX];      /**< broker, default 127.0.0.1 */
+	uint16_t port;                  /**< default 1883 */
+	char client_id[FP_CFG_STR_MAX]; /**< default "fastpath-<node>" */
+	char node[FP_CFG_STR_MAX];      /**< topic node name, default the host name */
+	char topic_prefix[FP_CFG_STR_MAX]; /**< default "fastpath" */
+	uint8_t qos;                    /**< 0..2 */
+	uint32_t interval_ms;           /**< stats period, default 1000 */
+	uint16_t keepalive_s;           /**< default 30 */
+	char username[FP_CFG_STR_MAX];
+	char password[FP_CFG_STR_MAX];
+	char tls_ca[FP_CFG_PATH_MAX];   /**< CA file; setting it turns TLS on */
+	char tls_cert[FP_CFG_PATH_MAX];
+	char tls_key[FP_CFG_PATH_MAX];
+	uint8_t commands;               /**< accept <prefix>/<node>/cmd, default off */
+};
+
+struct fp_cfg {
+	char path[FP_CFG_PATH_MAX]; /**< file it was loaded from, for messages */
+	struct fp_cfg_port ports[FP_MAX_IFACES];
+	uint8_t n_ports;            /**< highest configured [port N] + 1 */
+	struct fp_cfg_tcp tcp;
+	struct fp_cfg_dpdk dpdk;
+	struct fp_cfg_mgmt mgmt;
+	struct fp_cfg_mqtt mqtt;
+};
+
+/** Fill every field with its documented default. */
+void fp_cfg_defaults(struct fp_cfg *cfg);
+
+/**
+ * Parse configuration text over the defaults already in cfg.
+ * @param name  file name used in error messages
+ * @param err   out: "name:line: problem" on failure
+ * @return 0, or -EINVAL with err filled (cfg is then unspecified: do not start)
+ */
+int fp_cfg_parse(struct fp_cfg *cfg, const char *name, const char *text, size_t len, char *err,
+		size_t err_len);
+
+/**
+ * fp_cfg_defaults() + read + fp_cfg_parse(). A missing or unreadable file is an
+ * error naming the file. @return 0, -ENOENT/-EIO/-EINVAL with err filled.
+ */
+int fp_cfg_load(struct fp_cfg *cfg, const char *path, char *err, size_t err_len);
+
+/**
+ * Write the effective configuration back as config text (for "config get").
+ * @return bytes written (without NUL), or -ENOSPC.
+ */
+int fp_cfg_format(const struct fp_cfg *cfg, char *buf, size_t len);
+
+#endif /* FP_CFG_H */

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Packet view shared by every lib/ module. An adapter (app/pkt_mbuf.h for
+ * DPDK, lwip-fw/ for lwIP) wraps one contiguous frame in a struct fp_pkt and
+ * hands it to fp_input(); lib/ borrows the bytes for that call only.
+ */
+#ifndef FP_PKT_H
+#define FP_PKT_H
+
+#include <stdint.h>
+
+/** What the caller must do with a frame after fp_input() returns. */
+enum fp_verdict {
+	FP_VERDICT_DROP,     /**< malformed or unwanted: a drop counter was bumped; free it */
+	FP_VERDICT_CONSUMED, /**< handled, nothing to send back in this buffer; free it */
+	FP_VERDICT_TX,       /**< rewritten in place into a reply of pkt->len bytes; transmit it */
+};
+
+/** Facts the adapter already knows (hardware offloads), so lib/ can skip work. */
+enum fp_pkt_flags {
+	FP_PKT_IP4_CSUM_GOOD = 1u << 0, /**< NIC verified the IPv4 header checksum */
+	FP_PKT_L4_CSUM_GOOD = 1u << 1,  /**< NIC verified the TCP/ICMP checksum */
+};
+
+/** A borrowed, contiguous Ethernet frame. */
+struct fp_pkt {
+	uint8_t *data;  /**< first byte of the Ethernet header */
+	uint16_t len;   /**< valid bytes from data */
+	uint16_t room;  /**< writable bytes from data (tailroom included), >= len */
+	uint16_t l3;    /**< offset of the IPv4/ARP header, set by the parser */
+	uint16_t l4;    /**< offset of the TCP/ICMP header, set by the parser */
+	uint16_t l4_len; /**< L4 header + payload bytes (IPv4 total length minus IHL) */
+	uint16_t port;  /**< input port index, chooses the fp_iface */
+	uint32_t flags; /**< enum fp_pkt_flags */
+};
+
+#endif /* FP_PKT_H */

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The TCP echo engine (RFC 9293): per-context flow table, state machine,
+ * echo buffers, retransmission and flow control. fp_input() calls
+ * fp_tcp_input() for validated IPv4 segments addressed to us; fp_tick()
+ * calls fp_tcp_tick(). All memory comes from the caller (fp_tcp_init()).
+ */
+#ifndef FP_TCP_H
+#define FP_TCP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fp/cfg.h"
+#include "fp/core.h"
+
+/** Connection states (RFC 9293 3.3.2); LISTEN is implicit in the port list. */
+enum fp_tcp_state {
+	FP_TCP_CLOSED,
+	FP_TCP_SYN_RECEIVED,
+	FP_TCP_ESTABLISHED,
+	FP_TCP_CLOSE_WAIT,
+	FP_TCP_LAST_ACK,
+	FP_TCP_FIN_WAIT_1,
+	FP_TCP_FIN_WAIT_2,
+	FP_TCP_CLOSING,
+	FP_TCP_TIME_WAIT,
+	FP_TCP_STATE_COUNT
+};
+
+/** A copy of one flow's public state, for the management plane. */
+struct fp_tcp_flow_info {
+	uint32_t local_ip;   /**< host byte order */
+	uint32_t remote_ip;  /**< host byte order */
+	uint16_t local_port;
+	uint16_t remote_port;
+	uint8_t state;       /**< enum fp_tcp_state */
+	uint32_t snd_wnd;    /**< peer's window, bytes (scaled) */
+	uint32_t rcv_wnd;    /**< our advertised window, bytes */
+	uint32_t unacked;    /**< bytes sent and not yet acknowledged */
+	uint32_t buffered;   /**< bytes in the echo buffer (unacked + unsent) */
+	uint32_t srtt_us;    /**< smoothed RTT, 0 before the first sample */
+	uint32_t rto_us;     /**< current retransmission timeout */
+	uint64_t bytes_in;   /**< payload bytes received in order */
+	uint64_t bytes_out;  /**< payload bytes acknowledged by the peer */
+	uint32_t retransmits;
+	uint64_t age_us;     /**< time since the flow was created */
+};
+
+/** Bytes of caller memory fp_tcp_init() needs for this configuration. */
+size_t fp_tcp_mem_size(const struct fp_cfg_tcp *cfg);
+
+/**
+ * Set up an engine in caller-provided memory (no heap use afterwards).
+ * @param mem     at least fp_tcp_mem_size(cfg) bytes, 64-byte aligned
+ * @param secret  per-boot random value for SYN cookies and ISNs
+ * @return the engine, or NULL if the config is invalid or mem is too small
+ */
+struct fp_tcp *fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg,
+		uint64_t secret);
+
+/**
+ * Handle one TCP segment. pkt->l3/l4/l4_len are set and the IPv4 header is
+ * valid and addressed to ctx->ifaces[pkt->port]. The TCP checksum is not yet
+ * checked.
+ * @return FP_VERDICT_TX when pkt was rewritten into a reply, else DROP/CONSUMED.
+ * Ownership: borrows pkt; further output goes through ctx->tx.
+ */
+enum fp_verdict fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
+
+/** Run due timers. Context: owner. */
+void fp_tcp_tick(struct fp_ctx *ctx, uint64_t now_us);
+
+/** Flows currently in the table (any state but CLOSED). */
+uint32_t fp_tcp_flow_count(const struct fp_tcp *tcp);
+
+/**
+ * Copy up to max flows' info into out, starting after the first `skip` flows.
+ * Context: owner (the app asks its lcore for a snapshot through a ring).
+ * @return number copied
+ */
+uint32_t fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_t skip,
+		struct fp_tcp_flow_info *out, uint32_t max);
+
+/**
+ * Stop accepting new connections and FIN every established flow once its
+ * echo data is flushed (graceful drain). Context: owner.
+ */
+void fp_tcp_drain(struct fp_ctx *ctx);
+
+/** "ESTABLISHED", ... */
+const char *fp_tcp_state_name(enum fp_tcp_state state);
+
+#endif /* FP_TCP_H */

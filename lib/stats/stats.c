@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Counter names and totals. The names come from FP_FOREACH_COUNTER, so the
+ * CLI, the telemetry document and the enum always agree.
+ */
+#include <stddef.h>
+
+#include "fp/stats.h"
+
+static const char *const counter_names[FP_CTR_COUNT] = {
+#define FP_X_NAME(id, name) [FP_CTR_##id] = name,
+	FP_FOREACH_COUNTER(FP_X_NAME)
+#undef FP_X_NAME
+};
+
+const char *
+fp_stats_name(enum fp_counter id)
+{
+	if ((unsigned)id >= FP_CTR_COUNT)
+		return NULL;
+	return counter_names[id];
+}
+
+void
+fp_stats_accumulate(struct fp_stats *dst, const struct fp_stats *src)
+{
+	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
+		dst->c[i] += fp_stats_get(src, (enum fp_counter)i);
+	dst->flows_open += fp_stats_get_flows_open(src);
+}
