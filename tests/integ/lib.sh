@@ -1,0 +1,197 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# shellcheck shell=bash
+#
+# Shared integration-test helper: builds the demo topology (a network
+# namespace holding a kernel client, joined to the appliance by a veth pair
+# or a tap), starts the system under test, and tears everything down on any
+# exit, including failures. Sourced by tests/integ/test_*.sh and demo.sh.
+#
+# Every name is derived from FP_TEST (short, unique per test), so tests can
+# run in parallel: netns "fp-$FP_TEST", veths "fa-$FP_TEST"/"fb-$FP_TEST",
+# DPDK --file-prefix "fp_$FP_TEST".
+
+set -euo pipefail
+
+FP_SRC=${FP_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+FP_BUILD=${FP_BUILD:-$FP_SRC/build}
+FP_BIN=${FP_BIN:-$FP_BUILD/app/fastpath}
+FP_APP_IP=${FP_APP_IP:-198.18.0.1}
+FP_PEER_IP=${FP_PEER_IP:-198.18.0.2}
+FP_PREFIX=${FP_PREFIX:-24}
+FP_TEST=${FP_TEST:?set FP_TEST to a short unique name before sourcing lib.sh}
+FP_NS=fp-$FP_TEST
+FP_IF_APP=fa-$FP_TEST
+FP_IF_PEER=fb-$FP_TEST
+FP_TAP=ft-$FP_TEST
+FP_FILE_PREFIX=fp_$FP_TEST
+FP_WORK=$(mktemp -d "/tmp/fp-$FP_TEST.XXXXXX")
+FP_LOG=$FP_WORK/sut.log
+FP_SOCK=$FP_WORK/mgmt.sock
+FP_PID=
+FP_CLEANUPS=()
+
+fp_log() { printf '[%s] %s\n' "$FP_TEST" "$*" >&2; }
+fp_fail() {
+	fp_log "FAIL: $*"
+	if [[ -s $FP_LOG ]]; then
+		fp_log "last lines of the system-under-test log ($FP_LOG):"
+		tail -n 30 "$FP_LOG" >&2 || true
+	fi
+	exit 1
+}
+
+fp_require_root() {
+	[[ $(id -u) -eq 0 ]] || fp_fail "needs root (network namespaces, veth, DPDK); run as root"
+	local t
+	for t in ip ethtool python3 "$@"; do
+		command -v "$t" >/dev/null || fp_fail "missing tool '$t': run tests/run.sh, which installs it"
+	done
+}
+
+# Run a command inside the client namespace.
+fp_ns() { ip netns exec "$FP_NS" "$@"; }
+
+# Register a cleanup step; steps run in reverse order on exit.
+fp_on_exit() { FP_CLEANUPS+=("$*"); }
+
+fp__cleanup() {
+	local rc=$? i
+	trap - EXIT INT TERM
+	for ((i = ${#FP_CLEANUPS[@]} - 1; i >= 0; i--)); do
+		eval "${FP_CLEANUPS[$i]}" >/dev/null 2>&1 || true
+	done
+	if [[ $rc -eq 0 && -z ${FP_KEEP_WORK:-} ]]; then
+		rm -rf "$FP_WORK"
+	else
+		fp_log "work dir kept: $FP_WORK"
+	fi
+	exit "$rc"
+}
+trap fp__cleanup EXIT
+trap 'exit 130' INT TERM
+
+fp_netns_create() {
+	ip netns del "$FP_NS" 2>/dev/null || true
+	ip netns add "$FP_NS"
+	fp_on_exit "ip netns del $FP_NS"
+	fp_ns ip link set lo up
+}
+
+# Kernel-side knobs both topologies need: no offloads (af_packet/tap would
+# hand us partial checksums or 64 KB super-frames), no IPv6 noise.
+fp__quiet_if() { # <netns-or-empty> <ifname>
+	local pre=()
+	[[ -n $1 ]] && pre=(ip netns exec "$1")
+	"${pre[@]}" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
+	"${pre[@]}" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1" >/dev/null 2>&1 || true
+}
+
+# Topology for net_af_packet: fa-X (root ns, driven by fastpath) <-> fb-X (client ns).
+fp_topo_veth() {
+	fp_netns_create
+	ip link del "$FP_IF_APP" 2>/dev/null || true
+	ip link add "$FP_IF_APP" type veth peer name "$FP_IF_PEER"
+	fp_on_exit "ip link del $FP_IF_APP"
+	ip link set "$FP_IF_PEER" netns "$FP_NS"
+	fp__quiet_if "" "$FP_IF_APP"
+	fp__quiet_if "$FP_NS" "$FP_IF_PEER"
+	ip link set "$FP_IF_APP" up
+	fp_ns ip addr add "$FP_PEER_IP/$FP_PREFIX" dev "$FP_IF_PEER"
+	fp_ns ip link set "$FP_IF_PEER" up
+	FP_VDEV="net_af_packet0,iface=$FP_IF_APP"
+	FP_PEER_DEV=$FP_IF_PEER
+	FP_RUN_IN=()
+}
+
+# Topology for net_tap: fastpath itself runs inside the client namespace so
+# the tap it creates is born there and its ioctls keep working at shutdown;
+# the kernel stack on the tap is the client.
+fp_topo_tap() {
+	fp_netns_create
+	FP_VDEV="net_tap0,iface=$FP_TAP"
+	FP_PEER_DEV=$FP_TAP
+	FP_RUN_IN=(ip netns exec "$FP_NS")
+}
+
+# Write a config for this test from the default one: our address and a
+# private management socket.
+fp_write_config() { # [extra "section|key = value" lines ...]
+	FP_CFG=$FP_WORK/fastpath.conf
+	sed -e "s|^address *=.*|address = $FP_APP_IP/$FP_PREFIX|" \
+		-e "s|^socket *=.*|socket = $FP_SOCK|" \
+		-e "s|^pipeline *=.*|pipeline = $FP_SRC/pipelines/echo.pipeline|" \
+		"$FP_SRC/cfg/fastpath.conf" >"$FP_CFG"
+	local line
+	for line in "$@"; do
+		printf '%s\n' "$line" >>"$FP_CFG"
+	done
+}
+
+# Start fastpath on the current topology and wait until it answers ping.
+fp_start_app() { # [extra app args after -c]
+	[[ -x $FP_BIN ]] || fp_fail "no binary at $FP_BIN: build first (meson setup build && ninja -C build)"
+	[[ -n ${FP_CFG:-} ]] || fp_write_config
+	"${FP_RUN_IN[@]}" "$FP_BIN" -l 0-1 --no-huge -m 512 --no-pci \
+		--file-prefix="$FP_FILE_PREFIX" --vdev "$FP_VDEV" -- -c "$FP_CFG" "$@" \
+		>"$FP_LOG" 2>&1 &
+	FP_PID=$!
+	fp_on_exit "fp_stop_app"
+	if [[ ${#FP_RUN_IN[@]} -gt 0 ]]; then
+		fp__wait_for 20 fp_ns ip link show "$FP_TAP" || fp_fail "tap $FP_TAP never appeared"
+		fp__quiet_if "$FP_NS" "$FP_TAP"
+		fp_ns ip addr add "$FP_PEER_IP/$FP_PREFIX" dev "$FP_TAP"
+		fp_ns ip link set "$FP_TAP" up
+	fi
+	fp__wait_for 30 fp_ping_once || fp_fail "appliance never answered ping"
+}
+
+fp_ping_once() {
+	kill -0 "$FP_PID" 2>/dev/null || fp_fail "system under test exited early"
+	fp_ns ping -c 1 -W 1 "$FP_APP_IP" >/dev/null 2>&1
+}
+
+fp__wait_for() { # <seconds> <command...>
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+
+# Stop the system under test with SIGTERM and return its exit status.
+fp_stop_app() {
+	[[ -n $FP_PID ]] || return 0
+	local pid=$FP_PID rc=0
+	FP_PID=
+	kill -TERM "$pid" 2>/dev/null || true
+	if ! fp__wait_for 15 fp__gone "$pid"; then
+		fp_log "pid $pid ignored SIGTERM for 15 s, killing"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" || rc=$?
+	return "$rc"
+}
+fp__gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# Run the shared echo client from the client namespace.
+fp_echo() { # echo_client.py args...
+	fp_ns python3 "$FP_SRC/tests/integ/echo_client.py" --host "$FP_APP_IP" "$@"
+}
+
+# Value of one counter from the summary fastpath prints on exit
+# ("name value" lines in the total block), or from `fpctl stats` while running.
+fp_summary_counter() { # <name>
+	awk -v k="$1" '$1 == "total" {t = 1} t && $1 == k {print $2; exit}' "$FP_LOG"
+}
+
+fp_assert_eq() { # <what> <expected> <actual>
+	[[ $2 == "$3" ]] || fp_fail "$1: expected $2, got $3"
+	fp_log "ok: $1 = $3"
+}
+
+fp_assert_ge() { # <what> <min> <actual>
+	[[ $3 =~ ^[0-9]+$ ]] || fp_fail "$1: not a number: '$3'"
+	(($3 >= $2)) || fp_fail "$1: expected >= $2, got $3"
+	fp_log "ok: $1 = $3 (>= $2)"
+}

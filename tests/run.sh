@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The whole test suite, as CI runs it: install what is missing, then
+#   1. optimised build (warnings are errors): unit + integration tests,
+#   2. ASan/UBSan build: unit + integration tests,
+#   3. extra checks: lib/ boundaries, Cortex-M compile, fuzz smoke, bench smoke.
+# Needs root (network namespaces). Usage: tests/run.sh [--quick]
+#   --quick  skips the sanitizer build and the extra checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+quick=${1:-}
+
+[[ $(id -u) -eq 0 ]] || { echo "tests/run.sh: run as root (namespaces, DPDK)" >&2; exit 1; }
+tools/install-deps.sh
+
+step() { printf '\n=== %s ===\n' "$*"; }
+fails=0
+run_step() { # <name> <command...>
+  local name=$1
+  shift
+  step "$name"
+  if "$@"; then
+    echo "--- $name: ok"
+  else
+    echo "--- $name: FAILED"
+    fails=$((fails + 1))
+  fi
+}
+
+setup() { # <dir> <meson args...>
+  local dir=$1
+  shift
+  if [[ -d $dir ]]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+  ninja -C "$dir"
+}
+
+run_step "lib/ boundaries" tools/check-boundaries.sh
+run_step "build (optimised)" setup build --buildtype=debugoptimized
+run_step "tests (optimised)" meson test -C build --print-errorlogs --num-processes 2
+
+if [[ $quick != --quick ]]; then
+  # clang's UBSan runtime needs b_lundef off; gcc is fine either way.
+  run_step "build (ASan+UBSan)" setup build-asan --buildtype=debug \
+    -Db_sanitize=address,undefined -Db_lundef=false
+  run_step "tests (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+    meson test -C build-asan --print-errorlogs --num-processes 2
+  for extra in tests/fuzz/run.sh lwip-fw/cortex-m-check.sh tools/bench/smoke.sh; do
+    [[ -x $extra ]] && run_step "$extra" "$extra"
+  done
+fi
+
+step "summary"
+if ((fails)); then
+  echo "tests/run.sh: $fails step(s) failed"
+  exit 1
+fi
+echo "tests/run.sh: all steps passed"
