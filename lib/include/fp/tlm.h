@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Telemetry: the stats document both targets publish (the DPDK app over MQTT
+ * and the management socket, the lwIP firmware over MQTT), a small streaming
+ * JSON writer it is built with, and a strict parser for the flat JSON request
+ * objects of the management protocol. Plain C, no heap: every encoder writes
+ * into a caller buffer. The document's schema is described in docs/TELEMETRY.md.
+ */
+#ifndef FP_TLM_H
+#define FP_TLM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fp/stats.h"
+
+/** Value of the "schema" key of the stats document; bump on incompatible changes. */
+#define FP_TLM_SCHEMA "fastpath.stats/1"
+
+/* ------------------------------------------------------------------------ */
+/* Streaming JSON writer                                                      */
+/* ------------------------------------------------------------------------ */
+
+#define FP_TLM_JSON_MAX_DEPTH 16
+
+/**
+ * Writer state. Calls never fail individually: the first overflow or misuse
+ * latches an error that fp_tlm_json_finish() reports, so a builder can make
+ * all its calls and check once.
+ */
+struct fp_tlm_json {
+	char *buf;       /**< caller buffer */
+	size_t cap;      /**< bytes in buf */
+	size_t len;      /**< bytes written so far (no NUL) */
+	int err;         /**< 0, -ENOSPC or -EINVAL (latched) */
+	uint8_t depth;   /**< open objects/arrays */
+	uint8_t after_key; /**< a key was written; the next value needs no comma */
+	uint32_t nonempty; /**< bit d: container at depth d already has a member */
+};
+
+/** Start writing into buf (cap bytes, one of them kept for the final NUL). */
+void fp_tlm_json_init(struct fp_tlm_json *j, char *buf, size_t cap);
+
+void fp_tlm_json_obj_begin(struct fp_tlm_json *j);
+void fp_tlm_json_obj_end(struct fp_tlm_json *j);
+void fp_tlm_json_arr_begin(struct fp_tlm_json *j);
+void fp_tlm_json_arr_end(struct fp_tlm_json *j);
+/** Member name inside an object; the next call writes its value. */
+void fp_tlm_json_key(struct fp_tlm_json *j, const char *key);
+/** String value (NUL-terminated); control bytes, '"' and '\\' are escaped. */
+void fp_tlm_json_str(struct fp_tlm_json *j, const char *s);
+/** String value of n bytes (may contain NUL, escaped as \u0000). */
+void fp_tlm_json_strn(struct fp_tlm_json *j, const char *s, size_t n);
+void fp_tlm_json_u64(struct fp_tlm_json *j, uint64_t v);
+void fp_tlm_json_i64(struct fp_tlm_json *j, int64_t v);
+void fp_tlm_json_bool(struct fp_tlm_json *j, int v);
+void fp_tlm_json_null(struct fp_tlm_json *j);
+
+/* key + value shorthands */
+void fp_tlm_json_kv_str(struct fp_tlm_json *j, const char *key, const char *s);
+void fp_tlm_json_kv_u64(struct fp_tlm_json *j, const char *key, uint64_t v);
+void fp_tlm_json_kv_i64(struct fp_tlm_json *j, const char *key, int64_t v);
+void fp_tlm_json_kv_bool(struct fp_tlm_json *j, const char *key, int v);
+
+/**
+ * Close the document: NUL-terminate it.
+ * @return its length (without the NUL); -ENOSPC if it did not fit, -EINVAL if
+ *         containers are unbalanced or a value was written where a key was due.
+ *         On error buf holds an empty string (no partial document escapes).
+ */
+int fp_tlm_json_finish(struct fp_tlm_json *j);
+
+/* ------------------------------------------------------------------------ */
+/* The stats document                                                        */
+/* ------------------------------------------------------------------------ */
+
+/** One packet-processing context (a DPDK worker lcore, or the firmware loop). */
+struct fp_tlm_ctx {
+	uint32_t id;                /**< lcore id (DPDK) or 0 (firmware) */
+	const struct fp_stats *stats; /**< read with fp_stats_get(): any thread */
+};
+
+/** Everything the stats document says. */
+struct fp_tlm_doc {
+	const char *node;     /**< node name (MQTT topic level), may be NULL = omitted */
+	const char *target;   /**< "dpdk" or "lwip" */
+	const char *version;  /**< software version */
+	uint64_t uptime_ms;   /**< since start */
+	uint64_t time_ms;     /**< wall clock, Unix epoch ms; 0 = omitted */
+	uint64_t seq;         /**< document sequence number (per publisher) */
+	const struct fp_tlm_ctx *ctxs; /**< contexts, summed into "total" */
+	uint32_t n_ctxs;
+	int per_ctx;          /**< non-zero: also list each context under "contexts" */
+};
+
+/**
+ * Write one counter block as a JSON object: every counter of
+ * FP_FOREACH_COUNTER in list order, then "flows_open" and "drops" (the sum of
+ * all drop_* counters). Usable inside a larger document.
+ */
+void fp_tlm_json_counters(struct fp_tlm_json *j, const struct fp_stats *st);
+
+/** Sum of the drop_* counters of a block. Context: any thread. */
+uint64_t fp_tlm_drops(const struct fp_stats *st);
+
+/**
+ * Encode the stats document (docs/TELEMETRY.md) into buf as one line of JSON.
+ * @return bytes written (without the NUL), or -ENOSPC (buf then holds "").
+ * Context: any thread; counters are read with relaxed atomic loads.
+ */
+int fp_tlm_stats_encode(const struct fp_tlm_doc *doc, char *buf, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Flat request parser                                                       */
+/* ------------------------------------------------------------------------ */
+
+#define FP_TLM_REQ_MAX_FIELDS 8
+#define FP_TLM_REQ_KEY_MAX    32  /**< bytes of a key, NUL included */
+#define FP_TLM_REQ_STR_MAX    256 /**< bytes of a string value, NUL included */
+
+enum fp_tlm_val_type {
+	FP_TLM_VAL_STR,
+	FP_TLM_VAL_INT,
+	FP_TLM_VAL_BOOL,
+	FP_TLM_VAL_NULL,
+};
+
+struct fp_tlm_field {
+	char key[FP_TLM_REQ_KEY_MAX];
+	uint8_t type;              /**< enum fp_tlm_val_type */
+	char str[FP_TLM_REQ_STR_MAX]; /**< FP_TLM_VAL_STR, UTF-8, NUL-terminated */
+	int64_t num;               /**< FP_TLM_VAL_INT; BOOL: 0/1 */
+};
+
+/** A parsed request: one flat JSON object. */
+struct fp_tlm_req {
+	struct fp_tlm_field f[FP_TLM_REQ_MAX_FIELDS];
+	uint32_t n;
+};
+
+/**
+ * Parse one flat JSON object: string keys, values that are strings, integers
+ * (no fraction or exponent), true, false or null. Nested values, duplicate
+ * keys, bad escapes, unpaired surrogates, raw control bytes, NUL in strings,
+ * trailing bytes other than white space are all rejected.
+ * @param err  out: a static description of the first problem (may be NULL)
+ * @return 0, -EINVAL (malformed) or -E2BIG (too many fields, key or string too long)
+ */
+int fp_tlm_req_parse(struct fp_tlm_req *req, const char *text, size_t len, const char **err);
+
+/** The field named key, or NULL. */
+const struct fp_tlm_field *fp_tlm_req_get(const struct fp_tlm_req *req, const char *key);
+
+/** The string value of key, or NULL when absent or not a string. */
+const char *fp_tlm_req_str(const struct fp_tlm_req *req, const char *key);
+
+/**
+ * The integer value of key in *out.
+ * @return 0, -ENOENT (absent) or -EINVAL (not an integer)
+ */
+int fp_tlm_req_int(const struct fp_tlm_req *req, const char *key, int64_t *out);
+
+#endif /* FP_TLM_H */
