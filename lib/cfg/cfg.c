@@ -1,0 +1,950 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Configuration text <-> struct fp_cfg (fp/cfg.h). Read once at start by the
+ * app (main.c, before any port starts) and the firmware; written back by
+ * fp_cfg_format() for the management "config get" command. Line based, no
+ * heap: fp_cfg_load() streams the file through a fixed line buffer.
+ * Every key lives in one table below, which drives parsing and formatting.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fp/cfg.h"
+
+#define CFG_LINE_MAX  512 /* bytes per line, newline excluded */
+#define CFG_SOCK_MAX  107 /* sun_path holds 108 bytes with the NUL */
+#define CFG_SHOW_MAX  40  /* bytes of a bad value quoted in a message */
+
+enum key_type {
+	KEY_U8,
+	KEY_U16,
+	KEY_U32,
+	KEY_BOOL,
+	KEY_STR,
+	KEY_ADDR,   /* a.b.c.d/len into fp_cfg_port ip4 + prefix_len */
+	KEY_LISTEN, /* port list into fp_cfg_tcp listen[] + n_listen */
+	KEY_SYNCOOK, /* off | on | auto */
+};
+
+enum key_flag {
+	KEY_POW2 = 1u << 0, /* value must be a power of two */
+};
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t off;  /* offset in the section struct */
+	size_t size; /* KEY_STR: array size */
+	uint32_t min, max;
+	unsigned flags;
+};
+
+enum sect {
+	SECT_TCP,
+	SECT_DPDK,
+	SECT_MGMT,
+	SECT_MQTT,
+	SECT_PORT, /* SECT_PORT + n for [port n] */
+	SECT_SLOTS = SECT_PORT + FP_MAX_IFACES,
+};
+
+#define U(sec, field, t, lo, hi) {#field, t, offsetof(struct sec, field), 0, lo, hi, 0}
+#define S(sec, field, hi) \
+	{#field, KEY_STR, offsetof(struct sec, field), sizeof(((struct sec *)0)->field), 0, hi, 0}
+
+static const struct key port_keys[] = {
+	{"address", KEY_ADDR, 0, 0, 1, 32, 0},
+	U(fp_cfg_port, mtu, KEY_U16, 576, 9000),
+	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+};
+
+static const struct key tcp_keys[] = {
+	{"listen", KEY_LISTEN, 0, 0, 1, 65535, 0},
+	U(fp_cfg_tcp, mss, KEY_U16, 88, 8960),
+	U(fp_cfg_tcp, max_flows, KEY_U32, 1, 1u << 20),
+	{"buffer_size", KEY_U32, offsetof(struct fp_cfg_tcp, buffer_size), 0, 1024, 1u << 24,
+			KEY_POW2},
+	{"syn_cookies", KEY_SYNCOOK, offsetof(struct fp_cfg_tcp, syn_cookies), 0, 0, 2, 0},
+	U(fp_cfg_tcp, idle_timeout_s, KEY_U32, 1, 86400),
+	U(fp_cfg_tcp, time_wait_ms, KEY_U32, 0, 240000),
+	U(fp_cfg_tcp, rto_initial_ms, KEY_U32, 1, 600000),
+	U(fp_cfg_tcp, rto_min_ms, KEY_U32, 1, 600000),
+	U(fp_cfg_tcp, rto_max_ms, KEY_U32, 1, 600000),
+	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+};
+
+static const struct key dpdk_keys[] = {
+	U(fp_cfg_dpdk, mbufs, KEY_U32, 255, 1u << 24),
+	U(fp_cfg_dpdk, mbuf_cache, KEY_U32, 0, 512),
+	U(fp_cfg_dpdk, rx_desc, KEY_U16, 32, 16384),
+	U(fp_cfg_dpdk, tx_desc, KEY_U16, 32, 16384),
+	S(fp_cfg_dpdk, pipeline, 0),
+	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+};
+
+static const struct key mgmt_keys[] = {
+	S(fp_cfg_mgmt, socket, CFG_SOCK_MAX),
+	S(fp_cfg_mgmt, group, 0),
+	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+};
+
+static const struct key mqtt_keys[] = {
+	U(fp_cfg_mqtt, enabled, KEY_BOOL, 0, 1),
+	S(fp_cfg_mqtt, host, 0),
+	U(fp_cfg_mqtt, port, KEY_U16, 1, 65535),
+	S(fp_cfg_mqtt, client_id, 0),
+	S(fp_cfg_mqtt, node, 0),
+	S(fp_cfg_mqtt, topic_prefix, 0),
+	U(fp_cfg_mqtt, qos, KEY_U8, 0, 2),
+	U(fp_cfg_mqtt, interval_ms, KEY_U32, 100, 86400000),
+	U(fp_cfg_mqtt, keepalive_s, KEY_U16, 5, 65535),
+	S(fp_cfg_mqtt, username, 0),
+	S(fp_cfg_mqtt, password, 0),
+	S(fp_cfg_mqtt, tls_ca, 0),
+	S(fp_cfg_mqtt, tls_cert, 0),
+	S(fp_cfg_mqtt, tls_key, 0),
+	U(fp_cfg_mqtt, commands, KEY_BOOL, 0, 1),
+	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+};
+
+#undef U
+#undef S
+
+static const char *const sect_names[] = {"tcp", "dpdk", "mgmt", "mqtt", "port"};
+
+static const struct key *const sect_keys[] = {tcp_keys, dpdk_keys, mgmt_keys, mqtt_keys,
+		port_keys};
+
+/* One parse, across calls of parse_line(). */
+struct parser {
+	struct fp_cfg *cfg;
+	const char *name;
+	char *err;
+	size_t err_len;
+	unsigned line;
+	int slot;                      /* enum sect, -1 before the first header */
+	unsigned sect_line[SECT_SLOTS]; /* header line, 0 = not seen */
+	uint32_t seen[SECT_SLOTS];     /* bit i: key i of the section was set */
+	unsigned key_line[SECT_SLOTS][16];
+	unsigned max_port_line;        /* header line of the highest [port N] */
+};
+
+static void fail(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Write "name:line: <message>" into the caller's error buffer. */
+static void
+fail(struct parser *ps, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (ps->err == NULL || ps->err_len == 0)
+		return;
+	n = snprintf(ps->err, ps->err_len, "%s:%u: ", ps->name, ps->line);
+	if (n < 0 || (size_t)n >= ps->err_len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ps->err + n, ps->err_len - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static int
+sect_of_slot(int slot)
+{
+	return slot >= SECT_PORT ? SECT_PORT : slot;
+}
+
+static void *
+slot_base(struct fp_cfg *cfg, int slot)
+{
+	switch (sect_of_slot(slot)) {
+	case SECT_TCP:
+		return &cfg->tcp;
+	case SECT_DPDK:
+		return &cfg->dpdk;
+	case SECT_MGMT:
+		return &cfg->mgmt;
+	case SECT_MQTT:
+		return &cfg->mqtt;
+	default:
+		return &cfg->ports[slot - SECT_PORT];
+	}
+}
+
+static const void *
+slot_cbase(const struct fp_cfg *cfg, int slot)
+{
+	/* Same offsets, read-only view, without casting const away. */
+	switch (sect_of_slot(slot)) {
+	case SECT_TCP:
+		return &cfg->tcp;
+	case SECT_DPDK:
+		return &cfg->dpdk;
+	case SECT_MGMT:
+		return &cfg->mgmt;
+	case SECT_MQTT:
+		return &cfg->mqtt;
+	default:
+		return &cfg->ports[slot - SECT_PORT];
+	}
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static char *
+skip_space(char *s)
+{
+	while (is_space(*s))
+		s++;
+	return s;
+}
+
+/* The rest of a line is empty or a comment. */
+static bool
+at_end(const char *s)
+{
+	return *s == '\0' || *s == '#';
+}
+
+/*
+ * Decimal, no sign, no base prefix. @return 0, -EINVAL not a number,
+ * -ERANGE above UINT32_MAX.
+ */
+static int
+parse_u32(const char *s, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (*s == '\0')
+		return -EINVAL;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+		if (v > UINT32_MAX)
+			return -ERANGE;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Strict dotted quad: four decimal parts of 1..3 digits, each <= 255. */
+static int
+parse_ip4(const char *s, uint32_t *out)
+{
+	uint32_t addr = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0, digits = 0;
+
+		while (*s >= '0' && *s <= '9' && digits < 4) {
+			v = v * 10 + (unsigned)(*s++ - '0');
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || v > 255)
+			return -EINVAL;
+		addr = addr << 8 | v;
+		if (part < 3 && *s++ != '.')
+			return -EINVAL;
+	}
+	if (*s != '\0')
+		return -EINVAL;
+	*out = addr;
+	return 0;
+}
+
+static int
+set_number(struct parser *ps, const struct key *k, void *field, const char *val)
+{
+	uint32_t v;
+	int rc = parse_u32(val, &v);
+
+	if (rc == -EINVAL) {
+		fail(ps, "%s: '%.*s' is not a number", k->name, CFG_SHOW_MAX, val);
+		return -EINVAL;
+	}
+	if (rc == -ERANGE || v < k->min || v > k->max) {
+		fail(ps, "%s: %.*s out of range (%u..%u)", k->name, CFG_SHOW_MAX, val, k->min,
+				k->max);
+		return -EINVAL;
+	}
+	if ((k->flags & KEY_POW2) && (v & (v - 1)) != 0) {
+		fail(ps, "%s: %u is not a power of two", k->name, v);
+		return -EINVAL;
+	}
+	switch (k->type) {
+	case KEY_U8:
+		*(uint8_t *)field = (uint8_t)v;
+		break;
+	case KEY_U16:
+		*(uint16_t *)field = (uint16_t)v;
+		break;
+	default:
+		*(uint32_t *)field = v;
+		break;
+	}
+	return 0;
+}
+
+static int
+set_bool(struct parser *ps, const struct key *k, uint8_t *field, const char *val)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcmp(val, yes[i]) == 0) {
+			*field = 1;
+			return 0;
+		}
+		if (strcmp(val, no[i]) == 0) {
+			*field = 0;
+			return 0;
+		}
+	}
+	fail(ps, "%s: '%.*s' is not a boolean (yes/no)", k->name, CFG_SHOW_MAX, val);
+	return -EINVAL;
+}
+
+static int
+set_syncook(struct parser *ps, const struct key *k, uint8_t *field, const char *val)
+{
+	static const char *const names[] = {"off", "on", "auto"};
+
+	for (uint8_t i = 0; i < 3; i++) {
+		if (strcmp(val, names[i]) == 0) {
+			*field = i;
+			return 0;
+		}
+	}
+	fail(ps, "%s: '%.*s' is not one of off, on, auto", k->name, CFG_SHOW_MAX, val);
+	return -EINVAL;
+}
+
+static int
+set_addr(struct parser *ps, const struct key *k, struct fp_cfg_port *port, char *val)
+{
+	char *slash = strchr(val, '/');
+	uint32_t ip, len;
+
+	if (slash == NULL) {
+		fail(ps, "%s: bad address '%.*s' (want a.b.c.d/len)", k->name, CFG_SHOW_MAX, val);
+		return -EINVAL;
+	}
+	*slash = '\0';
+	if (parse_ip4(val, &ip) < 0 || ip == 0 || ip == UINT32_MAX || (ip >> 28) == 0xe) {
+		fail(ps, "%s: bad address '%.*s' (want a.b.c.d/len)", k->name, CFG_SHOW_MAX, val);
+		return -EINVAL;
+	}
+	if (parse_u32(slash + 1, &len) < 0 || len < k->min || len > k->max) {
+		fail(ps, "%s: bad prefix length '%.*s' (want %u..%u)", k->name, CFG_SHOW_MAX,
+				slash + 1, k->min, k->max);
+		return -EINVAL;
+	}
+	port->ip4 = ip;
+	port->prefix_len = (uint8_t)len;
+	return 0;
+}
+
+/* "7, 9 5001": commas and/or blanks between ports. val runs to the end of the line. */
+static int
+set_listen(struct parser *ps, const struct key *k, struct fp_cfg_tcp *tcp, char *val)
+{
+	uint16_t ports[FP_CFG_MAX_LISTEN];
+	uint8_t n = 0;
+	char *s = val;
+
+	for (;;) {
+		char *tok;
+		char save;
+		uint32_t v;
+		int rc;
+
+		while (is_space(*s) || *s == ',')
+			s++;
+		if (at_end(s))
+			break;
+		tok = s;
+		while (*s != '\0' && !is_space(*s) && *s != ',')
+			s++;
+		save = *s;
+		*s = '\0';
+		rc = parse_u32(tok, &v);
+		if (rc == -EINVAL) {
+			fail(ps, "%s: '%.*s' is not a number", k->name, CFG_SHOW_MAX, tok);
+			return -EINVAL;
+		}
+		if (rc == -ERANGE || v < k->min || v > k->max) {
+			fail(ps, "%s: %.*s out of range (%u..%u)", k->name, CFG_SHOW_MAX, tok,
+					k->min, k->max);
+			return -EINVAL;
+		}
+		for (uint8_t i = 0; i < n; i++) {
+			if (ports[i] == v) {
+				fail(ps, "%s: port %u listed twice", k->name, v);
+				return -EINVAL;
+			}
+		}
+		if (n == FP_CFG_MAX_LISTEN) {
+			fail(ps, "%s: too many ports (max %d)", k->name, FP_CFG_MAX_LISTEN);
+			return -EINVAL;
+		}
+		ports[n++] = (uint16_t)v;
+		*s = save;
+	}
+	if (n == 0) {
+		fail(ps, "%s: missing value", k->name);
+		return -EINVAL;
+	}
+	memset(tcp->listen, 0, sizeof(tcp->listen));
+	memcpy(tcp->listen, ports, n * sizeof(ports[0]));
+	tcp->n_listen = n;
+	return 0;
+}
+
+/*
+ * Split off one value: a "quoted string" (\" and \\ escapes) or a run of
+ * non-blank bytes. Only blanks or a comment may follow it.
+ * @return the value (NUL-terminated in place), or NULL after fail().
+ */
+static char *
+take_value(struct parser *ps, const struct key *k, char *s)
+{
+	char *val, *end;
+
+	if (*s == '"') {
+		char *w = s + 1;
+
+		val = w;
+		for (end = s + 1; *end != '"'; end++) {
+			if (*end == '\0') {
+				fail(ps, "%s: unterminated string", k->name);
+				return NULL;
+			}
+			if (*end == '\\' && (end[1] == '"' || end[1] == '\\'))
+				end++;
+			*w++ = *end;
+		}
+		*w = '\0';
+		end++;
+	} else {
+		val = s;
+		end = s;
+		while (*end != '\0' && !is_space(*end))
+			end++;
+		if (*end != '\0')
+			*end++ = '\0';
+		/* "key = # comment" and "key =" both mean an empty value. */
+		if (*val == '#') {
+			*val = '\0';
+			return val;
+		}
+	}
+	end = skip_space(end);
+	if (!at_end(end)) {
+		fail(ps, "%s: trailing junk '%.*s'", k->name, CFG_SHOW_MAX, end);
+		return NULL;
+	}
+	return val;
+}
+
+static int
+set_value(struct parser *ps, const struct key *k, void *base, char *s)
+{
+	char *val;
+
+	if (k->type == KEY_LISTEN)
+		return set_listen(ps, k, base, s);
+
+	val = take_value(ps, k, s);
+	if (val == NULL)
+		return -EINVAL;
+	if (k->type != KEY_STR && *val == '\0') {
+		fail(ps, "%s: missing value", k->name);
+		return -EINVAL;
+	}
+
+	switch (k->type) {
+	case KEY_U8:
+	case KEY_U16:
+	case KEY_U32:
+		return set_number(ps, k, (char *)base + k->off, val);
+	case KEY_BOOL:
+		return set_bool(ps, k, (uint8_t *)base + k->off, val);
+	case KEY_SYNCOOK:
+		return set_syncook(ps, k, (uint8_t *)base + k->off, val);
+	case KEY_ADDR:
+		return set_addr(ps, k, base, val);
+	case KEY_STR: {
+		size_t len = strlen(val);
+		size_t max = k->max != 0 ? k->max : k->size - 1;
+
+		if (len > max) {
+			fail(ps, "%s: value too long (max %zu bytes)", k->name, max);
+			return -EINVAL;
+		}
+		memset((char *)base + k->off, 0, k->size);
+		memcpy((char *)base + k->off, val, len);
+		return 0;
+	}
+	case KEY_LISTEN:
+		break;
+	}
+	return -EINVAL;
+}
+
+static const char *
+slot_label(int slot, char *buf, size_t len)
+{
+	if (slot >= SECT_PORT)
+		snprintf(buf, len, "port %d", slot - SECT_PORT);
+	else
+		snprintf(buf, len, "%s", sect_names[slot]);
+	return buf;
+}
+
+/* "[tcp]", "[port 1]": s points after '['. */
+static int
+parse_header(struct parser *ps, char *s)
+{
+	char *end = strchr(s, ']');
+	char label[16];
+	int slot = -1;
+
+	if (end == NULL) {
+		fail(ps, "missing ']' in section header");
+		return -EINVAL;
+	}
+	*end = '\0';
+	if (!at_end(skip_space(end + 1))) {
+		fail(ps, "trailing junk '%.*s' after section header", CFG_SHOW_MAX,
+				skip_space(end + 1));
+		return -EINVAL;
+	}
+	s = skip_space(s);
+	for (char *t = end; t > s && is_space(t[-1]);)
+		*--t = '\0';
+
+	for (int i = 0; i < SECT_PORT; i++) {
+		if (strcmp(s, sect_names[i]) == 0)
+			slot = i;
+	}
+	if (slot < 0 && strncmp(s, "port", 4) == 0 && is_space(s[4])) {
+		char *num = skip_space(s + 4);
+		uint32_t n;
+
+		if (parse_u32(num, &n) < 0 || n >= FP_MAX_IFACES) {
+			fail(ps, "bad port number '%.*s' (want 0..%d)", CFG_SHOW_MAX, num,
+					FP_MAX_IFACES - 1);
+			return -EINVAL;
+		}
+		slot = SECT_PORT + (int)n;
+		if (ps->cfg->n_ports < n + 1)
+			ps->cfg->n_ports = (uint8_t)(n + 1);
+		if (ps->line > ps->max_port_line && n + 1 == ps->cfg->n_ports)
+			ps->max_port_line = ps->line;
+	}
+	if (slot < 0) {
+		fail(ps, "unknown section [%.*s]", CFG_SHOW_MAX, s);
+		return -EINVAL;
+	}
+	if (ps->sect_line[slot] != 0) {
+		fail(ps, "duplicate section [%s] (first at line %u)",
+				slot_label(slot, label, sizeof(label)), ps->sect_line[slot]);
+		return -EINVAL;
+	}
+	ps->sect_line[slot] = ps->line;
+	ps->slot = slot;
+	return 0;
+}
+
+/* "key = value": s points at the key's first byte. */
+static int
+parse_assign(struct parser *ps, char *s)
+{
+	const struct key *keys;
+	char *name = s, *p = s;
+	char label[16];
+	unsigned i;
+
+	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')
+		p++;
+	if (p == name) {
+		fail(ps, "expected 'key = value' or '[section]'");
+		return -EINVAL;
+	}
+	s = skip_space(p);
+	if (*s != '=') {
+		*p = '\0';
+		fail(ps, "missing '=' after '%.*s'", CFG_SHOW_MAX, name);
+		return -EINVAL;
+	}
+	*p = '\0';
+	s = skip_space(s + 1);
+	if (ps->slot < 0) {
+		fail(ps, "'%.*s' outside a section", CFG_SHOW_MAX, name);
+		return -EINVAL;
+	}
+	keys = sect_keys[sect_of_slot(ps->slot)];
+	for (i = 0; keys[i].name != NULL; i++) {
+		if (strcmp(keys[i].name, name) == 0)
+			break;
+	}
+	if (keys[i].name == NULL) {
+		fail(ps, "unknown key '%.*s' in [%s]", CFG_SHOW_MAX, name,
+				slot_label(ps->slot, label, sizeof(label)));
+		return -EINVAL;
+	}
+	if (ps->seen[ps->slot] & (1u << i)) {
+		fail(ps, "duplicate key '%s' in [%s] (first at line %u)", name,
+				slot_label(ps->slot, label, sizeof(label)), ps->key_line[ps->slot][i]);
+		return -EINVAL;
+	}
+	ps->seen[ps->slot] |= 1u << i;
+	ps->key_line[ps->slot][i] = ps->line;
+	return set_value(ps, &keys[i], slot_base(ps->cfg, ps->slot), s);
+}
+
+/* One line without its newline; may be modified in place. */
+static int
+parse_line(struct parser *ps, char *line)
+{
+	char *s = skip_space(line);
+
+	if (at_end(s))
+		return 0;
+	if (*s == '[')
+		return parse_header(ps, s + 1);
+	return parse_assign(ps, s);
+}
+
+static unsigned
+key_line(const struct parser *ps, int slot, const char *name)
+{
+	const struct key *keys = sect_keys[sect_of_slot(slot)];
+
+	for (unsigned i = 0; keys[i].name != NULL; i++) {
+		if (strcmp(keys[i].name, name) == 0)
+			return ps->key_line[slot][i];
+	}
+	return 0;
+}
+
+/* a must not exceed b; blame the later of the two lines that set them. */
+static int
+check_order(struct parser *ps, int slot, const char *a_name, uint32_t a, const char *b_name,
+		uint32_t b)
+{
+	unsigned la = key_line(ps, slot, a_name), lb = key_line(ps, slot, b_name);
+
+	if (a <= b)
+		return 0;
+	ps->line = la > lb ? la : lb;
+	fail(ps, "%s (%u) must not exceed %s (%u)", a_name, a, b_name, b);
+	return -EINVAL;
+}
+
+/* Checks that involve several keys, once the whole text is read. */
+static int
+parse_finish(struct parser *ps)
+{
+	struct fp_cfg *cfg = ps->cfg;
+	const struct fp_cfg_tcp *tcp = &cfg->tcp;
+
+	for (unsigned i = 0; i < cfg->n_ports; i++) {
+		if (cfg->ports[i].ip4 != 0)
+			continue;
+		if (ps->sect_line[SECT_PORT + i] != 0) {
+			ps->line = ps->sect_line[SECT_PORT + i];
+			fail(ps, "[port %u] has no address", i);
+		} else {
+			ps->line = ps->max_port_line;
+			fail(ps, "[port %u] is missing (ports are numbered from 0)", i);
+		}
+		return -EINVAL;
+	}
+	if (check_order(ps, SECT_TCP, "rto_min_ms", tcp->rto_min_ms, "rto_initial_ms",
+			    tcp->rto_initial_ms) < 0 ||
+			check_order(ps, SECT_TCP, "rto_initial_ms", tcp->rto_initial_ms,
+					"rto_max_ms", tcp->rto_max_ms) < 0)
+		return -EINVAL;
+	/* rte_mempool_create() refuses a cache larger than mbufs / 1.5. */
+	if ((uint64_t)cfg->dpdk.mbuf_cache * 3 > (uint64_t)cfg->dpdk.mbufs * 2) {
+		unsigned la = key_line(ps, SECT_DPDK, "mbuf_cache");
+		unsigned lb = key_line(ps, SECT_DPDK, "mbufs");
+
+		ps->line = la > lb ? la : lb;
+		fail(ps, "mbuf_cache (%u) must not exceed mbufs / 1.5 (%u)", cfg->dpdk.mbuf_cache,
+				cfg->dpdk.mbufs);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void
+parser_init(struct parser *ps, struct fp_cfg *cfg, const char *name, char *err, size_t err_len)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->cfg = cfg;
+	ps->name = name;
+	ps->err = err;
+	ps->err_len = err_len;
+	ps->slot = -1;
+	if (err != NULL && err_len > 0)
+		err[0] = '\0';
+}
+
+void
+fp_cfg_defaults(struct fp_cfg *cfg)
+{
+	/* memset first: padding is zero too, so configs compare with memcmp. */
+	memset(cfg, 0, sizeof(*cfg));
+	for (unsigned i = 0; i < FP_MAX_IFACES; i++)
+		cfg->ports[i].mtu = 1500;
+
+	cfg->tcp.listen[0] = 7;
+	cfg->tcp.n_listen = 1;
+	cfg->tcp.mss = 1460;
+	cfg->tcp.max_flows = 4096;
+	cfg->tcp.buffer_size = 16384;
+	cfg->tcp.syn_cookies = 2;
+	cfg->tcp.idle_timeout_s = 300;
+	cfg->tcp.time_wait_ms = 2000;
+	cfg->tcp.rto_initial_ms = 1000;
+	cfg->tcp.rto_min_ms = 200;
+	cfg->tcp.rto_max_ms = 60000;
+
+	cfg->dpdk.mbufs = 8191;
+	cfg->dpdk.mbuf_cache = 256;
+	cfg->dpdk.rx_desc = 1024;
+	cfg->dpdk.tx_desc = 1024;
+
+	snprintf(cfg->mgmt.socket, sizeof(cfg->mgmt.socket), "%s", "/run/fastpath/fastpath.sock");
+
+	snprintf(cfg->mqtt.host, sizeof(cfg->mqtt.host), "%s", "127.0.0.1");
+	cfg->mqtt.port = 1883;
+	snprintf(cfg->mqtt.topic_prefix, sizeof(cfg->mqtt.topic_prefix), "%s", "fastpath");
+	cfg->mqtt.interval_ms = 1000;
+	cfg->mqtt.keepalive_s = 30;
+}
+
+int
+fp_cfg_parse(struct fp_cfg *cfg, const char *name, const char *text, size_t len, char *err,
+		size_t err_len)
+{
+	struct parser ps;
+	char line[CFG_LINE_MAX + 1];
+	size_t pos = 0;
+
+	parser_init(&ps, cfg, name, err, err_len);
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
+
+		ps.line++;
+		if (n > 0 && text[pos + n - 1] == '\r')
+			n--;
+		if (n > CFG_LINE_MAX) {
+			fail(&ps, "line too long (max %d bytes)", CFG_LINE_MAX);
+			return -EINVAL;
+		}
+		if (memchr(text + pos, '\0', n) != NULL) {
+			fail(&ps, "NUL byte in line");
+			return -EINVAL;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		if (parse_line(&ps, line) < 0)
+			return -EINVAL;
+		pos += (nl != NULL ? (size_t)(nl - (text + pos)) + 1 : len - pos);
+	}
+	return parse_finish(&ps);
+}
+
+int
+fp_cfg_load(struct fp_cfg *cfg, const char *path, char *err, size_t err_len)
+{
+	struct parser ps;
+	char line[CFG_LINE_MAX + 2];
+	FILE *f;
+	int rc = 0;
+
+	fp_cfg_defaults(cfg);
+	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
+	parser_init(&ps, cfg, path, err, err_len);
+
+	f = fopen(path, "r");
+	if (f == NULL) {
+		rc = errno == ENOENT ? -ENOENT : -EIO;
+		if (err != NULL && err_len > 0)
+			snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t n = strlen(line);
+
+		ps.line++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		else if (!feof(f) || n > CFG_LINE_MAX) {
+			fail(&ps, "line too long (max %d bytes)", CFG_LINE_MAX);
+			rc = -EINVAL;
+			goto out_close;
+		}
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (n > CFG_LINE_MAX) {
+			fail(&ps, "line too long (max %d bytes)", CFG_LINE_MAX);
+			rc = -EINVAL;
+			goto out_close;
+		}
+		if (parse_line(&ps, line) < 0) {
+			rc = -EINVAL;
+			goto out_close;
+		}
+	}
+	if (ferror(f)) {
+		if (err != NULL && err_len > 0)
+			snprintf(err, err_len, "%s: read error", path);
+		rc = -EIO;
+		goto out_close;
+	}
+	rc = parse_finish(&ps);
+out_close:
+	fclose(f);
+	return rc;
+}
+
+/* Output with overflow tracking: one -ENOSPC check at the end. */
+struct writer {
+	char *buf;
+	size_t len;
+	size_t pos;
+	bool full;
+};
+
+static void put(struct writer *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+put(struct writer *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (w->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(w->buf + w->pos, w->len - w->pos, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= w->len - w->pos) {
+		w->full = true;
+		return;
+	}
+	w->pos += (size_t)n;
+}
+
+/* Quote a string only when a bare word would read back differently. */
+static void
+put_str(struct writer *w, const char *s)
+{
+	bool quote = s[0] == '"' || s[0] == '#';
+
+	for (const char *p = s; *p != '\0'; p++)
+		quote |= is_space(*p);
+	if (!quote) {
+		put(w, "%s", s);
+		return;
+	}
+	put(w, "\"");
+	for (const char *p = s; *p != '\0'; p++)
+		put(w, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
+	put(w, "\"");
+}
+
+static void
+put_key(struct writer *w, const struct key *k, const void *base)
+{
+	const char *field = (const char *)base + k->off;
+
+	put(w, "%s = ", k->name);
+	switch (k->type) {
+	case KEY_U8:
+		put(w, "%u", *(const uint8_t *)field);
+		break;
+	case KEY_U16:
+		put(w, "%u", *(const uint16_t *)field);
+		break;
+	case KEY_U32:
+		put(w, "%u", *(const uint32_t *)field);
+		break;
+	case KEY_BOOL:
+		put(w, "%s", *(const uint8_t *)field ? "yes" : "no");
+		break;
+	case KEY_SYNCOOK: {
+		static const char *const names[] = {"off", "on", "auto"};
+		uint8_t v = *(const uint8_t *)field;
+
+		put(w, "%s", v < 3 ? names[v] : "auto");
+		break;
+	}
+	case KEY_STR:
+		put_str(w, field);
+		break;
+	case KEY_ADDR: {
+		const struct fp_cfg_port *port = base;
+		uint32_t ip = port->ip4;
+
+		put(w, "%u.%u.%u.%u/%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
+				port->prefix_len);
+		break;
+	}
+	case KEY_LISTEN: {
+		const struct fp_cfg_tcp *tcp = base;
+
+		for (uint8_t i = 0; i < tcp->n_listen; i++)
+			put(w, "%s%u", i > 0 ? ", " : "", tcp->listen[i]);
+		break;
+	}
+	}
+	put(w, "\n");
+}
+
+static void
+put_section(struct writer *w, const struct fp_cfg *cfg, int slot)
+{
+	const struct key *keys = sect_keys[sect_of_slot(slot)];
+	char label[16];
+
+	put(w, "\n[%s]\n", slot_label(slot, label, sizeof(label)));
+	for (unsigned i = 0; keys[i].name != NULL; i++)
+		put_key(w, &keys[i], slot_cbase(cfg, slot));
+}
+
+int
+fp_cfg_format(const struct fp_cfg *cfg, char *buf, size_t len)
+{
+	struct writer w = {buf, len, 0, len == 0};
+
+	put(&w, "# fastpath effective configuration%s%s\n", cfg->path[0] ? " from " : "",
+			cfg->path);
+	for (unsigned i = 0; i < cfg->n_ports && i < FP_MAX_IFACES; i++)
+		put_section(&w, cfg, SECT_PORT + (int)i);
+	put_section(&w, cfg, SECT_TCP);
+	put_section(&w, cfg, SECT_DPDK);
+	put_section(&w, cfg, SECT_MGMT);
+	put_section(&w, cfg, SECT_MQTT);
+	if (w.full) {
+		if (len > 0)
+			buf[0] = '\0';
+		return -ENOSPC;
+	}
+	return (int)w.pos;
+}

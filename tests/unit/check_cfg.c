@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * lib/cfg: configuration text -> struct fp_cfg and back. Each error class has
+ * its exact "name:line: problem" message checked; defaults, every key, the
+ * shipped cfg/fastpath.conf and parse(format(cfg)) == cfg round trips.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+
+#include "fp/cfg.h"
+
+#define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static struct fp_cfg cfg;
+static char err[256];
+
+static int
+parse(const char *text)
+{
+	fp_cfg_defaults(&cfg);
+	memset(err, 0, sizeof(err));
+	return fp_cfg_parse(&cfg, "t.conf", text, strlen(text), err, sizeof(err));
+}
+
+/* The text must fail with exactly this message. */
+#define ck_parse_error(text, msg)                                                \
+	do {                                                                     \
+		ck_assert_int_eq(parse(text), -EINVAL);                          \
+		ck_assert_str_eq(err, msg);                                      \
+	} while (0)
+
+START_TEST(test_cfg_defaults)
+{
+	fp_cfg_defaults(&cfg);
+	ck_assert_uint_eq(cfg.n_ports, 0);
+	ck_assert_uint_eq(cfg.ports[0].mtu, 1500);
+	ck_assert_uint_eq(cfg.ports[0].ip4, 0);
+	ck_assert_uint_eq(cfg.tcp.n_listen, 1);
+	ck_assert_uint_eq(cfg.tcp.listen[0], 7);
+	ck_assert_uint_eq(cfg.tcp.mss, 1460);
+	ck_assert_uint_eq(cfg.tcp.max_flows, 4096);
+	ck_assert_uint_eq(cfg.tcp.buffer_size, 16384);
+	ck_assert_uint_eq(cfg.tcp.syn_cookies, 2);
+	ck_assert_uint_eq(cfg.tcp.idle_timeout_s, 300);
+	ck_assert_uint_eq(cfg.tcp.time_wait_ms, 2000);
+	ck_assert_uint_eq(cfg.tcp.rto_initial_ms, 1000);
+	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 200);
+	ck_assert_uint_eq(cfg.tcp.rto_max_ms, 60000);
+	ck_assert_uint_eq(cfg.dpdk.mbufs, 8191);
+	ck_assert_uint_eq(cfg.dpdk.mbuf_cache, 256);
+	ck_assert_uint_eq(cfg.dpdk.rx_desc, 1024);
+	ck_assert_uint_eq(cfg.dpdk.tx_desc, 1024);
+	ck_assert_str_eq(cfg.dpdk.pipeline, "");
+	ck_assert_str_eq(cfg.mgmt.socket, "/run/fastpath/fastpath.sock");
+	ck_assert_str_eq(cfg.mgmt.group, "");
+	ck_assert_uint_eq(cfg.mqtt.enabled, 0);
+	ck_assert_str_eq(cfg.mqtt.host, "127.0.0.1");
+	ck_assert_uint_eq(cfg.mqtt.port, 1883);
+	ck_assert_str_eq(cfg.mqtt.topic_prefix, "fastpath");
+	ck_assert_uint_eq(cfg.mqtt.qos, 0);
+	ck_assert_uint_eq(cfg.mqtt.interval_ms, 1000);
+	ck_assert_uint_eq(cfg.mqtt.keepalive_s, 30);
+	ck_assert_uint_eq(cfg.mqtt.commands, 0);
+}
+END_TEST
+
+START_TEST(test_cfg_empty_text_keeps_defaults)
+{
+	struct fp_cfg def;
+
+	fp_cfg_defaults(&def);
+	ck_assert_int_eq(parse("# nothing\n\n   \n"), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_int_eq(memcmp(&cfg, &def, sizeof(cfg)), 0);
+}
+END_TEST
+
+START_TEST(test_cfg_every_key)
+{
+	static const char text[] =
+		"[port 0]\n"
+		"address = 198.18.0.1/24\n"
+		"mtu = 9000\n"
+		"[port 1]\r\n"
+		"  address=10.1.2.3/32   # trailing comment\r\n"
+		"[tcp]\n"
+		"listen = 7, 9 5001\n"
+		"mss = 1400\n"
+		"max_flows = 100\n"
+		"buffer_size = 65536\n"
+		"syn_cookies = on\n"
+		"idle_timeout_s = 60\n"
+		"time_wait_ms = 0\n"
+		"rto_initial_ms = 500\n"
+		"rto_min_ms = 100\n"
+		"rto_max_ms = 30000\n"
+		"[dpdk]\n"
+		"mbufs = 4095\n"
+		"mbuf_cache = 128\n"
+		"rx_desc = 512\n"
+		"tx_desc = 256\n"
+		"pipeline = ../pipelines/echo.pipeline\n"
+		"[mgmt]\n"
+		"socket = /tmp/fp.sock\n"
+		"group = adm\n"
+		"[mqtt]\n"
+		"enabled = yes\n"
+		"host = broker.example\n"
+		"port = 8883\n"
+		"client_id = fp-1\n"
+		"node = edge1\n"
+		"topic_prefix = lab/fp\n"
+		"qos = 1\n"
+		"interval_ms = 500\n"
+		"keepalive_s = 10\n"
+		"username = \"user name\"\n"
+		"password = \"p#w\\\"d\\\\\"\n"
+		"tls_ca = /etc/ca.pem\n"
+		"tls_cert = /etc/c.pem\n"
+		"tls_key = /etc/k.pem\n"
+		"commands = true\n";
+
+	ck_assert_int_eq(parse(text), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_uint_eq(cfg.n_ports, 2);
+	ck_assert_uint_eq(cfg.ports[0].ip4, IP4(198, 18, 0, 1));
+	ck_assert_uint_eq(cfg.ports[0].prefix_len, 24);
+	ck_assert_uint_eq(cfg.ports[0].mtu, 9000);
+	ck_assert_uint_eq(cfg.ports[1].ip4, IP4(10, 1, 2, 3));
+	ck_assert_uint_eq(cfg.ports[1].prefix_len, 32);
+	ck_assert_uint_eq(cfg.ports[1].mtu, 1500);
+	ck_assert_uint_eq(cfg.tcp.n_listen, 3);
+	ck_assert_uint_eq(cfg.tcp.listen[0], 7);
+	ck_assert_uint_eq(cfg.tcp.listen[1], 9);
+	ck_assert_uint_eq(cfg.tcp.listen[2], 5001);
+	ck_assert_uint_eq(cfg.tcp.mss, 1400);
+	ck_assert_uint_eq(cfg.tcp.max_flows, 100);
+	ck_assert_uint_eq(cfg.tcp.buffer_size, 65536);
+	ck_assert_uint_eq(cfg.tcp.syn_cookies, 1);
+	ck_assert_uint_eq(cfg.tcp.idle_timeout_s, 60);
+	ck_assert_uint_eq(cfg.tcp.time_wait_ms, 0);
+	ck_assert_uint_eq(cfg.tcp.rto_initial_ms, 500);
+	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 100);
+	ck_assert_uint_eq(cfg.tcp.rto_max_ms, 30000);
+	ck_assert_uint_eq(cfg.dpdk.mbufs, 4095);
+	ck_assert_uint_eq(cfg.dpdk.mbuf_cache, 128);
+	ck_assert_uint_eq(cfg.dpdk.rx_desc, 512);
+	ck_assert_uint_eq(cfg.dpdk.tx_desc, 256);
+	ck_assert_str_eq(cfg.dpdk.pipeline, "../pipelines/echo.pipeline");
+	ck_assert_str_eq(cfg.mgmt.socket, "/tmp/fp.sock");
+	ck_assert_str_eq(cfg.mgmt.group, "adm");
+	ck_assert_uint_eq(cfg.mqtt.enabled, 1);
+	ck_assert_str_eq(cfg.mqtt.host, "broker.example");
+	ck_assert_uint_eq(cfg.mqtt.port, 8883);
+	ck_assert_str_eq(cfg.mqtt.client_id, "fp-1");
+	ck_assert_str_eq(cfg.mqtt.node, "edge1");
+	ck_assert_str_eq(cfg.mqtt.topic_prefix, "lab/fp");
+	ck_assert_uint_eq(cfg.mqtt.qos, 1);
+	ck_assert_uint_eq(cfg.mqtt.interval_ms, 500);
+	ck_assert_uint_eq(cfg.mqtt.keepalive_s, 10);
+	ck_assert_str_eq(cfg.mqtt.username, "user name");
+	ck_assert_str_eq(cfg.mqtt.password, "p#w\"d\\");
+	ck_assert_str_eq(cfg.mqtt.tls_ca, "/etc/ca.pem");
+	ck_assert_str_eq(cfg.mqtt.tls_cert, "/etc/c.pem");
+	ck_assert_str_eq(cfg.mqtt.tls_key, "/etc/k.pem");
+	ck_assert_uint_eq(cfg.mqtt.commands, 1);
+}
+END_TEST
+
+START_TEST(test_cfg_values)
+{
+	ck_assert_int_eq(parse("[tcp]\nsyn_cookies = off\n"), 0);
+	ck_assert_uint_eq(cfg.tcp.syn_cookies, 0);
+	ck_assert_int_eq(parse("[tcp]\nsyn_cookies = auto\n"), 0);
+	ck_assert_uint_eq(cfg.tcp.syn_cookies, 2);
+	ck_assert_int_eq(parse("[mqtt]\nenabled = off\ncommands = 1\n"), 0);
+	ck_assert_uint_eq(cfg.mqtt.enabled, 0);
+	ck_assert_uint_eq(cfg.mqtt.commands, 1);
+	/* An empty string value is allowed (and means "not set"). */
+	ck_assert_int_eq(parse("[mgmt]\nsocket =\ngroup = # none\n"), 0);
+	ck_assert_str_eq(cfg.mgmt.socket, "");
+	ck_assert_str_eq(cfg.mgmt.group, "");
+	/* listen replaces the default list. */
+	ck_assert_int_eq(parse("[tcp]\nlisten = 9\n"), 0);
+	ck_assert_uint_eq(cfg.tcp.n_listen, 1);
+	ck_assert_uint_eq(cfg.tcp.listen[0], 9);
+	/* Ranges are inclusive. */
+	ck_assert_int_eq(parse("[port 0]\naddress = 1.2.3.4/1\nmtu = 576\n"), 0);
+	ck_assert_int_eq(parse("[tcp]\nrto_min_ms = 1000\nrto_initial_ms = 1000\n"), 0);
+	/* Sections may come in any order; the last line needs no newline. */
+	ck_assert_int_eq(parse("[port 1]\naddress = 10.0.0.2/8\n[port 0]\naddress = 10.0.0.1/8"), 0);
+	ck_assert_uint_eq(cfg.n_ports, 2);
+}
+END_TEST
+
+START_TEST(test_cfg_err_unknown_section)
+{
+	ck_parse_error("# c\n[tcpp]\n", "t.conf:2: unknown section [tcpp]");
+	ck_parse_error("[port]\n", "t.conf:1: unknown section [port]");
+	ck_parse_error("[tcp\n", "t.conf:1: missing ']' in section header");
+	ck_parse_error("[tcp] x\n", "t.conf:1: trailing junk 'x' after section header");
+	ck_parse_error("[port 4]\n", "t.conf:1: bad port number '4' (want 0..3)");
+	ck_parse_error("[port x]\n", "t.conf:1: bad port number 'x' (want 0..3)");
+	ck_parse_error("[tcp]\n[dpdk]\n[tcp]\n",
+			"t.conf:3: duplicate section [tcp] (first at line 1)");
+}
+END_TEST
+
+START_TEST(test_cfg_err_unknown_key)
+{
+	ck_parse_error("[tcp]\nmss = 1400\nmsss = 1\n", "t.conf:3: unknown key 'msss' in [tcp]");
+	ck_parse_error("[port 2]\nmac = 1\n", "t.conf:2: unknown key 'mac' in [port 2]");
+	ck_parse_error("mss = 1\n", "t.conf:1: 'mss' outside a section");
+	ck_parse_error("[tcp]\n= 5\n", "t.conf:2: expected 'key = value' or '[section]'");
+}
+END_TEST
+
+START_TEST(test_cfg_err_missing_equals)
+{
+	ck_parse_error("[tcp]\nmss 1460\n", "t.conf:2: missing '=' after 'mss'");
+	ck_parse_error("[tcp]\nmss\n", "t.conf:2: missing '=' after 'mss'");
+}
+END_TEST
+
+START_TEST(test_cfg_err_duplicate_key)
+{
+	ck_parse_error("[tcp]\nmss = 1400\n\nmss = 1300\n",
+			"t.conf:4: duplicate key 'mss' in [tcp] (first at line 2)");
+}
+END_TEST
+
+START_TEST(test_cfg_err_bad_address)
+{
+	ck_parse_error("[port 0]\naddress = 198.18.0.1\n",
+			"t.conf:2: address: bad address '198.18.0.1' (want a.b.c.d/len)");
+	ck_parse_error("[port 0]\naddress = 198.18.0/24\n",
+			"t.conf:2: address: bad address '198.18.0' (want a.b.c.d/len)");
+	ck_parse_error("[port 0]\naddress = 198.18.0.256/24\n",
+			"t.conf:2: address: bad address '198.18.0.256' (want a.b.c.d/len)");
+	ck_parse_error("[port 0]\naddress = 198.18.0.1.1/24\n",
+			"t.conf:2: address: bad address '198.18.0.1.1' (want a.b.c.d/len)");
+	ck_parse_error("[port 0]\naddress = 0.0.0.0/24\n",
+			"t.conf:2: address: bad address '0.0.0.0' (want a.b.c.d/len)");
+	ck_parse_error("[port 0]\naddress = 224.0.0.1/24\n",
+			"t.conf:2: address: bad address '224.0.0.1' (want a.b.c.d/len)");
+	ck_parse_error("[port 0]\naddress = 1.2.3.-4/24\n",
+			"t.conf:2: address: bad address '1.2.3.-4' (want a.b.c.d/len)");
+}
+END_TEST
+
+START_TEST(test_cfg_err_bad_prefix)
+{
+	ck_parse_error("[port 0]\naddress = 198.18.0.1/33\n",
+			"t.conf:2: address: bad prefix length '33' (want 1..32)");
+	ck_parse_error("[port 0]\naddress = 198.18.0.1/0\n",
+			"t.conf:2: address: bad prefix length '0' (want 1..32)");
+	ck_parse_error("[port 0]\naddress = 198.18.0.1/\n",
+			"t.conf:2: address: bad prefix length '' (want 1..32)");
+	ck_parse_error("[port 0]\naddress = 198.18.0.1/2x\n",
+			"t.conf:2: address: bad prefix length '2x' (want 1..32)");
+}
+END_TEST
+
+START_TEST(test_cfg_err_out_of_range)
+{
+	ck_parse_error("[tcp]\nmss = 9001\n", "t.conf:2: mss: 9001 out of range (88..8960)");
+	ck_parse_error("[port 0]\naddress = 1.2.3.4/8\nmtu = 575\n",
+			"t.conf:3: mtu: 575 out of range (576..9000)");
+	ck_parse_error("[mqtt]\nqos = 3\n", "t.conf:2: qos: 3 out of range (0..2)");
+	ck_parse_error("[tcp]\nmax_flows = 99999999999\n",
+			"t.conf:2: max_flows: 99999999999 out of range (1..1048576)");
+	ck_parse_error("[tcp]\nlisten = 7, 0\n", "t.conf:2: listen: 0 out of range (1..65535)");
+	ck_parse_error("[tcp]\nbuffer_size = 3000\n",
+			"t.conf:2: buffer_size: 3000 is not a power of two");
+	ck_parse_error("[tcp]\nlisten = 1 2 3 4 5 6 7 8 9\n",
+			"t.conf:2: listen: too many ports (max 8)");
+	ck_parse_error("[tcp]\nlisten = 7, 7\n", "t.conf:2: listen: port 7 listed twice");
+}
+END_TEST
+
+START_TEST(test_cfg_err_not_a_value)
+{
+	ck_parse_error("[tcp]\nmss = abc\n", "t.conf:2: mss: 'abc' is not a number");
+	ck_parse_error("[tcp]\nmss = -5\n", "t.conf:2: mss: '-5' is not a number");
+	ck_parse_error("[tcp]\nmss = 0x10\n", "t.conf:2: mss: '0x10' is not a number");
+	ck_parse_error("[tcp]\nmss = 1460#c\n", "t.conf:2: mss: '1460#c' is not a number");
+	ck_parse_error("[tcp]\nmss =\n", "t.conf:2: mss: missing value");
+	ck_parse_error("[tcp]\nlisten = # none\n", "t.conf:2: listen: missing value");
+	ck_parse_error("[tcp]\nlisten = 7;9\n", "t.conf:2: listen: '7;9' is not a number");
+	ck_parse_error("[mqtt]\nenabled = maybe\n",
+			"t.conf:2: enabled: 'maybe' is not a boolean (yes/no)");
+	ck_parse_error("[tcp]\nsyn_cookies = sometimes\n",
+			"t.conf:2: syn_cookies: 'sometimes' is not one of off, on, auto");
+	ck_parse_error("[mqtt]\nhost = \"abc\n", "t.conf:2: host: unterminated string");
+}
+END_TEST
+
+START_TEST(test_cfg_err_trailing_junk)
+{
+	ck_parse_error("[tcp]\nmss = 1460 1500\n", "t.conf:2: mss: trailing junk '1500'");
+	ck_parse_error("[port 0]\naddress = 1.2.3.4/8 up\n",
+			"t.conf:2: address: trailing junk 'up'");
+	ck_parse_error("[mgmt]\nsocket = /tmp/a b\n", "t.conf:2: socket: trailing junk 'b'");
+	ck_parse_error("[mqtt]\nhost = \"a b\"c\n", "t.conf:2: host: trailing junk 'c'");
+}
+END_TEST
+
+START_TEST(test_cfg_err_too_long)
+{
+	char text[700];
+	char big[200];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(text, sizeof(text), "[mqtt]\nhost = %s\n", big);
+	ck_parse_error(text, "t.conf:2: host: value too long (max 127 bytes)");
+
+	snprintf(text, sizeof(text), "[mgmt]\nsocket = /%.107s\n", big);
+	ck_parse_error(text, "t.conf:2: socket: value too long (max 107 bytes)");
+
+	memset(text, ' ', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	ck_parse_error(text, "t.conf:1: line too long (max 512 bytes)");
+}
+END_TEST
+
+START_TEST(test_cfg_err_ports)
+{
+	ck_parse_error("[port 0]\nmtu = 1500\n", "t.conf:1: [port 0] has no address");
+	ck_parse_error("[port 0]\naddress = 10.0.0.1/8\n\n[port 2]\naddress = 10.0.0.3/8\n",
+			"t.conf:4: [port 1] is missing (ports are numbered from 0)");
+}
+END_TEST
+
+START_TEST(test_cfg_err_cross_checks)
+{
+	ck_parse_error("[tcp]\nrto_min_ms = 2000\n",
+			"t.conf:2: rto_min_ms (2000) must not exceed rto_initial_ms (1000)");
+	ck_parse_error("[tcp]\nrto_max_ms = 500\nrto_min_ms = 100\n",
+			"t.conf:2: rto_initial_ms (1000) must not exceed rto_max_ms (500)");
+	ck_parse_error("[dpdk]\nmbufs = 255\n",
+			"t.conf:2: mbuf_cache (256) must not exceed mbufs / 1.5 (255)");
+}
+END_TEST
+
+START_TEST(test_cfg_err_nul_byte)
+{
+	static const char text[] = "[tcp]\nmss = 1\0002\n";
+
+	fp_cfg_defaults(&cfg);
+	ck_assert_int_eq(fp_cfg_parse(&cfg, "t.conf", text, sizeof(text) - 1, err, sizeof(err)),
+			-EINVAL);
+	ck_assert_str_eq(err, "t.conf:2: NUL byte in line");
+}
+END_TEST
+
+START_TEST(test_cfg_load_missing_file)
+{
+	ck_assert_int_eq(fp_cfg_load(&cfg, "/nonexistent/fp.conf", err, sizeof(err)), -ENOENT);
+	ck_assert_str_eq(err, "/nonexistent/fp.conf: No such file or directory");
+}
+END_TEST
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs(text, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(test_cfg_load_file)
+{
+	char path[] = "/tmp/check_cfg_XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	write_file(path, "[port 0]\r\naddress = 198.18.0.1/24\r\n[tcp]\nlisten = 7 9");
+	ck_assert_int_eq(fp_cfg_load(&cfg, path, err, sizeof(err)), 0);
+	ck_assert_str_eq(cfg.path, path);
+	ck_assert_uint_eq(cfg.n_ports, 1);
+	ck_assert_uint_eq(cfg.ports[0].ip4, IP4(198, 18, 0, 1));
+	ck_assert_uint_eq(cfg.tcp.n_listen, 2);
+
+	/* Errors name the file and line, like fp_cfg_parse(). */
+	write_file(path, "[port 0]\naddress = 198.18.0.1/24\n[tcp]\nmss = 1460 x\n");
+	ck_assert_int_eq(fp_cfg_load(&cfg, path, err, sizeof(err)), -EINVAL);
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "%s:4: mss: trailing junk 'x'", path);
+		ck_assert_str_eq(err, want);
+	}
+	unlink(path);
+}
+END_TEST
+
+/* The shipped default config must load. */
+START_TEST(test_cfg_load_shipped)
+{
+	const char *src = getenv("FP_SOURCE_ROOT");
+	char path[512];
+
+	/* Default: the source tree this file was compiled from (meson runs tests from the build root). */
+	if (src != NULL) {
+		snprintf(path, sizeof(path), "%s/cfg/fastpath.conf", src);
+	} else {
+		const char *me = __FILE__;
+		const char *tail = strstr(me, "tests/unit/check_cfg.c");
+
+		ck_assert_ptr_nonnull(tail);
+		snprintf(path, sizeof(path), "%.*scfg/fastpath.conf", (int)(tail - me), me);
+	}
+	ck_assert_msg(fp_cfg_load(&cfg, path, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(cfg.n_ports, 1);
+	ck_assert_uint_eq(cfg.ports[0].ip4, IP4(198, 18, 0, 1));
+	ck_assert_uint_eq(cfg.ports[0].prefix_len, 24);
+	ck_assert_uint_eq(cfg.tcp.n_listen, 1);
+	ck_assert_uint_eq(cfg.tcp.listen[0], 7);
+	ck_assert_str_eq(cfg.mgmt.socket, "/run/fastpath/fastpath.sock");
+	ck_assert_uint_eq(cfg.mqtt.enabled, 0);
+	ck_assert_str_eq(cfg.dpdk.pipeline, "../pipelines/echo.pipeline");
+}
+END_TEST
+
+static void
+check_round_trip(const struct fp_cfg *in)
+{
+	static char text[8192];
+	struct fp_cfg out;
+	int n = fp_cfg_format(in, text, sizeof(text));
+
+	ck_assert_int_gt(n, 0);
+	ck_assert_uint_eq(strlen(text), (size_t)n);
+	fp_cfg_defaults(&out);
+	ck_assert_msg(fp_cfg_parse(&out, "fmt", text, (size_t)n, err, sizeof(err)) == 0,
+			"%s\n%s", err, text);
+	memcpy(out.path, in->path, sizeof(out.path));
+	ck_assert_msg(memcmp(&out, in, sizeof(out)) == 0, "round trip differs:\n%s", text);
+}
+
+START_TEST(test_cfg_round_trip_defaults)
+{
+	struct fp_cfg in;
+
+	fp_cfg_defaults(&in);
+	check_round_trip(&in);
+}
+END_TEST
+
+START_TEST(test_cfg_round_trip_everything)
+{
+	struct fp_cfg in;
+
+	ck_assert_int_eq(parse("[port 0]\naddress = 198.18.0.1/24\nmtu = 9000\n"
+				"[port 1]\naddress = 10.9.8.7/30\n"
+				"[port 2]\naddress = 172.16.0.1/16\nmtu = 1280\n"
+				"[tcp]\nlisten = 7, 9, 65535\nsyn_cookies = off\nbuffer_size = 1024\n"
+				"time_wait_ms = 0\n"
+				"[dpdk]\npipeline = \"my pipes/x.pipeline\"\nmbufs = 1023\n"
+				"mbuf_cache = 0\n"
+				"[mgmt]\nsocket =\ngroup = wheel\n"
+				"[mqtt]\nenabled = yes\ncommands = yes\nqos = 2\n"
+				"password = \"#a \\\" b\\\\\"\nusername = \"\\\"q\"\n"
+				"node = n1\nclient_id = c\n"),
+			0);
+	memcpy(&in, &cfg, sizeof(in));
+	check_round_trip(&in);
+}
+END_TEST
+
+START_TEST(test_cfg_format_nospace)
+{
+	char small[64];
+	struct fp_cfg in;
+
+	fp_cfg_defaults(&in);
+	memset(small, 'x', sizeof(small));
+	ck_assert_int_eq(fp_cfg_format(&in, small, sizeof(small)), -ENOSPC);
+	ck_assert_int_eq(small[0], '\0');
+}
+END_TEST
+
+static Suite *
+cfg_suite(void)
+{
+	Suite *s = suite_create("cfg");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_test(tc, test_cfg_defaults);
+	tcase_add_test(tc, test_cfg_empty_text_keeps_defaults);
+	tcase_add_test(tc, test_cfg_every_key);
+	tcase_add_test(tc, test_cfg_values);
+	tcase_add_test(tc, test_cfg_err_unknown_section);
+	tcase_add_test(tc, test_cfg_err_unknown_key);
+	tcase_add_test(tc, test_cfg_err_missing_equals);
+	tcase_add_test(tc, test_cfg_err_duplicate_key);
+	tcase_add_test(tc, test_cfg_err_bad_address);
+	tcase_add_test(tc, test_cfg_err_bad_prefix);
+	tcase_add_test(tc, test_cfg_err_out_of_range);
+	tcase_add_test(tc, test_cfg_err_not_a_value);
+	tcase_add_test(tc, test_cfg_err_trailing_junk);
+	tcase_add_test(tc, test_cfg_err_too_long);
+	tcase_add_test(tc, test_cfg_err_ports);
+	tcase_add_test(tc, test_cfg_err_cross_checks);
+	tcase_add_test(tc, test_cfg_err_nul_byte);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("load");
+	tcase_add_test(tc, test_cfg_load_missing_file);
+	tcase_add_test(tc, test_cfg_load_file);
+	tcase_add_test(tc, test_cfg_load_shipped);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("format");
+	tcase_add_test(tc, test_cfg_round_trip_defaults);
+	tcase_add_test(tc, test_cfg_round_trip_everything);
+	tcase_add_test(tc, test_cfg_format_nospace);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(cfg_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
