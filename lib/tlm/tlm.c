@@ -48,41 +48,48 @@ fp_tlm_json_counters(struct fp_tlm_json *j, const struct fp_stats *st)
 	fp_tlm_json_obj_end(j);
 }
 
-int
-fp_tlm_stats_encode(const struct fp_tlm_doc *doc, char *buf, size_t len)
+void
+fp_tlm_json_stats_doc(struct fp_tlm_json *j, const struct fp_tlm_doc *doc)
 {
-	struct fp_tlm_json j;
 	struct fp_stats total;
 
 	memset(&total, 0, sizeof(total));
 	for (uint32_t i = 0; i < doc->n_ctxs; i++)
 		fp_stats_accumulate(&total, doc->ctxs[i].stats);
 
-	fp_tlm_json_init(&j, buf, len);
-	fp_tlm_json_obj_begin(&j);
-	fp_tlm_json_kv_str(&j, "schema", FP_TLM_SCHEMA);
+	fp_tlm_json_obj_begin(j);
+	fp_tlm_json_kv_str(j, "schema", FP_TLM_SCHEMA);
 	if (doc->node != NULL)
-		fp_tlm_json_kv_str(&j, "node", doc->node);
-	fp_tlm_json_kv_str(&j, "target", doc->target != NULL ? doc->target : "");
-	fp_tlm_json_kv_str(&j, "version", doc->version != NULL ? doc->version : "");
-	fp_tlm_json_kv_u64(&j, "seq", doc->seq);
-	fp_tlm_json_kv_u64(&j, "uptime_ms", doc->uptime_ms);
+		fp_tlm_json_kv_str(j, "node", doc->node);
+	fp_tlm_json_kv_str(j, "target", doc->target != NULL ? doc->target : "");
+	fp_tlm_json_kv_str(j, "version", doc->version != NULL ? doc->version : "");
+	fp_tlm_json_kv_u64(j, "seq", doc->seq);
+	fp_tlm_json_kv_u64(j, "uptime_ms", doc->uptime_ms);
 	if (doc->time_ms != 0)
-		fp_tlm_json_kv_u64(&j, "time_ms", doc->time_ms);
-	fp_tlm_json_kv_u64(&j, "n_contexts", doc->n_ctxs);
-	fp_tlm_json_key(&j, "total");
-	fp_tlm_json_counters(&j, &total);
+		fp_tlm_json_kv_u64(j, "time_ms", doc->time_ms);
+	fp_tlm_json_kv_u64(j, "n_contexts", doc->n_ctxs);
+	fp_tlm_json_key(j, "total");
+	fp_tlm_json_counters(j, &total);
 	if (doc->per_ctx) {
-		fp_tlm_json_key(&j, "contexts");
-		fp_tlm_json_arr_begin(&j);
+		fp_tlm_json_key(j, "contexts");
+		fp_tlm_json_arr_begin(j);
 		for (uint32_t i = 0; i < doc->n_ctxs; i++) {
-			fp_tlm_json_obj_begin(&j);
-			fp_tlm_json_kv_u64(&j, "id", doc->ctxs[i].id);
-			counter_members(&j, doc->ctxs[i].stats);
-			fp_tlm_json_obj_end(&j);
+			fp_tlm_json_obj_begin(j);
+			fp_tlm_json_kv_u64(j, "id", doc->ctxs[i].id);
+			counter_members(j, doc->ctxs[i].stats);
+			fp_tlm_json_obj_end(j);
 		}
-		fp_tlm_json_arr_end(&j);
+		fp_tlm_json_arr_end(j);
 	}
-	fp_tlm_json_obj_end(&j);
+	fp_tlm_json_obj_end(j);
+}
+
+int
+fp_tlm_stats_encode(const struct fp_tlm_doc *doc, char *buf, size_t len)
+{
+	struct fp_tlm_json j;
+
+	fp_tlm_json_init(&j, buf, len);
+	fp_tlm_json_stats_doc(&j, doc);
 	return fp_tlm_json_finish(&j);
 }

@@ -104,6 +104,12 @@ void fp_tlm_json_counters(struct fp_tlm_json *j, const struct fp_stats *st);
 uint64_t fp_tlm_drops(const struct fp_stats *st);
 
 /**
+ * Write the stats document as one JSON value into a larger document (the
+ * management socket's reply embeds it). Errors latch in j as usual.
+ */
+void fp_tlm_json_stats_doc(struct fp_tlm_json *j, const struct fp_tlm_doc *doc);
+
+/**
  * Encode the stats document (docs/TELEMETRY.md) into buf as one line of JSON.
  * @return bytes written (without the NUL), or -ENOSPC (buf then holds "").
  * Context: any thread; counters are read with relaxed atomic loads.
