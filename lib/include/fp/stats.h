@@ -64,6 +64,7 @@
 	X(DROP_TCP_BAD_DOFF, "drop_tcp_bad_doff")                       \
 	X(DROP_TCP_CSUM, "drop_tcp_csum")                               \
 	X(DROP_TCP_BAD_FLAGS, "drop_tcp_bad_flags")                     \
+	X(DROP_TCP_NO_FLOW, "drop_tcp_no_flow")                         \
 	X(DROP_TCP_OUT_OF_WINDOW, "drop_tcp_out_of_window")             \
 	X(DROP_TCP_NO_BUFFER, "drop_tcp_no_buffer")                     \
 	X(DROP_TX_NO_MBUF, "drop_tx_no_mbuf")                           \

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The TCP engine's memory: fp_tcp_init() carves the caller's block into the
+ * engine header, the flow array, the hash bucket heads and the echo buffers.
+ * Flows are found by 4-tuple through a keyed hash with chaining over indices
+ * and are filed in a hashed timer wheel (advanced by fp_tcp_tick()).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "fp/stats.h"
+#include "tcp_priv.h"
+
+#define ALIGN64(x) (((x) + (size_t)63) & ~(size_t)63)
+
+static uint32_t
+pow2_at_least(uint32_t n)
+{
+	uint32_t p = 1;
+
+	while (p < n && p < (1u << 31))
+		p <<= 1;
+	return p;
+}
+
+static int
+cfg_valid(const struct fp_cfg_tcp *cfg)
+{
+	if (cfg->max_flows == 0 || cfg->max_flows >= (1u << 24))
+		return 0;
+	if (cfg->buffer_size < 256 || (cfg->buffer_size & (cfg->buffer_size - 1)) != 0)
+		return 0;
+	if (cfg->mss < 64 || cfg->n_listen > FP_CFG_MAX_LISTEN)
+		return 0;
+	if (cfg->rto_min_ms == 0 || cfg->rto_min_ms > cfg->rto_max_ms ||
+			cfg->rto_initial_ms < cfg->rto_min_ms || cfg->rto_initial_ms > cfg->rto_max_ms)
+		return 0;
+	return cfg->syn_cookies <= 2;
+}
+
+struct layout {
+	size_t flows, buckets, bufmem, total;
+};
+
+static int
+layout_of(const struct fp_cfg_tcp *cfg, struct layout *l)
+{
+	size_t nb = pow2_at_least(cfg->max_flows);
+
+	if (!cfg_valid(cfg))
+		return -EINVAL;
+	/* Echo buffers dominate: refuse a configuration whose size overflows size_t. */
+	if ((size_t)cfg->buffer_size > (SIZE_MAX / 2) / cfg->max_flows)
+		return -EINVAL;
+	l->flows = ALIGN64(sizeof(struct fp_tcp));
+	l->buckets = l->flows + ALIGN64(sizeof(struct tcp_flow) * cfg->max_flows);
+	l->bufmem = l->buckets + ALIGN64(sizeof(uint32_t) * nb);
+	l->total = l->bufmem + (size_t)cfg->buffer_size * cfg->max_flows;
+	return 0;
+}
+
+size_t
+fp_tcp_mem_size(const struct fp_cfg_tcp *cfg)
+{
+	struct layout l;
+
+	if (layout_of(cfg, &l) < 0)
+		return 0;
+	return l.total;
+}
+
+struct fp_tcp *
+fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, uint64_t secret)
+{
+	struct fp_tcp *t = mem;
+	struct layout l;
+	uint32_t i;
+
+	if (mem == NULL || ((uintptr_t)mem & 63) != 0 || layout_of(cfg, &l) < 0 ||
+			mem_len < l.total)
+		return NULL;
+	memset(t, 0, sizeof(*t));
+	t->cfg = *cfg;
+	t->flows = (struct tcp_flow *)((uint8_t *)mem + l.flows);
+	t->buckets = (uint32_t *)((uint8_t *)mem + l.buckets);
+	t->bufmem = (uint8_t *)mem + l.bufmem;
+	t->max_flows = cfg->max_flows;
+	t->bucket_mask = pow2_at_least(cfg->max_flows) - 1;
+	/* syn_cookies == 2: cookies once a quarter of the table is half-open. */
+	t->half_open_max = cfg->max_flows / 4 ? cfg->max_flows / 4 : 1;
+	t->mss = cfg->mss;
+	/* RFC 7323 2.3: the smallest shift that lets 16 bits cover the whole buffer. */
+	while (t->rcv_ws < TCP_MAX_WSCALE && (cfg->buffer_size >> t->rcv_ws) > 65535)
+		t->rcv_ws++;
+	/* Expand the 64-bit secret into the SipHash key and the flow-hash key. */
+	t->k0 = secret ^ 0x736f6d6570736575ull;
+	t->k1 = (secret * 0x9e3779b97f4a7c15ull) ^ 0x646f72616e646f6dull;
+	t->hkey = fp__tcp_siphash(t->k0, t->k1, (const uint8_t *)"flowhash", 8);
+	for (i = 0; i <= t->bucket_mask; i++)
+		t->buckets[i] = TCP_NONE;
+	for (i = 0; i < TCP_WHEEL_SLOTS; i++)
+		t->wheel[i] = TCP_NONE;
+	for (i = 0; i < t->max_flows; i++) {
+		t->flows[i].flags = 0;
+		t->flows[i].hnext = i + 1 < t->max_flows ? i + 1 : TCP_NONE;
+	}
+	t->free_head = 0;
+	return t;
+}
+
+static inline uint32_t
+flow_hash(const struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
+{
+	uint64_t x = ((uint64_t)rip << 32 | (uint64_t)rport << 16 | lport) ^ t->hkey;
+
+	/* splitmix64 finaliser over the keyed tuple: cheap, and keyed so a peer
+	 * cannot aim many tuples at one chain without knowing the boot secret */
+	x ^= (uint64_t)lip * 0x9e3779b97f4a7c15ull;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ull;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return (uint32_t)x;
+}
+
+struct tcp_flow *
+fp__tcp_flow_lookup(struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
+{
+	uint32_t i = t->buckets[flow_hash(t, lip, rip, lport, rport) & t->bucket_mask];
+
+	while (i != TCP_NONE) {
+		struct tcp_flow *f = &t->flows[i];
+
+		if (f->rip == rip && f->rport == rport && f->lport == lport && f->lip == lip)
+			return f;
+		i = f->hnext;
+	}
+	return NULL;
+}
+
+struct tcp_flow *
+fp__tcp_flow_new(struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
+{
+	struct fp_tcp *t = ctx->tcp;
+	struct tcp_flow *f;
+	uint32_t idx, b;
+
+	if (t->free_head == TCP_NONE)
+		return NULL;
+	idx = t->free_head;
+	f = &t->flows[idx];
+	t->free_head = f->hnext;
+	memset(f, 0, sizeof(*f));
+	f->lip = lip;
+	f->rip = rip;
+	f->lport = lport;
+	f->rport = rport;
+	f->flags = TF_IN_USE;
+	f->tnext = f->tprev = TCP_NONE;
+	f->created_us = ctx->now_us;
+	f->last_active = ctx->now_us;
+	fp_echo_buf_init(&f->buf, t->bufmem + (size_t)idx * t->cfg.buffer_size,
+			t->cfg.buffer_size);
+	b = flow_hash(t, lip, rip, lport, rport) & t->bucket_mask;
+	f->hnext = t->buckets[b];
+	t->buckets[b] = idx;
+	t->n_flows++;
+	fp_stats_inc(ctx->stats, FP_CTR_FLOWS_OPENED);
+	fp_stats_set_flows_open(ctx->stats, t->n_flows);
+	return f;
+}
+
+void
+fp__tcp_flow_free(struct fp_ctx *ctx, struct tcp_flow *f)
+{
+	struct fp_tcp *t = ctx->tcp;
+	uint32_t idx = fp__tcp_flow_idx(t, f);
+	uint32_t *link = &t->buckets[flow_hash(t, f->lip, f->rip, f->lport, f->rport) &
+			t->bucket_mask];
+
+	while (*link != idx && *link != TCP_NONE)
+		link = &t->flows[*link].hnext;
+	if (*link == idx)
+		*link = f->hnext;
+	fp__tcp_timer_unlink(t, f);
+	if (f->state == FP_TCP_SYN_RECEIVED)
+		t->n_half_open--;
+	f->state = FP_TCP_CLOSED;
+	f->flags = 0;
+	f->hnext = t->free_head;
+	t->free_head = idx;
+	t->n_flows--;
+	fp_stats_set_flows_open(ctx->stats, t->n_flows);
+}
+
+void
+fp__tcp_timer_unlink(struct fp_tcp *t, struct tcp_flow *f)
+{
+	if (!f->t_linked)
+		return;
+	if (f->tprev != TCP_NONE)
+		t->flows[f->tprev].tnext = f->tnext;
+	else
+		t->wheel[f->t_when & (TCP_WHEEL_SLOTS - 1)] = f->tnext;
+	if (f->tnext != TCP_NONE)
+		t->flows[f->tnext].tprev = f->tprev;
+	f->tnext = f->tprev = TCP_NONE;
+	f->t_linked = 0;
+}
+
+void
+fp__tcp_timer_arm(struct fp_tcp *t, struct tcp_flow *f, uint64_t when_us)
+{
+	uint64_t tick = (when_us + TCP_WHEEL_GRAN - 1) / TCP_WHEEL_GRAN;
+	uint32_t slot, idx = fp__tcp_flow_idx(t, f);
+
+	if (tick <= t->wheel_tick)
+		tick = t->wheel_tick + 1;
+	/* Filed for an earlier tick already: that visit re-files it (lazy). */
+	if (f->t_linked && f->t_when <= tick)
+		return;
+	fp__tcp_timer_unlink(t, f);
+	slot = (uint32_t)(tick & (TCP_WHEEL_SLOTS - 1));
+	f->t_when = tick;
+	f->tprev = TCP_NONE;
+	f->tnext = t->wheel[slot];
+	if (f->tnext != TCP_NONE)
+		t->flows[f->tnext].tprev = idx;
+	t->wheel[slot] = idx;
+	f->t_linked = 1;
+}
+
+uint32_t
+fp_tcp_flow_count(const struct fp_tcp *tcp)
+{
+	return tcp->n_flows;
+}
+
+uint32_t
+fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_t skip,
+		struct fp_tcp_flow_info *out, uint32_t max)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < tcp->max_flows && n < max; i++) {
+		const struct tcp_flow *f = &tcp->flows[i];
+		struct fp_tcp_flow_info *o;
+
+		if (!(f->flags & TF_IN_USE))
+			continue;
+		if (skip) {
+			skip--;
+			continue;
+		}
+		o = &out[n++];
+		memset(o, 0, sizeof(*o));
+		o->local_ip = f->lip;
+		o->remote_ip = f->rip;
+		o->local_port = f->lport;
+		o->remote_port = f->rport;
+		o->state = f->state;
+		o->snd_wnd = f->snd_wnd;
+		o->rcv_wnd = fp__tcp_rcv_wnd(f);
+		o->unacked = f->snd_max - f->snd_una;
+		o->buffered = fp_echo_buf_used(&f->buf);
+		o->srtt_us = f->srtt_us;
+		o->rto_us = f->rto_us;
+		o->bytes_in = f->bytes_in;
+		o->bytes_out = f->bytes_out;
+		o->retransmits = f->retransmits;
+		o->age_us = now_us >= f->created_us ? now_us - f->created_us : 0;
+	}
+	return n;
+}
+
+const char *
+fp_tcp_state_name(enum fp_tcp_state state)
+{
+	static const char *const names[FP_TCP_STATE_COUNT] = {
+		[FP_TCP_CLOSED] = "CLOSED",
+		[FP_TCP_SYN_RECEIVED] = "SYN_RECEIVED",
+		[FP_TCP_ESTABLISHED] = "ESTABLISHED",
+		[FP_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+		[FP_TCP_LAST_ACK] = "LAST_ACK",
+		[FP_TCP_FIN_WAIT_1] = "FIN_WAIT_1",
+		[FP_TCP_FIN_WAIT_2] = "FIN_WAIT_2",
+		[FP_TCP_CLOSING] = "CLOSING",
+		[FP_TCP_TIME_WAIT] = "TIME_WAIT",
+	};
+
+	if ((unsigned)state >= FP_TCP_STATE_COUNT)
+		return "?";
+	return names[state];
+}

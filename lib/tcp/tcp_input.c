@@ -1,0 +1,622 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP segment input (RFC 9293 3.10.7), called by fp_input() after IPv4
+ * validation. Order: validate (length, checksum, data offset, flags; each drop
+ * counted), find the flow by 4-tuple, else LISTEN processing (SYN -> SYN-ACK
+ * or SYN cookie, cookie ACK -> flow) or RST (3.10.7.1); for a flow, the
+ * RFC 9293 3.10.7.4 checks in order, then tcp_output.c sends echo data.
+ *
+ * Out-of-order segments are dropped and answered with a duplicate ACK rather
+ * than queued: an echo server's receive buffer is its send buffer, a queue
+ * would need per-flow segment memory beyond buffer_size, and the peer's fast
+ * retransmit (RFC 5681 3.2) repairs a single loss within one RTT.
+ */
+#include <string.h>
+
+#include "fp/csum.h"
+#include "fp/stats.h"
+#include "fp/wire.h"
+#include "tcp_priv.h"
+
+/** One parsed segment; payload points into the received packet. */
+struct seg {
+	const uint8_t *data; /**< payload */
+	uint32_t len;        /**< payload bytes */
+	uint32_t seq, ack;
+	uint16_t wnd;        /**< raw window field */
+	uint8_t flags;
+	uint16_t mss;        /**< MSS option, 0 = absent (SYN only) */
+	int8_t wscale;       /**< window scale option, -1 = absent (SYN only) */
+	uint32_t sip, dip;   /**< host byte order */
+	uint16_t sport, dport;
+	uint8_t smac[FP_ETH_ALEN];
+	uint16_t port;
+};
+
+static void
+parse_opts(const uint8_t *opt, uint32_t n, struct seg *s)
+{
+	uint32_t i = 0;
+
+	while (i < n) {
+		uint8_t kind = opt[i];
+		uint8_t olen;
+
+		if (kind == FP_TCPOPT_EOL)
+			break;
+		if (kind == FP_TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n)
+			break;
+		olen = opt[i + 1];
+		if (olen < 2 || i + olen > n)
+			break; /* malformed: ignore the rest */
+		if (kind == FP_TCPOPT_MSS && olen == 4)
+			s->mss = fp_load_be16(opt + i + 2);
+		else if (kind == FP_TCPOPT_WSCALE && olen == 3)
+			/* RFC 7323 2.3: a shift above 14 is used as 14. */
+			s->wscale = (int8_t)(opt[i + 2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : opt[i + 2]);
+		i += olen;
+	}
+}
+
+static void
+seg_addr_reply(const struct fp_ctx *ctx, const struct seg *s, struct tcp_addr *a)
+{
+	a->dmac = s->smac;
+	a->smac = ctx->ifaces[s->port].mac;
+	a->sip = s->dip;
+	a->dip = s->sip;
+	a->sport = s->dport;
+	a->dport = s->sport;
+}
+
+/* RFC 9293 3.10.7.1: the RST for a segment that matches no connection. */
+static enum fp_verdict
+reply_rst(struct tcp_out *o, const struct seg *s)
+{
+	struct tcp_addr a;
+	uint32_t seglen = s->len + !!(s->flags & FP_TCP_SYN) + !!(s->flags & FP_TCP_FIN);
+
+	if (s->flags & FP_TCP_RST) {
+		/* Never answer a RST. */
+		fp_stats_inc(o->ctx->stats, FP_CTR_DROP_TCP_NO_FLOW);
+		return FP_VERDICT_DROP;
+	}
+	seg_addr_reply(o->ctx, s, &a);
+	if (s->flags & FP_TCP_ACK)
+		fp__tcp_send_raw(o, &a, s->ack, 0, FP_TCP_RST, 0, NULL, 0);
+	else
+		fp__tcp_send_raw(o, &a, 0, s->seq + seglen, FP_TCP_RST | FP_TCP_ACK, 0, NULL, 0);
+	return fp__tcp_out_verdict(o);
+}
+
+static int
+is_listening(const struct fp_tcp *t, uint16_t port)
+{
+	uint8_t i;
+
+	for (i = 0; i < t->cfg.n_listen; i++)
+		if (t->cfg.listen[i] == port)
+			return 1;
+	return 0;
+}
+
+static void
+flow_setup(struct fp_ctx *ctx, struct tcp_flow *f, const struct seg *s, uint16_t peer_mss,
+		int wscale)
+{
+	struct fp_tcp *t = ctx->tcp;
+	uint16_t ours = fp__tcp_our_mss(ctx, s->port);
+
+	f->port = (uint8_t)s->port;
+	memcpy(f->peer_mac, s->smac, FP_ETH_ALEN);
+	/* RFC 9293 3.7.1: 536 when the peer did not say; never above ours. */
+	f->mss = peer_mss ? peer_mss : TCP_DEFAULT_MSS;
+	if (f->mss > ours)
+		f->mss = ours;
+	if (f->mss < 64)
+		f->mss = 64;
+	if (wscale >= 0) {
+		f->flags |= TF_WSCALE;
+		f->snd_ws = (uint8_t)wscale;
+		f->rcv_ws = t->rcv_ws;
+	}
+	f->rto_us = t->cfg.rto_initial_ms * 1000;
+	/* RFC 6928 2: initial window min(10 MSS, max(2 MSS, 14600)). */
+	f->cwnd = 10u * f->mss < 14600 ? 10u * f->mss : (2u * f->mss > 14600 ? 2u * f->mss : 14600);
+	f->ssthresh = UINT32_MAX / 2;
+	if (t->draining)
+		f->flags |= TF_DRAIN;
+}
+
+/* LISTEN, third check (RFC 9293 3.10.7.2): a SYN opens a connection. */
+static enum fp_verdict
+listen_syn(struct tcp_out *o, const struct seg *s)
+{
+	struct fp_ctx *ctx = o->ctx;
+	struct fp_tcp *t = ctx->tcp;
+	struct tcp_flow *f;
+	int cookie = t->cfg.syn_cookies == 1 ||
+			(t->cfg.syn_cookies == 2 && t->n_half_open >= t->half_open_max);
+
+	if (t->draining) {
+		fp_stats_inc(ctx->stats, FP_CTR_FLOWS_REFUSED);
+		return reply_rst(o, s);
+	}
+	if (cookie) {
+		/* RFC 4987 3.6: no state until the cookie comes back in the ACK. */
+		struct tcp_addr a;
+		uint8_t opts[8];
+		uint16_t mss = s->mss ? s->mss : TCP_DEFAULT_MSS;
+		uint32_t iss = fp__tcp_cookie_make(t, ctx->now_us, s->dip, s->sip, s->dport,
+				s->sport, s->seq, mss, s->wscale);
+		uint8_t optlen = fp__tcp_synack_opts(opts, fp__tcp_our_mss(ctx, s->port),
+				s->wscale >= 0 ? t->rcv_ws : -1);
+		uint32_t w = t->cfg.buffer_size < 65535 ? t->cfg.buffer_size : 65535;
+
+		seg_addr_reply(ctx, s, &a);
+		if (fp__tcp_send_raw(o, &a, iss, s->seq + 1, FP_TCP_SYN | FP_TCP_ACK, (uint16_t)w,
+				    opts, optlen) == 0)
+			fp_stats_inc(ctx->stats, FP_CTR_TCP_SYN_COOKIES_SENT);
+		return fp__tcp_out_verdict(o);
+	}
+	if (t->n_flows >= t->max_flows ||
+			(f = fp__tcp_flow_new(ctx, s->dip, s->sip, s->dport, s->sport)) == NULL) {
+		fp_stats_inc(ctx->stats, FP_CTR_FLOWS_REFUSED);
+		return reply_rst(o, s);
+	}
+	flow_setup(ctx, f, s, s->mss, s->wscale);
+	/* Data on the SYN is not kept (RFC 9293 3.10.7.2 allows queueing, not
+	 * requires it): ACKing only the SYN makes the peer send it again. */
+	f->irs = s->seq;
+	f->rcv_nxt = s->seq + 1;
+	f->iss = fp__tcp_isn(t, ctx->now_us, s->dip, s->sip, s->dport, s->sport);
+	f->snd_una = f->iss;
+	f->snd_nxt = f->snd_max = f->iss + 1;
+	f->snd_wnd = s->wnd; /* RFC 7323 2.2: never scaled in a SYN */
+	f->max_snd_wnd = f->snd_wnd;
+	f->snd_wl1 = s->seq;
+	f->snd_wl2 = 0;
+	fp__tcp_set_state(t, f, FP_TCP_SYN_RECEIVED);
+	f->flags |= TF_RTT;
+	f->rtt_seq = f->iss + 1;
+	f->rtt_ts = ctx->now_us;
+	fp__tcp_send_synack(o, f);
+	fp__tcp_rtx_start(t, f, ctx->now_us);
+	return fp__tcp_out_verdict(o);
+}
+
+/* The final ACK of a cookie handshake: rebuild the flow from the cookie. */
+static struct tcp_flow *
+cookie_ack(struct tcp_out *o, const struct seg *s)
+{
+	struct fp_ctx *ctx = o->ctx;
+	struct fp_tcp *t = ctx->tcp;
+	struct tcp_flow *f;
+	uint16_t mss;
+	int ws;
+
+	if (fp__tcp_cookie_check(t, ctx->now_us, s->dip, s->sip, s->dport, s->sport, s->seq - 1,
+			    s->ack - 1, &mss, &ws) < 0) {
+		fp_stats_inc(ctx->stats, FP_CTR_TCP_SYN_COOKIES_BAD);
+		return NULL;
+	}
+	fp_stats_inc(ctx->stats, FP_CTR_TCP_SYN_COOKIES_OK);
+	if (t->draining || t->n_flows >= t->max_flows ||
+			(f = fp__tcp_flow_new(ctx, s->dip, s->sip, s->dport, s->sport)) == NULL) {
+		fp_stats_inc(ctx->stats, FP_CTR_FLOWS_REFUSED);
+		return NULL;
+	}
+	flow_setup(ctx, f, s, mss, ws);
+	f->flags |= TF_COOKIE;
+	f->irs = s->seq - 1;
+	f->rcv_nxt = s->seq;
+	f->iss = s->ack - 1;
+	f->snd_una = f->snd_nxt = f->snd_max = s->ack;
+	f->snd_wnd = (uint32_t)s->wnd << f->snd_ws;
+	f->max_snd_wnd = f->snd_wnd;
+	f->snd_wl1 = s->seq;
+	f->snd_wl2 = s->ack;
+	f->rcv_adv = f->rcv_nxt + fp__tcp_rcv_wnd(f);
+	fp__tcp_set_state(t, f, FP_TCP_ESTABLISHED);
+	return f;
+}
+
+/* RFC 5961 7: challenge ACKs share a per-context budget per second. */
+static void
+challenge_ack(struct tcp_out *o, struct tcp_flow *f)
+{
+	struct fp_tcp *t = o->ctx->tcp;
+	uint64_t sec = o->ctx->now_us / 1000000;
+
+	if (sec != t->chall_sec) {
+		t->chall_sec = sec;
+		t->chall_count = 0;
+	}
+	if (t->chall_count >= TCP_CHALLENGE_PER_S)
+		return;
+	t->chall_count++;
+	fp_stats_inc(o->ctx->stats, FP_CTR_TCP_CHALLENGE_ACKS);
+	fp__tcp_send_ack(o, f);
+}
+
+/* RFC 9293 3.10.7.4 first check: is the segment in the receive window? */
+static int
+acceptable(const struct tcp_flow *f, const struct seg *s)
+{
+	uint32_t seglen = s->len + !!(s->flags & FP_TCP_SYN) + !!(s->flags & FP_TCP_FIN);
+	uint32_t wnd = fp__tcp_rcv_wnd(f);
+	uint32_t end = f->rcv_nxt + wnd;
+
+	if (seglen == 0) {
+		if (wnd == 0)
+			return s->seq == f->rcv_nxt;
+		return seq_geq(s->seq, f->rcv_nxt) && seq_lt(s->seq, end);
+	}
+	if (wnd == 0)
+		return 0;
+	return (seq_geq(s->seq, f->rcv_nxt) && seq_lt(s->seq, end)) ||
+			(seq_geq(s->seq + seglen - 1, f->rcv_nxt) && seq_lt(s->seq + seglen - 1, end));
+}
+
+/* Resend the oldest unacknowledged segment (RFC 5681 3.2 fast retransmit). */
+static void
+fast_retransmit(struct tcp_out *o, struct tcp_flow *f)
+{
+	struct fp_ctx *ctx = o->ctx;
+	uint32_t used = fp_echo_buf_used(&f->buf);
+	uint32_t flight = f->snd_max - f->snd_una;
+	uint32_t len = flight < used ? flight : used;
+
+	f->ssthresh = flight / 2 > 2u * f->mss ? flight / 2 : 2u * f->mss;
+	f->cwnd = f->ssthresh + 3u * f->mss;
+	f->flags |= TF_RECOVERY;
+	f->flags &= (uint8_t)~TF_RTT; /* Karn */
+	if (len > f->mss)
+		len = f->mss;
+	if (len == 0 && flight != 0) {
+		/* Only our FIN is outstanding. */
+		if (fp__tcp_send_seg(o, f, f->snd_una, FP_TCP_FIN | FP_TCP_ACK, 0, 0) < 0)
+			return;
+	} else if (fp__tcp_send_seg(o, f, f->snd_una, FP_TCP_ACK, 0, len) < 0) {
+		return;
+	}
+	fp_stats_inc(ctx->stats, FP_CTR_TCP_FAST_RETRANSMITS);
+	fp_stats_inc(ctx->stats, FP_CTR_TCP_RETRANSMITS);
+	f->retransmits++;
+	fp__tcp_rtx_restart(ctx->tcp, f, ctx->now_us);
+}
+
+static int
+fin_sent_state(uint8_t state)
+{
+	return state == FP_TCP_FIN_WAIT_1 || state == FP_TCP_CLOSING || state == FP_TCP_LAST_ACK;
+}
+
+/*
+ * RFC 9293 3.10.7.4 fifth check, in a synchronized state.
+ * @return 1 when our FIN is now acknowledged, 0 to go on, -1 to stop here.
+ */
+static int
+ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
+{
+	struct fp_ctx *ctx = o->ctx;
+	struct fp_tcp *t = ctx->tcp;
+	uint32_t wnd = (uint32_t)s->wnd << f->snd_ws;
+	int fin_acked = 0;
+
+	/* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT]. */
+	if (seq_gt(s->ack, f->snd_max) || seq_lt(s->ack, f->snd_una - f->max_snd_wnd)) {
+		challenge_ack(o, f);
+		return -1;
+	}
+	if (seq_gt(s->ack, f->snd_una)) {
+		uint32_t used = fp_echo_buf_used(&f->buf);
+		uint32_t acked = s->ack - f->snd_una;
+
+		if (fin_sent_state(f->state) && acked > used) {
+			fin_acked = 1;
+			acked = used;
+		}
+		fp_echo_buf_consume(&f->buf, acked);
+		f->bytes_out += acked;
+		f->snd_una = s->ack;
+		if (seq_lt(f->snd_nxt, f->snd_una))
+			f->snd_nxt = f->snd_una;
+		if ((f->flags & TF_RTT) && seq_geq(s->ack, f->rtt_seq)) {
+			fp__tcp_rtt_sample(f, (uint32_t)(ctx->now_us - f->rtt_ts), &t->cfg);
+			f->flags &= (uint8_t)~TF_RTT;
+		}
+		f->backoff = 0;
+		f->dupacks = 0;
+		/* RFC 5681 3.1: slow start below ssthresh, else about 1 MSS per RTT. */
+		if (f->flags & TF_RECOVERY) {
+			f->flags &= (uint8_t)~TF_RECOVERY;
+			f->cwnd = f->ssthresh;
+		} else if (f->cwnd < f->ssthresh) {
+			f->cwnd += acked < f->mss ? acked : f->mss;
+		} else {
+			uint32_t inc = (uint32_t)((uint64_t)f->mss * f->mss / f->cwnd);
+
+			f->cwnd += inc ? inc : 1;
+		}
+		if (f->cwnd > (1u << 30))
+			f->cwnd = 1u << 30;
+		/* RFC 6298 5.2/5.3: stop when all is acknowledged, else restart. */
+		if (f->snd_una == f->snd_max)
+			f->rtx_at = 0;
+		else
+			fp__tcp_rtx_restart(t, f, ctx->now_us);
+	} else if (s->ack == f->snd_una && s->len == 0 &&
+			!(s->flags & (FP_TCP_SYN | FP_TCP_FIN)) && f->snd_max != f->snd_una &&
+			wnd == f->snd_wnd && wnd != 0) {
+		/* RFC 5681 2: a duplicate ACK (a zero window is not one: persist). */
+		fp_stats_inc(ctx->stats, FP_CTR_TCP_DUP_ACKS);
+		if (f->dupacks < UINT8_MAX)
+			f->dupacks++;
+		if (f->dupacks == TCP_DUPACK_THRESH)
+			fast_retransmit(o, f);
+		else if (f->dupacks > TCP_DUPACK_THRESH)
+			f->cwnd += f->mss; /* RFC 5681 3.2 step 4: inflate */
+	}
+	/* Window update, only from a newer segment (RFC 9293 3.10.7.4). */
+	if (seq_lt(f->snd_wl1, s->seq) || (f->snd_wl1 == s->seq && seq_leq(f->snd_wl2, s->ack))) {
+		if (f->snd_wnd == 0 && wnd != 0 && f->snd_max == f->snd_una) {
+			/* The window opened: the persist timer is done. */
+			f->rtx_at = 0;
+			f->backoff = 0;
+		}
+		f->snd_wnd = wnd;
+		if (wnd > f->max_snd_wnd)
+			f->max_snd_wnd = wnd;
+		f->snd_wl1 = s->seq;
+		f->snd_wl2 = s->ack;
+	}
+	return fin_acked;
+}
+
+/* Should a pure window update go out (RFC 9293 3.8.6.2.2, receiver SWS)? */
+static int
+window_update_due(const struct tcp_flow *f)
+{
+	uint32_t adv = f->rcv_adv - f->rcv_nxt;
+	uint32_t now = fp__tcp_rcv_wnd(f);
+	uint32_t step = f->buf.cap / 2 < f->mss ? f->buf.cap / 2 : f->mss;
+
+	return adv < f->mss && now > adv && now - adv >= step;
+}
+
+/* Payload in ESTABLISHED or FIN_WAIT (seventh check). @return 1 if all of it was taken */
+static int
+text_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
+{
+	struct fp_ctx *ctx = o->ctx;
+	uint32_t skip, n, took;
+
+	if (seq_gt(s->seq, f->rcv_nxt)) {
+		fp_stats_inc(ctx->stats, FP_CTR_TCP_OOO_SEGS);
+		return 0;
+	}
+	skip = f->rcv_nxt - s->seq; /* already received: trim the front */
+	if (skip >= s->len)
+		return skip == s->len;
+	n = s->len - skip;
+	if (f->state == FP_TCP_ESTABLISHED) {
+		/* Trimmed to the window: whatever does not fit is not acknowledged. */
+		took = fp_echo_buf_push(&f->buf, s->data + skip, n);
+	} else {
+		/* After our FIN nothing more can be echoed: accept and discard. */
+		took = n < fp__tcp_rcv_wnd(f) ? n : fp__tcp_rcv_wnd(f);
+	}
+	f->rcv_nxt += took;
+	f->bytes_in += took;
+	return took == n;
+}
+
+static enum fp_verdict
+flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
+{
+	struct fp_ctx *ctx = o->ctx;
+	struct fp_tcp *t = ctx->tcp;
+	int need_ack = 0, all_taken = 1, fin_acked = 0;
+
+	/* A retransmitted SYN: our SYN-ACK was lost, send it again. */
+	if (f->state == FP_TCP_SYN_RECEIVED && (s->flags & FP_TCP_SYN) &&
+			!(s->flags & FP_TCP_ACK) && s->seq == f->irs) {
+		fp__tcp_send_synack(o, f);
+		return fp__tcp_out_verdict(o);
+	}
+	/* First: sequence number (RFC 9293 3.10.7.4). */
+	if (!acceptable(f, s)) {
+		if (s->flags & FP_TCP_RST) {
+			fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_OUT_OF_WINDOW);
+			return FP_VERDICT_DROP;
+		}
+		if (s->flags & FP_TCP_SYN) {
+			/* RFC 5961 4.2: any SYN, whatever its sequence number. */
+			challenge_ack(o, f);
+			return fp__tcp_out_verdict(o);
+		}
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_OUT_OF_WINDOW);
+		fp__tcp_send_ack(o, f);
+		return fp__tcp_out_verdict(o);
+	}
+	/* Second: RST. RFC 5961 3.2: exact match resets, in-window challenges. */
+	if (s->flags & FP_TCP_RST) {
+		if (s->seq != f->rcv_nxt) {
+			challenge_ack(o, f);
+			return fp__tcp_out_verdict(o);
+		}
+		fp__tcp_flow_end(ctx, f, FP_CTR_FLOWS_RESET);
+		return FP_VERDICT_CONSUMED;
+	}
+	/* Fourth: SYN in a synchronized state (RFC 5961 4.2). */
+	if (s->flags & FP_TCP_SYN) {
+		challenge_ack(o, f);
+		return fp__tcp_out_verdict(o);
+	}
+	/* Fifth: ACK. */
+	if (!(s->flags & FP_TCP_ACK)) {
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_FLAGS);
+		return FP_VERDICT_DROP;
+	}
+	f->last_active = ctx->now_us;
+	if (f->state == FP_TCP_SYN_RECEIVED) {
+		if (!seq_gt(s->ack, f->snd_una) || seq_gt(s->ack, f->snd_max)) {
+			struct tcp_addr a;
+
+			/* RFC 9293 3.10.7.4: <SEQ=SEG.ACK><CTL=RST>, stay. */
+			a.dmac = s->smac;
+			a.smac = ctx->ifaces[s->port].mac;
+			a.sip = s->dip;
+			a.dip = s->sip;
+			a.sport = s->dport;
+			a.dport = s->sport;
+			fp__tcp_send_raw(o, &a, s->ack, 0, FP_TCP_RST, 0, NULL, 0);
+			return fp__tcp_out_verdict(o);
+		}
+		if ((f->flags & TF_RTT) && f->backoff == 0)
+			fp__tcp_rtt_sample(f, (uint32_t)(ctx->now_us - f->rtt_ts), &t->cfg);
+		f->flags &= (uint8_t)~TF_RTT;
+		f->backoff = 0;
+		f->snd_una = s->ack;
+		f->rtx_at = 0;
+		f->snd_wnd = (uint32_t)s->wnd << f->snd_ws;
+		f->max_snd_wnd = f->snd_wnd;
+		f->snd_wl1 = s->seq;
+		f->snd_wl2 = s->ack;
+		fp__tcp_set_state(t, f, FP_TCP_ESTABLISHED);
+	} else {
+		fin_acked = ack_input(o, f, s);
+		if (fin_acked < 0)
+			return fp__tcp_out_verdict(o);
+		if (fin_acked) {
+			switch (f->state) {
+			case FP_TCP_FIN_WAIT_1:
+				fp__tcp_set_state(t, f, FP_TCP_FIN_WAIT_2);
+				break;
+			case FP_TCP_CLOSING:
+				fp__tcp_set_state(t, f, FP_TCP_TIME_WAIT);
+				break;
+			case FP_TCP_LAST_ACK:
+				/* RFC 9293 3.10.7.4: our FIN acknowledged, the close is done. */
+				fp__tcp_flow_end(ctx, f, FP_CTR_FLOWS_CLOSED);
+				return fp__tcp_out_verdict(o);
+			default:
+				break;
+			}
+		}
+	}
+	/* Seventh: segment text. */
+	if (s->len > 0) {
+		if (f->state == FP_TCP_ESTABLISHED || f->state == FP_TCP_FIN_WAIT_1 ||
+				f->state == FP_TCP_FIN_WAIT_2)
+			all_taken = text_input(o, f, s);
+		need_ack = 1;
+	}
+	/* Eighth: FIN, once everything before it has arrived. */
+	if ((s->flags & FP_TCP_FIN) && all_taken && s->seq + s->len == f->rcv_nxt) {
+		need_ack = 1;
+		f->rcv_nxt++;
+		switch (f->state) {
+		case FP_TCP_ESTABLISHED:
+			fp__tcp_set_state(t, f, FP_TCP_CLOSE_WAIT);
+			break;
+		case FP_TCP_FIN_WAIT_1:
+			fp__tcp_set_state(t, f, FP_TCP_CLOSING);
+			break;
+		case FP_TCP_FIN_WAIT_2:
+			fp__tcp_set_state(t, f, FP_TCP_TIME_WAIT);
+			break;
+		default:
+			f->rcv_nxt--; /* not a new FIN */
+			break;
+		}
+	} else if (s->flags & FP_TCP_FIN) {
+		/* A repeated FIN (TIME_WAIT restarts its clock above) or an early one. */
+		need_ack = 1;
+	}
+	if (!need_ack && window_update_due(f))
+		need_ack = 1;
+	fp__tcp_output(o, f, need_ack);
+	return fp__tcp_out_verdict(o);
+}
+
+enum fp_verdict
+fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
+{
+	struct fp_tcp *t = ctx->tcp;
+	const uint8_t *ip = pkt->data + pkt->l3;
+	const uint8_t *tcp = pkt->data + pkt->l4;
+	uint32_t l4_len = pkt->l4_len;
+	struct tcp_out o = {.ctx = ctx, .pkt = pkt};
+	struct tcp_flow *f;
+	struct seg s;
+	uint32_t hlen;
+
+	fp_stats_inc(ctx->stats, FP_CTR_TCP_SEGS_IN);
+	if (l4_len < FP_TCP_HLEN || (uint32_t)pkt->l4 + l4_len > pkt->len) {
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_TRUNCATED);
+		return FP_VERDICT_DROP;
+	}
+	s.sip = fp_load_be32(ip + FP_IP4_OFF_SRC);
+	s.dip = fp_load_be32(ip + FP_IP4_OFF_DST);
+	if (!(pkt->flags & FP_PKT_L4_CSUM_GOOD) &&
+			fp_csum_fold(fp_csum_partial(tcp, l4_len,
+					fp_csum_pseudo_ip4(s.sip, s.dip, FP_IPPROTO_TCP,
+							(uint16_t)l4_len))) != 0) {
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_CSUM);
+		return FP_VERDICT_DROP;
+	}
+	hlen = (uint32_t)(tcp[FP_TCP_OFF_DOFF] >> 4) * 4;
+	if (hlen < FP_TCP_HLEN || hlen > l4_len) {
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_DOFF);
+		return FP_VERDICT_DROP;
+	}
+	s.flags = tcp[FP_TCP_OFF_FLAGS];
+	if (((s.flags & FP_TCP_SYN) && (s.flags & (FP_TCP_FIN | FP_TCP_RST))) ||
+			!(s.flags & (FP_TCP_SYN | FP_TCP_ACK | FP_TCP_RST | FP_TCP_FIN))) {
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_FLAGS);
+		return FP_VERDICT_DROP;
+	}
+	s.sport = fp_load_be16(tcp + FP_TCP_OFF_SPORT);
+	s.dport = fp_load_be16(tcp + FP_TCP_OFF_DPORT);
+	s.seq = fp_load_be32(tcp + FP_TCP_OFF_SEQ);
+	s.ack = fp_load_be32(tcp + FP_TCP_OFF_ACK);
+	s.wnd = fp_load_be16(tcp + FP_TCP_OFF_WIN);
+	s.data = tcp + hlen;
+	s.len = l4_len - hlen;
+	s.port = pkt->port;
+	s.mss = 0;
+	s.wscale = -1;
+	memcpy(s.smac, pkt->data + FP_ETH_OFF_SRC, FP_ETH_ALEN);
+
+	f = fp__tcp_flow_lookup(t, s.dip, s.sip, s.dport, s.sport);
+	if (f != NULL)
+		return flow_input(&o, f, &s);
+	/* LISTEN (RFC 9293 3.10.7.2), or a closed port (3.10.7.1). */
+	if (s.dip != ctx->ifaces[s.port].ip4 || !is_listening(t, s.dport))
+		return reply_rst(&o, &s);
+	if (s.flags & FP_TCP_RST) {
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_NO_FLOW);
+		return FP_VERDICT_DROP;
+	}
+	if (s.flags & FP_TCP_ACK) {
+		if (t->cfg.syn_cookies && !(s.flags & FP_TCP_SYN)) {
+			f = cookie_ack(&o, &s);
+			if (f != NULL)
+				return flow_input(&o, f, &s);
+		}
+		return reply_rst(&o, &s);
+	}
+	if (s.flags & FP_TCP_SYN) {
+		parse_opts(tcp + FP_TCP_HLEN, hlen - FP_TCP_HLEN, &s);
+		return listen_syn(&o, &s);
+	}
+	/* Neither SYN, ACK nor RST: RFC 9293 3.10.7.2 drops it. */
+	fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_NO_FLOW);
+	return FP_VERDICT_DROP;
+}

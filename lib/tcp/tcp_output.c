@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Segment output. Builds Ethernet + IPv4 + TCP frames either in place in the
+ * received packet (when that is the only frame to send: fp_tcp_input() then
+ * returns FP_VERDICT_TX) or through ctx->tx. Echo data is read from the flow's
+ * fp_echo_buf, which keeps every byte until the peer acknowledges it.
+ * Called from tcp_input.c (replies) and tcp_timer.c (retransmissions).
+ */
+#include <string.h>
+
+#include "fp/csum.h"
+#include "fp/eth.h"
+#include "fp/ip4.h"
+#include "fp/stats.h"
+#include "fp/wire.h"
+#include "tcp_priv.h"
+
+#define SEG_HDR (FP_ETH_HLEN + FP_IP4_HLEN + FP_TCP_HLEN)
+
+uint16_t
+fp__tcp_our_mss(const struct fp_ctx *ctx, uint16_t port)
+{
+	uint16_t mtu = ctx->ifaces[port].mtu;
+	uint16_t mss = ctx->tcp->mss;
+
+	/* RFC 9293 3.7.1: MSS = MTU - fixed IP and TCP headers. */
+	if (mtu > FP_IP4_HLEN + FP_TCP_HLEN && mtu - FP_IP4_HLEN - FP_TCP_HLEN < mss)
+		mss = (uint16_t)(mtu - FP_IP4_HLEN - FP_TCP_HLEN);
+	return mss;
+}
+
+uint32_t
+fp__tcp_rcv_wnd(const struct tcp_flow *f)
+{
+	uint32_t w = fp_echo_buf_space(&f->buf);
+	uint32_t max = (uint32_t)65535 << f->rcv_ws;
+
+	return w < max ? w : max;
+}
+
+/* A frame for need bytes: the received packet if nothing else went out yet. */
+static uint8_t *
+out_get(struct tcp_out *o, uint16_t need, uint16_t *room)
+{
+	struct fp_ctx *ctx = o->ctx;
+	uint8_t *frame;
+
+	if (o->pkt != NULL && !o->inplace && o->pkt->room >= need) {
+		*room = o->pkt->room;
+		return o->pkt->data;
+	}
+	if (ctx->tx == NULL) {
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TX_NO_MBUF);
+		o->failed = 1;
+		return NULL;
+	}
+	/* A second frame: move the in-place reply out first to keep the order. */
+	if (o->inplace) {
+		uint16_t r;
+
+		frame = ctx->tx->alloc(ctx->tx_arg, &r);
+		if (frame == NULL || r < o->pkt->len) {
+			if (frame != NULL)
+				ctx->tx->discard(ctx->tx_arg, frame);
+			fp_stats_inc(ctx->stats, FP_CTR_DROP_TX_NO_MBUF);
+			o->failed = 1;
+			return NULL;
+		}
+		memcpy(frame, o->pkt->data, o->pkt->len);
+		ctx->tx->send(ctx->tx_arg, frame, o->pkt->len);
+		o->inplace = 0;
+	}
+	o->pkt = NULL;
+	frame = ctx->tx->alloc(ctx->tx_arg, room);
+	if (frame == NULL || *room < need) {
+		if (frame != NULL)
+			ctx->tx->discard(ctx->tx_arg, frame);
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TX_NO_MBUF);
+		o->failed = 1;
+		return NULL;
+	}
+	return frame;
+}
+
+static void
+out_put(struct tcp_out *o, uint8_t *frame, uint16_t len)
+{
+	if (o->pkt != NULL && frame == o->pkt->data) {
+		o->pkt->len = len;
+		o->inplace = 1;
+	} else {
+		o->ctx->tx->send(o->ctx->tx_arg, frame, len);
+	}
+	fp_stats_inc(o->ctx->stats, FP_CTR_TCP_SEGS_OUT);
+}
+
+enum fp_verdict
+fp__tcp_out_verdict(struct tcp_out *o)
+{
+	return o->inplace ? FP_VERDICT_TX : FP_VERDICT_CONSUMED;
+}
+
+/* Write the whole frame; payload comes from b at off. @return frame length */
+static uint16_t
+seg_write(struct fp_tcp *t, uint8_t *frame, uint16_t room, const struct tcp_addr *a, uint32_t seq,
+		uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen,
+		const struct fp_echo_buf *b, uint32_t off, uint32_t len)
+{
+	uint8_t *ip = frame + FP_ETH_HLEN;
+	uint8_t *tcp = ip + FP_IP4_HLEN;
+	uint16_t hlen = (uint16_t)(FP_TCP_HLEN + optlen);
+	uint16_t l4_len = (uint16_t)(hlen + len);
+	uint16_t flen = (uint16_t)(FP_ETH_HLEN + FP_IP4_HLEN + l4_len);
+	uint32_t sum;
+
+	fp_eth_write(frame, a->dmac, a->smac, FP_ETHERTYPE_IPV4);
+	fp_ip4_write(ip, a->sip, a->dip, FP_IPPROTO_TCP, l4_len, t->ip_id++);
+	fp_store_be16(tcp + FP_TCP_OFF_SPORT, a->sport);
+	fp_store_be16(tcp + FP_TCP_OFF_DPORT, a->dport);
+	fp_store_be32(tcp + FP_TCP_OFF_SEQ, seq);
+	fp_store_be32(tcp + FP_TCP_OFF_ACK, ack);
+	tcp[FP_TCP_OFF_DOFF] = (uint8_t)((hlen / 4) << 4);
+	tcp[FP_TCP_OFF_FLAGS] = flags;
+	fp_store_be16(tcp + FP_TCP_OFF_WIN, win);
+	fp_store_be16(tcp + FP_TCP_OFF_CSUM, 0);
+	fp_store_be16(tcp + FP_TCP_OFF_URP, 0);
+	if (optlen)
+		memcpy(tcp + FP_TCP_HLEN, opts, optlen);
+	if (len)
+		fp_echo_buf_copy(b, off, tcp + hlen, len);
+	sum = fp_csum_pseudo_ip4(a->sip, a->dip, FP_IPPROTO_TCP, l4_len);
+	fp_store_be16(tcp + FP_TCP_OFF_CSUM, fp_csum_fold(fp_csum_partial(tcp, l4_len, sum)));
+	/* Pad runts to the Ethernet minimum (IPv4 total length marks the end). */
+	if (flen < FP_ETH_MIN_FRAME && room >= FP_ETH_MIN_FRAME) {
+		memset(frame + flen, 0, FP_ETH_MIN_FRAME - flen);
+		flen = FP_ETH_MIN_FRAME;
+	}
+	return flen;
+}
+
+int
+fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint32_t ack,
+		uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen)
+{
+	uint16_t room;
+	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen), &room);
+
+	if (frame == NULL)
+		return -1;
+	out_put(o, frame,
+			seg_write(o->ctx->tcp, frame, room, a, seq, ack, flags, win, opts, optlen,
+					NULL, 0, 0));
+	if (flags & FP_TCP_RST)
+		fp_stats_inc(o->ctx->stats, FP_CTR_TCP_RST_SENT);
+	return 0;
+}
+
+uint8_t
+fp__tcp_synack_opts(uint8_t *opts, uint16_t mss, int wscale)
+{
+	opts[0] = FP_TCPOPT_MSS;
+	opts[1] = 4;
+	fp_store_be16(opts + 2, mss);
+	if (wscale < 0)
+		return 4;
+	/* RFC 7323 2.2: only answer a window scale option with one. */
+	opts[4] = FP_TCPOPT_NOP;
+	opts[5] = FP_TCPOPT_WSCALE;
+	opts[6] = 3;
+	opts[7] = (uint8_t)wscale;
+	return 8;
+}
+
+static void
+flow_addr(const struct fp_ctx *ctx, const struct tcp_flow *f, struct tcp_addr *a)
+{
+	a->dmac = f->peer_mac;
+	a->smac = ctx->ifaces[f->port].mac;
+	a->sip = f->lip;
+	a->dip = f->rip;
+	a->sport = f->lport;
+	a->dport = f->rport;
+}
+
+/* The window field: RFC 7323 2.3, scaled; the right edge is remembered. */
+static uint16_t
+wnd_field(struct tcp_flow *f)
+{
+	uint32_t w = fp__tcp_rcv_wnd(f) >> f->rcv_ws;
+
+	f->rcv_adv = f->rcv_nxt + (w << f->rcv_ws);
+	return (uint16_t)w;
+}
+
+int
+fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t flags,
+		uint32_t off, uint32_t len)
+{
+	struct tcp_addr a;
+	uint16_t room;
+	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + len), &room);
+
+	if (frame == NULL)
+		return -1;
+	flow_addr(o->ctx, f, &a);
+	out_put(o, frame,
+			seg_write(o->ctx->tcp, frame, room, &a, seq, f->rcv_nxt, flags, wnd_field(f),
+					NULL, 0, &f->buf, off, len));
+	return 0;
+}
+
+void
+fp__tcp_send_ack(struct tcp_out *o, struct tcp_flow *f)
+{
+	fp__tcp_send_seg(o, f, f->snd_nxt, FP_TCP_ACK, 0, 0);
+}
+
+void
+fp__tcp_send_rst_flow(struct tcp_out *o, struct tcp_flow *f)
+{
+	struct tcp_addr a;
+
+	flow_addr(o->ctx, f, &a);
+	fp__tcp_send_raw(o, &a, f->snd_nxt, 0, FP_TCP_RST, 0, NULL, 0);
+}
+
+void
+fp__tcp_send_synack(struct tcp_out *o, struct tcp_flow *f)
+{
+	struct tcp_addr a;
+	uint8_t opts[8];
+	uint8_t optlen = fp__tcp_synack_opts(opts, fp__tcp_our_mss(o->ctx, f->port),
+			(f->flags & TF_WSCALE) ? f->rcv_ws : -1);
+	uint32_t w = fp__tcp_rcv_wnd(f);
+
+	/* RFC 7323 2.2: the window in a SYN segment is never scaled. */
+	flow_addr(o->ctx, f, &a);
+	if (w > 65535)
+		w = 65535;
+	if (fp__tcp_send_raw(o, &a, f->iss, f->rcv_nxt, FP_TCP_SYN | FP_TCP_ACK, (uint16_t)w, opts,
+			    optlen) == 0)
+		f->rcv_adv = f->rcv_nxt + w;
+}
+
+static int
+fin_sent_state(uint8_t state)
+{
+	return state == FP_TCP_FIN_WAIT_1 || state == FP_TCP_CLOSING || state == FP_TCP_LAST_ACK;
+}
+
+void
+fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack)
+{
+	struct fp_ctx *ctx = o->ctx;
+	struct fp_tcp *t = ctx->tcp;
+	uint32_t data_end, limit, wnd;
+	int sent = 0, want_fin;
+
+	if (f->state != FP_TCP_ESTABLISHED && f->state != FP_TCP_CLOSE_WAIT &&
+			!fin_sent_state(f->state)) {
+		if (force_ack)
+			fp__tcp_send_ack(o, f);
+		return;
+	}
+	data_end = f->snd_una + fp_echo_buf_used(&f->buf);
+	wnd = f->snd_wnd < f->cwnd ? f->snd_wnd : f->cwnd;
+	limit = f->snd_una + wnd;
+	/* Our FIN goes after the last echoed byte: the peer closed (CLOSE_WAIT,
+	 * RFC 9293 3.10.4), we are draining, or a FIN needs sending again. */
+	want_fin = f->state == FP_TCP_CLOSE_WAIT || fin_sent_state(f->state) ||
+			(f->state == FP_TCP_ESTABLISHED && (f->flags & TF_DRAIN));
+
+	/* Never beyond the peer's window (RFC 9293 3.8.6) or cwnd (RFC 5681). */
+	while (seq_lt(f->snd_nxt, data_end) && seq_lt(f->snd_nxt, limit)) {
+		uint32_t len = data_end - f->snd_nxt;
+		uint8_t flags = FP_TCP_ACK;
+
+		if (len > f->mss)
+			len = f->mss;
+		if (len > limit - f->snd_nxt)
+			len = limit - f->snd_nxt;
+		if (f->snd_nxt + len == data_end) {
+			flags |= FP_TCP_PSH;
+			if (want_fin)
+				flags |= FP_TCP_FIN;
+		}
+		if (fp__tcp_send_seg(o, f, f->snd_nxt, flags, f->snd_nxt - f->snd_una, len) < 0)
+			break;
+		sent = 1;
+		if (seq_lt(f->snd_nxt, f->snd_max)) {
+			fp_stats_inc(ctx->stats, FP_CTR_TCP_RETRANSMITS);
+			f->retransmits++;
+		} else {
+			fp_stats_add(ctx->stats, FP_CTR_TCP_BYTES_ECHOED, len);
+			/* RFC 6298 3: time one segment per RTT, never a retransmitted one. */
+			if (!(f->flags & TF_RTT)) {
+				f->flags |= TF_RTT;
+				f->rtt_seq = f->snd_nxt + len;
+				f->rtt_ts = ctx->now_us;
+			}
+		}
+		f->snd_nxt += len;
+		if (flags & FP_TCP_FIN)
+			goto fin_sent;
+		if (seq_gt(f->snd_nxt, f->snd_max))
+			f->snd_max = f->snd_nxt;
+	}
+	if (want_fin && f->snd_nxt == data_end && !o->failed) {
+		if (fp__tcp_send_seg(o, f, f->snd_nxt, FP_TCP_FIN | FP_TCP_ACK, 0, 0) < 0)
+			goto out;
+		sent = 1;
+		if (seq_lt(f->snd_nxt, f->snd_max)) {
+			fp_stats_inc(ctx->stats, FP_CTR_TCP_RETRANSMITS);
+			f->retransmits++;
+		}
+		goto fin_sent;
+	}
+	goto out;
+
+fin_sent:
+	f->snd_nxt++;
+	if (seq_gt(f->snd_nxt, f->snd_max))
+		f->snd_max = f->snd_nxt;
+	if (f->state == FP_TCP_CLOSE_WAIT)
+		fp__tcp_set_state(t, f, FP_TCP_LAST_ACK);
+	else if (f->state == FP_TCP_ESTABLISHED)
+		fp__tcp_set_state(t, f, FP_TCP_FIN_WAIT_1);
+out:
+	if (o->failed) {
+		/* Nothing is lost: the bytes stay buffered and the timer tries again. */
+		f->flags |= TF_TX_RETRY;
+		if (f->rtx_at == 0 || f->rtx_at > ctx->now_us + TCP_TX_RETRY_US) {
+			f->rtx_at = ctx->now_us + TCP_TX_RETRY_US;
+			fp__tcp_timer_arm(t, f, f->rtx_at);
+		}
+	} else if (f->snd_max != f->snd_una) {
+		fp__tcp_rtx_start(t, f, ctx->now_us);
+	} else if (seq_lt(f->snd_nxt, data_end) && f->snd_wnd == 0) {
+		fp__tcp_persist_start(t, f, ctx->now_us);
+	}
+	if (!sent && force_ack && !o->failed)
+		fp__tcp_send_ack(o, f);
+}

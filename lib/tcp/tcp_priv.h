@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Private to lib/tcp/: the engine's structures, shared by flow.c (table and
+ * timer wheel), tcp_input.c (state machine), tcp_output.c (segment building),
+ * tcp_timer.c (RTO, persist, expiry) and syncookie.c (ISNs and SYN cookies).
+ * Tests may include it to check internals (RTO vectors, cookie layout).
+ */
+#ifndef FP_TCP_PRIV_H
+#define FP_TCP_PRIV_H
+
+#include <stdint.h>
+
+#include "fp/core.h"
+#include "fp/echo.h"
+#include "fp/tcp.h"
+
+#define TCP_NONE UINT32_MAX /* "no flow" in index links */
+
+/* Timer wheel: 1024 slots of 1 ms; later deadlines wait for their lap. */
+#define TCP_WHEEL_BITS  10
+#define TCP_WHEEL_SLOTS (1u << TCP_WHEEL_BITS)
+#define TCP_WHEEL_GRAN  1000u /* us per slot */
+
+#define TCP_DEFAULT_MSS    536 /* RFC 9293 3.7.1: when the peer sends no MSS option */
+#define TCP_MAX_WSCALE     14  /* RFC 7323 2.3 */
+#define TCP_SYNACK_RETRIES 5
+#define TCP_DATA_RETRIES   10  /* RFC 9293 3.8.3 R2: give up after ~100 s at rto_max 60 s */
+#define TCP_TX_RETRY_US    1000 /* after tx alloc failed: try again this soon */
+#define TCP_INIT_CWND_SEGS 10   /* RFC 6928 */
+#define TCP_CHALLENGE_PER_S 100 /* RFC 5961 7: per-context challenge ACK budget */
+#define TCP_DUPACK_THRESH  3    /* RFC 5681 3.2 */
+
+/* Flow flags. */
+enum {
+	TF_WSCALE = 1u << 0,    /**< both sides sent window scale (RFC 7323 2.2) */
+	TF_RTT = 1u << 1,       /**< timing one segment (rtt_seq, rtt_ts) */
+	TF_RECOVERY = 1u << 2,  /**< in fast recovery after a fast retransmit */
+	TF_TX_RETRY = 1u << 3,  /**< rtx timer is a retry after tx alloc failure */
+	TF_DRAIN = 1u << 4,     /**< send FIN once the echo buffer is flushed */
+	TF_COOKIE = 1u << 5,    /**< created from a SYN cookie */
+	TF_IN_USE = 1u << 7,
+};
+
+/** One connection. Indices (not pointers) link it into the hash and the wheel. */
+struct tcp_flow {
+	/* key: local and remote address and port, host byte order */
+	uint32_t lip, rip;
+	uint16_t lport, rport;
+	uint32_t hnext; /**< next flow in the hash chain, or free list */
+
+	uint8_t state;   /**< enum fp_tcp_state */
+	uint8_t flags;   /**< TF_* */
+	uint8_t port;    /**< fp_pkt.port it arrived on */
+	uint8_t snd_ws;  /**< peer's window scale shift */
+	uint8_t rcv_ws;  /**< our window scale shift */
+	uint8_t dupacks; /**< consecutive duplicate ACKs (RFC 5681 2) */
+	uint8_t backoff; /**< RTO doublings since the last new ACK */
+	uint8_t peer_mac[FP_ETH_ALEN];
+	uint16_t mss;    /**< effective send MSS: min(peer's, ours) */
+
+	/* RFC 9293 3.3.1 send and receive sequence variables */
+	uint32_t iss, snd_una, snd_nxt, snd_max; /**< snd_max: highest sequence sent */
+	uint32_t snd_wnd, max_snd_wnd;           /**< bytes, already scaled */
+	uint32_t snd_wl1, snd_wl2;
+	uint32_t irs, rcv_nxt, rcv_adv;          /**< rcv_adv: right edge we advertised */
+	uint32_t cwnd, ssthresh;                 /**< RFC 5681, bytes */
+
+	/* RFC 6298 */
+	uint32_t srtt_us, rttvar_us, rto_us;
+	uint32_t rtt_seq;
+	uint64_t rtt_ts;
+
+	/* timers: absolute us; 0 = not armed */
+	uint64_t rtx_at;      /**< retransmission / persist / retry deadline */
+	uint64_t last_active; /**< last segment in or state change: idle and linger clocks */
+	uint64_t t_when;      /**< wheel tick this flow is filed under */
+	uint32_t tnext, tprev; /**< wheel list links; tprev == TCP_NONE and not filed = unlinked */
+	uint8_t t_linked;
+
+	uint64_t created_us;
+	uint64_t bytes_in, bytes_out;
+	uint32_t retransmits;
+
+	struct fp_echo_buf buf; /**< bytes from snd_una on: unacknowledged, then unsent */
+};
+
+struct fp_tcp {
+	struct fp_cfg_tcp cfg;
+	uint64_t k0, k1;        /**< SipHash key from the boot secret */
+	uint64_t hkey;          /**< flow hash key */
+	struct tcp_flow *flows; /**< max_flows entries */
+	uint32_t *buckets;      /**< hash heads, n_buckets entries */
+	uint8_t *bufmem;        /**< max_flows * buffer_size bytes */
+	uint32_t max_flows;
+	uint32_t bucket_mask;
+	uint32_t n_flows;
+	uint32_t n_half_open;   /**< flows in SYN_RECEIVED */
+	uint32_t half_open_max; /**< syn_cookies == 2 switches cookies on past this */
+	uint32_t free_head;
+	uint16_t ip_id;
+	uint16_t mss;           /**< our MSS before the interface MTU clamp */
+	uint8_t rcv_ws;         /**< our window scale shift, from buffer_size */
+	uint8_t draining;
+	uint64_t chall_sec;     /**< second of the challenge ACK budget */
+	uint32_t chall_count;
+	uint64_t wheel_tick;    /**< last processed tick */
+	uint32_t wheel[TCP_WHEEL_SLOTS];
+};
+
+/* flow.c: table and timer wheel */
+struct tcp_flow *fp__tcp_flow_lookup(struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport,
+		uint16_t rport);
+struct tcp_flow *fp__tcp_flow_new(struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport,
+		uint16_t rport);
+/** Remove and free a flow; counts nothing but the gauge. */
+void fp__tcp_flow_free(struct fp_ctx *ctx, struct tcp_flow *f);
+/** File the flow under the earlier of its deadlines (no-op if already earlier). */
+void fp__tcp_timer_arm(struct fp_tcp *t, struct tcp_flow *f, uint64_t when_us);
+void fp__tcp_timer_unlink(struct fp_tcp *t, struct tcp_flow *f);
+
+static inline uint32_t
+fp__tcp_flow_idx(const struct fp_tcp *t, const struct tcp_flow *f)
+{
+	return (uint32_t)(f - t->flows);
+}
+
+/* syncookie.c */
+uint64_t fp__tcp_siphash(uint64_t k0, uint64_t k1, const uint8_t *m, uint32_t len);
+uint32_t fp__tcp_isn(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint32_t rip,
+		uint16_t lport, uint16_t rport);
+uint32_t fp__tcp_cookie_make(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint32_t rip,
+		uint16_t lport, uint16_t rport, uint32_t peer_isn, uint16_t mss, int wscale);
+/**
+ * Check a cookie (our ISS, i.e. SEG.ACK - 1).
+ * @return 0 with *mss and *wscale (-1: none) filled, or -1 when forged or stale.
+ */
+int fp__tcp_cookie_check(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint32_t rip,
+		uint16_t lport, uint16_t rport, uint32_t peer_isn, uint32_t cookie, uint16_t *mss,
+		int *wscale);
+
+/* tcp_output.c */
+
+/** Where a segment goes: in place into the received packet, or through ctx->tx. */
+struct tcp_out {
+	struct fp_ctx *ctx;
+	struct fp_pkt *pkt; /**< received packet usable for an in-place reply, or NULL */
+	uint8_t inplace;    /**< pkt holds a finished reply */
+	uint8_t failed;     /**< a tx alloc failed */
+};
+
+/** Addressing of a segment that belongs to no flow (RSTs, cookie SYN-ACKs). */
+struct tcp_addr {
+	const uint8_t *dmac, *smac;
+	uint32_t sip, dip; /**< host byte order */
+	uint16_t sport, dport;
+};
+
+/** Send a header-only segment. @return 0, or -1 when no frame was available. */
+int fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint32_t ack,
+		uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen);
+/** Write SYN-ACK options (MSS, and window scale when wscale >= 0). @return bytes */
+uint8_t fp__tcp_synack_opts(uint8_t *opts, uint16_t mss, int wscale);
+/** Our MSS on an interface: min(cfg mss, MTU - 40). */
+uint16_t fp__tcp_our_mss(const struct fp_ctx *ctx, uint16_t port);
+
+/** The verdict for the received packet once all output is done. */
+enum fp_verdict fp__tcp_out_verdict(struct tcp_out *o);
+/** Send one segment of the flow: data from the echo buffer at off, len bytes. @return 0 or -1 */
+int fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t flags,
+		uint32_t off, uint32_t len);
+void fp__tcp_send_ack(struct tcp_out *o, struct tcp_flow *f);
+void fp__tcp_send_synack(struct tcp_out *o, struct tcp_flow *f);
+/** Send as much echo data (and FIN) as the windows allow; ACK too if force_ack. */
+void fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack);
+/** RST for a flow we are aborting: <SEQ=SND.NXT><CTL=RST>. */
+void fp__tcp_send_rst_flow(struct tcp_out *o, struct tcp_flow *f);
+/** Our window to advertise now (unscaled bytes). */
+uint32_t fp__tcp_rcv_wnd(const struct tcp_flow *f);
+
+/* tcp_timer.c */
+/** RFC 6298 2.2/2.3: fold one RTT sample into srtt/rttvar and recompute rto. */
+void fp__tcp_rtt_sample(struct tcp_flow *f, uint32_t r_us, const struct fp_cfg_tcp *cfg);
+/** Current RTO with backoff applied, clamped to rto_max. */
+uint64_t fp__tcp_rto_cur(const struct tcp_flow *f, const struct fp_cfg_tcp *cfg);
+/** Arm the retransmission timer if it is not running (RFC 6298 5.1). */
+void fp__tcp_rtx_start(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
+void fp__tcp_rtx_restart(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
+/** Change state, keeping the half-open count and the state's deadline right. */
+void fp__tcp_set_state(struct fp_tcp *t, struct tcp_flow *f, uint8_t state);
+/** Remove a flow, counting it under ctr (FLOWS_CLOSED, _RESET, _TIMED_OUT). */
+void fp__tcp_flow_end(struct fp_ctx *ctx, struct tcp_flow *f, enum fp_counter ctr);
+/** Persist timer after the peer's zero window (RFC 9293 3.8.6.1). */
+void fp__tcp_persist_start(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
+/** Handle a flow whose wheel slot came due. */
+void fp__tcp_expire(struct fp_ctx *ctx, struct tcp_flow *f, uint64_t now_us);
+
+/* Sequence space comparisons, correct across the 2^32 wrap (RFC 9293 3.4). */
+static inline int
+seq_lt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+static inline int
+seq_leq(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) <= 0;
+}
+
+static inline int
+seq_gt(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+static inline int
+seq_geq(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) >= 0;
+}
+
+#endif /* FP_TCP_PRIV_H */

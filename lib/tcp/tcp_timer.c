@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Timers: RTO estimation and retransmission (RFC 6298), persist probes
+ * (RFC 9293 3.8.6.1), SYN-ACK retries, idle and FIN_WAIT/TIME_WAIT expiry.
+ * Each flow sits in at most one wheel slot, filed under the earliest of its
+ * deadlines; packets only move it when a deadline gets earlier, so the
+ * per-packet cost is a store. fp_tick() calls fp_tcp_tick() from the poll loop.
+ */
+#include "fp/stats.h"
+#include "tcp_priv.h"
+
+static uint64_t
+max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+void
+fp__tcp_rtt_sample(struct tcp_flow *f, uint32_t r_us, const struct fp_cfg_tcp *cfg)
+{
+	uint64_t rto;
+
+	if (r_us == 0)
+		r_us = 1;
+	if (f->srtt_us == 0) {
+		/* RFC 6298 2.2: first measurement. */
+		f->srtt_us = r_us;
+		f->rttvar_us = r_us / 2;
+	} else {
+		/* RFC 6298 2.3: beta = 1/4, alpha = 1/8; RTTVAR first, with the old SRTT. */
+		uint32_t delta = f->srtt_us > r_us ? f->srtt_us - r_us : r_us - f->srtt_us;
+
+		f->rttvar_us = (uint32_t)(((uint64_t)f->rttvar_us * 3 + delta) / 4);
+		f->srtt_us = (uint32_t)(((uint64_t)f->srtt_us * 7 + r_us) / 8);
+	}
+	/* RTO = SRTT + max(G, 4 * RTTVAR), G = our timer granularity; 2.4/2.5 clamps. */
+	rto = f->srtt_us + max_u64(TCP_WHEEL_GRAN, (uint64_t)f->rttvar_us * 4);
+	if (rto < (uint64_t)cfg->rto_min_ms * 1000)
+		rto = (uint64_t)cfg->rto_min_ms * 1000;
+	if (rto > (uint64_t)cfg->rto_max_ms * 1000)
+		rto = (uint64_t)cfg->rto_max_ms * 1000;
+	f->rto_us = (uint32_t)rto;
+}
+
+uint64_t
+fp__tcp_rto_cur(const struct tcp_flow *f, const struct fp_cfg_tcp *cfg)
+{
+	uint64_t max = (uint64_t)cfg->rto_max_ms * 1000;
+	uint64_t rto = f->rto_us;
+	unsigned i;
+
+	/* RFC 6298 5.5: back off by doubling, capped (2.5). */
+	for (i = 0; i < f->backoff && rto < max; i++)
+		rto <<= 1;
+	return rto < max ? rto : max;
+}
+
+void
+fp__tcp_rtx_start(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us)
+{
+	if (f->rtx_at != 0)
+		return;
+	f->rtx_at = now_us + fp__tcp_rto_cur(f, &t->cfg);
+	fp__tcp_timer_arm(t, f, f->rtx_at);
+}
+
+void
+fp__tcp_rtx_restart(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us)
+{
+	f->rtx_at = now_us + fp__tcp_rto_cur(f, &t->cfg);
+	fp__tcp_timer_arm(t, f, f->rtx_at);
+}
+
+void
+fp__tcp_persist_start(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us)
+{
+	fp__tcp_rtx_start(t, f, now_us);
+}
+
+/* When the flow's state alone ends it: idle or linger since the last segment. */
+static uint64_t
+state_deadline(const struct fp_tcp *t, const struct tcp_flow *f)
+{
+	switch (f->state) {
+	case FP_TCP_ESTABLISHED:
+	case FP_TCP_CLOSE_WAIT:
+		if (t->cfg.idle_timeout_s == 0)
+			return UINT64_MAX;
+		return f->last_active + (uint64_t)t->cfg.idle_timeout_s * 1000000;
+	case FP_TCP_FIN_WAIT_1:
+	case FP_TCP_FIN_WAIT_2:
+	case FP_TCP_CLOSING:
+	case FP_TCP_LAST_ACK:
+	case FP_TCP_TIME_WAIT:
+		/* RFC 9293 3.10.8: 2 MSL in TIME_WAIT; our MSL is configured short,
+		 * and the same linger bounds the other closing states. */
+		return f->last_active + (uint64_t)t->cfg.time_wait_ms * 1000;
+	default:
+		/* SYN_RECEIVED ends through its SYN-ACK retries. */
+		return UINT64_MAX;
+	}
+}
+
+static uint64_t
+next_deadline(const struct fp_tcp *t, const struct tcp_flow *f)
+{
+	uint64_t d = state_deadline(t, f);
+
+	return f->rtx_at != 0 && f->rtx_at < d ? f->rtx_at : d;
+}
+
+void
+fp__tcp_set_state(struct fp_tcp *t, struct tcp_flow *f, uint8_t state)
+{
+	if (f->state == FP_TCP_SYN_RECEIVED)
+		t->n_half_open--;
+	if (state == FP_TCP_SYN_RECEIVED)
+		t->n_half_open++;
+	f->state = state;
+	if (f->flags & TF_IN_USE) {
+		uint64_t d = next_deadline(t, f);
+
+		if (d != UINT64_MAX)
+			fp__tcp_timer_arm(t, f, d);
+	}
+}
+
+void
+fp__tcp_flow_end(struct fp_ctx *ctx, struct tcp_flow *f, enum fp_counter ctr)
+{
+	fp_stats_inc(ctx->stats, ctr);
+	fp__tcp_flow_free(ctx, f);
+}
+
+/* The persist probe: one byte past a zero window (RFC 9293 3.8.6.1). */
+static void
+persist_probe(struct tcp_out *o, struct tcp_flow *f, uint64_t now_us)
+{
+	struct fp_tcp *t = o->ctx->tcp;
+
+	if (fp__tcp_send_seg(o, f, f->snd_una, FP_TCP_ACK, 0, 1) == 0) {
+		fp_stats_inc(o->ctx->stats, FP_CTR_TCP_PERSIST_PROBES);
+		f->snd_nxt = f->snd_una + 1;
+		if (seq_gt(f->snd_nxt, f->snd_max))
+			f->snd_max = f->snd_nxt;
+		/* The probe is not timed (Karn) and backs off like the RTO, without
+		 * a retry limit: a peer that answers probes is alive. */
+		f->flags &= (uint8_t)~TF_RTT;
+		if (fp__tcp_rto_cur(f, &t->cfg) < (uint64_t)t->cfg.rto_max_ms * 1000)
+			f->backoff++;
+	}
+	fp__tcp_rtx_restart(t, f, now_us);
+}
+
+/* RFC 6298 5.4-5.6 and RFC 5681 3.1: retransmit from snd_una, back off. */
+static int
+rto_expired(struct tcp_out *o, struct tcp_flow *f, uint64_t now_us)
+{
+	struct fp_ctx *ctx = o->ctx;
+	struct fp_tcp *t = ctx->tcp;
+	uint32_t flight = f->snd_max - f->snd_una;
+
+	if (f->state == FP_TCP_SYN_RECEIVED) {
+		if (f->backoff >= TCP_SYNACK_RETRIES) {
+			fp__tcp_flow_end(ctx, f, FP_CTR_FLOWS_TIMED_OUT);
+			return -1;
+		}
+		f->backoff++;
+		f->flags &= (uint8_t)~TF_RTT;
+		fp__tcp_send_synack(o, f);
+		fp_stats_inc(ctx->stats, FP_CTR_TCP_RETRANSMITS);
+		f->retransmits++;
+		fp__tcp_rtx_restart(t, f, now_us);
+		return 0;
+	}
+	if (f->backoff >= TCP_DATA_RETRIES) {
+		/* RFC 9293 3.8.3 R2: give up, and tell the peer. */
+		fp__tcp_send_rst_flow(o, f);
+		fp__tcp_flow_end(ctx, f, FP_CTR_FLOWS_TIMED_OUT);
+		return -1;
+	}
+	f->ssthresh = flight / 2 > 2u * f->mss ? flight / 2 : 2u * f->mss;
+	f->cwnd = f->mss;
+	f->flags &= (uint8_t)~(TF_RTT | TF_RECOVERY);
+	f->dupacks = 0;
+	f->backoff++;
+	f->snd_nxt = f->snd_una;
+	f->rtx_at = 0;
+	fp__tcp_output(o, f, 0);
+	fp__tcp_rtx_start(t, f, now_us);
+	return 0;
+}
+
+void
+fp__tcp_expire(struct fp_ctx *ctx, struct tcp_flow *f, uint64_t now_us)
+{
+	struct fp_tcp *t = ctx->tcp;
+	struct tcp_out o = {.ctx = ctx};
+	uint64_t d;
+
+	if (now_us >= state_deadline(t, f)) {
+		if (f->state == FP_TCP_TIME_WAIT) {
+			fp__tcp_flow_end(ctx, f, FP_CTR_FLOWS_CLOSED);
+		} else {
+			/* Idle or stuck closing: abort so the table drains. */
+			fp__tcp_send_rst_flow(&o, f);
+			fp__tcp_flow_end(ctx, f, FP_CTR_FLOWS_TIMED_OUT);
+		}
+		return;
+	}
+	if (f->rtx_at != 0 && now_us >= f->rtx_at) {
+		uint32_t unsent = f->snd_una + fp_echo_buf_used(&f->buf) - f->snd_nxt;
+
+		f->rtx_at = 0;
+		if (f->flags & TF_TX_RETRY) {
+			/* A tx alloc failed earlier: just try the output again. */
+			f->flags &= (uint8_t)~TF_TX_RETRY;
+			fp__tcp_output(&o, f, 0);
+		} else if (f->state != FP_TCP_SYN_RECEIVED && f->snd_wnd == 0 &&
+				f->snd_max - f->snd_una <= 1 &&
+				(fp_echo_buf_used(&f->buf) > 0 || unsent > 0)) {
+			persist_probe(&o, f, now_us);
+		} else if (f->snd_max != f->snd_una || f->state == FP_TCP_SYN_RECEIVED) {
+			if (rto_expired(&o, f, now_us) < 0)
+				return;
+		} else {
+			fp__tcp_output(&o, f, 0);
+		}
+	}
+	d = next_deadline(t, f);
+	if (d != UINT64_MAX)
+		fp__tcp_timer_arm(t, f, d);
+}
+
+void
+fp_tcp_tick(struct fp_ctx *ctx, uint64_t now_us)
+{
+	struct fp_tcp *t = ctx->tcp;
+	uint64_t target = now_us / TCP_WHEEL_GRAN;
+	uint64_t tick;
+
+	if (t == NULL || target <= t->wheel_tick)
+		return;
+	/* Output below timestamps with ctx->now_us (RTT samples, deadlines). */
+	if (now_us > ctx->now_us)
+		ctx->now_us = now_us;
+	tick = t->wheel_tick + 1;
+	/* After a long pause one lap visits every slot once. */
+	if (target - t->wheel_tick > TCP_WHEEL_SLOTS)
+		tick = target - TCP_WHEEL_SLOTS + 1;
+	for (; tick <= target; tick++) {
+		uint32_t slot = (uint32_t)(tick & (TCP_WHEEL_SLOTS - 1));
+		uint32_t i = t->wheel[slot];
+
+		t->wheel_tick = tick;
+		t->wheel[slot] = TCP_NONE;
+		while (i != TCP_NONE) {
+			struct tcp_flow *f = &t->flows[i];
+
+			i = f->tnext;
+			f->tnext = f->tprev = TCP_NONE;
+			f->t_linked = 0;
+			if (f->t_when <= target)
+				fp__tcp_expire(ctx, f, now_us);
+			else
+				fp__tcp_timer_arm(t, f, f->t_when * TCP_WHEEL_GRAN);
+		}
+	}
+}
+
+void
+fp_tcp_drain(struct fp_ctx *ctx)
+{
+	struct fp_tcp *t = ctx->tcp;
+	uint32_t i;
+
+	if (t == NULL)
+		return;
+	t->draining = 1;
+	for (i = 0; i < t->max_flows; i++) {
+		struct tcp_flow *f = &t->flows[i];
+		struct tcp_out o = {.ctx = ctx};
+
+		if (!(f->flags & TF_IN_USE))
+			continue;
+		f->flags |= TF_DRAIN;
+		/* RFC 9293 3.10.4 CLOSE: FIN after the queued data. */
+		if (f->state == FP_TCP_ESTABLISHED)
+			fp__tcp_output(&o, f, 0);
+	}
+}
