@@ -25,6 +25,9 @@ uint32_t fp_csum_pseudo_ip4(uint32_t src, uint32_t dst, uint8_t proto, uint16_t 
 /**
  * RFC 1624 eqn. 3: the checksum after one 16-bit word changed from old_word
  * to new_word, without touching the rest of the data.
+ * It equals a full recompute in every case but one: when the data covered
+ * becomes all zero, the right value is 0xffff and eqn. 3 yields 0x0000
+ * (RFC 1624 section 3); a caller for which that can happen must check.
  */
 uint16_t fp_csum_update16(uint16_t csum, uint16_t old_word, uint16_t new_word);
 

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The receive entry point: fp_input() counts the frame, checks its Ethernet
+ * header (length, destination, tags, ethertype), hands ARP to fp_arp_input(),
+ * validates IPv4 with fp_ip4_validate() and dispatches it to fp_icmp_input()
+ * or fp_tcp_input(). The handler returns the one verdict the adapter acts on.
+ * fp_tick() drives the TCP engine's timers.
+ */
+#include <string.h>
+
+#include "fp/arp.h"
+#include "fp/core.h"
+#include "fp/eth.h"
+#include "fp/icmp.h"
+#include "fp/ip4.h"
+#include "fp/tcp.h"
+#include "fp/wire.h"
+#include "proto_priv.h"
+
+/* L4 dispatch: each protocol runs only when its handler is enabled for this context. */
+static enum fp_verdict
+ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
+{
+	uint8_t proto = pkt->data[pkt->l3 + FP_IP4_OFF_PROTO];
+
+	if (proto == FP_IPPROTO_TCP && (ctx->handlers & FP_HANDLE_TCP) && ctx->tcp)
+		return fp_tcp_input(ctx, pkt);
+	if (proto == FP_IPPROTO_ICMP && (ctx->handlers & FP_HANDLE_ICMP))
+		return fp_icmp_input(ctx, pkt);
+	return fp__drop(ctx, FP_CTR_DROP_IP4_PROTO);
+}
+
+enum fp_verdict
+fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
+{
+	const uint8_t *dst = pkt->data + FP_ETH_OFF_DST;
+	uint16_t type;
+
+	fp_stats_inc(ctx->stats, FP_CTR_RX_PACKETS);
+	fp_stats_add(ctx->stats, FP_CTR_RX_BYTES, pkt->len);
+	if (pkt->len < FP_ETH_HLEN)
+		return fp__drop(ctx, FP_CTR_DROP_ETH_TRUNCATED);
+	/* Unicast to us or broadcast (ARP requests); multicast and other hosts' frames are not ours. */
+	if (pkt->port >= ctx->n_ifaces || pkt->port >= FP_MAX_IFACES ||
+			(memcmp(dst, ctx->ifaces[pkt->port].mac, FP_ETH_ALEN) != 0 &&
+					!fp_eth_is_bcast(dst)))
+		return fp__drop(ctx, FP_CTR_DROP_ETH_NOT_US);
+
+	type = fp_load_be16(pkt->data + FP_ETH_OFF_TYPE);
+	pkt->l3 = FP_ETH_HLEN;
+	if (type == FP_ETHERTYPE_IPV4)
+		return fp_ip4_validate(ctx, pkt) ? ip4_deliver(ctx, pkt) : FP_VERDICT_DROP;
+	if (type == FP_ETHERTYPE_ARP && (ctx->handlers & FP_HANDLE_ARP))
+		return fp_arp_input(ctx, pkt);
+	if (type == FP_ETHERTYPE_VLAN || type == FP_ETHERTYPE_QINQ)
+		return fp__drop(ctx, FP_CTR_DROP_ETH_VLAN);
+	return fp__drop(ctx, FP_CTR_DROP_ETH_TYPE);
+}
+
+void
+fp_tick(struct fp_ctx *ctx, uint64_t now_us)
+{
+	ctx->now_us = now_us;
+	if (ctx->tcp)
+		fp_tcp_tick(ctx, now_us);
+}
