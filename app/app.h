@@ -67,6 +67,7 @@ struct app_lcore {
 	struct fp_tcp *tcp;        /**< == ctx.tcp, NULL without the tcp_echo stage */
 	void *tcp_mem;             /**< rte_zmalloc_socket memory behind tcp */
 	size_t tcp_mem_len;        /**< bytes, fp_tcp_mem_size(&cfg.tcp) */
+	void *arp_mem;             /**< struct fp_arp_table + its slots (ctx.arp) */
 	struct rte_mbuf *tx_out;   /**< mbuf handed to lib/ by fp_tx_ops.alloc, or NULL */
 	uint32_t running;          /**< 1 while the loop runs (atomic) */
 	uint64_t loops;            /**< loop iterations (relaxed atomic), for load estimates */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Pipeline definitions (pipelines/*.pipeline): which stages each worker lcore
+ * Pipeline definitions (the files in pipelines/): which stages each worker lcore
  * runs. Parsed once at start by main.c, before any port starts; each worker
  * turns its stage set into fp_ctx.handlers. No DPDK calls, only its limits.
  *

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker loop. Each polling lcore owns one RX/TX queue pair on every port
+ * and everything in its struct app_lcore: rte_eth_rx_burst() -> pkt_mbuf.h ->
+ * fp_input() -> verdict -> per-port TX buffer -> rte_eth_tx_burst(). lib/
+ * sends the frames it builds (TCP data, retransmissions) through app_tx_ops
+ * into the same buffers. Requests from the management thread arrive on a
+ * ring and are answered between bursts. No locks, no allocation but mbufs.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_random.h>
+#include <rte_ring.h>
+
+#include "fp/arp.h"
+#include "fp/core.h"
+#include "fp/tcp.h"
+
+#include "app.h"
+#include "lcore.h"
+#include "log.h"
+#include "pkt_mbuf.h"
+#include "pipeline.h"
+#include "port.h"
+
+#define APP_ARP_SLOTS 256
+
+/* Microseconds since start; split so the multiplication cannot overflow. */
+static inline uint64_t
+tsc_to_us(uint64_t cycles, uint64_t hz)
+{
+	return cycles / hz * 1000000u + (cycles % hz) * 1000000u / hz;
+}
+
+/* Hand a TX buffer to the driver; what it refuses is freed and counted. */
+static void
+txq_flush(struct app_lcore *lc, uint16_t port)
+{
+	struct app_txq *q = &lc->txq[port];
+	uint32_t lens[APP_BURST];
+	uint64_t bytes = 0;
+	uint16_t sent;
+
+	if (q->n == 0)
+		return;
+	/* Lengths first: the driver owns (and may free) what it accepts. */
+	for (uint16_t i = 0; i < q->n; i++)
+		lens[i] = rte_pktmbuf_pkt_len(q->pkts[i]);
+	sent = rte_eth_tx_burst(app_g.port_ids[port], lc->queue, q->pkts, q->n);
+	for (uint16_t i = 0; i < sent; i++)
+		bytes += lens[i];
+	fp_stats_add(&lc->stats, FP_CTR_TX_PACKETS, sent);
+	fp_stats_add(&lc->stats, FP_CTR_TX_BYTES, bytes);
+	if (unlikely(sent < q->n)) {
+		fp_stats_add(&lc->stats, FP_CTR_DROP_TX_FULL, (uint64_t)(q->n - sent));
+		rte_pktmbuf_free_bulk(&q->pkts[sent], (unsigned)(q->n - sent));
+	}
+	q->n = 0;
+}
+
+static inline void
+txq_add(struct app_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	struct app_txq *q = &lc->txq[port];
+
+	if (unlikely(q->n == APP_BURST))
+		txq_flush(lc, port);
+	q->pkts[q->n++] = m;
+}
+
+static void
+txq_flush_all(struct app_lcore *lc)
+{
+	for (uint16_t p = 0; p < lc->n_ports; p++)
+		txq_flush(lc, p);
+}
+
+/* fp_tx_ops over the mempool: one outstanding mbuf between alloc and send. */
+static uint8_t *
+tx_alloc(void *arg, uint16_t *room)
+{
+	struct app_lcore *lc = arg;
+	struct rte_mbuf *m;
+
+	if (unlikely(lc->tx_out != NULL)) {
+		/* lib/ broke the one-outstanding rule: reclaim rather than leak. */
+		rte_pktmbuf_free(lc->tx_out);
+		lc->tx_out = NULL;
+	}
+	m = rte_pktmbuf_alloc(lc->pool);
+	if (unlikely(m == NULL))
+		return NULL;
+	lc->tx_out = m;
+	*room = rte_pktmbuf_tailroom(m);
+	return rte_pktmbuf_mtod(m, uint8_t *);
+}
+
+/*
+ * lib/ does not say which port a built frame leaves by; its source MAC does
+ * (each port has its own), so pick the port whose MAC matches.
+ */
+static inline uint16_t
+tx_port_of(const struct app_lcore *lc, const uint8_t *frame)
+{
+	for (uint16_t p = 1; p < lc->ctx.n_ifaces; p++) {
+		if (memcmp(frame + FP_ETH_OFF_SRC, lc->ctx.ifaces[p].mac, FP_ETH_ALEN) == 0)
+			return p;
+	}
+	return 0;
+}
+
+static void
+tx_send(void *arg, uint8_t *frame, uint16_t len)
+{
+	struct app_lcore *lc = arg;
+	struct rte_mbuf *m = lc->tx_out;
+
+	if (unlikely(m == NULL || frame != rte_pktmbuf_mtod(m, uint8_t *)))
+		return;
+	lc->tx_out = NULL;
+	app_mbuf_set_len(m, len);
+	txq_add(lc, tx_port_of(lc, frame), m);
+}
+
+static void
+tx_discard(void *arg, uint8_t *frame)
+{
+	struct app_lcore *lc = arg;
+
+	RTE_SET_USED(frame);
+	if (lc->tx_out != NULL) {
+		rte_pktmbuf_free(lc->tx_out);
+		lc->tx_out = NULL;
+	}
+}
+
+static const struct fp_tx_ops app_tx_ops = {
+	.alloc = tx_alloc,
+	.send = tx_send,
+	.discard = tx_discard,
+};
+
+static void
+req_complete(struct app_req *req, int result)
+{
+	req->result = result;
+	__atomic_store_n(&req->done, 1, __ATOMIC_RELEASE);
+}
+
+static void
+req_serve(struct app_lcore *lc, struct app_req *req)
+{
+	switch (req->kind) {
+	case APP_REQ_FLOWS:
+		req->n = 0;
+		req->total = 0;
+		if (lc->tcp == NULL) {
+			req_complete(req, -ENOTSUP);
+			return;
+		}
+		req->total = fp_tcp_flow_count(lc->tcp);
+		if (req->flows != NULL && req->max > 0)
+			req->n = fp_tcp_flow_snapshot(lc->tcp, lc->ctx.now_us, req->skip,
+					req->flows, req->max);
+		req_complete(req, 0);
+		return;
+	case APP_REQ_DRAIN:
+		if (lc->tcp != NULL)
+			fp_tcp_drain(&lc->ctx);
+		req_complete(req, 0);
+		return;
+	}
+	req_complete(req, -EINVAL);
+}
+
+static inline void
+req_poll(struct app_lcore *lc)
+{
+	void *obj = NULL;
+
+	if (likely(rte_ring_empty(lc->req_ring)))
+		return;
+	while (rte_ring_dequeue(lc->req_ring, &obj) == 0)
+		req_serve(lc, obj);
+}
+
+/* Complete whatever is still queued with -ECANCELED (worker gone). */
+static void
+req_cancel_all(struct app_lcore *lc)
+{
+	void *obj = NULL;
+
+	while (rte_ring_dequeue(lc->req_ring, &obj) == 0)
+		req_complete(obj, -ECANCELED);
+}
+
+static inline void
+rx_one(struct app_lcore *lc, uint16_t port, struct rte_mbuf *m)
+{
+	struct fp_pkt pkt;
+
+	if (unlikely(app_pkt_from_mbuf(&pkt, m, port) < 0)) {
+		fp_stats_inc(&lc->stats, FP_CTR_DROP_RX_MULTISEG);
+		rte_pktmbuf_free(m);
+		return;
+	}
+	switch (fp_input(&lc->ctx, &pkt)) {
+	case FP_VERDICT_TX:
+		app_pkt_to_mbuf(m, &pkt);
+		txq_add(lc, port, m);
+		break;
+	case FP_VERDICT_DROP:
+	case FP_VERDICT_CONSUMED:
+		rte_pktmbuf_free(m);
+		break;
+	}
+}
+
+int
+app_lcore_main(void *arg)
+{
+	struct app_lcore *lc = arg;
+	const uint64_t hz = app_g.tsc_hz;
+	const uint64_t tick_cycles = RTE_MAX(hz * APP_TICK_US / 1000000u, (uint64_t)1);
+	uint64_t next_tick = 0, loops = 0, busy = 0;
+	struct rte_mbuf *pkts[APP_BURST];
+
+	APP_INFO("lcore %u: polling queue %u on %u port(s)", lc->lcore_id, lc->queue,
+			lc->n_ports);
+	while (!app_quit_requested()) {
+		uint64_t now = rte_get_tsc_cycles();
+		uint16_t got = 0;
+
+		lc->ctx.now_us = tsc_to_us(now - app_g.start_tsc, hz);
+		for (uint16_t p = 0; p < lc->n_ports; p++) {
+			uint16_t n = rte_eth_rx_burst(app_g.port_ids[p], lc->queue, pkts, APP_BURST);
+
+			for (uint16_t i = 0; i < n; i++)
+				rx_one(lc, p, pkts[i]);
+			got += n;
+		}
+		if (now >= next_tick) {
+			fp_tick(&lc->ctx, lc->ctx.now_us);
+			next_tick = now + tick_cycles;
+		}
+		req_poll(lc);
+		txq_flush_all(lc);
+
+		loops++;
+		busy += got != 0;
+		if ((loops & 1023) == 0) {
+			__atomic_store_n(&lc->loops, loops, __ATOMIC_RELAXED);
+			__atomic_store_n(&lc->busy_loops, busy, __ATOMIC_RELAXED);
+		}
+	}
+	__atomic_store_n(&lc->loops, loops, __ATOMIC_RELAXED);
+	__atomic_store_n(&lc->busy_loops, busy, __ATOMIC_RELAXED);
+
+	/* Drain TX, give back a half-built frame, refuse what is still queued. */
+	txq_flush_all(lc);
+	tx_discard(lc, NULL);
+	__atomic_store_n(&lc->running, 0, __ATOMIC_SEQ_CST);
+	req_cancel_all(lc);
+	APP_INFO("lcore %u: stopped after %" PRIu64 " loops", lc->lcore_id, loops);
+	return 0;
+}
+
+struct app_lcore *
+app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue, uint32_t stages)
+{
+	int socket = (int)rte_lcore_to_socket_id(lcore_id);
+	struct app_lcore *lc;
+	struct fp_arp_table *arp;
+	char name[RTE_RING_NAMESIZE];
+	size_t arp_len = sizeof(*arp) + APP_ARP_SLOTS * sizeof(struct fp_arp_entry);
+
+	lc = rte_zmalloc_socket("fp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE, socket);
+	if (lc == NULL) {
+		APP_ERR("lcore %u: out of memory", lcore_id);
+		return NULL;
+	}
+	lc->lcore_id = lcore_id;
+	lc->queue = queue;
+	lc->n_ports = app->n_ports;
+	lc->pool = app->pool;
+
+	for (uint16_t i = 0; i < app->n_ports; i++) {
+		struct fp_iface *ifc = &lc->ctx.ifaces[i];
+		const struct fp_cfg_port *pc = &app->cfg.ports[i];
+
+		app_port_mac(app, i, ifc->mac);
+		ifc->ip4 = pc->ip4;
+		ifc->prefix_len = pc->prefix_len;
+		ifc->mtu = pc->mtu;
+	}
+	lc->ctx.n_ifaces = app->n_ports;
+	lc->ctx.handlers = app_pipeline_handlers(stages);
+	lc->ctx.stats = &lc->stats;
+	lc->ctx.tx = &app_tx_ops;
+	lc->ctx.tx_arg = lc;
+
+	lc->arp_mem = rte_zmalloc_socket("fp_arp", arp_len, RTE_CACHE_LINE_SIZE, socket);
+	if (lc->arp_mem == NULL) {
+		APP_ERR("lcore %u: out of memory for the ARP table", lcore_id);
+		goto out_free;
+	}
+	arp = lc->arp_mem;
+	if (fp_arp_table_init(arp, (struct fp_arp_entry *)(arp + 1), APP_ARP_SLOTS) < 0)
+		goto out_free;
+	lc->ctx.arp = arp;
+
+	if (lc->ctx.handlers & FP_HANDLE_TCP) {
+		lc->tcp_mem_len = fp_tcp_mem_size(&app->cfg.tcp);
+		lc->tcp_mem = rte_zmalloc_socket("fp_tcp", lc->tcp_mem_len, 64, socket);
+		if (lc->tcp_mem == NULL) {
+			APP_ERR("lcore %u: cannot allocate %zu bytes for the TCP engine "
+				"(lower [tcp] max_flows or buffer_size, or give EAL more memory)",
+					lcore_id, lc->tcp_mem_len);
+			goto out_free;
+		}
+		lc->tcp = fp_tcp_init(lc->tcp_mem, lc->tcp_mem_len, &app->cfg.tcp, rte_rand());
+		if (lc->tcp == NULL) {
+			APP_ERR("lcore %u: the TCP engine refused the [tcp] configuration", lcore_id);
+			goto out_free;
+		}
+		lc->ctx.tcp = lc->tcp;
+	}
+
+	snprintf(name, sizeof(name), "fp_req_%u", lcore_id);
+	/* Multi-consumer: a requester cancels its own request once the worker stopped. */
+	lc->req_ring = rte_ring_create(name, APP_REQ_RING_SZ, socket, 0);
+	if (lc->req_ring == NULL) {
+		APP_ERR("lcore %u: cannot create the request ring: %s", lcore_id,
+				rte_strerror(rte_errno));
+		goto out_free;
+	}
+	return lc;
+
+out_free:
+	app_lcore_free(lc);
+	return NULL;
+}
+
+void
+app_lcore_free(struct app_lcore *lc)
+{
+	if (lc == NULL)
+		return;
+	rte_ring_free(lc->req_ring);
+	rte_free(lc->tcp_mem);
+	rte_free(lc->arp_mem);
+	rte_free(lc);
+}
+
+void
+app_lcore_print_stats(const struct app_lcore *lc)
+{
+	char stages[64];
+
+	if (app_pipeline_stage_names(app_pipeline_stages(&app_g.pipeline, lc->lcore_id) |
+					    APP_STAGE_RX | APP_STAGE_TX,
+			    stages, sizeof(stages)) < 0)
+		stages[0] = '\0';
+	printf("lcore %u (queue %u: %s): loops %" PRIu64 " busy %" PRIu64 "\n", lc->lcore_id,
+			lc->queue, stages, __atomic_load_n(&lc->loops, __ATOMIC_RELAXED),
+			__atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED));
+	for (unsigned i = 0; i < FP_CTR_COUNT; i++) {
+		uint64_t v = fp_stats_get(&lc->stats, (enum fp_counter)i);
+
+		if (v != 0)
+			printf("  %s %" PRIu64 "\n", fp_stats_name((enum fp_counter)i), v);
+	}
+	printf("  flows_open %u\n", fp_stats_get_flows_open(&lc->stats));
+}
+
+int
+app_lcore_post(struct app_lcore *lc, struct app_req *req)
+{
+	req->done = 0;
+	req->result = 0;
+	req->n = 0;
+	req->total = 0;
+	if (!__atomic_load_n(&lc->running, __ATOMIC_ACQUIRE))
+		return -ECANCELED;
+	if (rte_ring_enqueue(lc->req_ring, req) < 0)
+		return -EBUSY;
+	return 0;
+}
+
+bool
+app_req_done(struct app_lcore *lc, struct app_req *req)
+{
+	if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE))
+		return true;
+	/*
+	 * The worker cancels what it finds queued when it stops, but a request
+	 * enqueued just after that would wait forever: complete it here.
+	 */
+	if (!__atomic_load_n(&lc->running, __ATOMIC_SEQ_CST))
+		req_cancel_all(lc);
+	return __atomic_load_n(&req->done, __ATOMIC_ACQUIRE) != 0;
+}
+
+int
+app_lcore_request(struct app_lcore *lc, struct app_req *req)
+{
+	struct timespec ts = {0, 20000};
+	int rc = app_lcore_post(lc, req);
+
+	if (rc < 0)
+		return rc;
+	while (!app_req_done(lc, req)) {
+		nanosleep(&ts, NULL);
+		if (ts.tv_nsec < 1000000)
+			ts.tv_nsec *= 2;
+	}
+	return req->result;
+}

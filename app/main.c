@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * fastpath: `fastpath <EAL args> -- -c CONFIG [-t] [-h]`.
+ * Start-up is all or nothing: the config and pipeline are read before EAL
+ * init, then ports, pool and workers are set up; any failure exits 1 before a
+ * worker starts. The main lcore does not poll: it starts the management
+ * plane, sleeps until the stop flag (SIGINT/SIGTERM or app_request_quit()),
+ * then stops workers, management and ports and prints a summary.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+
+#include "fp/cfg.h"
+#include "fp/stats.h"
+
+#include "app.h"
+#include "lcore.h"
+#include "log.h"
+#include "pipeline.h"
+#include "port.h"
+#ifdef FP_HAVE_MGMT
+#include "mgmt.h"
+#endif
+
+RTE_LOG_REGISTER(app_logtype, user.fp.app, INFO);
+
+struct app app_g;
+
+void
+app_request_quit(void)
+{
+	__atomic_store_n(&app_g.quit, 1, __ATOMIC_RELEASE);
+}
+
+double
+app_uptime_s(void)
+{
+	if (app_g.tsc_hz == 0)
+		return 0;
+	return (double)(rte_get_tsc_cycles() - app_g.start_tsc) / (double)app_g.tsc_hz;
+}
+
+static void
+on_signal(int sig)
+{
+	RTE_SET_USED(sig);
+	app_request_quit();
+}
+
+static void
+usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+			"usage: %s [EAL options] -- -c CONFIG [-t]\n"
+			"  -c CONFIG  configuration file (see cfg/fastpath.conf)\n"
+			"  -t         check the configuration and pipeline, then exit\n"
+			"  -h         this help\n"
+			"The main lcore does not poll; each other lcore in -l is a worker.\n",
+			prog);
+}
+
+struct app_args {
+	const char *cfg;
+	int check_only;
+};
+
+/* App arguments: everything after the first "--" (EAL stops there too). */
+static int
+parse_app_args(int argc, char **argv, struct app_args *a)
+{
+	int i = 1;
+
+	while (i < argc && strcmp(argv[i], "--") != 0)
+		i++;
+	for (i++; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout, argv[0]);
+			exit(0);
+		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
+			a->cfg = argv[++i];
+		} else if (strcmp(argv[i], "-t") == 0) {
+			a->check_only = 1;
+		} else {
+			fprintf(stderr, "fastpath: unknown or incomplete argument '%s'\n", argv[i]);
+			usage(stderr, argv[0]);
+			return -EINVAL;
+		}
+	}
+	if (a->cfg == NULL) {
+		fprintf(stderr, "fastpath: -c CONFIG is required (after --)\n");
+		usage(stderr, argv[0]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Config and pipeline, before EAL: a bad file must not touch any device. */
+static int
+load_config(const struct app_args *a)
+{
+	char err[512];
+	char pl_path[FP_CFG_PATH_MAX * 2];
+	int rc;
+
+	snprintf(app_g.cfg_path, sizeof(app_g.cfg_path), "%s", a->cfg);
+	rc = fp_cfg_load(&app_g.cfg, a->cfg, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err);
+		return rc;
+	}
+	if (app_g.cfg.n_ports == 0) {
+		fprintf(stderr, "%s: no [port N] section: nothing to serve\n", a->cfg);
+		return -EINVAL;
+	}
+	if (app_g.cfg.dpdk.pipeline[0] == '\0') {
+		app_pipeline_default(&app_g.pipeline);
+		return 0;
+	}
+	if (app_g.cfg.dpdk.pipeline[0] == '/') {
+		snprintf(pl_path, sizeof(pl_path), "%s", app_g.cfg.dpdk.pipeline);
+	} else {
+		char dir[FP_CFG_PATH_MAX];
+
+		/* Relative to the config file's directory, not the cwd. */
+		snprintf(dir, sizeof(dir), "%s", a->cfg);
+		snprintf(pl_path, sizeof(pl_path), "%s/%s", dirname(dir), app_g.cfg.dpdk.pipeline);
+	}
+	rc = app_pipeline_load(&app_g.pipeline, pl_path, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "%s\n", err);
+		return rc;
+	}
+	return 0;
+}
+
+/*
+ * Choose the polling workers: worker lcores the pipeline gives stages to.
+ * @return the count (>= 1), or a negative errno after printing why.
+ */
+static int
+select_workers(unsigned *ids)
+{
+	const struct app_pipeline *p = &app_g.pipeline;
+	const char *pl_name = p->path[0] ? p->path : "built-in pipeline";
+	unsigned n = 0, lcore;
+
+	/* Every lcore an explicit block names must be a worker lcore. */
+	for (lcore = 0; lcore < RTE_MAX_LCORE; lcore++) {
+		if (p->lcore_stages[lcore] == 0)
+			continue;
+		if (!rte_lcore_is_enabled(lcore) || lcore == rte_get_main_lcore()) {
+			fprintf(stderr, "%s:%u: lcore %u is not a worker lcore (EAL -l)\n",
+					pl_name, p->lcore_line[lcore], lcore);
+			return -EINVAL;
+		}
+	}
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
+		if (app_pipeline_stages(p, lcore) == 0) {
+			APP_WARN("lcore %u: no pipeline block names it: idle", lcore);
+			continue;
+		}
+		ids[n++] = lcore;
+	}
+	if (n == 0) {
+		APP_ERR("no worker lcore to poll: the main lcore (%u) does not poll; "
+			"give EAL at least two lcores, e.g. -l 0-1",
+				rte_get_main_lcore());
+		return -EINVAL;
+	}
+	return (int)n;
+}
+
+static void
+print_summary(void)
+{
+	struct fp_stats total;
+
+	memset(&total, 0, sizeof(total));
+	printf("fastpath summary after %.1f s\n", app_uptime_s());
+	app_port_print_stats(&app_g);
+	for (unsigned w = 0; w < app_g.n_workers; w++) {
+		app_lcore_print_stats(app_g.workers[w]);
+		fp_stats_accumulate(&total, &app_g.workers[w]->stats);
+	}
+	printf("total (%u worker(s))\n", app_g.n_workers);
+	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
+		printf("  %s %" PRIu64 "\n", fp_stats_name((enum fp_counter)i), total.c[i]);
+	printf("  flows_open %u\n", total.flows_open);
+	fflush(stdout);
+}
+
+static void
+free_workers(void)
+{
+	for (unsigned w = 0; w < app_g.n_workers; w++) {
+		app_lcore_free(app_g.workers[w]);
+		app_g.workers[w] = NULL;
+	}
+	app_g.n_workers = 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static unsigned ids[RTE_MAX_LCORE];
+	struct app_args args = {NULL, 0};
+	struct sigaction sa;
+	int n, rc, exit_code = 1;
+	int failed = 0;
+#ifdef FP_HAVE_MGMT
+	int mgmt_started = 0;
+#endif
+
+	if (parse_app_args(argc, argv, &args) < 0)
+		return 1;
+	if (load_config(&args) < 0)
+		return 1;
+	if (args.check_only) {
+		printf("%s: ok (%u port(s), pipeline %s)\n", args.cfg, app_g.cfg.n_ports,
+				app_g.pipeline.path[0] ? app_g.pipeline.path : "built-in");
+		return 0;
+	}
+
+	rc = rte_eal_init(argc, argv);
+	if (rc < 0) {
+		fprintf(stderr, "fastpath: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return 1;
+	}
+	app_g.tsc_hz = rte_get_tsc_hz();
+	app_g.start_tsc = rte_get_tsc_cycles();
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	n = select_workers(ids);
+	if (n < 0)
+		goto out_eal;
+	if (app_port_probe(&app_g, (unsigned)n) < 0)
+		goto out_eal;
+	/* Workers beyond the queue count would have nothing to poll. */
+	for (int i = app_g.n_queues; i < n; i++)
+		APP_WARN("lcore %u: no queue left for it: idle", ids[i]);
+	n = RTE_MIN(n, (int)app_g.n_queues);
+
+	if (app_port_pool_create(&app_g) < 0)
+		goto out_eal;
+	if (app_port_start_all(&app_g) < 0)
+		goto out_pool;
+
+	for (int i = 0; i < n; i++) {
+		uint32_t stages = app_pipeline_stages(&app_g.pipeline, ids[i]);
+		struct app_lcore *lc = app_lcore_create(&app_g, ids[i], (uint16_t)i, stages);
+		char names[64];
+
+		if (lc == NULL)
+			goto out_workers;
+		app_g.workers[app_g.n_workers++] = lc;
+		if (app_pipeline_stage_names(stages, names, sizeof(names)) < 0)
+			names[0] = '\0';
+		APP_INFO("lcore %u: queue %u, stages: %s", ids[i], i, names);
+	}
+
+	/* Mark running before launch, so a request posted at once is not refused. */
+	for (unsigned w = 0; w < app_g.n_workers; w++)
+		__atomic_store_n(&app_g.workers[w]->running, 1, __ATOMIC_RELEASE);
+	for (unsigned w = 0; w < app_g.n_workers; w++) {
+		rc = rte_eal_remote_launch(app_lcore_main, app_g.workers[w],
+				app_g.workers[w]->lcore_id);
+		if (rc < 0) {
+			APP_ERR("lcore %u: launch failed: %s", app_g.workers[w]->lcore_id,
+					rte_strerror(-rc));
+			failed = 1;
+			app_request_quit();
+			break;
+		}
+	}
+
+#ifdef FP_HAVE_MGMT
+	if (!app_quit_requested()) {
+		rc = mgmt_start(&app_g);
+		if (rc < 0) {
+			APP_ERR("management plane failed to start: %s", strerror(-rc));
+			failed = 1;
+			app_request_quit();
+		} else {
+			mgmt_started = 1;
+		}
+	}
+#endif
+	if (!app_quit_requested())
+		APP_INFO("running: %u worker(s), %u port(s); SIGINT/SIGTERM to stop",
+				app_g.n_workers, app_g.n_ports);
+
+	/* The main lcore only waits; 10 ms is plenty for a stop request. */
+	while (!app_quit_requested()) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+
+		nanosleep(&ts, NULL);
+	}
+	APP_INFO("stopping");
+	exit_code = failed;
+
+	rte_eal_mp_wait_lcore();
+#ifdef FP_HAVE_MGMT
+	if (mgmt_started)
+		mgmt_stop();
+#endif
+	print_summary();
+
+out_workers:
+	rte_eal_mp_wait_lcore();
+	app_port_stop_all(&app_g);
+	free_workers();
+out_pool:
+	app_port_stop_all(&app_g);
+	rte_mempool_free(app_g.pool);
+	app_g.pool = NULL;
+out_eal:
+	rte_eal_cleanup();
+	return exit_code;
+}

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports: [port i] of the config is the i-th ethdev port in EAL order
+ * (RTE_ETH_FOREACH_DEV). Every port gets the same n_queues RX/TX queue
+ * pairs; worker w polls queue w on every port. If a PMD offers fewer queues
+ * than there are workers, the extra workers stay idle (with a warning) rather
+ * than refusing to start: af_packet defaults to one queue pair.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "app.h"
+#include "log.h"
+#include "port.h"
+
+static bool port_started[FP_MAX_IFACES];
+static struct rte_ether_addr port_mac[FP_MAX_IFACES];
+
+int
+app_port_probe(struct app *app, unsigned n_workers)
+{
+	uint16_t pid, found = 0;
+	uint16_t queues = (uint16_t)RTE_MIN(n_workers, (unsigned)UINT16_MAX);
+
+	RTE_ETH_FOREACH_DEV(pid)
+	{
+		struct rte_eth_dev_info info;
+		int rc;
+
+		if (found == app->cfg.n_ports) {
+			APP_INFO("ethdev port %u is not configured ([port %u] missing): ignored", pid,
+					found);
+			continue;
+		}
+		rc = rte_eth_dev_info_get(pid, &info);
+		if (rc < 0) {
+			APP_ERR("port %u: cannot get device info: %s", pid, rte_strerror(-rc));
+			return rc;
+		}
+		if (app->cfg.ports[found].mtu > info.max_mtu) {
+			APP_ERR("[port %u] (%s): mtu %u is above the device maximum %u", found,
+					info.driver_name, app->cfg.ports[found].mtu, info.max_mtu);
+			return -EINVAL;
+		}
+		if (info.max_rx_queues < queues || info.max_tx_queues < queues) {
+			uint16_t max = RTE_MIN(info.max_rx_queues, info.max_tx_queues);
+
+			APP_WARN("[port %u] (%s) supports %u queue pair(s), not %u: "
+				 "only %u worker(s) will poll",
+					found, info.driver_name, max, queues, max);
+			queues = max;
+		}
+		app->port_ids[found++] = pid;
+	}
+	if (found < app->cfg.n_ports) {
+		APP_ERR("%s configures %u port(s) but EAL found %u (use --vdev or -a)",
+				app->cfg.path, app->cfg.n_ports, found);
+		return -ENODEV;
+	}
+	if (queues == 0) {
+		APP_ERR("no queue pairs available");
+		return -EINVAL;
+	}
+	app->n_ports = found;
+	app->n_queues = queues;
+	return 0;
+}
+
+int
+app_port_pool_create(struct app *app)
+{
+	const struct fp_cfg_dpdk *d = &app->cfg.dpdk;
+	uint32_t max_frame = 0, need;
+	uint16_t room;
+
+	for (unsigned i = 0; i < app->cfg.n_ports; i++)
+		max_frame = RTE_MAX(max_frame, (uint32_t)app->cfg.ports[i].mtu + RTE_ETHER_HDR_LEN +
+						RTE_ETHER_CRC_LEN + 2 * RTE_VLAN_HLEN);
+	/* Single-segment frames: one mbuf must hold the largest frame. */
+	room = (uint16_t)RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
+			RTE_PKTMBUF_HEADROOM + max_frame);
+
+	need = (uint32_t)app->n_ports * app->n_queues * (d->rx_desc + d->tx_desc) +
+			app->n_queues * (d->mbuf_cache + 2 * APP_BURST * FP_MAX_IFACES);
+	if (d->mbufs < need)
+		APP_WARN("[dpdk] mbufs = %u may be too few: %u port(s) x %u queue(s) need about %u",
+				d->mbufs, app->n_ports, app->n_queues, need);
+
+	app->pool = rte_pktmbuf_pool_create("fp_mbufs", d->mbufs, d->mbuf_cache, 0, room,
+			(int)rte_socket_id());
+	if (app->pool == NULL) {
+		APP_ERR("cannot create the mbuf pool (%u x %u bytes): %s", d->mbufs, room,
+				rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	APP_INFO("mbuf pool: %u mbufs of %u bytes, cache %u", d->mbufs, room, d->mbuf_cache);
+	return 0;
+}
+
+static int
+port_start(struct app *app, uint16_t i)
+{
+	uint16_t pid = app->port_ids[i];
+	const struct fp_cfg_port *pc = &app->cfg.ports[i];
+	struct rte_eth_conf conf;
+	struct rte_eth_dev_info info;
+	struct rte_eth_rxconf rxq;
+	struct rte_eth_txconf txq;
+	uint16_t nb_rxd = app->cfg.dpdk.rx_desc, nb_txd = app->cfg.dpdk.tx_desc;
+	int socket = rte_eth_dev_socket_id(pid);
+	int rc;
+
+	rc = rte_eth_dev_info_get(pid, &info);
+	if (rc < 0)
+		goto out_err;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mtu = pc->mtu;
+	if (app->n_queues > 1) {
+		uint64_t hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP) & info.flow_type_rss_offloads;
+
+		if (hf != 0) {
+			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+			conf.rx_adv_conf.rss_conf.rss_hf = hf;
+		} else {
+			APP_INFO("[port %u] (%s): no RSS configuration; the PMD spreads flows itself",
+					i, info.driver_name);
+		}
+	}
+	/* Let the NIC verify checksums where it can; lib/ skips its own check then. */
+	conf.rxmode.offloads = (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM) &
+			info.rx_offload_capa;
+	conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE & info.tx_offload_capa;
+
+	rc = rte_eth_dev_configure(pid, app->n_queues, app->n_queues, &conf);
+	if (rc < 0)
+		goto out_err;
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nb_rxd, &nb_txd);
+	if (rc < 0)
+		goto out_err;
+
+	rxq = info.default_rxconf;
+	rxq.offloads = conf.rxmode.offloads;
+	txq = info.default_txconf;
+	txq.offloads = conf.txmode.offloads;
+	for (uint16_t q = 0; q < app->n_queues; q++) {
+		rc = rte_eth_rx_queue_setup(pid, q, nb_rxd, (unsigned)socket, &rxq, app->pool);
+		if (rc < 0)
+			goto out_err;
+		rc = rte_eth_tx_queue_setup(pid, q, nb_txd, (unsigned)socket, &txq);
+		if (rc < 0)
+			goto out_err;
+	}
+	rc = rte_eth_dev_start(pid);
+	if (rc < 0)
+		goto out_err;
+	port_started[i] = true;
+
+	rc = rte_eth_macaddr_get(pid, &port_mac[i]);
+	if (rc < 0)
+		goto out_err;
+	{
+		struct rte_eth_link link;
+		char mac[RTE_ETHER_ADDR_FMT_SIZE], lk[64];
+		uint32_t ip = pc->ip4;
+
+		rte_ether_format_addr(mac, sizeof(mac), &port_mac[i]);
+		if (rte_eth_link_get_nowait(pid, &link) < 0)
+			snprintf(lk, sizeof(lk), "link unknown");
+		else if (link.link_status == RTE_ETH_LINK_DOWN)
+			snprintf(lk, sizeof(lk), "link down");
+		else
+			snprintf(lk, sizeof(lk), "link up %u Mbps %s-duplex", link.link_speed,
+					link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX ? "full" : "half");
+		APP_INFO("[port %u] ethdev %u (%s): %s, %u.%u.%u.%u/%u mtu %u, %u queue(s), "
+			 "rxd %u txd %u, rx csum offload %s; %s",
+				i, pid, info.driver_name, mac, ip >> 24, (ip >> 16) & 0xff,
+				(ip >> 8) & 0xff, ip & 0xff, pc->prefix_len, pc->mtu, app->n_queues,
+				nb_rxd, nb_txd, conf.rxmode.offloads ? "on" : "off", lk);
+	}
+	return 0;
+
+out_err:
+	APP_ERR("[port %u] ethdev %u: setup failed: %s", i, pid, rte_strerror(-rc));
+	return rc;
+}
+
+int
+app_port_start_all(struct app *app)
+{
+	for (uint16_t i = 0; i < app->n_ports; i++) {
+		int rc = port_start(app, i);
+
+		if (rc < 0) {
+			app_port_stop_all(app);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void
+app_port_mac(const struct app *app, uint16_t i, uint8_t mac[6])
+{
+	RTE_SET_USED(app);
+	memcpy(mac, port_mac[i].addr_bytes, RTE_ETHER_ADDR_LEN);
+}
+
+void
+app_port_stop_all(struct app *app)
+{
+	for (uint16_t i = 0; i < app->n_ports; i++) {
+		uint16_t pid = app->port_ids[i];
+		int rc;
+
+		if (!port_started[i])
+			continue;
+		rc = rte_eth_dev_stop(pid);
+		if (rc < 0)
+			APP_WARN("[port %u] stop: %s", i, rte_strerror(-rc));
+		rc = rte_eth_dev_close(pid);
+		if (rc < 0)
+			APP_WARN("[port %u] close: %s", i, rte_strerror(-rc));
+		port_started[i] = false;
+	}
+}
+
+void
+app_port_print_stats(const struct app *app)
+{
+	for (uint16_t i = 0; i < app->n_ports; i++) {
+		struct rte_eth_stats st;
+
+		if (!port_started[i] || rte_eth_stats_get(app->port_ids[i], &st) < 0)
+			continue;
+		printf("port %u (ethdev %u): ipackets %" PRIu64 " opackets %" PRIu64
+		       " ibytes %" PRIu64 " obytes %" PRIu64 " imissed %" PRIu64
+		       " ierrors %" PRIu64 " oerrors %" PRIu64 " rx_nombuf %" PRIu64 "\n",
+				i, app->port_ids[i], st.ipackets, st.opackets, st.ibytes, st.obytes,
+				st.imissed, st.ierrors, st.oerrors, st.rx_nombuf);
+	}
+}
