@@ -1,0 +1,471 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The management socket: a unix stream socket speaking line-delimited JSON
+ * (one request line in, one reply line out). Every client is bounded: line
+ * length, unsent output, idle time, and the number of clients, so a broken or
+ * hostile client costs a fixed amount of memory and never stalls the others.
+ * Runs on the management thread's libuv loop; replies come from mgmt_cmd.c.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <rte_log.h>
+
+#include "log.h"
+#include "mgmt_int.h"
+
+#define MGMT_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, app_logtype, "mgmt: " fmt "\n", ##__VA_ARGS__)
+
+struct client {
+	uv_pipe_t pipe;          /**< first member: handle->data is not needed */
+	uv_timer_t timer;        /**< idle timeout, then the close deadline */
+	struct mgmt_server *srv;
+	struct client *next;
+	struct client *prev;
+	char *in;                /**< bytes of an incomplete line */
+	size_t in_len;
+	size_t in_cap;
+	bool closing;            /**< shutting down: no more reads or replies */
+	int open_handles;        /**< pipe + timer; freed when both closed */
+};
+
+struct mgmt_server {
+	struct mgmt *m;
+	uv_pipe_t listener;
+	bool listening;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct client *clients;
+	unsigned n_clients;
+	uint64_t refused;        /**< clients turned away over MGMT_MAX_CLIENTS */
+	uint64_t cut_off;        /**< clients closed for output backlog, long lines or idleness */
+};
+
+struct write_req {
+	uv_write_t req;
+	char *data;
+};
+
+static struct mgmt_server server_g;
+
+unsigned
+mgmt_server_clients(const struct mgmt *m)
+{
+	return m->server != NULL ? m->server->n_clients : 0;
+}
+
+static void
+client_free_cb(uv_handle_t *h)
+{
+	struct client *c = h->data;
+
+	if (--c->open_handles > 0)
+		return;
+	free(c->in);
+	free(c);
+}
+
+static void
+client_close(struct client *c)
+{
+	struct mgmt_server *srv = c->srv;
+
+	if (uv_is_closing((uv_handle_t *)&c->pipe))
+		return;
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		srv->clients = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	srv->n_clients--;
+	uv_close((uv_handle_t *)&c->timer, client_free_cb);
+	uv_close((uv_handle_t *)&c->pipe, client_free_cb);
+}
+
+static void
+write_cb(uv_write_t *req, int status)
+{
+	struct write_req *wr = (struct write_req *)req;
+
+	(void)status; /* a failed write is followed by a read error or EOF */
+	free(wr->data);
+	free(wr);
+}
+
+/* Queue len bytes (ownership of data moves here); cut the client off when its backlog is too big. */
+static int
+client_send(struct client *c, char *data, size_t len)
+{
+	struct write_req *wr;
+	uv_buf_t b = uv_buf_init(data, (unsigned)len);
+	int rc;
+
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > MGMT_OUTQ_MAX) {
+		free(data);
+		c->srv->cut_off++;
+		MGMT_LOG(NOTICE, "client does not read its replies, closing it");
+		client_close(c);
+		return -ENOBUFS;
+	}
+	wr = malloc(sizeof(*wr));
+	if (wr == NULL) {
+		free(data);
+		client_close(c);
+		return -ENOMEM;
+	}
+	wr->data = data;
+	rc = uv_write(&wr->req, (uv_stream_t *)&c->pipe, &b, 1, write_cb);
+	if (rc != 0) {
+		free(data);
+		free(wr);
+		client_close(c);
+	}
+	return rc;
+}
+
+/* Send a reply buffer plus its newline; the buffer's memory moves to the write. */
+static int
+client_reply(struct client *c, struct mgmt_buf *out)
+{
+	int rc;
+
+	out->p[out->len++] = '\n'; /* mgmt_buf always keeps room for the NUL */
+	rc = client_send(c, out->p, out->len);
+	out->p = NULL;
+	out->len = out->cap = 0;
+	return rc;
+}
+
+static void
+shutdown_cb(uv_shutdown_t *req, int status)
+{
+	struct client *c = req->data;
+
+	(void)status;
+	free(req);
+	client_close(c);
+}
+
+static void
+timer_cb(uv_timer_t *t)
+{
+	struct client *c = t->data;
+
+	if (!c->closing)
+		c->srv->cut_off++;
+	client_close(c);
+}
+
+/* Send a last error line, then close once it is flushed (bounded by a 1 s timer). */
+static void
+client_fail(struct client *c, const char *msg)
+{
+	struct mgmt_buf out = {0};
+	uv_shutdown_t *sreq;
+
+	c->srv->cut_off++;
+	mgmt_cmd_error(&out, msg);
+	if (out.p == NULL || client_reply(c, &out) != 0)
+		return; /* closed already */
+	c->closing = true;
+	uv_read_stop((uv_stream_t *)&c->pipe);
+	uv_timer_start(&c->timer, timer_cb, 1000, 0);
+	sreq = malloc(sizeof(*sreq));
+	if (sreq == NULL) {
+		client_close(c);
+		return;
+	}
+	sreq->data = c;
+	if (uv_shutdown(sreq, (uv_stream_t *)&c->pipe, shutdown_cb) != 0) {
+		free(sreq);
+		client_close(c);
+	}
+}
+
+static void
+alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct client *c = h->data;
+
+	(void)suggested;
+	/* room for one more byte past the cap, so an over-long line is detected */
+	if (c->in_cap < MGMT_LINE_MAX + 2) {
+		size_t want = c->in_cap ? c->in_cap * 2 : 4096;
+
+		if (c->in_len + 1024 > c->in_cap) {
+			char *p;
+
+			if (want > MGMT_LINE_MAX + 2)
+				want = MGMT_LINE_MAX + 2;
+			p = realloc(c->in, want);
+			if (p != NULL) {
+				c->in = p;
+				c->in_cap = want;
+			}
+		}
+	}
+	*buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
+}
+
+/* Handle every complete line in the input buffer. @return false if the client was closed. */
+static bool
+client_lines(struct client *c)
+{
+	size_t start = 0;
+
+	for (;;) {
+		char *nl = memchr(c->in + start, '\n', c->in_len - start);
+		size_t len;
+
+		if (nl == NULL)
+			break;
+		len = (size_t)(nl - (c->in + start));
+		if (len > MGMT_LINE_MAX) {
+			client_fail(c, "line too long");
+			return false;
+		}
+		/* tolerate CRLF and blank lines (interactive use with nc/socat) */
+		if (len > 0 && c->in[start + len - 1] == '\r')
+			len--;
+		if (len > 0) {
+			struct mgmt_buf out = {0};
+
+			mgmt_cmd_exec(c->srv->m, c->in + start, len, &out, "socket");
+			if (out.p == NULL) {
+				client_fail(c, "out of memory");
+				return false;
+			}
+			if (client_reply(c, &out) != 0)
+				return false;
+		}
+		start = (size_t)(nl - c->in) + 1;
+		if (c->closing)
+			return false;
+	}
+	memmove(c->in, c->in + start, c->in_len - start);
+	c->in_len -= start;
+	if (c->in_len > MGMT_LINE_MAX) {
+		client_fail(c, "line too long");
+		return false;
+	}
+	return true;
+}
+
+static void
+read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
+{
+	struct client *c = s->data;
+
+	(void)buf;
+	if (c->closing)
+		return;
+	if (nread < 0) {
+		/* EOF or error: answered everything we could */
+		client_close(c);
+		return;
+	}
+	if (nread == 0)
+		return;
+	c->in_len += (size_t)nread;
+	uv_timer_again(&c->timer);
+	client_lines(c);
+}
+
+static void
+free_handle_cb(uv_handle_t *h)
+{
+	free(h);
+}
+
+/* Accept and immediately turn away a client over the limit. */
+static void
+refuse(struct mgmt_server *srv)
+{
+	uv_pipe_t *p = malloc(sizeof(*p));
+	static const char msg[] = "{\"ok\":false,\"error\":\"too many clients\"}\n";
+
+	srv->refused++;
+	if (p == NULL || uv_pipe_init(&srv->m->loop, p, 0) != 0) {
+		free(p);
+		return;
+	}
+	if (uv_accept((uv_stream_t *)&srv->listener, (uv_stream_t *)p) == 0) {
+		uv_buf_t b = uv_buf_init((char *)(uintptr_t)msg, sizeof(msg) - 1);
+
+		uv_try_write((uv_stream_t *)p, &b, 1);
+	}
+	uv_close((uv_handle_t *)p, free_handle_cb);
+}
+
+static void
+connection_cb(uv_stream_t *listener, int status)
+{
+	struct mgmt_server *srv = listener->data;
+	struct client *c;
+	int rc;
+
+	if (status < 0) {
+		MGMT_LOG(WARNING, "accept: %s", uv_strerror(status));
+		return;
+	}
+	if (srv->n_clients >= MGMT_MAX_CLIENTS) {
+		refuse(srv);
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		refuse(srv);
+		return;
+	}
+	c->srv = srv;
+	uv_pipe_init(&srv->m->loop, &c->pipe, 0);
+	uv_timer_init(&srv->m->loop, &c->timer);
+	c->pipe.data = c;
+	c->timer.data = c;
+	c->open_handles = 2;
+	c->next = srv->clients;
+	if (c->next != NULL)
+		c->next->prev = c;
+	srv->clients = c;
+	srv->n_clients++;
+	rc = uv_accept(listener, (uv_stream_t *)&c->pipe);
+	if (rc == 0)
+		rc = uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb);
+	if (rc != 0) {
+		MGMT_LOG(WARNING, "client: %s", uv_strerror(rc));
+		client_close(c);
+		return;
+	}
+	uv_timer_start(&c->timer, timer_cb, srv->m->idle_ms, srv->m->idle_ms);
+}
+
+/* mkdir -p of the socket's parent directory. */
+static int
+mkdir_parent(const char *path)
+{
+	char dir[sizeof(server_g.path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* A socket file left by a dead instance is removed; a live one is an error. */
+static int
+clear_stale(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	if (rc == 0)
+		return -EADDRINUSE;
+	unlink(path);
+	return 0;
+}
+
+int
+mgmt_server_start(struct mgmt *m)
+{
+	struct mgmt_server *srv = &server_g;
+	const struct fp_cfg_mgmt *cfg = &m->app->cfg.mgmt;
+	mode_t mode = cfg->group[0] ? 0660 : 0600;
+	mode_t old_umask;
+	int rc;
+
+	memset(srv, 0, sizeof(*srv));
+	srv->m = m;
+	if (strlen(cfg->socket) >= sizeof(srv->path) || cfg->socket[0] == '\0') {
+		MGMT_LOG(ERR, "socket path '%s' is empty or too long", cfg->socket);
+		return -ENAMETOOLONG;
+	}
+	memcpy(srv->path, cfg->socket, strlen(cfg->socket) + 1);
+	rc = mkdir_parent(srv->path);
+	if (rc == 0)
+		rc = clear_stale(srv->path);
+	if (rc != 0) {
+		MGMT_LOG(ERR, "socket %s: %s", srv->path, strerror(-rc));
+		return rc;
+	}
+	rc = uv_pipe_init(&m->loop, &srv->listener, 0);
+	if (rc != 0)
+		return rc;
+	srv->listener.data = srv;
+	/* create it with the final mode already: no window where others may connect */
+	old_umask = umask(0777 & ~mode);
+	rc = uv_pipe_bind(&srv->listener, srv->path);
+	umask(old_umask);
+	if (rc == 0 && cfg->group[0]) {
+		struct group *gr = getgrnam(cfg->group);
+
+		if (gr == NULL) {
+			MGMT_LOG(ERR, "socket group '%s' does not exist", cfg->group);
+			rc = -ENOENT;
+		} else if (chown(srv->path, (uid_t)-1, gr->gr_gid) != 0) {
+			rc = -errno;
+		}
+	}
+	if (rc == 0 && chmod(srv->path, mode) != 0)
+		rc = -errno;
+	if (rc == 0)
+		rc = uv_listen((uv_stream_t *)&srv->listener, 128, connection_cb);
+	if (rc != 0) {
+		MGMT_LOG(ERR, "socket %s: %s", srv->path, uv_strerror(rc));
+		uv_close((uv_handle_t *)&srv->listener, NULL);
+		unlink(srv->path);
+		return rc;
+	}
+	srv->listening = true;
+	m->server = srv;
+	MGMT_LOG(INFO, "listening on %s (mode %o)", srv->path, (unsigned)mode);
+	return 0;
+}
+
+void
+mgmt_server_stop(struct mgmt *m)
+{
+	struct mgmt_server *srv = m->server;
+
+	if (srv == NULL)
+		return;
+	while (srv->clients != NULL)
+		client_close(srv->clients);
+	if (srv->listening) {
+		uv_close((uv_handle_t *)&srv->listener, NULL);
+		unlink(srv->path);
+		srv->listening = false;
+	}
+	m->server = NULL;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * rte_telemetry commands and pdump (app/telemetry.h). The callbacks run on
+ * DPDK's telemetry thread: they read the workers' counters with relaxed atomic
+ * loads, the same way the management thread does, and take no lock.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_pdump.h>
+#include <rte_telemetry.h>
+#include <rte_version.h>
+
+#include "fp/stats.h"
+#include "fp/tlm.h"
+
+#include "app.h"
+#include "log.h"
+#include "mgmt_int.h"
+#include "telemetry.h"
+
+static struct app *tlm_app;
+static int pdump_ok;
+
+/* Every counter of a block, plus the two derived values, as dict entries. */
+static void
+add_counters(struct rte_tel_data *d, const struct fp_stats *st)
+{
+	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
+		rte_tel_data_add_dict_u64(d, fp_stats_name((enum fp_counter)i),
+				fp_stats_get(st, (enum fp_counter)i));
+	rte_tel_data_add_dict_u64(d, "flows_open", fp_stats_get_flows_open(st));
+	rte_tel_data_add_dict_u64(d, "drops", fp_tlm_drops(st));
+}
+
+static const struct app_lcore *
+find_worker(unsigned lcore_id)
+{
+	for (unsigned i = 0; i < tlm_app->n_workers; i++)
+		if (tlm_app->workers[i]->lcore_id == lcore_id)
+			return tlm_app->workers[i];
+	return NULL;
+}
+
+/*
+ * /fastpath/stats           totals of every worker lcore
+ * /fastpath/stats,<lcore>   one worker's counters
+ */
+static int
+tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct fp_stats total;
+
+	(void)cmd;
+	rte_tel_data_start_dict(d);
+	if (params != NULL && params[0] != '\0') {
+		char *end;
+		unsigned long id = strtoul(params, &end, 10);
+		const struct app_lcore *lc;
+
+		if (*end != '\0' || id >= RTE_MAX_LCORE || (lc = find_worker((unsigned)id)) == NULL)
+			return -EINVAL;
+		add_counters(d, &lc->stats);
+		return 0;
+	}
+	memset(&total, 0, sizeof(total));
+	for (unsigned i = 0; i < tlm_app->n_workers; i++)
+		fp_stats_accumulate(&total, &tlm_app->workers[i]->stats);
+	add_counters(d, &total);
+	return 0;
+}
+
+/* /fastpath/lcores: the worker lcore ids, for /fastpath/stats,<id>. */
+static int
+tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+	for (unsigned i = 0; i < tlm_app->n_workers; i++)
+		rte_tel_data_add_array_int(d, (int)tlm_app->workers[i]->lcore_id);
+	return 0;
+}
+
+/* /fastpath/info: identity and uptime. */
+static int
+tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	(void)cmd;
+	(void)params;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "version", FP_VERSION);
+	rte_tel_data_add_dict_string(d, "dpdk", rte_version());
+	rte_tel_data_add_dict_string(d, "schema", FP_TLM_SCHEMA);
+	rte_tel_data_add_dict_u64(d, "uptime_ms", mgmt_uptime_ms());
+	rte_tel_data_add_dict_int(d, "workers", (int)tlm_app->n_workers);
+	rte_tel_data_add_dict_int(d, "ports", tlm_app->n_ports);
+	return 0;
+}
+
+int
+app_telemetry_init(struct app *app)
+{
+	int rc;
+
+	tlm_app = app;
+	rc = rte_telemetry_register_cmd("/fastpath/stats", tel_stats,
+			"fastpath counters summed over the worker lcores. Parameters: int lcore_id (optional)");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/fastpath/lcores", tel_lcores,
+				"fastpath worker lcore ids. Takes no parameters");
+	if (rc == 0)
+		rc = rte_telemetry_register_cmd("/fastpath/info", tel_info,
+				"fastpath version and uptime. Takes no parameters");
+	if (rc != 0)
+		APP_WARN("telemetry: registering /fastpath commands failed: %d", rc);
+	/* pdump: lets dpdk-dumpcap (a secondary process) capture our ports */
+	if (rte_pdump_init() == 0)
+		pdump_ok = 1;
+	else
+		APP_WARN("pdump: rte_pdump_init failed (%s); dpdk-dumpcap will not work",
+				rte_strerror(rte_errno));
+	return rc;
+}
+
+void
+app_telemetry_fini(void)
+{
+	if (pdump_ok)
+		rte_pdump_uninit();
+	pdump_ok = 0;
+}
