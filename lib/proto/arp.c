@@ -52,8 +52,7 @@ arp_find(const struct fp_arp_table *tbl, uint32_t ip)
 }
 
 int
-fp_arp_learn(struct fp_arp_table *tbl, uint32_t ip, const uint8_t mac[FP_ETH_ALEN],
-		uint64_t now_us)
+fp_arp_learn(struct fp_arp_table *tbl, uint32_t ip, const uint8_t mac[FP_ETH_ALEN], uint64_t now_us)
 {
 	struct fp_arp_entry *e;
 

@@ -53,8 +53,7 @@ int
 fp_ip4_src_ok(uint32_t src, const struct fp_iface *ifc)
 {
 	uint8_t top = (uint8_t)(src >> 24);
-	uint32_t host_mask = ifc->prefix_len >= 31 || ifc->prefix_len == 0 ?
-			0 : 0xffffffffu >> ifc->prefix_len;
+	uint32_t host_mask = 0;
 
 	/* 0/8 "this network", 127/8 loopback, 224/4 multicast, 240/4 reserved + broadcast. */
 	if (top == 0 || top == 127 || top >= 224)
@@ -62,7 +61,11 @@ fp_ip4_src_ok(uint32_t src, const struct fp_iface *ifc)
 	/* A packet from our own address or our subnet's broadcast is spoofed or looped. */
 	if (src == ifc->ip4)
 		return 0;
-	if (host_mask && (src & host_mask) == host_mask && (src & ~host_mask) == (ifc->ip4 & ~host_mask))
+	/* /31 and /32 (RFC 3021), and an unset prefix, have no directed broadcast. */
+	if (ifc->prefix_len > 0 && ifc->prefix_len < 31)
+		host_mask = 0xffffffffu >> ifc->prefix_len;
+	if (host_mask && (src & host_mask) == host_mask &&
+			(src & ~host_mask) == (ifc->ip4 & ~host_mask))
 		return 0;
 	return 1;
 }

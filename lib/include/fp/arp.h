@@ -27,7 +27,7 @@ struct fp_arp_entry {
 struct fp_arp_table {
 	struct fp_arp_entry *slots; /**< caller storage */
 	uint32_t n_slots;
-	uint64_t clock;             /**< bumped on every learn, orders entries by age */
+	uint64_t clock; /**< bumped on every learn, orders entries by age */
 };
 
 /**
