@@ -403,22 +403,30 @@ START_TEST(test_cfg_load_file)
 }
 END_TEST
 
-/* The shipped default config must load. */
-START_TEST(test_cfg_load_shipped)
+/* A file under cfg/ in the source tree this test was compiled from. */
+static void
+cfg_source_path(char *path, size_t len, const char *rel)
 {
 	const char *src = getenv("FP_SOURCE_ROOT");
-	char path[512];
 
-	/* Default: the source tree this file was compiled from (meson runs tests from the build root). */
+	/* meson runs tests from the build root, which __FILE__ is relative to. */
 	if (src != NULL) {
-		snprintf(path, sizeof(path), "%s/cfg/fastpath.conf", src);
+		snprintf(path, len, "%s/cfg/%s", src, rel);
 	} else {
 		const char *me = __FILE__;
 		const char *tail = strstr(me, "tests/unit/check_cfg.c");
 
 		ck_assert_ptr_nonnull(tail);
-		snprintf(path, sizeof(path), "%.*scfg/fastpath.conf", (int)(tail - me), me);
+		snprintf(path, len, "%.*scfg/%s", (int)(tail - me), me, rel);
 	}
+}
+
+/* The shipped default config must load. */
+START_TEST(test_cfg_load_shipped)
+{
+	char path[512];
+
+	cfg_source_path(path, sizeof(path), "fastpath.conf");
 	ck_assert_msg(fp_cfg_load(&cfg, path, err, sizeof(err)) == 0, "%s", err);
 	ck_assert_uint_eq(cfg.n_ports, 1);
 	ck_assert_uint_eq(cfg.ports[0].ip4, IP4(198, 18, 0, 1));
@@ -428,6 +436,35 @@ START_TEST(test_cfg_load_shipped)
 	ck_assert_str_eq(cfg.mgmt.socket, "/run/fastpath/fastpath.sock");
 	ck_assert_uint_eq(cfg.mqtt.enabled, 0);
 	ck_assert_str_eq(cfg.dpdk.pipeline, "../pipelines/echo.pipeline");
+	/* Every value it spells out is the default. */
+	{
+		struct fp_cfg def;
+
+		fp_cfg_defaults(&def);
+		def.n_ports = 1;
+		def.ports[0].ip4 = IP4(198, 18, 0, 1);
+		def.ports[0].prefix_len = 24;
+		snprintf(def.dpdk.pipeline, sizeof(def.dpdk.pipeline), "%s",
+				"../pipelines/echo.pipeline");
+		memcpy(def.path, cfg.path, sizeof(def.path));
+		ck_assert_int_eq(memcmp(&def, &cfg, sizeof(def)), 0);
+	}
+}
+END_TEST
+
+/* The annotated examples must stay loadable as the format evolves. */
+START_TEST(test_cfg_load_examples)
+{
+	static const char *const names[] = {"examples/two-ports.conf", "examples/small.conf",
+			"examples/mqtt.conf", "examples/split.conf"};
+	char path[512];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		cfg_source_path(path, sizeof(path), names[i]);
+		ck_assert_msg(fp_cfg_load(&cfg, path, err, sizeof(err)) == 0, "%s", err);
+		ck_assert_uint_ge(cfg.n_ports, 1);
+	}
+	ck_assert_uint_eq(cfg.n_ports, 1);
 }
 END_TEST
 
@@ -518,6 +555,7 @@ cfg_suite(void)
 	tcase_add_test(tc, test_cfg_load_missing_file);
 	tcase_add_test(tc, test_cfg_load_file);
 	tcase_add_test(tc, test_cfg_load_shipped);
+	tcase_add_test(tc, test_cfg_load_examples);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("format");
