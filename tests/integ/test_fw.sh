@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The lwIP firmware's host build end to end, with the same client and
+# expectations as the appliance (test_echo.sh): the firmware runs in a
+# namespace on a tap it creates there; the kernel stack on the tap is the
+# client. Checks ARP, ping, TCP echo byte-for-byte on 1 x 1 MiB and 16
+# concurrent connections with clean closes (our FIN, no RST), RST for a port
+# not served and past max_flows, the stats document (lib/tlm schema) and the
+# exit summary counters.
+#
+#   test_fw.sh      (FP_FW_BIN overrides the binary)
+set -euo pipefail
+FP_TEST=fw
+. "$(dirname "$0")/lib.sh"
+fp_require_root ping
+FW_BIN=${FP_FW_BIN:-$FP_BUILD/lwip-fw/fastpath-fw}
+FW_STATS=$FP_WORK/stats.json
+MAX_FLOWS=16
+
+# Start the firmware on the tap topology and wait until it answers ping.
+fw_start() {
+	[[ -x $FW_BIN ]] || fp_fail "no firmware binary at $FW_BIN: build first"
+	"${FP_RUN_IN[@]}" "$FW_BIN" -c "$FP_CFG" -i "$FP_TAP" -o "$FW_STATS" >"$FP_LOG" 2>&1 &
+	FP_PID=$!
+	fp_on_exit "fp_stop_app"
+	fp__wait_for 20 fp_ns ip link show "$FP_TAP" >/dev/null 2>&1 || fp_fail "tap $FP_TAP never appeared"
+	fp__quiet_if "$FP_NS" "$FP_TAP"
+	fp_ns ip addr add "$FP_PEER_IP/$FP_PREFIX" dev "$FP_TAP"
+	fp_ns ip link set "$FP_TAP" up
+	fp__wait_for 30 fp_ping_once || fp_fail "firmware never answered ping"
+}
+
+fp_topo_tap
+# The shared config file, with a small flow table and echo buffer so the
+# refusal and the partial-write/backpressure paths are exercised.
+fp_write_config
+sed -i -e "s/^max_flows *=.*/max_flows = $MAX_FLOWS/" -e 's/^buffer_size *=.*/buffer_size = 4096/' \
+	"$FP_CFG"
+fw_start
+
+# ARP: forget what the readiness ping learned, then resolve again.
+fp_ns ip neigh flush dev "$FP_PEER_DEV"
+fp_ns ping -c 1 -W 2 "$FP_APP_IP" >/dev/null || fp_fail "ping after neigh flush"
+mac=$(fp_ns ip neigh show "$FP_APP_IP" dev "$FP_PEER_DEV" | awk '/lladdr/ {print $3}')
+[[ $mac =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]] || fp_fail "ARP did not resolve $FP_APP_IP (neigh: '$mac')"
+fp_log "ok: ARP resolved $FP_APP_IP to $mac"
+
+out=$(fp_ns ping -c 5 -i 0.2 -W 2 "$FP_APP_IP") || fp_fail "ping: $out"
+grep -q ' 5 received' <<<"$out" || fp_fail "ping lost replies: $out"
+fp_log "ok: 5/5 ping replies"
+
+r1=$(fp_echo --port 7 --conns 1 --bytes $((1 << 20)) --timeout 60) || fp_fail "1 x 1 MiB echo: $r1"
+fp_log "ok: 1 x 1 MiB: $r1"
+r16=$(fp_echo --port 7 --conns $MAX_FLOWS --bytes 65536 --seed 2 --timeout 90) ||
+	fp_fail "$MAX_FLOWS x 64 KiB echo: $r16"
+fp_log "ok: $MAX_FLOWS x 64 KiB concurrent: $r16"
+
+rst=$(fp_echo --port 9 --expect-rst --timeout 5) || fp_fail "closed port: $rst"
+fp_log "ok: closed port 9 answered with RST"
+
+# max_flows: hold every slot, then one more connection must be reset. lwIP
+# calls accept only after the handshake, so the refusal is an RST on an
+# established connection (connect() may succeed, then recv() is reset).
+full=$(fp_ns python3 - "$FP_APP_IP" "$MAX_FLOWS" <<'PY'
+import json, socket, sys
+host, n = sys.argv[1], int(sys.argv[2])
+held = []
+for i in range(n):
+    s = socket.create_connection((host, 7), timeout=5)
+    s.sendall(b"x")
+    assert s.recv(1) == b"x", f"held conn {i}: no echo"
+    held.append(s)
+try:
+    extra = socket.create_connection((host, 7), timeout=5)
+    got = extra.recv(1)
+    print(json.dumps({"ok": False, "error": f"conn {n + 1} served ({got!r})"}))
+    sys.exit(1)
+except ConnectionResetError:
+    pass
+for i, s in enumerate(held):
+    s.shutdown(socket.SHUT_WR)
+    if s.recv(16) != b"":
+        print(json.dumps({"ok": False, "error": f"held conn {i}: no FIN"}))
+        sys.exit(1)
+    s.close()
+print(json.dumps({"ok": True, "held": n, "refused": 1}))
+PY
+) || fp_fail "max_flows refusal: $full"
+fp_log "ok: connection $((MAX_FLOWS + 1)) refused with RST, $MAX_FLOWS held ones closed cleanly"
+
+# The stats document on demand (SIGUSR1), in the appliance's schema.
+kill -USR1 "$FP_PID"
+fp__wait_for 5 test -s "$FW_STATS" || fp_fail "no stats document at $FW_STATS"
+python3 - "$FW_STATS" <<'PY' || fp_fail "stats document: $(cat "$FW_STATS")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "fastpath.stats/1", d.get("schema")
+assert d["target"] == "lwip", d.get("target")
+t = d["total"]
+assert t["flows_opened"] >= 1 and t["tcp_bytes_echoed"] >= 1 << 20, t
+assert all(isinstance(v, int) and v >= 0 for v in t.values()), t
+PY
+fp_log "ok: stats document is fastpath.stats/1, target lwip"
+
+sleep 0.5
+rc=0
+fp_stop_app || rc=$?
+fp_assert_eq "exit status after SIGTERM" 0 "$rc"
+opened=$((1 + MAX_FLOWS + MAX_FLOWS))
+fp_assert_eq "flows_opened" "$opened" "$(fp_summary_counter flows_opened)"
+fp_assert_eq "flows_closed (clean FIN handshakes)" "$opened" "$(fp_summary_counter flows_closed)"
+fp_assert_eq "flows_reset" 0 "$(fp_summary_counter flows_reset)"
+fp_assert_eq "flows_refused" 1 "$(fp_summary_counter flows_refused)"
+fp_assert_eq "tcp_rst_sent (closed port + refusal)" 2 "$(fp_summary_counter tcp_rst_sent)"
+fp_assert_ge "arp_replies_sent" 2 "$(fp_summary_counter arp_replies_sent)"
+fp_assert_ge "icmp_echo_replies" 6 "$(fp_summary_counter icmp_echo_replies)"
+fp_assert_eq "tcp_bytes_echoed" $(((1 << 20) + MAX_FLOWS * 65536 + MAX_FLOWS)) \
+	"$(fp_summary_counter tcp_bytes_echoed)"
+fp_assert_eq "flows_open" 0 "$(fp_summary_counter flows_open)"
+fp_log "PASS"
