@@ -7,6 +7,7 @@
  * Every key lives in one table below, which drives parsing and formatting.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -272,12 +273,12 @@ set_number(struct parser *ps, const struct key *k, void *field, const char *val)
 		return -EINVAL;
 	}
 	if (rc == -ERANGE || v < k->min || v > k->max) {
-		fail(ps, "%s: %.*s out of range (%u..%u)", k->name, CFG_SHOW_MAX, val, k->min,
+		fail(ps, "%s: %.*s out of range (%" PRIu32 "..%" PRIu32 ")", k->name, CFG_SHOW_MAX, val, k->min,
 				k->max);
 		return -EINVAL;
 	}
 	if ((k->flags & KEY_POW2) && (v & (v - 1)) != 0) {
-		fail(ps, "%s: %u is not a power of two", k->name, v);
+		fail(ps, "%s: %" PRIu32 " is not a power of two", k->name, v);
 		return -EINVAL;
 	}
 	switch (k->type) {
@@ -345,7 +346,7 @@ set_addr(struct parser *ps, const struct key *k, struct fp_cfg_port *port, char 
 		return -EINVAL;
 	}
 	if (parse_u32(slash + 1, &len) < 0 || len < k->min || len > k->max) {
-		fail(ps, "%s: bad prefix length '%.*s' (want %u..%u)", k->name, CFG_SHOW_MAX,
+		fail(ps, "%s: bad prefix length '%.*s' (want %" PRIu32 "..%" PRIu32 ")", k->name, CFG_SHOW_MAX,
 				slash + 1, k->min, k->max);
 		return -EINVAL;
 	}
@@ -383,13 +384,13 @@ set_listen(struct parser *ps, const struct key *k, struct fp_cfg_tcp *tcp, char 
 			return -EINVAL;
 		}
 		if (rc == -ERANGE || v < k->min || v > k->max) {
-			fail(ps, "%s: %.*s out of range (%u..%u)", k->name, CFG_SHOW_MAX, tok,
+			fail(ps, "%s: %.*s out of range (%" PRIu32 "..%" PRIu32 ")", k->name, CFG_SHOW_MAX, tok,
 					k->min, k->max);
 			return -EINVAL;
 		}
 		for (uint8_t i = 0; i < n; i++) {
 			if (ports[i] == v) {
-				fail(ps, "%s: port %u listed twice", k->name, v);
+				fail(ps, "%s: port %" PRIu32 " listed twice", k->name, v);
 				return -EINVAL;
 			}
 		}
@@ -648,7 +649,7 @@ check_order(struct parser *ps, int slot, const char *a_name, uint32_t a, const c
 	if (a <= b)
 		return 0;
 	ps->line = la > lb ? la : lb;
-	fail(ps, "%s (%u) must not exceed %s (%u)", a_name, a, b_name, b);
+	fail(ps, "%s (%" PRIu32 ") must not exceed %s (%" PRIu32 ")", a_name, a, b_name, b);
 	return -EINVAL;
 }
 
@@ -682,7 +683,7 @@ parse_finish(struct parser *ps)
 		unsigned lb = key_line(ps, SECT_DPDK, "mbufs");
 
 		ps->line = la > lb ? la : lb;
-		fail(ps, "mbuf_cache (%u) must not exceed mbufs / 1.5 (%u)", cfg->dpdk.mbuf_cache,
+		fail(ps, "mbuf_cache (%" PRIu32 ") must not exceed mbufs / 1.5 (%" PRIu32 ")", cfg->dpdk.mbuf_cache,
 				cfg->dpdk.mbufs);
 		return -EINVAL;
 	}
@@ -883,7 +884,7 @@ put_key(struct writer *w, const struct key *k, const void *base)
 		put(w, "%u", *(const uint16_t *)field);
 		break;
 	case KEY_U32:
-		put(w, "%u", *(const uint32_t *)field);
+		put(w, "%" PRIu32, *(const uint32_t *)field);
 		break;
 	case KEY_BOOL:
 		put(w, "%s", *(const uint8_t *)field ? "yes" : "no");
@@ -902,7 +903,7 @@ put_key(struct writer *w, const struct key *k, const void *base)
 		const struct fp_cfg_port *port = base;
 		uint32_t ip = port->ip4;
 
-		put(w, "%u.%u.%u.%u/%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
+		put(w, "%" PRIu32 ".%" PRIu32 ".%" PRIu32 ".%" PRIu32 "/%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
 				port->prefix_len);
 		break;
 	}
