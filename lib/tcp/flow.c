@@ -81,8 +81,9 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, uint64_t se
 		return NULL;
 	memset(t, 0, sizeof(*t));
 	t->cfg = *cfg;
-	t->flows = (struct tcp_flow *)((uint8_t *)mem + l.flows);
-	t->buckets = (uint32_t *)((uint8_t *)mem + l.buckets);
+	/* Offsets are 64-byte multiples from a 64-byte aligned base. */
+	t->flows = (struct tcp_flow *)(void *)((uint8_t *)mem + l.flows);
+	t->buckets = (uint32_t *)(void *)((uint8_t *)mem + l.buckets);
 	t->bufmem = (uint8_t *)mem + l.bufmem;
 	t->max_flows = cfg->max_flows;
 	t->bucket_mask = pow2_at_least(cfg->max_flows) - 1;

@@ -364,10 +364,13 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 	}
 	/* Window update, only from a newer segment (RFC 9293 3.10.7.4). */
 	if (seq_lt(f->snd_wl1, s->seq) || (f->snd_wl1 == s->seq && seq_leq(f->snd_wl2, s->ack))) {
-		if (f->snd_wnd == 0 && wnd != 0 && f->snd_max == f->snd_una) {
-			/* The window opened: the persist timer is done. */
-			f->rtx_at = 0;
+		if (f->snd_wnd == 0 && wnd != 0) {
+			/* The window opened: persist is over, its backoff with it. */
 			f->backoff = 0;
+			if (f->snd_max == f->snd_una)
+				f->rtx_at = 0;
+			else
+				fp__tcp_rtx_restart(t, f, ctx->now_us);
 		}
 		f->snd_wnd = wnd;
 		if (wnd > f->max_snd_wnd)

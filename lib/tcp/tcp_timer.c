@@ -209,16 +209,15 @@ fp__tcp_expire(struct fp_ctx *ctx, struct tcp_flow *f, uint64_t now_us)
 		return;
 	}
 	if (f->rtx_at != 0 && now_us >= f->rtx_at) {
-		uint32_t unsent = f->snd_una + fp_echo_buf_used(&f->buf) - f->snd_nxt;
-
 		f->rtx_at = 0;
 		if (f->flags & TF_TX_RETRY) {
 			/* A tx alloc failed earlier: just try the output again. */
 			f->flags &= (uint8_t)~TF_TX_RETRY;
 			fp__tcp_output(&o, f, 0);
 		} else if (f->state != FP_TCP_SYN_RECEIVED && f->snd_wnd == 0 &&
-				f->snd_max - f->snd_una <= 1 &&
-				(fp_echo_buf_used(&f->buf) > 0 || unsent > 0)) {
+				fp_echo_buf_used(&f->buf) > 0) {
+			/* Zero window, with or without data in flight: probe rather than
+			 * retransmit into a window that cannot take it. */
 			persist_probe(&o, f, now_us);
 		} else if (f->snd_max != f->snd_una || f->state == FP_TCP_SYN_RECEIVED) {
 			if (rto_expired(&o, f, now_us) < 0)

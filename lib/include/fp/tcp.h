@@ -47,14 +47,25 @@ struct fp_tcp_flow_info {
 	uint64_t age_us;     /**< time since the flow was created */
 };
 
-/** Bytes of caller memory fp_tcp_init() needs for this configuration. */
+/**
+ * Bytes of caller memory fp_tcp_init() needs for this configuration: the
+ * engine, max_flows flow slots, the hash heads and max_flows echo buffers of
+ * buffer_size bytes each.
+ * @return the size, or 0 when cfg is invalid (buffer_size not a power of two
+ *         or below 256, max_flows 0 or >= 2^24, mss < 64, rto_min > rto_initial
+ *         or rto_initial > rto_max, syn_cookies > 2)
+ */
 size_t fp_tcp_mem_size(const struct fp_cfg_tcp *cfg);
 
 /**
  * Set up an engine in caller-provided memory (no heap use afterwards).
  * @param mem     at least fp_tcp_mem_size(cfg) bytes, 64-byte aligned
- * @param secret  per-boot random value for SYN cookies and ISNs
- * @return the engine, or NULL if the config is invalid or mem is too small
+ * @param secret  per-boot random value for SYN cookies, ISNs and the flow hash
+ * @return the engine (at mem), or NULL if the config is invalid, mem is too
+ *         small or not 64-byte aligned
+ * syn_cookies == 2 answers SYNs with cookies while max_flows / 4 (at least 1)
+ * flows are half-open (SYN_RECEIVED).
+ * Context: any, before the engine is used; cfg is copied.
  */
 struct fp_tcp *fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg,
 		uint64_t secret);
@@ -62,13 +73,21 @@ struct fp_tcp *fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *c
 /**
  * Handle one TCP segment. pkt->l3/l4/l4_len are set and the IPv4 header is
  * valid and addressed to ctx->ifaces[pkt->port]. The TCP checksum is not yet
- * checked.
- * @return FP_VERDICT_TX when pkt was rewritten into a reply, else DROP/CONSUMED.
+ * checked (skipped when pkt->flags has FP_PKT_L4_CSUM_GOOD).
+ * @return FP_VERDICT_TX when pkt was rewritten into the only reply (pkt->len
+ *         updated), FP_VERDICT_CONSUMED when nothing or several frames were
+ *         sent (all through ctx->tx, in order), FP_VERDICT_DROP with one
+ *         drop_tcp_* counter bumped.
  * Ownership: borrows pkt; further output goes through ctx->tx.
+ * Context: the ctx's owning thread; uses ctx->now_us as the clock.
  */
 enum fp_verdict fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
 
-/** Run due timers. Context: owner. */
+/**
+ * Run due timers (retransmission, persist, SYN-ACK retries, idle, FIN_WAIT and
+ * TIME_WAIT expiry) on a 1 ms timer wheel; returns at once when no new
+ * millisecond started. Output goes through ctx->tx. Context: owner.
+ */
 void fp_tcp_tick(struct fp_ctx *ctx, uint64_t now_us);
 
 /** Flows currently in the table (any state but CLOSED). */
@@ -83,8 +102,11 @@ uint32_t fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_
 		struct fp_tcp_flow_info *out, uint32_t max);
 
 /**
- * Stop accepting new connections and FIN every established flow once its
- * echo data is flushed (graceful drain). Context: owner.
+ * Stop accepting new connections (SYNs and cookie ACKs get a RST and count
+ * flows_refused) and FIN every established flow once its echo data is flushed
+ * (graceful drain). Flows then close normally or through the FIN_WAIT and
+ * TIME_WAIT timeouts; poll fp_tcp_flow_count() for 0. Not reversible.
+ * Context: owner.
  */
 void fp_tcp_drain(struct fp_ctx *ctx);
 
