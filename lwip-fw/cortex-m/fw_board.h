@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What a board port supplies to run the firmware (board_main.c calls these;
+ * lwIP's NO_SYS=1 core calls sys_now()). Everything else is shared code.
+ */
+#ifndef FW_BOARD_H
+#define FW_BOARD_H
+
+#include <stdint.h>
+
+#include "lwip/netif.h"
+
+/**
+ * netif init function for the board's Ethernet MAC: set hwaddr, mtu,
+ * flags (BROADCAST | ETHARP | ETHERNET), output = etharp_output and
+ * linkoutput = a function that transmits a (possibly chained) pbuf.
+ */
+err_t fw_board_netif_init(struct netif *netif);
+
+/**
+ * Called from the main loop: hand each frame the MAC received to
+ * netif->input (a pbuf from pbuf_alloc(PBUF_RAW, len, PBUF_POOL); on a
+ * non-ERR_OK return, free it).
+ */
+void fw_board_netif_poll(struct netif *netif);
+
+/** Write one line (no newline in it) to the console, e.g. a UART. */
+void fw_board_puts(const char *line);
+
+/** lwIP's clock: milliseconds since boot (NO_SYS=1 ports provide it). */
+uint32_t sys_now(void);
+
+/*
+ * Also declared in arch/cc.h for lwIP's macros: fw_board_diag(),
+ * fw_board_assert(), fw_board_rand().
+ */
+
+/**
+ * The firmware: parse the built-in configuration, bring lwIP up and run the
+ * main loop. Returns only on a configuration error (-EINVAL).
+ */
+int fw_board_main(void);
+
+#endif /* FW_BOARD_H */
