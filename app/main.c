@@ -275,7 +275,8 @@ main(int argc, char **argv)
 		app_g.workers[app_g.n_workers++] = lc;
 		if (app_pipeline_stage_names(stages, names, sizeof(names)) < 0)
 			names[0] = '\0';
-		APP_INFO("lcore %u: queue %u, stages: %s", ids[i], i, names);
+		APP_INFO("lcore %u: queue %u, stages: %s; TCP engine %zu KiB", ids[i], i, names,
+				lc->tcp_mem_len / 1024);
 	}
 
 	/* Mark running before launch, so a request posted at once is not refused. */
