@@ -89,19 +89,18 @@ PY
 ) || fp_fail "max_flows refusal: $full"
 fp_log "ok: connection $((MAX_FLOWS + 1)) refused with RST, $MAX_FLOWS held ones closed cleanly"
 
-# The stats document on demand (SIGUSR1), in the appliance's schema.
+# The stats document on demand (SIGUSR1): the appliance's schema, checked by
+# the same validator the appliance's documents can go through.
 kill -USR1 "$FP_PID"
 fp__wait_for 5 test -s "$FW_STATS" || fp_fail "no stats document at $FW_STATS"
-python3 - "$FW_STATS" <<'PY' || fp_fail "stats document: $(cat "$FW_STATS")"
+doc=$(python3 "$FP_SRC/tests/integ/stats_schema.py" --target lwip "$FW_STATS") ||
+	fp_fail "stats document: $doc: $(cat "$FW_STATS")"
+python3 - "$FW_STATS" <<'PY' || fp_fail "stats document counters: $(cat "$FW_STATS")"
 import json, sys
-d = json.load(open(sys.argv[1]))
-assert d["schema"] == "fastpath.stats/1", d.get("schema")
-assert d["target"] == "lwip", d.get("target")
-t = d["total"]
+t = json.load(open(sys.argv[1]))["total"]
 assert t["flows_opened"] >= 1 and t["tcp_bytes_echoed"] >= 1 << 20, t
-assert all(isinstance(v, int) and v >= 0 for v in t.values()), t
 PY
-fp_log "ok: stats document is fastpath.stats/1, target lwip"
+fp_log "ok: stats document valid (tests/integ/stats_schema.py): $doc"
 
 sleep 0.5
 rc=0
