@@ -43,10 +43,10 @@ struct app_req {
 	uint32_t max;                   /**< capacity of flows[] */
 	struct fp_tcp_flow_info *flows; /**< caller buffer, max entries */
 	/* out */
-	uint32_t n;                     /**< FLOWS: entries written */
-	uint32_t total;                 /**< FLOWS: flows in this worker's table */
-	int result;                     /**< 0, -ENOTSUP (no TCP stage), -ECANCELED (worker gone) */
-	uint32_t done;                  /**< 0 while pending; 1 after (release store) */
+	uint32_t n;     /**< FLOWS: entries written */
+	uint32_t total; /**< FLOWS: flows in this worker's table */
+	int result;     /**< 0, -ENOTSUP (no TCP stage), -ECANCELED (worker gone) */
+	uint32_t done;  /**< 0 while pending; 1 after (release store) */
 };
 
 /** A small per-port TX buffer: flushed when full and at the end of each loop. */
@@ -77,18 +77,18 @@ struct app_lcore {
 
 /** The process: one instance, app_g. */
 struct app {
-	struct fp_cfg cfg;                         /**< effective configuration (read-only after start) */
-	char cfg_path[FP_CFG_PATH_MAX];            /**< the -c argument */
-	struct app_pipeline pipeline;              /**< parsed pipeline (read-only after start) */
-	uint64_t start_tsc;                        /**< rte_get_tsc_cycles() at start */
-	uint64_t tsc_hz;                           /**< rte_get_tsc_hz() */
-	unsigned n_workers;                        /**< polling worker lcores */
-	struct app_lcore *workers[RTE_MAX_LCORE];  /**< [0, n_workers): polling workers */
-	uint16_t n_ports;                          /**< = cfg.n_ports */
-	uint16_t port_ids[FP_MAX_IFACES];          /**< ethdev port id of [port i] */
-	uint16_t n_queues;                         /**< RX/TX queues per port */
-	struct rte_mempool *pool;                  /**< the mbuf pool */
-	uint32_t quit;                             /**< stop flag (atomic): workers leave their loop */
+	struct fp_cfg cfg;              /**< effective configuration (read-only after start) */
+	char cfg_path[FP_CFG_PATH_MAX]; /**< the -c argument */
+	struct app_pipeline pipeline;   /**< parsed pipeline (read-only after start) */
+	uint64_t start_tsc;             /**< rte_get_tsc_cycles() at start */
+	uint64_t tsc_hz;                /**< rte_get_tsc_hz() */
+	unsigned n_workers;             /**< polling worker lcores */
+	struct app_lcore *workers[RTE_MAX_LCORE]; /**< [0, n_workers): polling workers */
+	uint16_t n_ports;                         /**< = cfg.n_ports */
+	uint16_t port_ids[FP_MAX_IFACES];         /**< ethdev port id of [port i] */
+	uint16_t n_queues;                        /**< RX/TX queues per port */
+	struct rte_mempool *pool;                 /**< the mbuf pool */
+	uint32_t quit; /**< stop flag (atomic): workers leave their loop */
 };
 
 extern struct app app_g;

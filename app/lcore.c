@@ -143,9 +143,9 @@ tx_discard(void *arg, uint8_t *frame)
 }
 
 static const struct fp_tx_ops app_tx_ops = {
-	.alloc = tx_alloc,
-	.send = tx_send,
-	.discard = tx_discard,
+		.alloc = tx_alloc,
+		.send = tx_send,
+		.discard = tx_discard,
 };
 
 static void
@@ -168,8 +168,8 @@ req_serve(struct app_lcore *lc, struct app_req *req)
 		}
 		req->total = fp_tcp_flow_count(lc->tcp);
 		if (req->flows != NULL && req->max > 0)
-			req->n = fp_tcp_flow_snapshot(lc->tcp, lc->ctx.now_us, req->skip,
-					req->flows, req->max);
+			req->n = fp_tcp_flow_snapshot(
+					lc->tcp, lc->ctx.now_us, req->skip, req->flows, req->max);
 		req_complete(req, 0);
 		return;
 	case APP_REQ_DRAIN:
@@ -233,15 +233,15 @@ app_lcore_main(void *arg)
 	uint64_t next_tick = 0, loops = 0, busy = 0;
 	struct rte_mbuf *pkts[APP_BURST];
 
-	APP_INFO("lcore %u: polling queue %u on %u port(s)", lc->lcore_id, lc->queue,
-			lc->n_ports);
+	APP_INFO("lcore %u: polling queue %u on %u port(s)", lc->lcore_id, lc->queue, lc->n_ports);
 	while (!app_quit_requested()) {
 		uint64_t now = rte_get_tsc_cycles();
 		uint16_t got = 0;
 
 		lc->ctx.now_us = tsc_to_us(now - app_g.start_tsc, hz);
 		for (uint16_t p = 0; p < lc->n_ports; p++) {
-			uint16_t n = rte_eth_rx_burst(app_g.port_ids[p], lc->queue, pkts, APP_BURST);
+			uint16_t n = rte_eth_rx_burst(
+					app_g.port_ids[p], lc->queue, pkts, APP_BURST);
 
 			for (uint16_t i = 0; i < n; i++)
 				rx_one(lc, p, pkts[i]);
@@ -328,7 +328,8 @@ app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue, uint32_t st
 		}
 		lc->tcp = fp_tcp_init(lc->tcp_mem, lc->tcp_mem_len, &app->cfg.tcp, rte_rand());
 		if (lc->tcp == NULL) {
-			APP_ERR("lcore %u: the TCP engine refused the [tcp] configuration", lcore_id);
+			APP_ERR("lcore %u: the TCP engine refused the [tcp] configuration",
+					lcore_id);
 			goto out_free;
 		}
 		lc->ctx.tcp = lc->tcp;

@@ -17,8 +17,8 @@ struct app_lcore;
  * @param stages  pipeline stage bits for this lcore (non-zero)
  * @return the worker, or NULL (logged).
  */
-struct app_lcore *app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue,
-		uint32_t stages);
+struct app_lcore *app_lcore_create(
+		struct app *app, unsigned lcore_id, uint16_t queue, uint32_t stages);
 
 /** Free a worker and its memory. The worker must not be running. */
 void app_lcore_free(struct app_lcore *lc);

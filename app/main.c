@@ -163,13 +163,12 @@ select_workers(unsigned *ids)
 		if (p->lcore_stages[lcore] == 0)
 			continue;
 		if (!rte_lcore_is_enabled(lcore) || lcore == rte_get_main_lcore()) {
-			fprintf(stderr, "%s:%u: lcore %u is not a worker lcore (EAL -l)\n",
-					pl_name, p->lcore_line[lcore], lcore);
+			fprintf(stderr, "%s:%u: lcore %u is not a worker lcore (EAL -l)\n", pl_name,
+					p->lcore_line[lcore], lcore);
 			return -EINVAL;
 		}
 	}
-	RTE_LCORE_FOREACH_WORKER(lcore)
-	{
+	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (app_pipeline_stages(p, lcore) == 0) {
 			APP_WARN("lcore %u: no pipeline block names it: idle", lcore);
 			continue;
@@ -283,8 +282,8 @@ main(int argc, char **argv)
 	for (unsigned w = 0; w < app_g.n_workers; w++)
 		__atomic_store_n(&app_g.workers[w]->running, 1, __ATOMIC_RELEASE);
 	for (unsigned w = 0; w < app_g.n_workers; w++) {
-		rc = rte_eal_remote_launch(app_lcore_main, app_g.workers[w],
-				app_g.workers[w]->lcore_id);
+		rc = rte_eal_remote_launch(
+				app_lcore_main, app_g.workers[w], app_g.workers[w]->lcore_id);
 		if (rc < 0) {
 			APP_ERR("lcore %u: launch failed: %s", app_g.workers[w]->lcore_id,
 					rte_strerror(-rc));

@@ -21,11 +21,11 @@ static const struct {
 	const char *name;
 	uint32_t bit;
 } stages[] = {
-	{"rx", APP_STAGE_RX},
-	{"arp", FP_HANDLE_ARP},
-	{"icmp", FP_HANDLE_ICMP},
-	{"tcp_echo", FP_HANDLE_TCP},
-	{"tx", APP_STAGE_TX},
+		{"rx", APP_STAGE_RX},
+		{"arp", FP_HANDLE_ARP},
+		{"icmp", FP_HANDLE_ICMP},
+		{"tcp_echo", FP_HANDLE_TCP},
+		{"tx", APP_STAGE_TX},
 };
 
 #define N_STAGES (sizeof(stages) / sizeof(stages[0]))
@@ -45,7 +45,7 @@ struct pl_parser {
 };
 
 static void pl_fail(struct pl_parser *ps, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+		__attribute__((format(printf, 2, 3)));
 
 static void
 pl_fail(struct pl_parser *ps, const char *fmt, ...)
@@ -111,7 +111,8 @@ parse_lcore_list(struct pl_parser *ps, const char *list)
 			rc = parse_uint(&s, &hi);
 		}
 		if (rc == -ERANGE) {
-			pl_fail(ps, "lcore id out of range in '%s' (max %d)", list, RTE_MAX_LCORE - 1);
+			pl_fail(ps, "lcore id out of range in '%s' (max %d)", list,
+					RTE_MAX_LCORE - 1);
 			return -EINVAL;
 		}
 		if (rc < 0 || hi < lo || (*s != ',' && *s != '\0')) {
@@ -302,7 +303,8 @@ app_pipeline_default(struct app_pipeline *p)
 
 	memset(p, 0, sizeof(*p));
 	memcpy(p->text, text, sizeof(text));
-	p->all_stages = APP_STAGE_RX | FP_HANDLE_ARP | FP_HANDLE_ICMP | FP_HANDLE_TCP | APP_STAGE_TX;
+	p->all_stages = APP_STAGE_RX | FP_HANDLE_ARP | FP_HANDLE_ICMP | FP_HANDLE_TCP |
+			APP_STAGE_TX;
 	p->all_line = 1;
 }
 

@@ -30,10 +30,10 @@ enum app_stage {
 };
 
 struct app_pipeline {
-	char path[FP_CFG_PATH_MAX];        /**< file it came from, "" = built-in default */
-	char text[APP_PIPELINE_TEXT_MAX];  /**< the definition text, for display */
-	uint32_t all_stages;               /**< stages of the [lcores all] block, 0 = none */
-	unsigned all_line;                 /**< its header line */
+	char path[FP_CFG_PATH_MAX];           /**< file it came from, "" = built-in default */
+	char text[APP_PIPELINE_TEXT_MAX];     /**< the definition text, for display */
+	uint32_t all_stages;                  /**< stages of the [lcores all] block, 0 = none */
+	unsigned all_line;                    /**< its header line */
 	uint32_t lcore_stages[RTE_MAX_LCORE]; /**< explicit blocks, 0 = not named */
 	unsigned lcore_line[RTE_MAX_LCORE];   /**< header line that named the lcore */
 };

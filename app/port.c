@@ -30,14 +30,13 @@ app_port_probe(struct app *app, unsigned n_workers)
 	uint16_t pid, found = 0;
 	uint16_t queues = (uint16_t)RTE_MIN(n_workers, (unsigned)UINT16_MAX);
 
-	RTE_ETH_FOREACH_DEV(pid)
-	{
+	RTE_ETH_FOREACH_DEV(pid) {
 		struct rte_eth_dev_info info;
 		int rc;
 
 		if (found == app->cfg.n_ports) {
-			APP_INFO("ethdev port %u is not configured ([port %u] missing): ignored", pid,
-					found);
+			APP_INFO("ethdev port %u is not configured ([port %u] missing): ignored",
+					pid, found);
 			continue;
 		}
 		rc = rte_eth_dev_info_get(pid, &info);
@@ -82,11 +81,12 @@ app_port_pool_create(struct app *app)
 	uint16_t room;
 
 	for (unsigned i = 0; i < app->cfg.n_ports; i++)
-		max_frame = RTE_MAX(max_frame, (uint32_t)app->cfg.ports[i].mtu + RTE_ETHER_HDR_LEN +
+		max_frame = RTE_MAX(max_frame,
+				(uint32_t)app->cfg.ports[i].mtu + RTE_ETHER_HDR_LEN +
 						RTE_ETHER_CRC_LEN + 2 * RTE_VLAN_HLEN);
 	/* Single-segment frames: one mbuf must hold the largest frame. */
-	room = (uint16_t)RTE_MAX((uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE,
-			RTE_PKTMBUF_HEADROOM + max_frame);
+	room = (uint16_t)RTE_MAX(
+			(uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE, RTE_PKTMBUF_HEADROOM + max_frame);
 
 	need = (uint32_t)app->n_ports * app->n_queues * (d->rx_desc + d->tx_desc) +
 			app->n_queues * (d->mbuf_cache + 2 * APP_BURST * FP_MAX_IFACES);
@@ -94,8 +94,8 @@ app_port_pool_create(struct app *app)
 		APP_WARN("[dpdk] mbufs = %u may be too few: %u port(s) x %u queue(s) need about %u",
 				d->mbufs, app->n_ports, app->n_queues, need);
 
-	app->pool = rte_pktmbuf_pool_create("fp_mbufs", d->mbufs, d->mbuf_cache, 0, room,
-			(int)rte_socket_id());
+	app->pool = rte_pktmbuf_pool_create(
+			"fp_mbufs", d->mbufs, d->mbuf_cache, 0, room, (int)rte_socket_id());
 	if (app->pool == NULL) {
 		APP_ERR("cannot create the mbuf pool (%u x %u bytes): %s", d->mbufs, room,
 				rte_strerror(rte_errno));
@@ -131,7 +131,8 @@ port_start(struct app *app, uint16_t i)
 			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 			conf.rx_adv_conf.rss_conf.rss_hf = hf;
 		} else {
-			APP_INFO("[port %u] (%s): no RSS configuration; the PMD spreads flows itself",
+			APP_INFO("[port %u] (%s): no RSS configuration; the PMD spreads flows "
+				 "itself",
 					i, info.driver_name);
 		}
 	}
@@ -179,7 +180,8 @@ port_start(struct app *app, uint16_t i)
 			snprintf(lk, sizeof(lk), "link down");
 		else
 			snprintf(lk, sizeof(lk), "link up %u Mbps %s-duplex", link.link_speed,
-					link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX ? "full" : "half");
+					link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX ? "full" :
+										       "half");
 		APP_INFO("[port %u] ethdev %u (%s): %s, %u.%u.%u.%u/%u mtu %u, %u queue(s), "
 			 "rxd %u txd %u, rx csum offload %s; %s",
 				i, pid, info.driver_name, mac, ip >> 24, (ip >> 16) & 0xff,
@@ -242,8 +244,8 @@ app_port_print_stats(const struct app *app)
 		if (!port_started[i] || rte_eth_stats_get(app->port_ids[i], &st) < 0)
 			continue;
 		printf("port %u (ethdev %u): ipackets %" PRIu64 " opackets %" PRIu64
-		       " ibytes %" PRIu64 " obytes %" PRIu64 " imissed %" PRIu64
-		       " ierrors %" PRIu64 " oerrors %" PRIu64 " rx_nombuf %" PRIu64 "\n",
+		       " ibytes %" PRIu64 " obytes %" PRIu64 " imissed %" PRIu64 " ierrors %" PRIu64
+		       " oerrors %" PRIu64 " rx_nombuf %" PRIu64 "\n",
 				i, app->port_ids[i], st.ipackets, st.opackets, st.ibytes, st.obytes,
 				st.imissed, st.ierrors, st.oerrors, st.rx_nombuf);
 	}

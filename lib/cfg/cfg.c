@@ -16,9 +16,9 @@
 
 #include "fp/cfg.h"
 
-#define CFG_LINE_MAX  512 /* bytes per line, newline excluded */
-#define CFG_SOCK_MAX  107 /* sun_path holds 108 bytes with the NUL */
-#define CFG_SHOW_MAX  40  /* bytes of a bad value quoted in a message */
+#define CFG_LINE_MAX 512 /* bytes per line, newline excluded */
+#define CFG_SOCK_MAX 107 /* sun_path holds 108 bytes with the NUL */
+#define CFG_SHOW_MAX 40  /* bytes of a bad value quoted in a message */
 
 enum key_type {
 	KEY_U8,
@@ -26,8 +26,8 @@ enum key_type {
 	KEY_U32,
 	KEY_BOOL,
 	KEY_STR,
-	KEY_ADDR,   /* a.b.c.d/len into fp_cfg_port ip4 + prefix_len */
-	KEY_LISTEN, /* port list into fp_cfg_tcp listen[] + n_listen */
+	KEY_ADDR,    /* a.b.c.d/len into fp_cfg_port ip4 + prefix_len */
+	KEY_LISTEN,  /* port list into fp_cfg_tcp listen[] + n_listen */
 	KEY_SYNCOOK, /* off | on | auto */
 };
 
@@ -53,72 +53,79 @@ enum sect {
 	SECT_SLOTS = SECT_PORT + FP_MAX_IFACES,
 };
 
-#define U(sec, field, t, lo, hi) {#field, t, offsetof(struct sec, field), 0, lo, hi, 0}
-#define S(sec, field, hi) \
-	{#field, KEY_STR, offsetof(struct sec, field), sizeof(((struct sec *)0)->field), 0, hi, 0}
+/* clang-format off: one key per line reads better than the formatter's layout */
+#define U(sec, field, t, lo, hi)                                     \
+	{                                                            \
+#field, t, offsetof(struct sec, field), 0, lo, hi, 0 \
+	}
+#define S(sec, field, hi)                                                                          \
+	{                                                                                          \
+#field, KEY_STR, offsetof(struct sec, field), sizeof(((struct sec *)0)->field), 0, \
+				hi, 0                                                              \
+	}
 
 static const struct key port_keys[] = {
-	{"address", KEY_ADDR, 0, 0, 1, 32, 0},
-	U(fp_cfg_port, mtu, KEY_U16, 576, 9000),
-	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+		{"address", KEY_ADDR, 0, 0, 1, 32, 0},
+		U(fp_cfg_port, mtu, KEY_U16, 576, 9000),
+		{NULL, KEY_U8, 0, 0, 0, 0, 0},
 };
 
 static const struct key tcp_keys[] = {
-	{"listen", KEY_LISTEN, 0, 0, 1, 65535, 0},
-	U(fp_cfg_tcp, mss, KEY_U16, 88, 8960),
-	U(fp_cfg_tcp, max_flows, KEY_U32, 1, 1u << 20),
-	{"buffer_size", KEY_U32, offsetof(struct fp_cfg_tcp, buffer_size), 0, 1024, 1u << 24,
-			KEY_POW2},
-	{"syn_cookies", KEY_SYNCOOK, offsetof(struct fp_cfg_tcp, syn_cookies), 0, 0, 2, 0},
-	U(fp_cfg_tcp, idle_timeout_s, KEY_U32, 1, 86400),
-	U(fp_cfg_tcp, time_wait_ms, KEY_U32, 0, 240000),
-	U(fp_cfg_tcp, rto_initial_ms, KEY_U32, 1, 600000),
-	U(fp_cfg_tcp, rto_min_ms, KEY_U32, 1, 600000),
-	U(fp_cfg_tcp, rto_max_ms, KEY_U32, 1, 600000),
-	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+		{"listen", KEY_LISTEN, 0, 0, 1, 65535, 0},
+		U(fp_cfg_tcp, mss, KEY_U16, 88, 8960),
+		U(fp_cfg_tcp, max_flows, KEY_U32, 1, 1u << 20),
+		{"buffer_size", KEY_U32, offsetof(struct fp_cfg_tcp, buffer_size), 0, 1024,
+				1u << 24, KEY_POW2},
+		{"syn_cookies", KEY_SYNCOOK, offsetof(struct fp_cfg_tcp, syn_cookies), 0, 0, 2, 0},
+		U(fp_cfg_tcp, idle_timeout_s, KEY_U32, 1, 86400),
+		U(fp_cfg_tcp, time_wait_ms, KEY_U32, 0, 240000),
+		U(fp_cfg_tcp, rto_initial_ms, KEY_U32, 1, 600000),
+		U(fp_cfg_tcp, rto_min_ms, KEY_U32, 1, 600000),
+		U(fp_cfg_tcp, rto_max_ms, KEY_U32, 1, 600000),
+		{NULL, KEY_U8, 0, 0, 0, 0, 0},
 };
 
 static const struct key dpdk_keys[] = {
-	U(fp_cfg_dpdk, mbufs, KEY_U32, 255, 1u << 24),
-	U(fp_cfg_dpdk, mbuf_cache, KEY_U32, 0, 512),
-	U(fp_cfg_dpdk, rx_desc, KEY_U16, 32, 16384),
-	U(fp_cfg_dpdk, tx_desc, KEY_U16, 32, 16384),
-	S(fp_cfg_dpdk, pipeline, 0),
-	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+		U(fp_cfg_dpdk, mbufs, KEY_U32, 255, 1u << 24),
+		U(fp_cfg_dpdk, mbuf_cache, KEY_U32, 0, 512),
+		U(fp_cfg_dpdk, rx_desc, KEY_U16, 32, 16384),
+		U(fp_cfg_dpdk, tx_desc, KEY_U16, 32, 16384),
+		S(fp_cfg_dpdk, pipeline, 0),
+		{NULL, KEY_U8, 0, 0, 0, 0, 0},
 };
 
 static const struct key mgmt_keys[] = {
-	S(fp_cfg_mgmt, socket, CFG_SOCK_MAX),
-	S(fp_cfg_mgmt, group, 0),
-	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+		S(fp_cfg_mgmt, socket, CFG_SOCK_MAX),
+		S(fp_cfg_mgmt, group, 0),
+		{NULL, KEY_U8, 0, 0, 0, 0, 0},
 };
 
 static const struct key mqtt_keys[] = {
-	U(fp_cfg_mqtt, enabled, KEY_BOOL, 0, 1),
-	S(fp_cfg_mqtt, host, 0),
-	U(fp_cfg_mqtt, port, KEY_U16, 1, 65535),
-	S(fp_cfg_mqtt, client_id, 0),
-	S(fp_cfg_mqtt, node, 0),
-	S(fp_cfg_mqtt, topic_prefix, 0),
-	U(fp_cfg_mqtt, qos, KEY_U8, 0, 2),
-	U(fp_cfg_mqtt, interval_ms, KEY_U32, 100, 86400000),
-	U(fp_cfg_mqtt, keepalive_s, KEY_U16, 5, 65535),
-	S(fp_cfg_mqtt, username, 0),
-	S(fp_cfg_mqtt, password, 0),
-	S(fp_cfg_mqtt, tls_ca, 0),
-	S(fp_cfg_mqtt, tls_cert, 0),
-	S(fp_cfg_mqtt, tls_key, 0),
-	U(fp_cfg_mqtt, commands, KEY_BOOL, 0, 1),
-	{NULL, KEY_U8, 0, 0, 0, 0, 0},
+		U(fp_cfg_mqtt, enabled, KEY_BOOL, 0, 1),
+		S(fp_cfg_mqtt, host, 0),
+		U(fp_cfg_mqtt, port, KEY_U16, 1, 65535),
+		S(fp_cfg_mqtt, client_id, 0),
+		S(fp_cfg_mqtt, node, 0),
+		S(fp_cfg_mqtt, topic_prefix, 0),
+		U(fp_cfg_mqtt, qos, KEY_U8, 0, 2),
+		U(fp_cfg_mqtt, interval_ms, KEY_U32, 100, 86400000),
+		U(fp_cfg_mqtt, keepalive_s, KEY_U16, 5, 65535),
+		S(fp_cfg_mqtt, username, 0),
+		S(fp_cfg_mqtt, password, 0),
+		S(fp_cfg_mqtt, tls_ca, 0),
+		S(fp_cfg_mqtt, tls_cert, 0),
+		S(fp_cfg_mqtt, tls_key, 0),
+		U(fp_cfg_mqtt, commands, KEY_BOOL, 0, 1),
+		{NULL, KEY_U8, 0, 0, 0, 0, 0},
 };
 
 #undef U
 #undef S
+/* clang-format on */
 
 static const char *const sect_names[] = {"tcp", "dpdk", "mgmt", "mqtt", "port"};
 
-static const struct key *const sect_keys[] = {tcp_keys, dpdk_keys, mgmt_keys, mqtt_keys,
-		port_keys};
+static const struct key *const sect_keys[] = {tcp_keys, dpdk_keys, mgmt_keys, mqtt_keys, port_keys};
 
 /* One parse, across calls of parse_line(). */
 struct parser {
@@ -127,11 +134,11 @@ struct parser {
 	char *err;
 	size_t err_len;
 	unsigned line;
-	int slot;                      /* enum sect, -1 before the first header */
+	int slot;                       /* enum sect, -1 before the first header */
 	unsigned sect_line[SECT_SLOTS]; /* header line, 0 = not seen */
-	uint32_t seen[SECT_SLOTS];     /* bit i: key i of the section was set */
+	uint32_t seen[SECT_SLOTS];      /* bit i: key i of the section was set */
 	unsigned key_line[SECT_SLOTS][16];
-	unsigned max_port_line;        /* header line of the highest [port N] */
+	unsigned max_port_line; /* header line of the highest [port N] */
 };
 
 static void fail(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -273,8 +280,8 @@ set_number(struct parser *ps, const struct key *k, void *field, const char *val)
 		return -EINVAL;
 	}
 	if (rc == -ERANGE || v < k->min || v > k->max) {
-		fail(ps, "%s: %.*s out of range (%" PRIu32 "..%" PRIu32 ")", k->name, CFG_SHOW_MAX, val, k->min,
-				k->max);
+		fail(ps, "%s: %.*s out of range (%" PRIu32 "..%" PRIu32 ")", k->name, CFG_SHOW_MAX,
+				val, k->min, k->max);
 		return -EINVAL;
 	}
 	if ((k->flags & KEY_POW2) && (v & (v - 1)) != 0) {
@@ -346,8 +353,8 @@ set_addr(struct parser *ps, const struct key *k, struct fp_cfg_port *port, char 
 		return -EINVAL;
 	}
 	if (parse_u32(slash + 1, &len) < 0 || len < k->min || len > k->max) {
-		fail(ps, "%s: bad prefix length '%.*s' (want %" PRIu32 "..%" PRIu32 ")", k->name, CFG_SHOW_MAX,
-				slash + 1, k->min, k->max);
+		fail(ps, "%s: bad prefix length '%.*s' (want %" PRIu32 "..%" PRIu32 ")", k->name,
+				CFG_SHOW_MAX, slash + 1, k->min, k->max);
 		return -EINVAL;
 	}
 	port->ip4 = ip;
@@ -384,8 +391,8 @@ set_listen(struct parser *ps, const struct key *k, struct fp_cfg_tcp *tcp, char 
 			return -EINVAL;
 		}
 		if (rc == -ERANGE || v < k->min || v > k->max) {
-			fail(ps, "%s: %.*s out of range (%" PRIu32 "..%" PRIu32 ")", k->name, CFG_SHOW_MAX, tok,
-					k->min, k->max);
+			fail(ps, "%s: %.*s out of range (%" PRIu32 "..%" PRIu32 ")", k->name,
+					CFG_SHOW_MAX, tok, k->min, k->max);
 			return -EINVAL;
 		}
 		for (uint8_t i = 0; i < n; i++) {
@@ -606,7 +613,8 @@ parse_assign(struct parser *ps, char *s)
 	}
 	if (ps->seen[ps->slot] & (1u << i)) {
 		fail(ps, "duplicate key '%s' in [%s] (first at line %u)", name,
-				slot_label(ps->slot, label, sizeof(label)), ps->key_line[ps->slot][i]);
+				slot_label(ps->slot, label, sizeof(label)),
+				ps->key_line[ps->slot][i]);
 		return -EINVAL;
 	}
 	ps->seen[ps->slot] |= 1u << i;
@@ -683,8 +691,8 @@ parse_finish(struct parser *ps)
 		unsigned lb = key_line(ps, SECT_DPDK, "mbufs");
 
 		ps->line = la > lb ? la : lb;
-		fail(ps, "mbuf_cache (%" PRIu32 ") must not exceed mbufs / 1.5 (%" PRIu32 ")", cfg->dpdk.mbuf_cache,
-				cfg->dpdk.mbufs);
+		fail(ps, "mbuf_cache (%" PRIu32 ") must not exceed mbufs / 1.5 (%" PRIu32 ")",
+				cfg->dpdk.mbuf_cache, cfg->dpdk.mbufs);
 		return -EINVAL;
 	}
 	return 0;
@@ -903,8 +911,8 @@ put_key(struct writer *w, const struct key *k, const void *base)
 		const struct fp_cfg_port *port = base;
 		uint32_t ip = port->ip4;
 
-		put(w, "%" PRIu32 ".%" PRIu32 ".%" PRIu32 ".%" PRIu32 "/%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff,
-				port->prefix_len);
+		put(w, "%" PRIu32 ".%" PRIu32 ".%" PRIu32 ".%" PRIu32 "/%u", ip >> 24,
+				(ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff, port->prefix_len);
 		break;
 	}
 	case KEY_LISTEN: {

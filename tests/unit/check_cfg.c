@@ -28,10 +28,10 @@ parse(const char *text)
 }
 
 /* The text must fail with exactly this message. */
-#define ck_parse_error(text, msg)                                                \
-	do {                                                                     \
-		ck_assert_int_eq(parse(text), -EINVAL);                          \
-		ck_assert_str_eq(err, msg);                                      \
+#define ck_parse_error(text, msg)                       \
+	do {                                            \
+		ck_assert_int_eq(parse(text), -EINVAL); \
+		ck_assert_str_eq(err, msg);             \
 	} while (0)
 
 START_TEST(test_cfg_defaults)
@@ -82,48 +82,47 @@ END_TEST
 
 START_TEST(test_cfg_every_key)
 {
-	static const char text[] =
-		"[port 0]\n"
-		"address = 198.18.0.1/24\n"
-		"mtu = 9000\n"
-		"[port 1]\r\n"
-		"  address=10.1.2.3/32   # trailing comment\r\n"
-		"[tcp]\n"
-		"listen = 7, 9 5001\n"
-		"mss = 1400\n"
-		"max_flows = 100\n"
-		"buffer_size = 65536\n"
-		"syn_cookies = on\n"
-		"idle_timeout_s = 60\n"
-		"time_wait_ms = 0\n"
-		"rto_initial_ms = 500\n"
-		"rto_min_ms = 100\n"
-		"rto_max_ms = 30000\n"
-		"[dpdk]\n"
-		"mbufs = 4095\n"
-		"mbuf_cache = 128\n"
-		"rx_desc = 512\n"
-		"tx_desc = 256\n"
-		"pipeline = ../pipelines/echo.pipeline\n"
-		"[mgmt]\n"
-		"socket = /tmp/fp.sock\n"
-		"group = adm\n"
-		"[mqtt]\n"
-		"enabled = yes\n"
-		"host = broker.example\n"
-		"port = 8883\n"
-		"client_id = fp-1\n"
-		"node = edge1\n"
-		"topic_prefix = lab/fp\n"
-		"qos = 1\n"
-		"interval_ms = 500\n"
-		"keepalive_s = 10\n"
-		"username = \"user name\"\n"
-		"password = \"p#w\\\"d\\\\\"\n"
-		"tls_ca = /etc/ca.pem\n"
-		"tls_cert = /etc/c.pem\n"
-		"tls_key = /etc/k.pem\n"
-		"commands = true\n";
+	static const char text[] = "[port 0]\n"
+				   "address = 198.18.0.1/24\n"
+				   "mtu = 9000\n"
+				   "[port 1]\r\n"
+				   "  address=10.1.2.3/32   # trailing comment\r\n"
+				   "[tcp]\n"
+				   "listen = 7, 9 5001\n"
+				   "mss = 1400\n"
+				   "max_flows = 100\n"
+				   "buffer_size = 65536\n"
+				   "syn_cookies = on\n"
+				   "idle_timeout_s = 60\n"
+				   "time_wait_ms = 0\n"
+				   "rto_initial_ms = 500\n"
+				   "rto_min_ms = 100\n"
+				   "rto_max_ms = 30000\n"
+				   "[dpdk]\n"
+				   "mbufs = 4095\n"
+				   "mbuf_cache = 128\n"
+				   "rx_desc = 512\n"
+				   "tx_desc = 256\n"
+				   "pipeline = ../pipelines/echo.pipeline\n"
+				   "[mgmt]\n"
+				   "socket = /tmp/fp.sock\n"
+				   "group = adm\n"
+				   "[mqtt]\n"
+				   "enabled = yes\n"
+				   "host = broker.example\n"
+				   "port = 8883\n"
+				   "client_id = fp-1\n"
+				   "node = edge1\n"
+				   "topic_prefix = lab/fp\n"
+				   "qos = 1\n"
+				   "interval_ms = 500\n"
+				   "keepalive_s = 10\n"
+				   "username = \"user name\"\n"
+				   "password = \"p#w\\\"d\\\\\"\n"
+				   "tls_ca = /etc/ca.pem\n"
+				   "tls_cert = /etc/c.pem\n"
+				   "tls_key = /etc/k.pem\n"
+				   "commands = true\n";
 
 	ck_assert_int_eq(parse(text), 0);
 	ck_assert_str_eq(err, "");
@@ -193,7 +192,8 @@ START_TEST(test_cfg_values)
 	ck_assert_int_eq(parse("[port 0]\naddress = 1.2.3.4/1\nmtu = 576\n"), 0);
 	ck_assert_int_eq(parse("[tcp]\nrto_min_ms = 1000\nrto_initial_ms = 1000\n"), 0);
 	/* Sections may come in any order; the last line needs no newline. */
-	ck_assert_int_eq(parse("[port 1]\naddress = 10.0.0.2/8\n[port 0]\naddress = 10.0.0.1/8"), 0);
+	ck_assert_int_eq(
+			parse("[port 1]\naddress = 10.0.0.2/8\n[port 0]\naddress = 10.0.0.1/8"), 0);
 	ck_assert_uint_eq(cfg.n_ports, 2);
 }
 END_TEST
@@ -478,8 +478,8 @@ check_round_trip(const struct fp_cfg *in)
 	ck_assert_int_gt(n, 0);
 	ck_assert_uint_eq(strlen(text), (size_t)n);
 	fp_cfg_defaults(&out);
-	ck_assert_msg(fp_cfg_parse(&out, "fmt", text, (size_t)n, err, sizeof(err)) == 0,
-			"%s\n%s", err, text);
+	ck_assert_msg(fp_cfg_parse(&out, "fmt", text, (size_t)n, err, sizeof(err)) == 0, "%s\n%s",
+			err, text);
 	memcpy(out.path, in->path, sizeof(out.path));
 	ck_assert_msg(memcmp(&out, in, sizeof(out)) == 0, "round trip differs:\n%s", text);
 }
@@ -497,17 +497,18 @@ START_TEST(test_cfg_round_trip_everything)
 {
 	struct fp_cfg in;
 
-	ck_assert_int_eq(parse("[port 0]\naddress = 198.18.0.1/24\nmtu = 9000\n"
-				"[port 1]\naddress = 10.9.8.7/30\n"
-				"[port 2]\naddress = 172.16.0.1/16\nmtu = 1280\n"
-				"[tcp]\nlisten = 7, 9, 65535\nsyn_cookies = off\nbuffer_size = 1024\n"
-				"time_wait_ms = 0\n"
-				"[dpdk]\npipeline = \"my pipes/x.pipeline\"\nmbufs = 1023\n"
-				"mbuf_cache = 0\n"
-				"[mgmt]\nsocket =\ngroup = wheel\n"
-				"[mqtt]\nenabled = yes\ncommands = yes\nqos = 2\n"
-				"password = \"#a \\\" b\\\\\"\nusername = \"\\\"q\"\n"
-				"node = n1\nclient_id = c\n"),
+	ck_assert_int_eq(
+			parse("[port 0]\naddress = 198.18.0.1/24\nmtu = 9000\n"
+			      "[port 1]\naddress = 10.9.8.7/30\n"
+			      "[port 2]\naddress = 172.16.0.1/16\nmtu = 1280\n"
+			      "[tcp]\nlisten = 7, 9, 65535\nsyn_cookies = off\nbuffer_size = 1024\n"
+			      "time_wait_ms = 0\n"
+			      "[dpdk]\npipeline = \"my pipes/x.pipeline\"\nmbufs = 1023\n"
+			      "mbuf_cache = 0\n"
+			      "[mgmt]\nsocket =\ngroup = wheel\n"
+			      "[mqtt]\nenabled = yes\ncommands = yes\nqos = 2\n"
+			      "password = \"#a \\\" b\\\\\"\nusername = \"\\\"q\"\n"
+			      "node = n1\nclient_id = c\n"),
 			0);
 	memcpy(&in, &cfg, sizeof(in));
 	check_round_trip(&in);
