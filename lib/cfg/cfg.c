@@ -685,7 +685,7 @@ parse_finish(struct parser *ps)
 			check_order(ps, SECT_TCP, "rto_initial_ms", tcp->rto_initial_ms,
 					"rto_max_ms", tcp->rto_max_ms) < 0)
 		return -EINVAL;
-	/* rte_mempool_create() refuses a cache larger than mbufs / 1.5. */
+	/* The DPDK mempool refuses a per-lcore cache larger than mbufs / 1.5. */
 	if ((uint64_t)cfg->dpdk.mbuf_cache * 3 > (uint64_t)cfg->dpdk.mbufs * 2) {
 		unsigned la = key_line(ps, SECT_DPDK, "mbuf_cache");
 		unsigned lb = key_line(ps, SECT_DPDK, "mbufs");
