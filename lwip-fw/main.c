@@ -66,7 +66,7 @@ fw_usage(FILE *f)
 	fprintf(f,
 		"usage: fastpath-fw [-c FILE] [-i TAP] [-a ADDR/LEN] [-g GW] [-p PORT]...\n"
 		"                   [-n MAX_FLOWS] [-b BUFFER_SIZE] [-s STATS_MS] [-o STATS_FILE]\n"
-		"  -c FILE         configuration file ([port 0] address, [tcp] listen,\n"
+		"  -c FILE         configuration file ([port 0] address, mtu; [tcp] listen,\n"
 		"                  max_flows, buffer_size, idle_timeout_s; [mqtt] node, interval_ms)\n"
 		"  -i TAP          tap interface to attach to or create (default fwtap0);\n"
 		"                  configure its kernel side with ip(8)\n"
@@ -296,6 +296,8 @@ fw_host_start(struct fw_host *h, struct fw_conn *conns, uint8_t *bufmem)
 		fprintf(stderr, "fastpath-fw: cannot attach to tap %s\n", h->tap.name);
 		return -ENODEV;
 	}
+	if (port->mtu < h->netif.mtu)
+		h->netif.mtu = port->mtu; /* the tap driver's frames stop at 1500 */
 	fw_netif_attach(&h->netif, &h->stats);
 	netif_set_default(&h->netif);
 	netif_set_up(&h->netif);

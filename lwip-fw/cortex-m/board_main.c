@@ -105,6 +105,8 @@ fw_board_main(void)
 
 	lwip_init();
 	netif_add(&fw_netif, &ip, &mask, &gw, NULL, fw_board_netif_init, fw_netif_input);
+	if (port->mtu < fw_netif.mtu)
+		fw_netif.mtu = port->mtu;
 	fw_netif_attach(&fw_netif, &fw_stats);
 	netif_set_default(&fw_netif);
 	netif_set_up(&fw_netif);
