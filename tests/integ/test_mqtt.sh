@@ -154,4 +154,13 @@ fp__wait_for 10 grep -q "^$TOPIC/status offline" "$FP_WORK/sub2.log" || fp_fail 
 fp_log "ok: last will 'offline' after SIGKILL"
 fp_assert_eq "retained status after SIGKILL" offline "$(retained_status)"
 rm -rf "/var/run/dpdk/$FP_FILE_PREFIX"
+
+# --- a clean stop says goodbye itself: retained "offline", exit 0 -------------------------------
+rm -f "$FP_SOCK"
+fp_start_app
+fp__wait_for 10 test "$(retained_status)" = online || fp_fail "second run never went online"
+rc=0
+fp_stop_app || rc=$?
+fp_assert_eq "exit status after SIGTERM with MQTT on" 0 "$rc"
+fp_assert_eq "retained status after a clean stop" offline "$(retained_status)"
 fp_log "PASS"
