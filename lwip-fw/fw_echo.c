@@ -293,7 +293,8 @@ fw_echo_init(struct fw_echo *svc, struct fw_conn *conns, uint8_t *bufmem,
 	svc->max_flows = cfg->max_flows;
 	svc->buf_size = cfg->buffer_size;
 	svc->stats = stats;
-	svc->idle_polls_max = (uint32_t)(((uint64_t)cfg->idle_timeout_s * 1000u + poll_ms - 1) / poll_ms);
+	svc->idle_polls_max =
+			(uint32_t)(((uint64_t)cfg->idle_timeout_s * 1000u + poll_ms - 1) / poll_ms);
 	for (uint32_t i = 0; i < cfg->max_flows; i++) {
 		struct fw_conn *c = &conns[i];
 

@@ -32,14 +32,14 @@ struct fw_conn {
 
 /** The echo service: listeners and a fixed pool of connections. */
 struct fw_echo {
-	struct fw_conn *conns;    /**< caller memory, max_flows slots */
-	uint32_t max_flows;       /**< slots; connection max_flows + 1 is refused */
-	uint32_t n_open;          /**< slots in use */
-	uint32_t buf_size;        /**< echo buffer bytes per slot, power of two */
-	uint32_t idle_polls_max;  /**< abort after this many idle polls, 0 = never */
+	struct fw_conn *conns;   /**< caller memory, max_flows slots */
+	uint32_t max_flows;      /**< slots; connection max_flows + 1 is refused */
+	uint32_t n_open;         /**< slots in use */
+	uint32_t buf_size;       /**< echo buffer bytes per slot, power of two */
+	uint32_t idle_polls_max; /**< abort after this many idle polls, 0 = never */
 	struct tcp_pcb *listen[FP_CFG_MAX_LISTEN]; /**< listening pcbs */
 	uint8_t n_listen;
-	struct fp_stats *stats;   /**< counters (one writer: the lwIP core context) */
+	struct fp_stats *stats; /**< counters (one writer: the lwIP core context) */
 };
 
 /** tcp_poll interval in lwIP coarse ticks (TCP_SLOW_INTERVAL, 500 ms each). */

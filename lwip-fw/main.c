@@ -64,20 +64,23 @@ static void
 fw_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: fastpath-fw [-c FILE] [-i TAP] [-a ADDR/LEN] [-g GW] [-p PORT]...\n"
-		"                   [-n MAX_FLOWS] [-b BUFFER_SIZE] [-s STATS_MS] [-o STATS_FILE]\n"
-		"  -c FILE         configuration file ([port 0] address, mtu; [tcp] listen,\n"
-		"                  max_flows, buffer_size, idle_timeout_s; [mqtt] node, interval_ms)\n"
-		"  -i TAP          tap interface to attach to or create (default fwtap0);\n"
-		"                  configure its kernel side with ip(8)\n"
-		"  -a ADDR/LEN     our IPv4 address (overrides [port 0] address)\n"
-		"  -g GW           default gateway\n"
-		"  -p PORT         echo port, repeatable (overrides [tcp] listen)\n"
-		"  -n MAX_FLOWS    connections served at once; more are reset\n"
-		"  -b BUFFER_SIZE  echo bytes buffered per connection, power of two\n"
-		"  -s STATS_MS     print the stats document every STATS_MS ms (0 = off)\n"
-		"  -o STATS_FILE   keep the latest stats document in STATS_FILE\n"
-		"Signals: SIGUSR1 prints the stats document now; SIGTERM/SIGINT stop.\n");
+			"usage: fastpath-fw [-c FILE] [-i TAP] [-a ADDR/LEN] [-g GW] [-p PORT]...\n"
+			"                   [-n MAX_FLOWS] [-b BUFFER_SIZE] [-s STATS_MS] [-o "
+			"STATS_FILE]\n"
+			"  -c FILE         configuration file ([port 0] address, mtu; [tcp] "
+			"listen,\n"
+			"                  max_flows, buffer_size, idle_timeout_s; [mqtt] node, "
+			"interval_ms)\n"
+			"  -i TAP          tap interface to attach to or create (default fwtap0);\n"
+			"                  configure its kernel side with ip(8)\n"
+			"  -a ADDR/LEN     our IPv4 address (overrides [port 0] address)\n"
+			"  -g GW           default gateway\n"
+			"  -p PORT         echo port, repeatable (overrides [tcp] listen)\n"
+			"  -n MAX_FLOWS    connections served at once; more are reset\n"
+			"  -b BUFFER_SIZE  echo bytes buffered per connection, power of two\n"
+			"  -s STATS_MS     print the stats document every STATS_MS ms (0 = off)\n"
+			"  -o STATS_FILE   keep the latest stats document in STATS_FILE\n"
+			"Signals: SIGUSR1 prints the stats document now; SIGTERM/SIGINT stop.\n");
 }
 
 static int
@@ -163,7 +166,8 @@ fw_parse_args(struct fw_host *h, int argc, char **argv)
 			h->tap.name = optarg;
 			break;
 		case 'a':
-			if (fw_parse_ip4(optarg, &h->cfg.ports[0].ip4, &h->cfg.ports[0].prefix_len)) {
+			if (fw_parse_ip4(optarg, &h->cfg.ports[0].ip4,
+					    &h->cfg.ports[0].prefix_len)) {
 				fprintf(stderr, "fastpath-fw: -a: bad address '%s'\n", optarg);
 				return -EINVAL;
 			}
@@ -177,8 +181,10 @@ fw_parse_args(struct fw_host *h, int argc, char **argv)
 			}
 			break;
 		case 'p':
-			if (fw_parse_u32(optarg, 65535, &v) || v == 0 || n_ports == FP_CFG_MAX_LISTEN) {
-				fprintf(stderr, "fastpath-fw: -p: bad or too many ports '%s'\n", optarg);
+			if (fw_parse_u32(optarg, 65535, &v) || v == 0 ||
+					n_ports == FP_CFG_MAX_LISTEN) {
+				fprintf(stderr, "fastpath-fw: -p: bad or too many ports '%s'\n",
+						optarg);
 				return -EINVAL;
 			}
 			ports[n_ports++] = (uint16_t)v;
@@ -192,7 +198,9 @@ fw_parse_args(struct fw_host *h, int argc, char **argv)
 			break;
 		case 'b':
 			if (fw_parse_u32(optarg, 1u << 24, &v) || v == 0 || (v & (v - 1)) != 0) {
-				fprintf(stderr, "fastpath-fw: -b: buffer size must be a power of two\n");
+				fprintf(stderr,
+						"fastpath-fw: -b: buffer size must be a power of "
+						"two\n");
 				return -EINVAL;
 			}
 			h->cfg.tcp.buffer_size = v;
@@ -227,15 +235,15 @@ fw_stats_encode(struct fw_host *h, char *buf, size_t len)
 {
 	struct fp_tlm_ctx ctx = {.id = 0, .stats = &h->stats};
 	struct fp_tlm_doc doc = {
-		.node = h->cfg.mqtt.node[0] != '\0' ? h->cfg.mqtt.node : NULL,
-		.target = "lwip",
-		.version = FP_VERSION,
-		.uptime_ms = fw_clock_ms(CLOCK_MONOTONIC) - h->start_ms,
-		.time_ms = fw_clock_ms(CLOCK_REALTIME),
-		.seq = h->seq++,
-		.ctxs = &ctx,
-		.n_ctxs = 1,
-		.per_ctx = 0,
+			.node = h->cfg.mqtt.node[0] != '\0' ? h->cfg.mqtt.node : NULL,
+			.target = "lwip",
+			.version = FP_VERSION,
+			.uptime_ms = fw_clock_ms(CLOCK_MONOTONIC) - h->start_ms,
+			.time_ms = fw_clock_ms(CLOCK_REALTIME),
+			.seq = h->seq++,
+			.ctxs = &ctx,
+			.n_ctxs = 1,
+			.per_ctx = 0,
 	};
 
 	return fp_tlm_stats_encode(&doc, buf, len);
@@ -330,8 +338,8 @@ static int
 fw_host_loop(struct fw_host *h, int sigfd)
 {
 	struct pollfd pfd[2] = {
-		{.fd = h->tap.fd, .events = POLLIN},
-		{.fd = sigfd, .events = POLLIN},
+			{.fd = h->tap.fd, .events = POLLIN},
+			{.fd = sigfd, .events = POLLIN},
 	};
 
 	h->next_stats_ms = fw_clock_ms(CLOCK_MONOTONIC) + h->stats_ms;
@@ -378,8 +386,10 @@ main(int argc, char **argv)
 	conns = calloc(h->cfg.tcp.max_flows, sizeof(*conns));
 	bufmem = calloc(h->cfg.tcp.max_flows, h->cfg.tcp.buffer_size);
 	if (conns == NULL || bufmem == NULL) {
-		fprintf(stderr, "fastpath-fw: cannot allocate %" PRIu32 " flows x %" PRIu32
-				" bytes\n", h->cfg.tcp.max_flows, h->cfg.tcp.buffer_size);
+		fprintf(stderr,
+				"fastpath-fw: cannot allocate %" PRIu32 " flows x %" PRIu32
+				" bytes\n",
+				h->cfg.tcp.max_flows, h->cfg.tcp.buffer_size);
 		return 1;
 	}
 
@@ -400,9 +410,10 @@ main(int argc, char **argv)
 	if (fw_host_start(h, conns, bufmem) != 0)
 		return 1;
 	printf("fastpath-fw: lwIP %s on %s, %s/%u, echo on %u port(s), max_flows %" PRIu32
-			", buffer %" PRIu32 "\n", LWIP_VERSION_STRING, h->tap.name,
-			ip4addr_ntoa(netif_ip4_addr(&h->netif)), h->cfg.ports[0].prefix_len,
-			h->cfg.tcp.n_listen, h->cfg.tcp.max_flows, h->cfg.tcp.buffer_size);
+	       ", buffer %" PRIu32 "\n",
+			LWIP_VERSION_STRING, h->tap.name, ip4addr_ntoa(netif_ip4_addr(&h->netif)),
+			h->cfg.ports[0].prefix_len, h->cfg.tcp.n_listen, h->cfg.tcp.max_flows,
+			h->cfg.tcp.buffer_size);
 	fflush(stdout);
 
 	rc = fw_host_loop(h, sigfd);

@@ -24,15 +24,15 @@
 
 /* Override at build time (-DFW_BOARD_CONFIG="...") or edit for the board. */
 #ifndef FW_BOARD_CONFIG
-#define FW_BOARD_CONFIG                                                          \
-	"[port 0]\n"                                                             \
-	"address = 192.0.2.10/24\n"                                              \
-	"[tcp]\n"                                                                \
-	"listen = 7\n"                                                           \
-	"max_flows = 4\n"                                                        \
-	"buffer_size = 2048\n"                                                   \
-	"[mqtt]\n"                                                               \
-	"node = board\n"                                                         \
+#define FW_BOARD_CONFIG             \
+	"[port 0]\n"                \
+	"address = 192.0.2.10/24\n" \
+	"[tcp]\n"                   \
+	"listen = 7\n"              \
+	"max_flows = 4\n"           \
+	"buffer_size = 2048\n"      \
+	"[mqtt]\n"                  \
+	"node = board\n"            \
 	"interval_ms = 10000\n"
 #endif
 
@@ -53,15 +53,15 @@ fw_publish_stats(uint32_t start_ms, uint64_t seq)
 {
 	struct fp_tlm_ctx ctx = {.id = 0, .stats = &fw_stats};
 	struct fp_tlm_doc doc = {
-		.node = fw_cfg.mqtt.node[0] != '\0' ? fw_cfg.mqtt.node : NULL,
-		.target = "lwip",
-		.version = FP_VERSION,
-		.uptime_ms = (uint32_t)(sys_now() - start_ms),
-		.time_ms = 0, /* no wall clock on the board */
-		.seq = seq,
-		.ctxs = &ctx,
-		.n_ctxs = 1,
-		.per_ctx = 0,
+			.node = fw_cfg.mqtt.node[0] != '\0' ? fw_cfg.mqtt.node : NULL,
+			.target = "lwip",
+			.version = FP_VERSION,
+			.uptime_ms = (uint32_t)(sys_now() - start_ms),
+			.time_ms = 0, /* no wall clock on the board */
+			.seq = seq,
+			.ctxs = &ctx,
+			.n_ctxs = 1,
+			.per_ctx = 0,
 	};
 
 	if (fp_tlm_stats_encode(&doc, fw_tlm_buf, sizeof(fw_tlm_buf)) > 0)

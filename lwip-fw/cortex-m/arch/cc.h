@@ -17,7 +17,10 @@ void fw_board_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void fw_board_assert(const char *msg, const char *file, int line) __attribute__((noreturn));
 uint32_t fw_board_rand(void);
 
-#define LWIP_PLATFORM_DIAG(x)   do { fw_board_diag x; } while (0)
+#define LWIP_PLATFORM_DIAG(x)    \
+	do {                     \
+		fw_board_diag x; \
+	} while (0)
 #define LWIP_PLATFORM_ASSERT(x) fw_board_assert((x), __FILE__, __LINE__)
 #define LWIP_RAND()             fw_board_rand()
 
