@@ -66,7 +66,11 @@ fw_tap_netif_init(struct netif *netif)
 	/* Locally administered unicast MAC, the one lwIP's unix tapif uses. */
 	memcpy(netif->hwaddr, "\x02\x12\x34\x56\x78\xab", ETH_HWADDR_LEN);
 	netif->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET;
-	netif_set_link_up(netif);
+	/*
+	 * The link comes up with the first frame from the kernel side (see
+	 * fw_tap_poll): writes fail with EIO until ip(8) sets the tap up, and the
+	 * gratuitous ARP lwIP sends on link-up should not be lost to that.
+	 */
 	return ERR_OK;
 
 out_close:
@@ -92,6 +96,8 @@ fw_tap_poll(struct netif *netif, int budget)
 			return -1;
 		}
 		done++;
+		if (!netif_is_link_up(netif))
+			netif_set_link_up(netif);
 		p = pbuf_alloc(PBUF_RAW, (u16_t)n, PBUF_RAM);
 		if (p == NULL)
 			continue; /* out of memory: dropped, as a NIC would */

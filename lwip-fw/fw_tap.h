@@ -20,7 +20,8 @@ struct fw_tap {
 /**
  * netif init function for netif_add(..., tap, fw_tap_netif_init, input):
  * attaches to (or creates) the tap named tap->name, sets a locally
- * administered MAC, MTU 1500 and link up. The kernel side is left to ip(8).
+ * administered MAC and MTU 1500. The kernel side is left to ip(8); the link
+ * goes up with the first frame read from it.
  * @return ERR_OK, or ERR_IF with a message on stderr
  */
 err_t fw_tap_netif_init(struct netif *netif);

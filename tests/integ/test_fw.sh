@@ -117,4 +117,5 @@ fp_assert_ge "icmp_echo_replies" 6 "$(fp_summary_counter icmp_echo_replies)"
 fp_assert_eq "tcp_bytes_echoed" $(((1 << 20) + MAX_FLOWS * 65536 + MAX_FLOWS)) \
 	"$(fp_summary_counter tcp_bytes_echoed)"
 fp_assert_eq "flows_open" 0 "$(fp_summary_counter flows_open)"
+fp_assert_eq "drop_tx_full (frames the tap refused)" 0 "$(fp_summary_counter drop_tx_full)"
 fp_log "PASS"
