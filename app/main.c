@@ -2,7 +2,7 @@
 /*
  * fastpath: `fastpath <EAL args> -- -c CONFIG [-t] [-h]`.
  * Start-up is all or nothing: the config and pipeline are read before EAL
- * init, then ports, pool and workers are set up; any failure exits 1 before a
+ * init, then the mbuf pool, the workers and last the ports; any failure exits 1 before a
  * worker starts. The main lcore does not poll: it starts the management
  * plane, sleeps until the stop flag (SIGINT/SIGTERM or app_request_quit()),
  * then stops workers, management and ports and prints a summary.
@@ -261,9 +261,6 @@ main(int argc, char **argv)
 
 	if (app_port_pool_create(&app_g) < 0)
 		goto out_eal;
-	if (app_port_start_all(&app_g) < 0)
-		goto out_pool;
-
 	for (int i = 0; i < n; i++) {
 		uint32_t stages = app_pipeline_stages(&app_g.pipeline, ids[i]);
 		struct app_lcore *lc = app_lcore_create(&app_g, ids[i], (uint16_t)i, stages);
@@ -277,6 +274,10 @@ main(int argc, char **argv)
 		APP_INFO("lcore %u: queue %u, stages: %s; TCP engine %zu KiB", ids[i], i, names,
 				lc->tcp_mem_len / 1024);
 	}
+
+	/* Ports last: a failure above leaves no port started. */
+	if (app_port_start_all(&app_g) < 0)
+		goto out_workers;
 
 	/* Mark running before launch, so a request posted at once is not refused. */
 	for (unsigned w = 0; w < app_g.n_workers; w++)
@@ -329,8 +330,6 @@ out_workers:
 	rte_eal_mp_wait_lcore();
 	app_port_stop_all(&app_g);
 	free_workers();
-out_pool:
-	app_port_stop_all(&app_g);
 	rte_mempool_free(app_g.pool);
 	app_g.pool = NULL;
 out_eal:

@@ -57,6 +57,12 @@ app_port_probe(struct app *app, unsigned n_workers)
 					found, info.driver_name, max, queues, max);
 			queues = max;
 		}
+		/* The MAC now: workers are built (with it) before any port starts. */
+		rc = rte_eth_macaddr_get(pid, &port_mac[found]);
+		if (rc < 0) {
+			APP_ERR("port %u: cannot read its MAC address: %s", pid, rte_strerror(-rc));
+			return rc;
+		}
 		app->port_ids[found++] = pid;
 	}
 	if (found < app->cfg.n_ports) {
@@ -165,9 +171,6 @@ port_start(struct app *app, uint16_t i)
 		goto out_err;
 	port_started[i] = true;
 
-	rc = rte_eth_macaddr_get(pid, &port_mac[i]);
-	if (rc < 0)
-		goto out_err;
 	{
 		struct rte_eth_link link;
 		char mac[RTE_ETHER_ADDR_FMT_SIZE], lk[64];
