@@ -351,7 +351,7 @@ connection_cb(uv_stream_t *listener, int status)
 static int
 mkdir_parent(const char *path)
 {
-	char dir[sizeof(server_g.path)];
+	char dir[FP_CFG_PATH_MAX];
 	char *slash;
 
 	snprintf(dir, sizeof(dir), "%s", path);

@@ -36,12 +36,19 @@ add_counters(struct rte_tel_data *d, const struct fp_stats *st)
 	rte_tel_data_add_dict_u64(d, "drops", fp_tlm_drops(st));
 }
 
-static const struct app_lcore *
-find_worker(unsigned lcore_id)
+/* NULL once the app is tearing down: there is no way to unregister a command. */
+static struct app *
+live_app(void)
 {
-	for (unsigned i = 0; i < tlm_app->n_workers; i++)
-		if (tlm_app->workers[i]->lcore_id == lcore_id)
-			return tlm_app->workers[i];
+	return __atomic_load_n(&tlm_app, __ATOMIC_ACQUIRE);
+}
+
+static const struct app_lcore *
+find_worker(const struct app *app, unsigned lcore_id)
+{
+	for (unsigned i = 0; i < app->n_workers; i++)
+		if (app->workers[i]->lcore_id == lcore_id)
+			return app->workers[i];
 	return NULL;
 }
 
@@ -52,23 +59,26 @@ find_worker(unsigned lcore_id)
 static int
 tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	struct app *app = live_app();
 	struct fp_stats total;
 
 	(void)cmd;
+	if (app == NULL)
+		return -EAGAIN;
 	rte_tel_data_start_dict(d);
 	if (params != NULL && params[0] != '\0') {
 		char *end;
 		unsigned long id = strtoul(params, &end, 10);
 		const struct app_lcore *lc;
 
-		if (*end != '\0' || id >= RTE_MAX_LCORE || (lc = find_worker((unsigned)id)) == NULL)
+		if (*end != '\0' || id >= RTE_MAX_LCORE || (lc = find_worker(app, (unsigned)id)) == NULL)
 			return -EINVAL;
 		add_counters(d, &lc->stats);
 		return 0;
 	}
 	memset(&total, 0, sizeof(total));
-	for (unsigned i = 0; i < tlm_app->n_workers; i++)
-		fp_stats_accumulate(&total, &tlm_app->workers[i]->stats);
+	for (unsigned i = 0; i < app->n_workers; i++)
+		fp_stats_accumulate(&total, &app->workers[i]->stats);
 	add_counters(d, &total);
 	return 0;
 }
@@ -77,11 +87,15 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	struct app *app = live_app();
+
 	(void)cmd;
 	(void)params;
+	if (app == NULL)
+		return -EAGAIN;
 	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
-	for (unsigned i = 0; i < tlm_app->n_workers; i++)
-		rte_tel_data_add_array_int(d, (int)tlm_app->workers[i]->lcore_id);
+	for (unsigned i = 0; i < app->n_workers; i++)
+		rte_tel_data_add_array_int(d, (int)app->workers[i]->lcore_id);
 	return 0;
 }
 
@@ -89,15 +103,19 @@ tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	struct app *app = live_app();
+
 	(void)cmd;
 	(void)params;
+	if (app == NULL)
+		return -EAGAIN;
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_string(d, "version", FP_VERSION);
 	rte_tel_data_add_dict_string(d, "dpdk", rte_version());
 	rte_tel_data_add_dict_string(d, "schema", FP_TLM_SCHEMA);
 	rte_tel_data_add_dict_u64(d, "uptime_ms", mgmt_uptime_ms());
-	rte_tel_data_add_dict_int(d, "workers", (int)tlm_app->n_workers);
-	rte_tel_data_add_dict_int(d, "ports", tlm_app->n_ports);
+	rte_tel_data_add_dict_int(d, "workers", (int)app->n_workers);
+	rte_tel_data_add_dict_int(d, "ports", app->n_ports);
 	return 0;
 }
 
@@ -106,7 +124,7 @@ app_telemetry_init(struct app *app)
 {
 	int rc;
 
-	tlm_app = app;
+	__atomic_store_n(&tlm_app, app, __ATOMIC_RELEASE);
 	rc = rte_telemetry_register_cmd("/fastpath/stats", tel_stats,
 			"fastpath counters summed over the worker lcores. Parameters: int lcore_id (optional)");
 	if (rc == 0)
@@ -129,6 +147,7 @@ app_telemetry_init(struct app *app)
 void
 app_telemetry_fini(void)
 {
+	__atomic_store_n(&tlm_app, NULL, __ATOMIC_RELEASE);
 	if (pdump_ok)
 		rte_pdump_uninit();
 	pdump_ok = 0;
