@@ -17,6 +17,7 @@ fp_require_root ping
 FW_BIN=${FP_FW_BIN:-$FP_BUILD/lwip-fw/fastpath-fw}
 FW_STATS=$FP_WORK/stats.json
 MAX_FLOWS=16
+IDLE_S=3
 
 # Start the firmware on the tap topology and wait until it answers ping.
 fw_start() {
@@ -36,7 +37,7 @@ fp_topo_tap
 # refusal and the partial-write/backpressure paths are exercised.
 fp_write_config
 sed -i -e "s/^max_flows *=.*/max_flows = $MAX_FLOWS/" -e 's/^buffer_size *=.*/buffer_size = 4096/' \
-	"$FP_CFG"
+	-e "s/^idle_timeout_s *=.*/idle_timeout_s = $IDLE_S/" "$FP_CFG"
 fw_start
 
 # ARP: forget what the readiness ping learned, then resolve again.
@@ -89,6 +90,81 @@ PY
 ) || fp_fail "max_flows refusal: $full"
 fp_log "ok: connection $((MAX_FLOWS + 1)) refused with RST, $MAX_FLOWS held ones closed cleanly"
 
+# What naive raw-API code gets wrong, from the client side: a peer that stops
+# reading (windows close both ways, nothing is lost when it reads again), a
+# FIN right behind the data (the echo is completed before our FIN), a peer
+# that resets with data in flight, and an idle flow (reset after
+# idle_timeout_s).
+edge=$(fp_ns python3 - "$FP_APP_IP" <<'PY'
+import json, os, socket, struct, sys, threading, time
+host = sys.argv[1]
+res = {}
+
+s = socket.create_connection((host, 7), timeout=10)
+s.setblocking(False)
+data = os.urandom(4 << 20)
+sent, got, stall = 0, bytearray(), None
+t0 = time.monotonic()
+while time.monotonic() - t0 < 1.5:  # send without reading until it blocks
+    try:
+        sent += s.send(data[sent:sent + 65536])
+    except BlockingIOError:
+        stall = sent
+        time.sleep(0.05)
+res["stalled_after"] = stall
+deadline = time.monotonic() + 30
+while len(got) < len(data) and time.monotonic() < deadline:
+    try:
+        if sent < len(data):
+            sent += s.send(data[sent:sent + 65536])
+    except BlockingIOError:
+        pass
+    try:
+        b = s.recv(65536)
+        if not b:
+            raise SystemExit(json.dumps({"ok": False, "error": "FIN during stall test"}))
+        got += b
+    except BlockingIOError:
+        time.sleep(0.001)
+if bytes(got) != data or stall is None:
+    raise SystemExit(json.dumps({"ok": False, "error": "stall test", "got": len(got), "stall": stall}))
+s.setblocking(True)
+s.shutdown(socket.SHUT_WR)
+assert s.recv(1) == b"", "no FIN after stall test"
+s.close()
+
+s = socket.create_connection((host, 7), timeout=10)
+half = os.urandom(1 << 20)
+back = bytearray()
+rd = threading.Thread(target=lambda: [back.extend(b) for b in iter(lambda: s.recv(65536), b"")])
+rd.start()
+s.sendall(half)
+s.shutdown(socket.SHUT_WR)
+rd.join(30)
+if bytes(back) != half:
+    raise SystemExit(json.dumps({"ok": False, "error": "half-close test", "got": len(back)}))
+s.close()
+
+s = socket.create_connection((host, 7), timeout=10)
+s.sendall(os.urandom(200000))
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()  # RST with data in flight both ways
+
+s = socket.create_connection((host, 7), timeout=10)
+s.sendall(b"z")
+assert s.recv(1) == b"z"
+t0 = time.monotonic()
+try:
+    s.settimeout(15)
+    s.recv(1)
+    raise SystemExit(json.dumps({"ok": False, "error": "idle flow was not reset"}))
+except ConnectionResetError:
+    res["idle_reset_after_s"] = round(time.monotonic() - t0, 1)
+print(json.dumps({"ok": True, **res}))
+PY
+) || fp_fail "edge cases: $edge"
+fp_log "ok: zero-window stall, FIN behind data, peer RST, idle reset: $edge"
+
 # The stats document on demand (SIGUSR1): the appliance's schema, checked by
 # the same validator the appliance's documents can go through.
 kill -USR1 "$FP_PID"
@@ -106,16 +182,21 @@ sleep 0.5
 rc=0
 fp_stop_app || rc=$?
 fp_assert_eq "exit status after SIGTERM" 0 "$rc"
-opened=$((1 + MAX_FLOWS + MAX_FLOWS))
+# 1 + 16 echo, 16 held, 4 edge cases (one reset by the peer, one timed out).
+opened=$((1 + MAX_FLOWS + MAX_FLOWS + 4))
 fp_assert_eq "flows_opened" "$opened" "$(fp_summary_counter flows_opened)"
-fp_assert_eq "flows_closed (clean FIN handshakes)" "$opened" "$(fp_summary_counter flows_closed)"
-fp_assert_eq "flows_reset" 0 "$(fp_summary_counter flows_reset)"
+fp_assert_eq "flows_closed (clean FIN handshakes)" $((opened - 2)) "$(fp_summary_counter flows_closed)"
+fp_assert_eq "flows_reset (by the peer)" 1 "$(fp_summary_counter flows_reset)"
+fp_assert_eq "flows_timed_out" 1 "$(fp_summary_counter flows_timed_out)"
 fp_assert_eq "flows_refused" 1 "$(fp_summary_counter flows_refused)"
-fp_assert_eq "tcp_rst_sent (closed port + refusal)" 2 "$(fp_summary_counter tcp_rst_sent)"
+fp_assert_eq "tcp_rst_sent (closed port, refusal, idle)" 3 "$(fp_summary_counter tcp_rst_sent)"
 fp_assert_ge "arp_replies_sent" 2 "$(fp_summary_counter arp_replies_sent)"
 fp_assert_ge "icmp_echo_replies" 6 "$(fp_summary_counter icmp_echo_replies)"
-fp_assert_eq "tcp_bytes_echoed" $(((1 << 20) + MAX_FLOWS * 65536 + MAX_FLOWS)) \
-	"$(fp_summary_counter tcp_bytes_echoed)"
+# Exact except for the flow the peer reset: 0..200000 of its bytes were echoed.
+echoed=$(fp_summary_counter tcp_bytes_echoed)
+exact=$(((1 << 20) + MAX_FLOWS * 65536 + MAX_FLOWS + (4 << 20) + (1 << 20) + 1))
+fp_assert_ge "tcp_bytes_echoed" "$exact" "$echoed"
+((echoed <= exact + 200000)) || fp_fail "tcp_bytes_echoed: $echoed > $exact + 200000"
 fp_assert_eq "flows_open" 0 "$(fp_summary_counter flows_open)"
 fp_assert_eq "drop_tx_full (frames the tap refused)" 0 "$(fp_summary_counter drop_tx_full)"
 fp_log "PASS"
