@@ -7,13 +7,13 @@ set -euo pipefail
 FP_TEST=hostile
 . "$(dirname "$0")/lib.sh"
 fp_require_root ping
-python3 -c 'import scapy' 2>/dev/null || fp_fail "python3-scapy missing: run tests/run.sh"
+"$FP_PY" -c 'import scapy' 2>/dev/null || fp_fail "python3-scapy missing: run tests/run.sh"
 
 fp_topo_veth
 fp_start_app
 mac=$(fp_ns ip neigh show "$FP_APP_IP" dev "$FP_PEER_DEV" | awk '/lladdr/ {print $3}')
 src_mac=$(fp_ns cat "/sys/class/net/$FP_PEER_DEV/address")
-sent=$(fp_ns python3 "$FP_SRC/tests/integ/hostile.py" --iface "$FP_PEER_DEV" \
+sent=$(fp_ns "$FP_PY" "$FP_SRC/tests/integ/hostile.py" --iface "$FP_PEER_DEV" \
 	--dst-mac "$mac" --src-mac "$src_mac" --dst "$FP_APP_IP" --src "$FP_PEER_IP" --count 25) ||
 	fp_fail "hostile.py failed: $sent"
 
