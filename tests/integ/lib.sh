@@ -19,6 +19,8 @@ FP_APP_IP=${FP_APP_IP:-198.18.0.1}
 FP_PEER_IP=${FP_PEER_IP:-198.18.0.2}
 FP_PREFIX=${FP_PREFIX:-24}
 FP_TEST=${FP_TEST:?set FP_TEST to a short unique name before sourcing lib.sh}
+# Interface names are limited to 15 bytes: "fa-" + FP_TEST must fit.
+((${#FP_TEST} <= 12)) || { echo "lib.sh: FP_TEST '$FP_TEST' is longer than 12 characters" >&2; exit 1; }
 FP_NS=fp-$FP_TEST
 FP_IF_APP=fa-$FP_TEST
 FP_IF_PEER=fb-$FP_TEST
@@ -142,13 +144,15 @@ fp_start_app() { # [extra app args after -c]
 	FP_PID=$!
 	fp_on_exit "fp_stop_app"
 	if [[ ${#FP_RUN_IN[@]} -gt 0 ]]; then
-		fp__wait_for 20 fp_ns ip link show "$FP_TAP" || fp_fail "tap $FP_TAP never appeared"
+		fp__wait_for 20 fp__ns_has_link "$FP_TAP" || fp_fail "tap $FP_TAP never appeared"
 		fp__quiet_if "$FP_NS" "$FP_TAP"
 		fp_ns ip addr add "$FP_PEER_IP/$FP_PREFIX" dev "$FP_TAP"
 		fp_ns ip link set "$FP_TAP" up
 	fi
 	fp__wait_for 30 fp_ping_once || fp_fail "appliance never answered ping"
 }
+
+fp__ns_has_link() { fp_ns ip link show "$1" >/dev/null 2>&1; }
 
 fp_ping_once() {
 	kill -0 "$FP_PID" 2>/dev/null || fp_fail "system under test exited early"
