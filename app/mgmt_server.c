@@ -387,7 +387,8 @@ clear_stale(const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	/* the caller checked that path fits sun_path */
+	memcpy(sa.sun_path, path, strnlen(path, sizeof(sa.sun_path) - 1));
 	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 	close(fd);
 	if (rc == 0)
