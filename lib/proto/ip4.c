@@ -89,7 +89,12 @@ fp_ip4_validate(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	if (ihl > FP_IP4_HLEN)
 		return ip4_drop(ctx, FP_CTR_DROP_IP4_OPTIONS);
 	tot_len = fp_load_be16(ip + FP_IP4_OFF_TOTLEN);
-	if (tot_len < FP_IP4_HLEN || tot_len > avail)
+	/*
+	 * Longer than the link MTU cannot come off the wire in one piece: it was
+	 * merged below us (e.g. the af_packet PMD's fanout defrag), and we could
+	 * not answer it without fragmenting.
+	 */
+	if (tot_len < FP_IP4_HLEN || tot_len > avail || (ifc->mtu && tot_len > ifc->mtu))
 		return ip4_drop(ctx, FP_CTR_DROP_IP4_BAD_LEN);
 	if (!(pkt->flags & FP_PKT_IP4_CSUM_GOOD) &&
 			fp_csum_fold(fp_csum_partial(ip, FP_IP4_HLEN, 0)) != 0)

@@ -163,6 +163,37 @@ START_TEST(test_ip4_bad_total_length)
 }
 END_TEST
 
+START_TEST(test_ip4_longer_than_mtu)
+{
+	/* A 1501-byte datagram (as the af_packet PMD's kernel defrag delivers a
+	 * fragmented 1473-byte ping) on a 1500-byte link: no reply we could send. */
+	static uint8_t payload[1473];
+	static uint8_t fr[1600];
+	struct pkt_spec s = {.src_mac = FX_PEER_MAC,
+			.dst_mac = FX_OUR_MAC,
+			.src_ip = FX_PEER_IP,
+			.dst_ip = FX_OUR_IP,
+			.icmp_type = FP_ICMP_ECHO_REQ,
+			.payload = payload,
+			.payload_len = sizeof(payload)};
+	size_t len = pkt_build_icmp(fr, sizeof(fr), &s);
+	struct fx f;
+
+	fx_init(&f);
+	fx_expect_drop(&f, fr, (uint16_t)len, FP_CTR_DROP_IP4_BAD_LEN);
+	/* Exactly the MTU is fine; so is anything when the MTU is not set. */
+	s.payload_len = 1472;
+	len = pkt_build_icmp(fr, sizeof(fr), &s);
+	ck_assert_int_eq(
+			fx_run(&f, fr, (uint16_t)len, (uint16_t)len, 0, NULL, NULL), FP_VERDICT_TX);
+	s.payload_len = 1473;
+	len = pkt_build_icmp(fr, sizeof(fr), &s);
+	f.ctx.ifaces[0].mtu = 0;
+	ck_assert_int_eq(
+			fx_run(&f, fr, (uint16_t)len, (uint16_t)len, 0, NULL, NULL), FP_VERDICT_TX);
+}
+END_TEST
+
 START_TEST(test_ip4_bad_csum)
 {
 	struct fx f;
@@ -378,6 +409,7 @@ ip4_suite(void)
 	tcase_add_test(tc, test_ip4_bad_ihl);
 	tcase_add_test(tc, test_ip4_options);
 	tcase_add_test(tc, test_ip4_bad_total_length);
+	tcase_add_test(tc, test_ip4_longer_than_mtu);
 	tcase_add_test(tc, test_ip4_bad_csum);
 	tcase_add_test(tc, test_ip4_ttl_zero);
 	tcase_add_test(tc, test_ip4_fragments);

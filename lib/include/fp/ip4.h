@@ -28,10 +28,11 @@ void fp_ip4_write(uint8_t *ip, uint32_t src, uint32_t dst, uint8_t proto, uint16
  * datagram to its L4 handler). Checks, each with its own drop counter, in
  * this order: room for 20 bytes (drop_ip4_truncated), version
  * (drop_ip4_version), IHL < 5 (drop_ip4_bad_ihl), IHL > 5 (drop_ip4_options),
- * total length vs IHL and frame (drop_ip4_bad_len), header checksum unless
- * FP_PKT_IP4_CSUM_GOOD (drop_ip4_csum), TTL 0 (drop_ip4_ttl), MF or offset
- * (drop_ip4_fragment), destination is not ctx->ifaces[pkt->port].ip4
- * (drop_ip4_not_us), martian source (drop_ip4_bad_src).
+ * total length below 20, beyond the frame or beyond the interface MTU when
+ * one is set (drop_ip4_bad_len), header checksum unless FP_PKT_IP4_CSUM_GOOD
+ * (drop_ip4_csum), TTL 0 (drop_ip4_ttl), MF or offset (drop_ip4_fragment),
+ * destination is not ctx->ifaces[pkt->port].ip4 (drop_ip4_not_us), martian
+ * source (drop_ip4_bad_src).
  * On success pkt->len is trimmed to the IPv4 total length (Ethernet padding
  * removed) and pkt->l4 / pkt->l4_len are set.
  * @param pkt  pkt->l3 set, pkt->port < ctx->n_ifaces (fp_input() checks both)
