@@ -63,7 +63,7 @@ done
 # lwipopts.h and arch/cc.h come first on the -I path, so they win over
 # Debian's (which describe its NO_SYS=0 host library).
 fw_flags=(-I"$src/lwip-fw/cortex-m" -I"$src/lwip-fw" -isystem "$lwip_inc")
-for f in fw_echo.c fw_netif.c cortex-m/board_main.c; do
+for f in fw_echo.c fw_mqtt.c fw_netif.c cortex-m/board_main.c; do
 	compile fw "lwip-fw/$f" "${fw_flags[@]}"
 done
 

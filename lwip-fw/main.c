@@ -32,6 +32,7 @@
 #include "fp/tlm.h"
 
 #include "fw_echo.h"
+#include "fw_mqtt.h"
 #include "fw_netif.h"
 #include "fw_tap.h"
 
@@ -39,15 +40,20 @@
 
 struct fw_host {
 	struct fp_cfg cfg;
-	struct fw_tap tap;      /**< tap driver state (netif->state) */
-	uint32_t gw;            /**< default gateway, host order, 0 = none */
-	uint32_t stats_ms;      /**< periodic stats line period, 0 = off */
+	struct fw_tap tap;         /**< tap driver state (netif->state) */
+	uint32_t gw;               /**< default gateway, host order, 0 = none */
+	uint32_t stats_ms;         /**< period of the stats line on stdout, 0 = off */
+	char node[FP_CFG_STR_MAX]; /**< [mqtt] node, or the host name with MQTT on */
+	int mqtt_on;               /**< [mqtt] enabled: publish every interval_ms */
+	struct fw_mqtt mqtt;
+	uint64_t next_mqtt_ms;  /**< monotonic time of the next MQTT document */
 	const char *stats_file; /**< latest stats document, rewritten atomically */
 	struct netif netif;
 	struct fp_stats stats;
 	struct fw_echo echo;
 	uint64_t start_ms;
-	uint64_t seq;
+	uint64_t seq;           /**< documents to stdout / the stats file */
+	uint64_t mqtt_seq;      /**< documents for MQTT: a gap = a document dropped */
 	uint64_t next_stats_ms; /**< monotonic time of the next periodic document */
 };
 
@@ -63,24 +69,32 @@ fw_clock_ms(clockid_t id)
 static void
 fw_usage(FILE *f)
 {
-	fprintf(f,
-			"usage: fastpath-fw [-c FILE] [-i TAP] [-a ADDR/LEN] [-g GW] [-p PORT]...\n"
+	static const char *const lines[] = {
+			"usage: fastpath-fw [-c FILE] [-i TAP] [-a ADDR/LEN] [-g GW] [-p PORT]...",
 			"                   [-n MAX_FLOWS] [-b BUFFER_SIZE] [-s STATS_MS] [-o "
-			"STATS_FILE]\n"
-			"  -c FILE         configuration file ([port 0] address, mtu; [tcp] "
-			"listen,\n"
-			"                  max_flows, buffer_size, idle_timeout_s; [mqtt] node, "
-			"interval_ms)\n"
-			"  -i TAP          tap interface to attach to or create (default fwtap0);\n"
-			"                  configure its kernel side with ip(8)\n"
-			"  -a ADDR/LEN     our IPv4 address (overrides [port 0] address)\n"
-			"  -g GW           default gateway\n"
-			"  -p PORT         echo port, repeatable (overrides [tcp] listen)\n"
-			"  -n MAX_FLOWS    connections served at once; more are reset\n"
-			"  -b BUFFER_SIZE  echo bytes buffered per connection, power of two\n"
-			"  -s STATS_MS     print the stats document every STATS_MS ms (0 = off)\n"
-			"  -o STATS_FILE   keep the latest stats document in STATS_FILE\n"
-			"Signals: SIGUSR1 prints the stats document now; SIGTERM/SIGINT stop.\n");
+			"STATS_FILE]",
+			"  -c FILE         configuration file (cfg/fastpath.conf format). Used:",
+			"                  [port 0] address, mtu; [tcp] listen, max_flows, "
+			"buffer_size,",
+			"                  idle_timeout_s; [mqtt] enabled, host (an address), "
+			"port, node,",
+			"                  topic_prefix, client_id, interval_ms, keepalive_s, "
+			"username,",
+			"                  password (QoS 0, no TLS)",
+			"  -i TAP          tap interface to attach to or create (default fwtap0);",
+			"                  configure its kernel side with ip(8)",
+			"  -a ADDR/LEN     our IPv4 address (overrides [port 0] address)",
+			"  -g GW           default gateway",
+			"  -p PORT         echo port, repeatable (overrides [tcp] listen)",
+			"  -n MAX_FLOWS    connections served at once; more are reset",
+			"  -b BUFFER_SIZE  echo bytes buffered per connection, power of two",
+			"  -s STATS_MS     print the stats document every STATS_MS ms (0 = off)",
+			"  -o STATS_FILE   keep the latest stats document in STATS_FILE",
+			"Signals: SIGUSR1 prints the stats document now; SIGTERM/SIGINT stop.",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		fprintf(f, "%s\n", lines[i]);
 }
 
 static int
@@ -156,8 +170,6 @@ fw_parse_args(struct fw_host *h, int argc, char **argv)
 	} else {
 		fp_cfg_defaults(&h->cfg);
 	}
-	if (h->cfg.mqtt.enabled)
-		h->stats_ms = h->cfg.mqtt.interval_ms;
 
 	optind = 1;
 	while ((opt = getopt(argc, argv, "c:i:a:g:p:n:b:s:o:h")) != -1) {
@@ -231,16 +243,16 @@ fw_parse_args(struct fw_host *h, int argc, char **argv)
 
 /* Encode the shared stats document (lib/tlm). */
 static int
-fw_stats_encode(struct fw_host *h, char *buf, size_t len)
+fw_stats_encode(struct fw_host *h, uint64_t seq, char *buf, size_t len)
 {
 	struct fp_tlm_ctx ctx = {.id = 0, .stats = &h->stats};
 	struct fp_tlm_doc doc = {
-			.node = h->cfg.mqtt.node[0] != '\0' ? h->cfg.mqtt.node : NULL,
+			.node = h->node[0] != '\0' ? h->node : NULL,
 			.target = "lwip",
 			.version = FP_VERSION,
 			.uptime_ms = fw_clock_ms(CLOCK_MONOTONIC) - h->start_ms,
 			.time_ms = fw_clock_ms(CLOCK_REALTIME),
-			.seq = h->seq++,
+			.seq = seq,
 			.ctxs = &ctx,
 			.n_ctxs = 1,
 			.per_ctx = 0,
@@ -249,14 +261,26 @@ fw_stats_encode(struct fw_host *h, char *buf, size_t len)
 	return fp_tlm_stats_encode(&doc, buf, len);
 }
 
+/*
+ * A document to MQTT (numbered in its own sequence), and one to stdout and
+ * the stats file.
+ */
 static void
-fw_stats_publish(struct fw_host *h, int to_stdout)
+fw_stats_publish(struct fw_host *h, int to_stdout, int to_mqtt)
 {
 	static char buf[FW_TLM_BUF];
 	char tmp[FP_CFG_PATH_MAX + 8];
-	int n = fw_stats_encode(h, buf, sizeof(buf));
 	FILE *f;
+	int n;
 
+	if (to_mqtt) {
+		n = fw_stats_encode(h, h->mqtt_seq++, buf, sizeof(buf));
+		if (n > 0)
+			fw_mqtt_publish_stats(&h->mqtt, buf, (size_t)n);
+	}
+	if (!to_stdout && h->stats_file == NULL)
+		return;
+	n = fw_stats_encode(h, h->seq++, buf, sizeof(buf));
 	if (n < 0) {
 		fprintf(stderr, "fastpath-fw: stats document does not fit %d bytes\n", FW_TLM_BUF);
 		return;
@@ -317,20 +341,51 @@ fw_host_start(struct fw_host *h, struct fw_conn *conns, uint8_t *bufmem)
 	return rc;
 }
 
+static uint32_t
+fw_min_left(uint32_t ms, uint64_t now, uint64_t at)
+{
+	uint64_t left = at > now ? at - now : 0;
+
+	return left < ms ? (uint32_t)left : ms;
+}
+
 /* Poll timeout: until lwIP's next timer or the next stats document. */
 static int
 fw_poll_timeout(struct fw_host *h)
 {
+	uint64_t now = fw_clock_ms(CLOCK_MONOTONIC);
 	uint32_t ms = sys_timeouts_sleeptime();
 
-	if (h->stats_ms != 0) {
-		uint64_t now = fw_clock_ms(CLOCK_MONOTONIC);
-		uint64_t left = h->next_stats_ms > now ? h->next_stats_ms - now : 0;
-
-		if (left < ms)
-			ms = (uint32_t)left;
+	if (h->stats_ms != 0)
+		ms = fw_min_left(ms, now, h->next_stats_ms);
+	if (h->mqtt_on) {
+		ms = fw_min_left(ms, now, h->next_mqtt_ms);
+		if (ms > 250)
+			ms = 250; /* fw_mqtt_tick: reconnect back-off, keepalive */
 	}
 	return ms > 1000 ? 1000 : (int)ms;
+}
+
+/* Periodic work of the main loop: MQTT client, stats documents. */
+static void
+fw_periodic(struct fw_host *h)
+{
+	uint64_t now = fw_clock_ms(CLOCK_MONOTONIC);
+	int to_stdout = 0, to_mqtt = 0;
+
+	if (h->mqtt_on) {
+		fw_mqtt_tick(&h->mqtt, (uint32_t)now);
+		if (now >= h->next_mqtt_ms) {
+			h->next_mqtt_ms += h->cfg.mqtt.interval_ms;
+			to_mqtt = 1;
+		}
+	}
+	if (h->stats_ms != 0 && now >= h->next_stats_ms) {
+		h->next_stats_ms += h->stats_ms;
+		to_stdout = 1;
+	}
+	if (to_stdout || to_mqtt)
+		fw_stats_publish(h, to_stdout, to_mqtt);
 }
 
 /* The main loop. @return 0 after SIGTERM/SIGINT, -1 on a tap error. */
@@ -343,6 +398,7 @@ fw_host_loop(struct fw_host *h, int sigfd)
 	};
 
 	h->next_stats_ms = fw_clock_ms(CLOCK_MONOTONIC) + h->stats_ms;
+	h->next_mqtt_ms = fw_clock_ms(CLOCK_MONOTONIC) + h->cfg.mqtt.interval_ms;
 	for (;;) {
 		if (poll(pfd, 2, fw_poll_timeout(h)) < 0 && errno != EINTR)
 			return -1;
@@ -357,13 +413,10 @@ fw_host_loop(struct fw_host *h, int sigfd)
 			if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 				if (si.ssi_signo != SIGUSR1)
 					return 0;
-				fw_stats_publish(h, 1);
+				fw_stats_publish(h, 1, 0);
 			}
 		}
-		if (h->stats_ms != 0 && fw_clock_ms(CLOCK_MONOTONIC) >= h->next_stats_ms) {
-			h->next_stats_ms += h->stats_ms;
-			fw_stats_publish(h, 1);
-		}
+		fw_periodic(h);
 	}
 }
 
@@ -406,6 +459,20 @@ main(int argc, char **argv)
 	/* lwIP's LWIP_RAND() is rand(): initial sequence numbers, ports. */
 	srand((unsigned)(fw_clock_ms(CLOCK_REALTIME) ^ ((uint64_t)getpid() << 16)));
 
+	if (h->cfg.mqtt.node[0] != '\0')
+		memcpy(h->node, h->cfg.mqtt.node, sizeof(h->node)); /* same size, terminated */
+	else if (h->cfg.mqtt.enabled && gethostname(h->node, sizeof(h->node) - 1) != 0)
+		snprintf(h->node, sizeof(h->node), "fastpath-fw");
+	if (h->cfg.mqtt.enabled) {
+		char err[128];
+
+		if (fw_mqtt_init(&h->mqtt, &h->cfg.mqtt, h->node, err, sizeof(err)) != 0) {
+			fprintf(stderr, "fastpath-fw: %s\n", err);
+			return 1;
+		}
+		h->mqtt_on = 1;
+	}
+
 	h->start_ms = fw_clock_ms(CLOCK_MONOTONIC);
 	if (fw_host_start(h, conns, bufmem) != 0)
 		return 1;
@@ -419,8 +486,13 @@ main(int argc, char **argv)
 	rc = fw_host_loop(h, sigfd);
 
 	fw_echo_stop(&h->echo);
-	fw_stats_publish(h, 1);
+	fw_stats_publish(h, 1, h->mqtt_on);
 	fw_summary(&h->stats);
+	if (h->mqtt_on) {
+		fw_mqtt_stop(&h->mqtt);
+		printf("mqtt: connects %" PRIu64 " published %" PRIu64 " dropped %" PRIu64 "\n",
+				h->mqtt.connects, h->mqtt.published, h->mqtt.dropped);
+	}
 	printf("fastpath-fw: stopped\n");
 	fflush(stdout);
 	netif_remove(&h->netif);

@@ -4,10 +4,12 @@
  * config format, parsed by lib/cfg), static memory for every flow, and the
  * main loop: poll the MAC (fw_board_netif_poll -> fw_netif_input ->
  * ethernet_input), run lwIP's timers, print the stats document (lib/tlm)
- * every [mqtt] interval_ms. The board's reset handler calls fw_board_main().
+ * every [mqtt] interval_ms and, with [mqtt] enabled, publish it to the
+ * broker (fw_mqtt.c). The board's reset handler calls fw_board_main().
  */
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
@@ -20,6 +22,7 @@
 
 #include "fw_board.h"
 #include "fw_echo.h"
+#include "fw_mqtt.h"
 #include "fw_netif.h"
 
 /* Override at build time (-DFW_BOARD_CONFIG="...") or edit for the board. */
@@ -47,6 +50,7 @@ static struct fw_conn fw_conns[FW_MAX_FLOWS];
 static uint8_t fw_bufmem[FW_MAX_FLOWS * FW_ECHO_BUF_SIZE];
 static struct netif fw_netif;
 static char fw_tlm_buf[FW_TLM_BUF];
+static struct fw_mqtt fw_mqtt;
 
 static void
 fw_publish_stats(uint32_t start_ms, uint64_t seq)
@@ -64,8 +68,13 @@ fw_publish_stats(uint32_t start_ms, uint64_t seq)
 			.per_ctx = 0,
 	};
 
-	if (fp_tlm_stats_encode(&doc, fw_tlm_buf, sizeof(fw_tlm_buf)) > 0)
-		fw_board_puts(fw_tlm_buf);
+	int n = fp_tlm_stats_encode(&doc, fw_tlm_buf, sizeof(fw_tlm_buf));
+
+	if (n <= 0)
+		return;
+	fw_board_puts(fw_tlm_buf);
+	if (fw_cfg.mqtt.enabled)
+		fw_mqtt_publish_stats(&fw_mqtt, fw_tlm_buf, (size_t)n);
 }
 
 static int
@@ -76,6 +85,14 @@ fw_configure(void)
 	fp_cfg_defaults(&fw_cfg);
 	if (fp_cfg_parse(&fw_cfg, "board", fw_config_text, sizeof(fw_config_text) - 1, err,
 			    sizeof(err)) != 0) {
+		fw_board_puts(err);
+		return -EINVAL;
+	}
+	if (fw_cfg.mqtt.node[0] == '\0')
+		memcpy(fw_cfg.mqtt.node, "board", sizeof("board"));
+	if (fw_cfg.mqtt.enabled &&
+			fw_mqtt_init(&fw_mqtt, &fw_cfg.mqtt, fw_cfg.mqtt.node, err, sizeof(err)) !=
+					0) {
 		fw_board_puts(err);
 		return -EINVAL;
 	}
@@ -120,6 +137,8 @@ fw_board_main(void)
 	for (;;) {
 		fw_board_netif_poll(&fw_netif);
 		sys_check_timeouts();
+		if (fw_cfg.mqtt.enabled)
+			fw_mqtt_tick(&fw_mqtt, sys_now());
 		if (fw_cfg.mqtt.interval_ms != 0 &&
 				(uint32_t)(sys_now() - last_ms) >= fw_cfg.mqtt.interval_ms) {
 			last_ms += fw_cfg.mqtt.interval_ms;

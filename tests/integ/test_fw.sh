@@ -6,18 +6,22 @@
 # namespace on a tap it creates there; the kernel stack on the tap is the
 # client. Checks ARP, ping, TCP echo byte-for-byte on 1 x 1 MiB and 16
 # concurrent connections with clean closes (our FIN, no RST), RST for a port
-# not served and past max_flows, the stats document (lib/tlm schema) and the
-# exit summary counters.
+# not served and past max_flows, raw-API edge cases, the stats document
+# (lib/tlm schema) on demand and over MQTT to a broker in the namespace with
+# the online/offline status, and the exit summary counters.
 #
 #   test_fw.sh      (FP_FW_BIN overrides the binary)
 set -euo pipefail
 FP_TEST=fw
 . "$(dirname "$0")/lib.sh"
-fp_require_root ping
+fp_require_root ping mosquitto mosquitto_sub
 FW_BIN=${FP_FW_BIN:-$FP_BUILD/lwip-fw/fastpath-fw}
 FW_STATS=$FP_WORK/stats.json
 MAX_FLOWS=16
 IDLE_S=3
+MQ_PORT=18836
+NODE=fwnode
+TOPIC=fastpath/$NODE
 
 # Start the firmware on the tap topology and wait until it answers ping.
 fw_start() {
@@ -33,11 +37,25 @@ fw_start() {
 }
 
 fp_topo_tap
+
+# The broker runs in the namespace on every address: the firmware reaches it
+# at the peer address on the tap, our subscribers at 127.0.0.1 (which stays
+# when the tap goes away with the firmware).
+printf 'listener %s\nallow_anonymous true\npersistence false\n' $MQ_PORT >"$FP_WORK/mosquitto.conf"
+fp_ns mosquitto -c "$FP_WORK/mosquitto.conf" >"$FP_WORK/broker.log" 2>&1 &
+fp_on_exit "kill $!"
+mq_sub() { fp_ns mosquitto_sub -h 127.0.0.1 -p $MQ_PORT "$@"; }
+fp__wait_for 10 fp_ns mosquitto_pub -h 127.0.0.1 -p $MQ_PORT -t probe -m x 2>/dev/null ||
+	fp_fail "broker did not start: $(tail -n 5 "$FP_WORK/broker.log")"
+mq_sub -t "$TOPIC/#" -v >"$FP_WORK/sub.log" 2>&1 &
+fp_on_exit "kill $!"
 # The shared config file, with a small flow table and echo buffer so the
 # refusal and the partial-write/backpressure paths are exercised.
 fp_write_config
 sed -i -e "s/^max_flows *=.*/max_flows = $MAX_FLOWS/" -e 's/^buffer_size *=.*/buffer_size = 4096/' \
-	-e "s/^idle_timeout_s *=.*/idle_timeout_s = $IDLE_S/" "$FP_CFG"
+	-e "s/^idle_timeout_s *=.*/idle_timeout_s = $IDLE_S/" -e 's/^enabled *=.*/enabled = yes/' \
+	-e "s/^host *=.*/host = $FP_PEER_IP/" -e "s/^port *=.*/port = $MQ_PORT/" \
+	-e "s/^node *=.*/node = $NODE/" -e 's/^interval_ms *=.*/interval_ms = 200/' "$FP_CFG"
 fw_start
 
 # ARP: forget what the readiness ping learned, then resolve again.
@@ -178,9 +196,29 @@ assert t["flows_opened"] >= 1 and t["tcp_bytes_echoed"] >= 1 << 20, t
 PY
 fp_log "ok: stats document valid (tests/integ/stats_schema.py): $doc"
 
+# The same document over MQTT, every interval_ms, and the retained status.
+n_stats() { grep -c "^$TOPIC/stats {" "$FP_WORK/sub.log" || true; }
+fp__wait_for 10 test "$(n_stats)" -ge 3 || fp_fail "no stats documents on $TOPIC/stats: $(head -c 300 "$FP_WORK/sub.log")"
+grep "^$TOPIC/stats {" "$FP_WORK/sub.log" | tail -n 1 | cut -d' ' -f2- >"$FP_WORK/mqtt.json"
+mq=$(python3 "$FP_SRC/tests/integ/stats_schema.py" --target lwip "$FP_WORK/mqtt.json") ||
+	fp_fail "MQTT stats document: $mq"
+fp_assert_eq "MQTT document node" $NODE "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["node"])' "$FP_WORK/mqtt.json")"
+gaps=$(grep "^$TOPIC/stats {" "$FP_WORK/sub.log" | cut -d' ' -f2- | python3 -c '
+import json, sys
+seqs = [json.loads(l)["seq"] for l in sys.stdin]
+print(sum(b - a - 1 for a, b in zip(seqs, seqs[1:])))')
+fp_assert_eq "documents missing from the MQTT sequence while connected" 0 "$gaps"
+fp_log "ok: $(n_stats) stats documents on $TOPIC/stats, valid: $mq"
+fp_assert_eq "retained status while running" online "$(mq_sub -t "$TOPIC/status" --retained-only -C 1 -W 3 || true)"
+
 sleep 0.5
 rc=0
 fp_stop_app || rc=$?
+fp_assert_eq "retained status after a clean exit" offline "$(mq_sub -t "$TOPIC/status" --retained-only -C 1 -W 3 || true)"
+mq=$(grep '^mqtt:' "$FP_LOG") || fp_fail "no mqtt line in the exit summary"
+[[ $mq =~ connects\ 1\ published\ ([0-9]+) ]] && ((BASH_REMATCH[1] >= 3)) ||
+	fp_fail "MQTT client: $mq (want one connection, >= 3 documents)"
+fp_log "ok: $mq"
 fp_assert_eq "exit status after SIGTERM" 0 "$rc"
 # 1 + 16 echo, 16 held, 4 edge cases (one reset by the peer, one timed out).
 opened=$((1 + MAX_FLOWS + MAX_FLOWS + 4))
