@@ -114,8 +114,8 @@ mgmt_shutdown_begin(struct mgmt *m, uint64_t timeout_ms)
 	if (m->drain_reqs == NULL)
 		return -ENOMEM;
 	m->draining = true;
-	MGMT_LOG(NOTICE, "shutdown requested: draining %u flows (at most %llu ms)",
-			open_flows(app), (unsigned long long)timeout_ms);
+	MGMT_LOG(NOTICE, "shutdown requested: draining %u flows (at most %llu ms)", open_flows(app),
+			(unsigned long long)timeout_ms);
 	for (unsigned i = 0; i < app->n_workers; i++) {
 		struct app_req *req = &m->drain_reqs[i];
 

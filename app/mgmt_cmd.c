@@ -89,8 +89,7 @@ mgmt_cmd_error(struct mgmt_buf *out, const char *msg)
 		mgmt_buf_free(out);
 }
 
-static int
-errorf(struct mgmt_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int errorf(struct mgmt_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* An error reply; returns 0 so that handlers can "return errorf(...)". */
 static int
@@ -329,12 +328,12 @@ struct flows_ctx {
 	uint64_t total;   /**< flows in all tables */
 	uint64_t matched; /**< flows that passed the filter */
 	uint32_t limit;
-	unsigned errors;  /**< workers that did not answer */
+	unsigned errors; /**< workers that did not answer */
 	/* filter */
-	int64_t lcore;    /**< -1 = any */
-	int64_t port;     /**< -1 = any: local or remote port */
-	int state;        /**< -1 = any */
-	uint32_t remote;  /**< 0 = any */
+	int64_t lcore;   /**< -1 = any */
+	int64_t port;    /**< -1 = any: local or remote port */
+	int state;       /**< -1 = any */
+	uint32_t remote; /**< 0 = any */
 };
 
 static bool
@@ -660,9 +659,14 @@ cmd_config(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 /* ---------------------------------------------------------------- log */
 
 static const char *const level_names[] = {
-	[RTE_LOG_EMERG] = "emerg", [RTE_LOG_ALERT] = "alert",     [RTE_LOG_CRIT] = "crit",
-	[RTE_LOG_ERR] = "err",     [RTE_LOG_WARNING] = "warning", [RTE_LOG_NOTICE] = "notice",
-	[RTE_LOG_INFO] = "info",   [RTE_LOG_DEBUG] = "debug",
+		[RTE_LOG_EMERG] = "emerg",
+		[RTE_LOG_ALERT] = "alert",
+		[RTE_LOG_CRIT] = "crit",
+		[RTE_LOG_ERR] = "err",
+		[RTE_LOG_WARNING] = "warning",
+		[RTE_LOG_NOTICE] = "notice",
+		[RTE_LOG_INFO] = "info",
+		[RTE_LOG_DEBUG] = "debug",
 };
 
 #define MGMT_APP_LOGTYPE "user.fp.app" /* app/log.h */
@@ -699,14 +703,17 @@ cmd_log(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 	if (type < 0)
 		return errorf(out, "unknown logtype '%s'", name);
 	if (f != NULL) {
-		if (f->type == FP_TLM_VAL_INT && f->num >= (int)RTE_LOG_EMERG && f->num <= (int)RTE_LOG_DEBUG)
+		if (f->type == FP_TLM_VAL_INT && f->num >= (int)RTE_LOG_EMERG &&
+				f->num <= (int)RTE_LOG_DEBUG)
 			level = (int)f->num;
-		for (int l = (int)RTE_LOG_EMERG; f->type == FP_TLM_VAL_STR && l <= (int)RTE_LOG_DEBUG; l++)
+		for (int l = (int)RTE_LOG_EMERG;
+				f->type == FP_TLM_VAL_STR && l <= (int)RTE_LOG_DEBUG; l++)
 			if (strcasecmp(f->str, level_names[l]) == 0)
 				level = l;
 		if (level < 0)
-			return errorf(out, "%s", "level must be one of emerg alert crit err warning "
-						   "notice info debug (or 1..8)");
+			return errorf(out, "%s",
+					"level must be one of emerg alert crit err warning "
+					"notice info debug (or 1..8)");
 		if (rte_log_set_level((uint32_t)type, (uint32_t)level) != 0)
 			return errorf(out, "%s", "rte_log_set_level failed");
 		MGMT_LOG(NOTICE, "log level of %s set to %s", name, level_names[level]);
@@ -760,15 +767,15 @@ struct cmd {
 static int cmd_help(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out);
 
 static const struct cmd cmds[] = {
-	{"status", cmd_status, "version, uptime, lcores, ports and links"},
-	{"stats", cmd_stats, "counters per lcore and total (the telemetry document)"},
-	{"flows", cmd_flows, "TCP flows; args: limit, port, state, remote, lcore"},
-	{"ports", cmd_ports, "ethdev stats and xstats per port"},
-	{"pipeline", cmd_pipeline, "the pipeline definition and each worker's stages"},
-	{"config", cmd_config, "the effective configuration; args: op=\"get\""},
-	{"log", cmd_log, "get or set the app log level; args: level"},
-	{"shutdown", cmd_shutdown, "drain the workers, then exit 0; args: timeout_ms"},
-	{"help", cmd_help, "this list"},
+		{"status", cmd_status, "version, uptime, lcores, ports and links"},
+		{"stats", cmd_stats, "counters per lcore and total (the telemetry document)"},
+		{"flows", cmd_flows, "TCP flows; args: limit, port, state, remote, lcore"},
+		{"ports", cmd_ports, "ethdev stats and xstats per port"},
+		{"pipeline", cmd_pipeline, "the pipeline definition and each worker's stages"},
+		{"config", cmd_config, "the effective configuration; args: op=\"get\""},
+		{"log", cmd_log, "get or set the app log level; args: level"},
+		{"shutdown", cmd_shutdown, "drain the workers, then exit 0; args: timeout_ms"},
+		{"help", cmd_help, "this list"},
 };
 
 static void

@@ -19,14 +19,14 @@
 
 #include "app.h"
 
-#define MGMT_LINE_MAX     (64 * 1024)        /**< request line cap, bytes (newline excluded) */
-#define MGMT_MAX_CLIENTS  64                 /**< concurrent socket clients */
-#define MGMT_OUTQ_MAX     (1024 * 1024)      /**< unsent reply bytes before a client is cut off */
-#define MGMT_REPLY_MAX    (16 * 1024 * 1024) /**< largest single reply, bytes */
-#define MGMT_IDLE_MS      60000              /**< a client silent this long is closed */
-#define MGMT_WORKER_WAIT_MS 200              /**< longest wait for a worker's answer */
-#define MGMT_DRAIN_MS     5000               /**< default shutdown drain bound */
-#define MGMT_DRAIN_MAX_MS 60000
+#define MGMT_LINE_MAX       (64 * 1024)        /**< request line cap, bytes (newline excluded) */
+#define MGMT_MAX_CLIENTS    64                 /**< concurrent socket clients */
+#define MGMT_OUTQ_MAX       (1024 * 1024)      /**< unsent reply bytes before a client is cut off */
+#define MGMT_REPLY_MAX      (16 * 1024 * 1024) /**< largest single reply, bytes */
+#define MGMT_IDLE_MS        60000              /**< a client silent this long is closed */
+#define MGMT_WORKER_WAIT_MS 200                /**< longest wait for a worker's answer */
+#define MGMT_DRAIN_MS       5000               /**< default shutdown drain bound */
+#define MGMT_DRAIN_MAX_MS   60000
 
 /** A growable reply buffer (heap, management thread only). */
 struct mgmt_buf {
@@ -48,18 +48,18 @@ struct mgmt_orphan {
 struct mgmt {
 	struct app *app;
 	uv_loop_t loop;
-	uv_async_t stop_async;       /**< mgmt_stop() -> loop (the only cross-thread call) */
+	uv_async_t stop_async; /**< mgmt_stop() -> loop (the only cross-thread call) */
 	pthread_t thread;
 	bool loop_ready;
 	bool thread_started;
 	struct mgmt_server *server;
 	struct mqtt *mqtt;
-	uint64_t idle_ms;            /**< client idle timeout */
+	uint64_t idle_ms; /**< client idle timeout */
 	/* shutdown command */
 	bool draining;
 	uv_timer_t drain_timer;
-	uint64_t drain_deadline_ms;  /**< uv_now() value after which we quit anyway */
-	struct app_req *drain_reqs;  /**< one per worker */
+	uint64_t drain_deadline_ms; /**< uv_now() value after which we quit anyway */
+	struct app_req *drain_reqs; /**< one per worker */
 	struct mgmt_orphan *orphans;
 };
 

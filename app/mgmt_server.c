@@ -25,16 +25,16 @@
 	rte_log(RTE_LOG_##level, app_logtype, "mgmt: " fmt "\n", ##__VA_ARGS__)
 
 struct client {
-	uv_pipe_t pipe;          /**< first member: handle->data is not needed */
-	uv_timer_t timer;        /**< idle timeout, then the close deadline */
+	uv_pipe_t pipe;   /**< first member: handle->data is not needed */
+	uv_timer_t timer; /**< idle timeout, then the close deadline */
 	struct mgmt_server *srv;
 	struct client *next;
 	struct client *prev;
-	char *in;                /**< bytes of an incomplete line */
+	char *in; /**< bytes of an incomplete line */
 	size_t in_len;
 	size_t in_cap;
-	bool closing;            /**< shutting down: no more reads or replies */
-	int open_handles;        /**< pipe + timer; freed when both closed */
+	bool closing;     /**< shutting down: no more reads or replies */
+	int open_handles; /**< pipe + timer; freed when both closed */
 };
 
 struct mgmt_server {
@@ -44,8 +44,8 @@ struct mgmt_server {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct client *clients;
 	unsigned n_clients;
-	uint64_t refused;        /**< clients turned away over MGMT_MAX_CLIENTS */
-	uint64_t cut_off;        /**< clients closed for output backlog, long lines or idleness */
+	uint64_t refused; /**< clients turned away over MGMT_MAX_CLIENTS */
+	uint64_t cut_off; /**< clients closed for output backlog, long lines or idleness */
 };
 
 struct write_req {

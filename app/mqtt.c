@@ -31,13 +31,13 @@
 
 #include <mosquitto.h>
 
-#define MQTT_MAX_INFLIGHT     8      /**< stats documents queued in libmosquitto */
-#define MQTT_BACKOFF_MIN_MS   250
-#define MQTT_BACKOFF_MAX_MS   30000
+#define MQTT_MAX_INFLIGHT       8 /**< stats documents queued in libmosquitto */
+#define MQTT_BACKOFF_MIN_MS     250
+#define MQTT_BACKOFF_MAX_MS     30000
 #define MQTT_CONNECT_TIMEOUT_MS 10000 /**< TCP + CONNACK */
-#define MQTT_MISC_MS          1000
-#define MQTT_TOPIC_MAX        (2 * FP_CFG_STR_MAX + 16)
-#define MQTT_DOC_MAX          (256 * 1024)
+#define MQTT_MISC_MS            1000
+#define MQTT_TOPIC_MAX          (2 * FP_CFG_STR_MAX + 16)
+#define MQTT_DOC_MAX            (256 * 1024)
 
 enum mqtt_state {
 	MQTT_DOWN,       /**< no socket; the retry timer is armed */
@@ -51,7 +51,7 @@ struct mqtt {
 	const struct fp_cfg_mqtt *cfg;
 	struct mosquitto *mosq;
 	enum mqtt_state state;
-	uv_poll_t *poll;           /**< on the current socket, NULL when none */
+	uv_poll_t *poll; /**< on the current socket, NULL when none */
 	int poll_fd;
 	uv_timer_t misc_timer;
 	uv_timer_t pub_timer;
@@ -68,7 +68,7 @@ struct mqtt {
 	char t_status[MQTT_TOPIC_MAX];
 	char t_cmd[MQTT_TOPIC_MAX];
 	char t_reply[MQTT_TOPIC_MAX];
-	char *doc;                 /**< stats document buffer, doc_cap bytes */
+	char *doc; /**< stats document buffer, doc_cap bytes */
 	size_t doc_cap;
 	struct mqtt_status st;
 };
@@ -168,8 +168,8 @@ try_connect(struct mqtt *mq)
 	int rc, fd;
 
 	if (!mq->ever_connected)
-		rc = mosquitto_connect_async(mq->mosq, mq->cfg->host, mq->cfg->port,
-				mq->cfg->keepalive_s);
+		rc = mosquitto_connect_async(
+				mq->mosq, mq->cfg->host, mq->cfg->port, mq->cfg->keepalive_s);
 	else
 		rc = mosquitto_reconnect_async(mq->mosq);
 	mq->state = MQTT_CONNECTING;
@@ -281,7 +281,8 @@ on_connect(struct mosquitto *mosq, void *obj, int rc)
 	struct mqtt *mq = obj;
 
 	if (rc != 0) {
-		MQTT_LOG(WARNING, "broker refused the connection: %s", mosquitto_connack_string(rc));
+		MQTT_LOG(WARNING, "broker refused the connection: %s",
+				mosquitto_connack_string(rc));
 		mq->lost = true;
 		return;
 	}
@@ -329,7 +330,8 @@ on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *ms
 	mgmt_cmd_exec(mq->m, msg->payload != NULL ? msg->payload : "",
 			msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0, &out, "mqtt");
 	if (out.p != NULL)
-		mosquitto_publish(mosq, NULL, mq->t_reply, (int)out.len, out.p, mq->cfg->qos, false);
+		mosquitto_publish(
+				mosq, NULL, mq->t_reply, (int)out.len, out.p, mq->cfg->qos, false);
 	mgmt_buf_free(&out);
 }
 
@@ -352,8 +354,8 @@ setup_client(struct mqtt *mq)
 		return -ENOMEM;
 	rc = mosquitto_will_set(mq->mosq, mq->t_status, 7, "offline", cfg->qos, true);
 	if (rc == MOSQ_ERR_SUCCESS && cfg->username[0])
-		rc = mosquitto_username_pw_set(mq->mosq, cfg->username,
-				cfg->password[0] ? cfg->password : NULL);
+		rc = mosquitto_username_pw_set(
+				mq->mosq, cfg->username, cfg->password[0] ? cfg->password : NULL);
 	if (rc == MOSQ_ERR_SUCCESS && cfg->tls_ca[0])
 		rc = mosquitto_tls_set(mq->mosq, cfg->tls_ca, NULL,
 				cfg->tls_cert[0] ? cfg->tls_cert : NULL,

@@ -71,7 +71,8 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		unsigned long id = strtoul(params, &end, 10);
 		const struct app_lcore *lc;
 
-		if (*end != '\0' || id >= RTE_MAX_LCORE || (lc = find_worker(app, (unsigned)id)) == NULL)
+		if (*end != '\0' || id >= RTE_MAX_LCORE ||
+				(lc = find_worker(app, (unsigned)id)) == NULL)
 			return -EINVAL;
 		add_counters(d, &lc->stats);
 		return 0;
@@ -126,7 +127,8 @@ app_telemetry_init(struct app *app)
 
 	__atomic_store_n(&tlm_app, app, __ATOMIC_RELEASE);
 	rc = rte_telemetry_register_cmd("/fastpath/stats", tel_stats,
-			"fastpath counters summed over the worker lcores. Parameters: int lcore_id (optional)");
+			"fastpath counters summed over the worker lcores. Parameters: int lcore_id "
+			"(optional)");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/fastpath/lcores", tel_lcores,
 				"fastpath worker lcore ids. Takes no parameters");

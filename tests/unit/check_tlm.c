@@ -153,15 +153,15 @@ counters_text(char *out, size_t cap, const struct fp_stats *st)
 	size_t n = 0;
 	uint64_t drops = 0;
 
-#define X(id, name)                                                                        \
-	n += (size_t)snprintf(out + n, cap - n, "\"%s\":%llu,", name,                         \
-			(unsigned long long)st->c[FP_CTR_##id]);                                   \
-	if (strncmp(name, "drop_", 5) == 0)                                                 \
+#define X(id, name)                                                   \
+	n += (size_t)snprintf(out + n, cap - n, "\"%s\":%llu,", name, \
+			(unsigned long long)st->c[FP_CTR_##id]);      \
+	if (strncmp(name, "drop_", 5) == 0)                           \
 		drops += st->c[FP_CTR_##id];
 	FP_FOREACH_COUNTER(X)
 #undef X
-	n += (size_t)snprintf(out + n, cap - n, "\"flows_open\":%u,\"drops\":%llu",
-			st->flows_open, (unsigned long long)drops);
+	n += (size_t)snprintf(out + n, cap - n, "\"flows_open\":%u,\"drops\":%llu", st->flows_open,
+			(unsigned long long)drops);
 	ck_assert_uint_lt(n, cap);
 	return n;
 }
@@ -172,15 +172,15 @@ START_TEST(test_tlm_stats_doc_golden)
 	struct fp_stats s1, s2, tot;
 	struct fp_tlm_ctx ctxs[2] = {{.id = 1, .stats = &s1}, {.id = 3, .stats = &s2}};
 	struct fp_tlm_doc doc = {
-		.node = "edge-1",
-		.target = "dpdk",
-		.version = "0.1.0",
-		.uptime_ms = 12345,
-		.time_ms = 1764151200000ull,
-		.seq = 7,
-		.ctxs = ctxs,
-		.n_ctxs = 2,
-		.per_ctx = 1,
+			.node = "edge-1",
+			.target = "dpdk",
+			.version = "0.1.0",
+			.uptime_ms = 12345,
+			.time_ms = 1764151200000ull,
+			.seq = 7,
+			.ctxs = ctxs,
+			.n_ctxs = 2,
+			.per_ctx = 1,
 	};
 
 	fill_stats(&s1, 100);
@@ -228,11 +228,11 @@ START_TEST(test_tlm_stats_doc_minimal_golden)
 	struct fp_stats s;
 	struct fp_tlm_ctx ctx = {.id = 0, .stats = &s};
 	struct fp_tlm_doc doc = {
-		.target = "lwip",
-		.version = "0.1.0",
-		.uptime_ms = 1,
-		.ctxs = &ctx,
-		.n_ctxs = 1,
+			.target = "lwip",
+			.version = "0.1.0",
+			.uptime_ms = 1,
+			.ctxs = &ctx,
+			.n_ctxs = 1,
 	};
 
 	memset(&s, 0, sizeof(s));
@@ -242,7 +242,8 @@ START_TEST(test_tlm_stats_doc_minimal_golden)
 	counters_text(ct, sizeof(ct), &s);
 	ck_assert_ptr_nonnull(strstr(ct, "\"drops\":7"));
 	snprintf(want, sizeof(want),
-			"{\"schema\":\"fastpath.stats/1\",\"target\":\"lwip\",\"version\":\"0.1.0\","
+			"{\"schema\":\"fastpath.stats/"
+			"1\",\"target\":\"lwip\",\"version\":\"0.1.0\","
 			"\"seq\":0,\"uptime_ms\":1,\"n_contexts\":1,\"total\":{%s}}",
 			ct);
 	ck_assert_int_eq(fp_tlm_stats_encode(&doc, buf, sizeof(buf)), (int)strlen(want));
@@ -278,9 +279,12 @@ START_TEST(test_tlm_req_ok)
 	int64_t v;
 
 	ck_assert_int_eq(parse(&req,
-			" {\"cmd\" : \"flows\", \"limit\":10,\"port\":-7,\"all\":true,"
-			"\"x\":false,\"n\":null,\"e\":\"\\u00e9\\ud83d\\ude00\\n\\/\"}\r\n",
-			&err), 0);
+					 " {\"cmd\" : \"flows\", "
+					 "\"limit\":10,\"port\":-7,\"all\":true,"
+					 "\"x\":false,\"n\":null,\"e\":"
+					 "\"\\u00e9\\ud83d\\ude00\\n\\/\"}\r\n",
+					 &err),
+			0);
 	ck_assert_ptr_null(err);
 	ck_assert_uint_eq(req.n, 7);
 	ck_assert_str_eq(fp_tlm_req_str(&req, "cmd"), "flows");
@@ -299,8 +303,9 @@ START_TEST(test_tlm_req_ok)
 
 	ck_assert_int_eq(parse(&req, "{}", NULL), 0);
 	ck_assert_uint_eq(req.n, 0);
-	ck_assert_int_eq(parse(&req, "{\"a\":9223372036854775807,\"b\":-9223372036854775808}",
-			NULL), 0);
+	ck_assert_int_eq(
+			parse(&req, "{\"a\":9223372036854775807,\"b\":-9223372036854775808}", NULL),
+			0);
 	ck_assert_int_eq(fp_tlm_req_get(&req, "a")->num, INT64_MAX);
 	ck_assert_int_eq(fp_tlm_req_get(&req, "b")->num, INT64_MIN);
 	/* raw UTF-8 passes through */
@@ -312,43 +317,43 @@ END_TEST
 START_TEST(test_tlm_req_rejects)
 {
 	static const char *const bad[] = {
-		"",
-		"   ",
-		"[]",
-		"\"cmd\"",
-		"{",
-		"{\"cmd\"}",
-		"{\"cmd\":}",
-		"{\"cmd\":\"x\",}",
-		"{\"cmd\":\"x\"} x",
-		"{\"cmd\":\"x\"}{}",
-		"{cmd:\"x\"}",
-		"{'cmd':'x'}",
-		"{\"a\":{}}",
-		"{\"a\":[1]}",
-		"{\"a\":1.5}",
-		"{\"a\":1e3}",
-		"{\"a\":01}",
-		"{\"a\":-}",
-		"{\"a\":+1}",
-		"{\"a\":9223372036854775808}",
-		"{\"a\":-9223372036854775809}",
-		"{\"a\":tru}",
-		"{\"a\":True}",
-		"{\"a\":\"\\x\"}",
-		"{\"a\":\"\\u12\"}",
-		"{\"a\":\"\\u0000\"}",
-		"{\"a\":\"\\ud800\"}",
-		"{\"a\":\"\\udc00\"}",
-		"{\"a\":\"\\ud800\\u0041\"}",
-		"{\"a\":\"tab\there\"}",
-		"{\"a\":\"\xc0\xaf\"}",         /* overlong '/' */
-		"{\"a\":\"\xed\xa0\x80\"}",     /* encoded surrogate */
-		"{\"a\":\"\xff\"}",
-		"{\"a\":\"\xe2\x82\"}",         /* truncated sequence */
-		"{\"a\":1,\"a\":2}",
-		"{\"a\":\"unterminated}",
-		"{\"a\":1 \"b\":2}",
+			"",
+			"   ",
+			"[]",
+			"\"cmd\"",
+			"{",
+			"{\"cmd\"}",
+			"{\"cmd\":}",
+			"{\"cmd\":\"x\",}",
+			"{\"cmd\":\"x\"} x",
+			"{\"cmd\":\"x\"}{}",
+			"{cmd:\"x\"}",
+			"{'cmd':'x'}",
+			"{\"a\":{}}",
+			"{\"a\":[1]}",
+			"{\"a\":1.5}",
+			"{\"a\":1e3}",
+			"{\"a\":01}",
+			"{\"a\":-}",
+			"{\"a\":+1}",
+			"{\"a\":9223372036854775808}",
+			"{\"a\":-9223372036854775809}",
+			"{\"a\":tru}",
+			"{\"a\":True}",
+			"{\"a\":\"\\x\"}",
+			"{\"a\":\"\\u12\"}",
+			"{\"a\":\"\\u0000\"}",
+			"{\"a\":\"\\ud800\"}",
+			"{\"a\":\"\\udc00\"}",
+			"{\"a\":\"\\ud800\\u0041\"}",
+			"{\"a\":\"tab\there\"}",
+			"{\"a\":\"\xc0\xaf\"}",     /* overlong '/' */
+			"{\"a\":\"\xed\xa0\x80\"}", /* encoded surrogate */
+			"{\"a\":\"\xff\"}",
+			"{\"a\":\"\xe2\x82\"}", /* truncated sequence */
+			"{\"a\":1,\"a\":2}",
+			"{\"a\":\"unterminated}",
+			"{\"a\":1 \"b\":2}",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -383,7 +388,8 @@ START_TEST(test_tlm_req_limits)
 	/* FP_TLM_REQ_MAX_FIELDS fields fit, one more does not */
 	n = snprintf(text, sizeof(text), "{");
 	for (int i = 0; i < FP_TLM_REQ_MAX_FIELDS; i++)
-		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s\"k%d\":%d", i ? "," : "", i, i);
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s\"k%d\":%d", i ? "," : "", i,
+				i);
 	snprintf(text + n, sizeof(text) - (size_t)n, "}");
 	ck_assert_int_eq(parse(&req, text, NULL), 0);
 	ck_assert_uint_eq(req.n, FP_TLM_REQ_MAX_FIELDS);

@@ -29,11 +29,11 @@
  * all its calls and check once.
  */
 struct fp_tlm_json {
-	char *buf;       /**< caller buffer */
-	size_t cap;      /**< bytes in buf */
-	size_t len;      /**< bytes written so far (no NUL) */
-	int err;         /**< 0, -ENOSPC or -EINVAL (latched) */
-	uint8_t depth;   /**< open objects/arrays */
+	char *buf;         /**< caller buffer */
+	size_t cap;        /**< bytes in buf */
+	size_t len;        /**< bytes written so far (no NUL) */
+	int err;           /**< 0, -ENOSPC or -EINVAL (latched) */
+	uint8_t depth;     /**< open objects/arrays */
 	uint8_t after_key; /**< a key was written; the next value needs no comma */
 	uint32_t nonempty; /**< bit d: container at depth d already has a member */
 };
@@ -76,21 +76,21 @@ int fp_tlm_json_finish(struct fp_tlm_json *j);
 
 /** One packet-processing context (a DPDK worker lcore, or the firmware loop). */
 struct fp_tlm_ctx {
-	uint32_t id;                /**< lcore id (DPDK) or 0 (firmware) */
+	uint32_t id;                  /**< lcore id (DPDK) or 0 (firmware) */
 	const struct fp_stats *stats; /**< read with fp_stats_get(): any thread */
 };
 
 /** Everything the stats document says. */
 struct fp_tlm_doc {
-	const char *node;     /**< node name (MQTT topic level), may be NULL = omitted */
-	const char *target;   /**< "dpdk" or "lwip" */
-	const char *version;  /**< software version */
-	uint64_t uptime_ms;   /**< since start */
-	uint64_t time_ms;     /**< wall clock, Unix epoch ms; 0 = omitted */
-	uint64_t seq;         /**< document sequence number (per publisher) */
+	const char *node;              /**< node name (MQTT topic level), may be NULL = omitted */
+	const char *target;            /**< "dpdk" or "lwip" */
+	const char *version;           /**< software version */
+	uint64_t uptime_ms;            /**< since start */
+	uint64_t time_ms;              /**< wall clock, Unix epoch ms; 0 = omitted */
+	uint64_t seq;                  /**< document sequence number (per publisher) */
 	const struct fp_tlm_ctx *ctxs; /**< contexts, summed into "total" */
 	uint32_t n_ctxs;
-	int per_ctx;          /**< non-zero: also list each context under "contexts" */
+	int per_ctx; /**< non-zero: also list each context under "contexts" */
 };
 
 /**
@@ -133,9 +133,9 @@ enum fp_tlm_val_type {
 
 struct fp_tlm_field {
 	char key[FP_TLM_REQ_KEY_MAX];
-	uint8_t type;              /**< enum fp_tlm_val_type */
+	uint8_t type;                 /**< enum fp_tlm_val_type */
 	char str[FP_TLM_REQ_STR_MAX]; /**< FP_TLM_VAL_STR, UTF-8, NUL-terminated */
-	int64_t num;               /**< FP_TLM_VAL_INT; BOOL: 0/1 */
+	int64_t num;                  /**< FP_TLM_VAL_INT; BOOL: 0/1 */
 };
 
 /** A parsed request: one flat JSON object. */
