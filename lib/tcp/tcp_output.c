@@ -290,6 +290,9 @@ fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack)
 		if (seq_lt(f->snd_nxt, f->snd_max)) {
 			fp_stats_inc(ctx->stats, FP_CTR_TCP_RETRANSMITS);
 			f->retransmits++;
+			if (seq_gt(f->snd_nxt + len, f->snd_max))
+				fp_stats_add(ctx->stats, FP_CTR_TCP_BYTES_ECHOED,
+						f->snd_nxt + len - f->snd_max);
 		} else {
 			fp_stats_add(ctx->stats, FP_CTR_TCP_BYTES_ECHOED, len);
 			/* RFC 6298 3: time one segment per RTT, never a retransmitted one. */

@@ -29,6 +29,7 @@
 #define TCP_INIT_CWND_SEGS 10   /* RFC 6928 */
 #define TCP_CHALLENGE_PER_S 100 /* RFC 5961 7: per-context challenge ACK budget */
 #define TCP_DUPACK_THRESH  3    /* RFC 5681 3.2 */
+#define TCP_OOO_MAX        4    /* out-of-order byte ranges held per flow */
 
 /* Flow flags. */
 enum {
@@ -64,6 +65,12 @@ struct tcp_flow {
 	uint32_t snd_wl1, snd_wl2;
 	uint32_t irs, rcv_nxt, rcv_adv;          /**< rcv_adv: right edge we advertised */
 	uint32_t cwnd, ssthresh;                 /**< RFC 5681, bytes */
+	/** Out-of-order data already in the echo ring past its tail, sorted by
+	 *  sequence, disjoint, all above rcv_nxt and inside our window. */
+	struct {
+		uint32_t start, end; /**< sequence numbers, end exclusive */
+	} ooo[TCP_OOO_MAX];
+	uint8_t n_ooo;
 
 	/* RFC 6298 */
 	uint32_t srtt_us, rttvar_us, rto_us;

@@ -141,8 +141,10 @@ persist_probe(struct tcp_out *o, struct tcp_flow *f, uint64_t now_us)
 	if (fp__tcp_send_seg(o, f, f->snd_una, FP_TCP_ACK, 0, 1) == 0) {
 		fp_stats_inc(o->ctx->stats, FP_CTR_TCP_PERSIST_PROBES);
 		f->snd_nxt = f->snd_una + 1;
-		if (seq_gt(f->snd_nxt, f->snd_max))
+		if (seq_gt(f->snd_nxt, f->snd_max)) {
 			f->snd_max = f->snd_nxt;
+			fp_stats_inc(o->ctx->stats, FP_CTR_TCP_BYTES_ECHOED);
+		}
 		/* The probe is not timed (Karn) and backs off like the RTO, without
 		 * a retry limit: a peer that answers probes is alive. */
 		f->flags &= (uint8_t)~TF_RTT;

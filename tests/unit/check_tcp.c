@@ -757,6 +757,52 @@ START_TEST(test_tcp_established_ooo)
 }
 END_TEST
 
+START_TEST(test_tcp_established_ooo_fill)
+{
+	struct oseg o;
+	int i;
+
+	env_start();
+	establish();
+	/* "efgh" and "mnop" arrive early and are kept; the holes get dup ACKs. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq + 4, our_iss + 1, "efgh", 4, 65535),
+			FP_VERDICT_TX);
+	expect_ack(our_iss + 1, p_seq);
+	in_seg(FP_TCP_ACK, p_seq + 12, our_iss + 1, "mnop", 4, 65535);
+	expect_ack(our_iss + 1, p_seq);
+	ck_assert_uint_eq(ctx.tcp->flows[0].n_ooo, 2);
+	/* Filling the first hole releases "abcdefgh" at once. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 1, "abcd", 4, 65535), FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_uint_eq(o.ack, p_seq + 8);
+	ck_assert_uint_eq(o.len, 8);
+	ck_assert_mem_eq(o.data, "abcdefgh", 8);
+	/* Overlapping fill of the second hole. */
+	in_seg(FP_TCP_ACK, p_seq + 6, our_iss + 1, "ghijklmn", 8, 65535);
+	o = next_out();
+	ck_assert_uint_eq(o.ack, p_seq + 16);
+	ck_assert_mem_eq(o.data, "ijklmnop", 8);
+	ck_assert_uint_eq(ctx.tcp->flows[0].n_ooo, 0);
+	ck_assert_uint_eq(flow_info().bytes_in, 16);
+	p_seq += 16;
+	/* Five separate ranges: the fifth is not kept. */
+	for (i = 0; i < 5; i++) {
+		in_seg(FP_TCP_ACK, p_seq + 2 + 4 * (uint32_t)i, our_iss + 1, "xx", 2, 65535);
+		next_out();
+	}
+	ck_assert_uint_eq(ctx.tcp->flows[0].n_ooo, TCP_OOO_MAX);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_OOO_SEGS), 7);
+	/* A segment joining two ranges merges them. */
+	in_seg(FP_TCP_ACK, p_seq + 4, our_iss + 1, "yy", 2, 65535);
+	next_out();
+	ck_assert_uint_eq(ctx.tcp->flows[0].n_ooo, TCP_OOO_MAX - 1);
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 1, "zz", 2, 65535);
+	o = next_out();
+	ck_assert_uint_eq(o.ack, p_seq + 8);
+	ck_assert_mem_eq(o.data, "zzxxyyxx", 8);
+}
+END_TEST
+
 START_TEST(test_tcp_established_old_data)
 {
 	struct oseg o;
@@ -1793,6 +1839,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_established_rst_out_of_window);
 	tcase_add_test(tc, test_tcp_established_syn);
 	tcase_add_test(tc, test_tcp_established_ooo);
+	tcase_add_test(tc, test_tcp_established_ooo_fill);
 	tcase_add_test(tc, test_tcp_established_old_data);
 	tcase_add_test(tc, test_tcp_established_ack_too_new);
 	tcase_add_test(tc, test_tcp_established_no_ack_flag);
