@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Turn tools/bench/run.sh's results.jsonl into the Markdown tables it prints
+(and docs/BENCHMARKS.md quotes): min/median/max per server and case over the
+ABAB rounds, ratios of medians, the microbenchmark next to testpmd, memory."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+SERVERS = ["fastpath-afpacket", "fastpath-afxdp", "libevent", "libuv", "firmware"]
+FASTPATH = ["fastpath-afpacket", "fastpath-afxdp"]
+BASELINES = ["libevent", "libuv"]
+# case: (title, key, unit)
+METRICS = [
+    ("pp1", "ping-pong 64 B, 1 conn", "rate", "req/s"),
+    ("pp1", "  p50 latency", "p50_us", "us"),
+    ("pp1", "  p99 latency", "p99_us", "us"),
+    ("pp1", "  p99.9 latency", "p999_us", "us"),
+    ("pp64", "ping-pong 64 B, 64 conns", "rate", "req/s"),
+    ("pp64", "  p50 latency", "p50_us", "us"),
+    ("pp64", "  p99 latency", "p99_us", "us"),
+    ("pp64", "  p99.9 latency", "p999_us", "us"),
+    ("bulk", "bulk echo, 1 conn", "mbps", "MB/s"),
+    ("churn", "churn (connect, 64 B, close), 8 parallel", "rate", "conn/s"),
+]
+
+
+def fmt(v):
+    if v >= 100:
+        return f"{v:.0f}"
+    if v >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+def main(path):
+    rows = [json.loads(l) for l in open(path) if l.strip()]
+    runs = defaultdict(list)  # (server, case) -> [result]
+    errors, skipped, micro, mem, pmd, env = [], {}, [], [], None, []
+    for r in rows:
+        if "skipped" in r:
+            skipped[r["label"]] = r["skipped"]
+            continue
+        if r.get("errors"):
+            errors.append(r)
+        c = r.get("case", "")
+        if c == "env":
+            env.append(r)
+        elif c == "mem":
+            mem.append(r)
+        elif c == "testpmd-io-null":
+            pmd = r
+        elif "mpps" in r and "label" not in r:
+            micro.append(r)
+        elif "label" in r and "mode" in r and not r.get("errors"):
+            runs[(r["label"], c)].append(r)
+
+    present = [s for s in SERVERS if any(k[0] == s for k in runs)]
+    rounds = max((len(v) for v in runs.values()), default=0)
+    out = []
+    if present:
+        out.append(f"Echo servers over veth, {rounds} round(s) ABAB; "
+                   "cells: median (min..max) over rounds; ratios of medians.\n")
+        fp = [s for s in FASTPATH if s in present]
+        ratio_cols = [(f, b) for f in fp for b in BASELINES if b in present]
+        head = ["case", "unit"] + present + [f"{f.split('-')[1]}/{b}" for f, b in ratio_cols]
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        for case, title, key, unit in METRICS:
+            cells, med = [], {}
+            for s in present:
+                vals = [r[key] for r in runs.get((s, case), [])]
+                if not vals:
+                    cells.append("-")
+                    continue
+                med[s] = statistics.median(vals)
+                cells.append(f"{fmt(med[s])} ({fmt(min(vals))}..{fmt(max(vals))})"
+                             if len(vals) > 1 else fmt(med[s]))
+            for f, b in ratio_cols:
+                cells.append(f"{med[f] / med[b]:.2f}x" if med.get(f) and med.get(b) else "-")
+            out.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
+        out.append("")
+        out.append("Latency ratios below 1 mean fastpath is faster; throughput ratios above 1 do.")
+        out.append("")
+    if micro or pmd:
+        out.append("Microbenchmark: fp_input() on prebuilt frames, one lcore (CPU 1), "
+                   "no kernel, no PMD; testpmd io forwarding on net_null, one forwarding lcore.\n")
+        out.append("| case | Mpps | ns/pkt | cycles/pkt (TSC) | / testpmd |")
+        out.append("|---|---|---|---|---|")
+        for m in micro:
+            ratio = f"{m['mpps'] / pmd['mpps']:.2f}" if pmd and pmd.get("mpps") else "-"
+            out.append(f"| {m['case']} | {m['mpps']:.2f} | {m['ns_per_pkt']:.0f} | "
+                       f"{m['cycles_per_pkt']:.0f} | {ratio} |")
+        if pmd:
+            out.append(f"| testpmd io, net_null x2 | {pmd['mpps']:.2f} | "
+                       f"{1000 / pmd['mpps']:.0f} | - | 1.00 |")
+        out.append("")
+    if mem:
+        m0 = mem[0]
+        out.append(f"Memory: engine state {m0['state_per_flow']} B/flow + "
+                   f"buffer_size {m0['buffer_size']} B/flow = {m0['bytes_per_flow']} B/flow "
+                   "(fp_tcp_mem_size growth per flow). RSS of the microbenchmark process:\n")
+        out.append("| open flows | fp_tcp_mem_size | RSS before init | flows open (idle) | "
+                   "after one 64 B echo each |")
+        out.append("|---|---|---|---|---|")
+        for m in mem:
+            out.append(f"| {m['flows']} | {m['mem_size'] / 1048576:.1f} MiB | "
+                       f"{m['rss_base_kb'] / 1024:.1f} MiB | {m['rss_open_kb'] / 1024:.1f} MiB | "
+                       f"{m['rss_echo_kb'] / 1024:.1f} MiB |")
+        out.append("")
+    for s, why in skipped.items():
+        out.append(f"- skipped {s}: {why}")
+    for e in errors:
+        out.append(f"- ERROR {e.get('label', e.get('case'))} {e.get('case', '')} "
+                   f"round {e.get('round', '-')}: {e.get('first_error', '')} "
+                   f"({e.get('errors')} error(s))")
+    for e in env:
+        out.append(f"- machine at {e['when']}: {e['cpus']} CPUs, kernel {e['kernel']}, "
+                   f"load average {e['load']:.2f}; processes over 20% CPU: {e['busy'] or 'none'}")
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

@@ -1,0 +1,380 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The benchmark harness, one command (root): builds a release build in its own
+# directory, sets up the topology (client in netns fp-bench, veth pair
+# fa-bench/fb-bench, server on fa-bench in the root namespace), then in one
+# invocation runs every server on it, rounds alternating ABAB:
+#   fastpath-afpacket  the appliance on net_af_packet
+#   fastpath-afxdp     the appliance on net_af_xdp (skipped, with the reason, if it fails here)
+#   libevent, libuv    the reference kernel-socket echo servers (tools/bench/echo_*.c)
+#   firmware           lwip-fw's host build on a tap (netns fp-benchfw, tap ft-bench)
+# with the load client (bench-loadgen) pinned to CPU 0 and the server's
+# polling/serving thread on CPU 1. Then the kernel-free microbenchmark next to
+# dpdk-testpmd io forwarding on net_null, and the per-flow memory figures.
+# Prints min/median/max tables and the ratios; exits 1 if any case errored.
+#
+# Usage: tools/bench/run.sh [--seconds S] [--rounds N] [--servers a,b,..] [--cases a,b,..]
+#                           [--build DIR] [--out DIR] [--no-micro] [--smoke]
+set -euo pipefail
+
+SRC=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BENCH_BUILD:-/tmp/fastpath-bench-build}
+SECONDS_PER_CASE=3
+ROUNDS=3
+SERVERS=fastpath-afpacket,fastpath-afxdp,libevent,libuv,firmware
+CASES=pp1,pp64,bulk,churn
+MICRO=1
+SMOKE=0
+MICRO_SECONDS=2
+PMD_SECONDS=6
+MEM_FLOWS="1 10000 1000000"
+OUT=
+
+while (($#)); do
+	case $1 in
+	--seconds) SECONDS_PER_CASE=$2; shift ;;
+	--rounds) ROUNDS=$2; shift ;;
+	--servers) SERVERS=$2; shift ;;
+	--cases) CASES=$2; shift ;;
+	--build) BUILD=$2; shift ;;
+	--out) OUT=$2; shift ;;
+	--no-micro) MICRO=0 ;;
+	--smoke)
+		SMOKE=1 SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=3
+		MEM_FLOWS="1 10000"
+		;;
+	-h | --help) sed -n '3,19p' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+[[ $(id -u) -eq 0 ]] || { echo "run.sh: needs root (netns, veth, DPDK)" >&2; exit 1; }
+for t in ip ethtool taskset python3 meson ninja; do
+	command -v "$t" >/dev/null || { echo "run.sh: missing $t (tools/install-deps.sh)" >&2; exit 1; }
+done
+
+NS=fp-bench
+IF_SRV=fa-bench
+IF_CLI=fb-bench
+FW_NS=fp-benchfw
+FW_TAP=ft-bench
+SRV_IP=198.18.0.1
+CLI_IP=198.18.0.2
+PORT=7
+CPU_CLIENT=0
+CPU_SERVER=1
+WORK=$(mktemp -d /tmp/fp-bench.XXXXXX)
+OUT=${OUT:-$WORK}
+mkdir -p "$OUT"
+RESULTS=$OUT/results.jsonl
+: >"$RESULTS"
+SRV_PID=
+FAILS=0
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+
+cleanup() {
+	local rc=$?
+	trap - EXIT INT TERM
+	stop_server >/dev/null 2>&1 || true
+	ip link del "$IF_SRV" 2>/dev/null || true
+	ip netns del "$NS" 2>/dev/null || true
+	ip netns del "$FW_NS" 2>/dev/null || true
+	log "logs and raw results in $WORK"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- build
+build() {
+	if [[ ! -f $BUILD/build.ninja ]]; then
+		log "configuring a release build in $BUILD"
+		# Warnings are CI's job (tests/run.sh); a benchmark build must not
+		# fail on a new compiler warning in someone's code.
+		meson setup "$BUILD" "$SRC" --buildtype=release -Ddeveloper_mode=disabled \
+			-Dtests=disabled >"$WORK/meson-setup.log" 2>&1 ||
+			{ tail -20 "$WORK/meson-setup.log" >&2; return 1; }
+	fi
+	local want=(tools/bench/bench-loadgen tools/bench/bench-echo-libevent
+		tools/bench/bench-echo-libuv tools/bench/bench-fastpath-micro
+		app/fastpath lwip-fw/fastpath-fw) targets=() t
+	for t in "${want[@]}"; do
+		ninja -C "$BUILD" -t query "$t" >/dev/null 2>&1 && targets+=("$t")
+	done
+	log "building ${targets[*]}"
+	ninja -C "$BUILD" "${targets[@]}" >"$WORK/ninja.log" 2>&1 ||
+		{ tail -30 "$WORK/ninja.log" >&2; return 1; }
+}
+
+# ---------------------------------------------------------------- topology
+quiet_if() { # <netns or ""> <ifname>: no offloads, no IPv6
+	local pre=()
+	[[ -n $1 ]] && pre=(ip netns exec "$1")
+	"${pre[@]}" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
+	"${pre[@]}" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1" >/dev/null 2>&1 || true
+}
+
+# Client-side TCP knobs, in the client namespace only: a wide port range, and
+# no TIME_WAIT sockets (the churn case would otherwise run out of ports).
+client_sysctls() { # <netns>
+	ip netns exec "$1" sysctl -qw net.ipv4.ip_local_port_range="1024 65000"
+	ip netns exec "$1" sysctl -qw net.ipv4.tcp_max_tw_buckets=0
+}
+
+topo_up() {
+	ip netns del "$NS" 2>/dev/null || true
+	ip link del "$IF_SRV" 2>/dev/null || true
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	ip link add "$IF_SRV" type veth peer name "$IF_CLI"
+	ip link set "$IF_CLI" netns "$NS"
+	quiet_if "" "$IF_SRV"
+	quiet_if "$NS" "$IF_CLI"
+	ip link set "$IF_SRV" up
+	ip -n "$NS" addr add "$CLI_IP/24" dev "$IF_CLI"
+	ip -n "$NS" link set "$IF_CLI" up
+	client_sysctls "$NS"
+}
+
+# ---------------------------------------------------------------- servers
+CLIENT_NS=$NS
+SRV_LOG=
+
+wait_for() { # <seconds> <command...>
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
+
+server_alive() { [[ -n $SRV_PID ]] && kill -0 "$SRV_PID" 2>/dev/null; }
+ping_ok() { server_alive && ip netns exec "$CLIENT_NS" ping -c 1 -W 1 "$SRV_IP" >/dev/null 2>&1; }
+port_ok() {
+	server_alive && ip netns exec "$CLIENT_NS" bash -c "exec 3<>/dev/tcp/$SRV_IP/$PORT" 2>/dev/null
+}
+
+write_config() { # <file>
+	sed -e "s|^address *=.*|address = $SRV_IP/24|" \
+		-e "s|^socket *=.*|socket = $WORK/mgmt.sock|" \
+		-e "s|^pipeline *=.*|pipeline = $SRC/pipelines/echo.pipeline|" \
+		"$SRC/cfg/fastpath.conf" >"$1"
+}
+
+# start_server <name>: 0 = serving, 1 = failed (error), 2 = not available here (skip)
+start_server() {
+	local name=$1 cfg=$WORK/fastpath.conf
+	SRV_LOG=$WORK/$name.log
+	CLIENT_NS=$NS
+	: >"$SRV_LOG"
+	case $name in
+	fastpath-afpacket | fastpath-afxdp)
+		[[ -x $BUILD/app/fastpath ]] || { SKIP_WHY="app/fastpath not built"; return 2; }
+		write_config "$cfg"
+		local vdev="net_af_packet0,iface=$IF_SRV,framecnt=4096" prefix=fp_bench
+		if [[ $name == fastpath-afxdp ]]; then
+			vdev="net_af_xdp0,iface=$IF_SRV,start_queue=0,queue_count=1"
+			prefix=fp_bench_xdp
+		fi
+		"$BUILD/app/fastpath" -l 0-1 --no-huge -m 512 --no-pci --file-prefix="$prefix" \
+			--vdev "$vdev" -- -c "$cfg" >"$SRV_LOG" 2>&1 &
+		SRV_PID=$!
+		if ! wait_for 30 ping_ok; then
+			SKIP_WHY="did not answer ping within 30 s; last log lines: $(tail -n 5 "$SRV_LOG" | tr '\n' '|')"
+			stop_server
+			[[ $name == fastpath-afxdp ]] && return 2
+			return 1
+		fi
+		;;
+	libevent | libuv)
+		local bin=$BUILD/tools/bench/bench-echo-$name
+		[[ -x $bin ]] || { SKIP_WHY="$bin not built"; return 1; }
+		ip addr add "$SRV_IP/24" dev "$IF_SRV"
+		taskset -c "$CPU_SERVER" "$bin" "$SRV_IP" "$PORT" >"$SRV_LOG" 2>&1 &
+		SRV_PID=$!
+		if ! wait_for 10 port_ok; then
+			SKIP_WHY="not listening within 10 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+			stop_server
+			return 1
+		fi
+		;;
+	firmware)
+		local bin=$BUILD/lwip-fw/fastpath-fw
+		[[ -x $bin ]] || { SKIP_WHY="lwip-fw/fastpath-fw not built (liblwip-dev missing?)"; return 2; }
+		write_config "$cfg"
+		ip netns del "$FW_NS" 2>/dev/null || true
+		ip netns add "$FW_NS"
+		ip -n "$FW_NS" link set lo up
+		client_sysctls "$FW_NS"
+		CLIENT_NS=$FW_NS
+		ip netns exec "$FW_NS" taskset -c "$CPU_SERVER" "$bin" -c "$cfg" -i "$FW_TAP" \
+			-a "$SRV_IP/24" -s 0 >"$SRV_LOG" 2>&1 &
+		SRV_PID=$!
+		if ! wait_for 10 ip -n "$FW_NS" link show "$FW_TAP" >/dev/null 2>&1; then
+			SKIP_WHY="tap $FW_TAP never appeared: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+			stop_server
+			return 1
+		fi
+		quiet_if "$FW_NS" "$FW_TAP"
+		ip -n "$FW_NS" addr add "$CLI_IP/24" dev "$FW_TAP"
+		ip -n "$FW_NS" link set "$FW_TAP" up
+		if ! wait_for 20 ping_ok; then
+			SKIP_WHY="did not answer ping within 20 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+			stop_server
+			return 1
+		fi
+		;;
+	*)
+		SKIP_WHY="unknown server $name"
+		return 1
+		;;
+	esac
+	return 0
+}
+
+# Stop the running server (SIGTERM, then SIGKILL after 15 s). @return its exit status
+stop_server() {
+	local pid=$SRV_PID rc=0
+	[[ -n $pid ]] || return 0
+	SRV_PID=
+	kill -TERM "$pid" 2>/dev/null || true
+	if ! wait_for 15 eval "! kill -0 $pid 2>/dev/null"; then
+		log "pid $pid ignored SIGTERM for 15 s, killing it"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	wait "$pid" 2>/dev/null || rc=$?
+	ip addr flush dev "$IF_SRV" 2>/dev/null || true
+	ip netns del "$FW_NS" 2>/dev/null || true
+	return "$rc"
+}
+
+# ---------------------------------------------------------------- load
+case_args() { # <case>
+	case $1 in
+	pp1) echo "--mode pingpong --conns 1 --size 64" ;;
+	pp64) echo "--mode pingpong --conns 64 --size 64" ;;
+	bulk) echo "--mode bulk --conns 1" ;;
+	churn) echo "--mode churn --conns 8 --size 64" ;;
+	*) return 1 ;;
+	esac
+}
+
+record_error() { # <server> <case> <round> <message>
+	FAILS=$((FAILS + 1))
+	python3 -c 'import json,sys; print(json.dumps({"label":sys.argv[1],"case":sys.argv[2],"round":int(sys.argv[3]),"errors":1,"first_error":sys.argv[4]}))' \
+		"$1" "$2" "$3" "$4" >>"$RESULTS"
+	log "ERROR $1 $2 (round $3): $4"
+}
+
+run_case() { # <server> <case> <round>
+	local args line rc=0
+	args=$(case_args "$2") || { record_error "$1" "$2" "$3" "unknown case"; return; }
+	# shellcheck disable=SC2086
+	line=$(ip netns exec "$CLIENT_NS" taskset -c "$CPU_CLIENT" \
+		"$BUILD/tools/bench/bench-loadgen" --host "$SRV_IP" --port "$PORT" $args \
+		--seconds "$SECONDS_PER_CASE" --json --label "$1") || rc=$?
+	if [[ -z $line ]]; then
+		record_error "$1" "$2" "$3" "load client exited $rc without a result"
+		return
+	fi
+	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["case"]=sys.argv[2]; d["round"]=int(sys.argv[3]); print(json.dumps(d))' \
+		"$line" "$2" "$3" >>"$RESULTS"
+	if ((rc != 0)); then
+		FAILS=$((FAILS + 1))
+		log "ERROR $1 $2 (round $3): $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["first_error"])' "$line")"
+	fi
+}
+
+run_servers() {
+	local round name rc case skipped=" "
+	IFS=, read -ra servers <<<"$SERVERS"
+	IFS=, read -ra cases <<<"$CASES"
+	for ((round = 1; round <= ROUNDS; round++)); do
+		for name in "${servers[@]}"; do
+			[[ $skipped == *" $name "* ]] && continue
+			SKIP_WHY=
+			rc=0
+			start_server "$name" || rc=$?
+			if ((rc == 2)); then
+				log "SKIP $name: $SKIP_WHY"
+				echo "{\"label\":\"$name\",\"skipped\":$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$SKIP_WHY")}" >>"$RESULTS"
+				skipped+="$name "
+				continue
+			elif ((rc != 0)); then
+				record_error "$name" start "$round" "$SKIP_WHY"
+				continue
+			fi
+			log "round $round/$ROUNDS: $name"
+			for case in "${cases[@]}"; do
+				server_alive || { record_error "$name" "$case" "$round" "server died"; break; }
+				run_case "$name" "$case" "$round"
+			done
+			if ! stop_server; then
+				record_error "$name" stop "$round" "server exited non-zero (log: $SRV_LOG)"
+			fi
+		done
+	done
+}
+
+# ---------------------------------------------------------------- micro + memory
+run_micro() {
+	local micro=$BUILD/tools/bench/bench-fastpath-micro n
+	log "microbenchmark: fp_input on prebuilt frames (CPU $CPU_SERVER)"
+	for args in "--case tcp --flows 64" "--case tcp-csum-ok --flows 64" "--case tcp --flows 10000" \
+		"--case arp" "--case icmp"; do
+		# shellcheck disable=SC2086
+		taskset -c "$CPU_SERVER" "$micro" $args --seconds "$MICRO_SECONDS" --json >>"$RESULTS" ||
+			record_error micro "$args" 1 "microbenchmark failed"
+	done
+	log "dpdk-testpmd io forwarding on net_null (lcore 1), $PMD_SECONDS s"
+	if command -v dpdk-testpmd >/dev/null; then
+		dpdk-testpmd -l 0-1 --no-huge -m 512 --no-pci --file-prefix=fp_bench_pmd \
+			--vdev net_null0 --vdev net_null1 -- --forward-mode=io --stats-period 1 -a \
+			--total-num-mbufs=16384 >"$WORK/testpmd.log" 2>&1 &
+		local pmd=$!
+		sleep "$PMD_SECONDS"
+		kill -INT "$pmd" 2>/dev/null || true
+		wait_for 10 eval "! kill -0 $pmd 2>/dev/null" || kill -KILL "$pmd" 2>/dev/null || true
+		wait "$pmd" 2>/dev/null || true
+		python3 - "$WORK/testpmd.log" >>"$RESULTS" <<'PY' || record_error testpmd io 1 "no Rx-pps in testpmd output"
+import json, re, statistics, sys
+rx = [int(m) for m in re.findall(r"Rx-pps:\s+(\d+)", open(sys.argv[1]).read())]
+# Two ports per stats period; the first period includes start-up.
+tot = [rx[i] + rx[i + 1] for i in range(0, len(rx) - 1, 2)][1:]
+if not tot:
+    sys.exit(1)
+print(json.dumps({"case": "testpmd-io-null", "mpps": statistics.median(tot) / 1e6,
+                  "samples": len(tot), "errors": 0}))
+PY
+	else
+		record_error testpmd io 1 "dpdk-testpmd not installed"
+	fi
+	for n in $MEM_FLOWS; do
+		"$micro" --mem "$n" --json >>"$RESULTS" || record_error mem "$n" 1 "memory run failed"
+	done
+}
+
+# The machine is shared: say how busy it was, so noisy figures can be recognised.
+record_env() { # <when>
+	local busy
+	# Second top sample: CPU use over the last half second, not since start.
+	busy=$(top -bn2 -d 0.5 -w 200 | awk '/^top -/ {n++} n == 2 && $1 ~ /^[0-9]+$/ && $9 >= 20 {printf "%s %s%%, ", $12, $9}')
+	python3 -c 'import json,os,platform,sys; print(json.dumps({"case":"env","when":sys.argv[1],"load":os.getloadavg()[0],"busy":sys.argv[2].rstrip(", "),"kernel":platform.release(),"cpus":os.cpu_count()}))' \
+		"$1" "$busy" >>"$RESULTS"
+}
+
+# ---------------------------------------------------------------- main
+t_start=$SECONDS
+build
+record_env start
+topo_up
+run_servers
+((MICRO)) && run_micro
+record_env end
+python3 "$SRC/tools/bench/report.py" "$RESULTS" | tee "$OUT/table.md"
+log "done in $((SECONDS - t_start)) s; $FAILS error(s)"
+((FAILS == 0))
