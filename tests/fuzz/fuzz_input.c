@@ -8,7 +8,8 @@
  * Input format (what tests/fixtures/gen_frames.py writes for the seeds):
  *   byte 0        mode: bit 0 FP_PKT_IP4_CSUM_GOOD, bit 1 FP_PKT_L4_CSUM_GOOD,
  *                 bit 2 "ack fix-up" (see below), bit 3 SYN cookies always on,
- *                 bit 4 tx_ops alloc fails (out of buffers)
+ *                 bit 4 tx_ops alloc fails (out of buffers), bits 5-6 input port
+ *                 (0 and 1 are configured interfaces, 2 and 3 are out of range)
  *   then records  [step][len_hi][len_lo][len bytes of frame] until the input ends;
  *                 step bits 0-6: advance the clock by step*50 ms and fp_tick()
  *                 first (0 = no tick); bit 7: give the frame 64 bytes of tailroom.
@@ -44,10 +45,14 @@ enum {
 	MODE_ACK_FIXUP = 1u << 2,
 	MODE_SYN_COOKIES = 1u << 3,
 	MODE_TX_NOBUF = 1u << 4,
+	MODE_PORT_SHIFT = 5,
 };
 
-static const uint8_t our_mac[FP_ETH_ALEN] = {0x02, 0, 0, 0, 0, 0x01};
-#define OUR_IP 0x0a000001u /* 10.0.0.1/24, as in tests/fixtures/frames.h */
+static const uint8_t our_mac[2][FP_ETH_ALEN] = {{0x02, 0, 0, 0, 0, 0x01}, {0x02, 0, 0, 0, 1, 0x01}};
+static const uint32_t our_ip[2] = {
+		0x0a000001u, /* 10.0.0.1/24, as in tests/fixtures/frames.h */
+		0x0a000101u, /* 10.0.1.1/24 */
+};
 
 static _Alignas(64) uint8_t tcp_mem[FUZZ_TCP_MEM];
 static struct fp_stats stats; /* of the last input; file scope for debugging drivers */
@@ -98,7 +103,8 @@ check_sent_frame(const uint8_t *frame, uint16_t len)
 	uint16_t tot;
 
 	CHECK(len >= FP_ETH_HLEN + FP_IP4_HLEN + FP_TCP_HLEN && len <= FUZZ_TX_ROOM);
-	CHECK(memcmp(frame + FP_ETH_OFF_SRC, our_mac, FP_ETH_ALEN) == 0);
+	CHECK(memcmp(frame + FP_ETH_OFF_SRC, our_mac[0], FP_ETH_ALEN) == 0 ||
+			memcmp(frame + FP_ETH_OFF_SRC, our_mac[1], FP_ETH_ALEN) == 0);
 	CHECK(fp_csum_fold(fp_csum_partial(ip, FP_IP4_HLEN, 0)) == 0);
 	tot = fp_load_be16(ip + FP_IP4_OFF_TOTLEN);
 	CHECK(tot >= FP_IP4_HLEN + FP_TCP_HLEN && FP_ETH_HLEN + tot <= len);
@@ -212,6 +218,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fp_ctx ctx = {0};
 	struct fp_cfg cfg;
 	uint8_t mode;
+	uint16_t port;
 	size_t off = 1;
 
 	if (size < 1)
@@ -227,11 +234,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(fp_tcp_mem_size(&cfg.tcp) <= sizeof(tcp_mem));
 	ctx.tcp = fp_tcp_init(tcp_mem, sizeof(tcp_mem), &cfg.tcp, 0x5eed5eed5eed5eedull);
 	CHECK(ctx.tcp != NULL);
-	memcpy(ctx.ifaces[0].mac, our_mac, FP_ETH_ALEN);
-	ctx.ifaces[0].ip4 = OUR_IP;
-	ctx.ifaces[0].prefix_len = 24;
-	ctx.ifaces[0].mtu = 1500;
-	ctx.n_ifaces = 1;
+	for (int i = 0; i < 2; i++) {
+		memcpy(ctx.ifaces[i].mac, our_mac[i], FP_ETH_ALEN);
+		ctx.ifaces[i].ip4 = our_ip[i];
+		ctx.ifaces[i].prefix_len = 24;
+		ctx.ifaces[i].mtu = 1500;
+	}
+	ctx.n_ifaces = 2;
+	port = (uint16_t)((mode >> MODE_PORT_SHIFT) & 3);
 	ctx.handlers = FP_HANDLE_ARP | FP_HANDLE_ICMP | FP_HANDLE_TCP;
 	ctx.stats = &stats;
 	ctx.arp = &arp;
@@ -268,6 +278,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pkt = (struct fp_pkt){.data = buf,
 				.len = len,
 				.room = room,
+				.port = port,
 				.flags = mode & (MODE_IP4_CSUM_GOOD | MODE_L4_CSUM_GOOD)};
 		before = stats;
 		v = fp_input(&ctx, &pkt);
@@ -279,7 +290,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(tx.outstanding == NULL);
 		if (v == FP_VERDICT_TX) {
 			CHECK(pkt.len >= FP_ETH_HLEN && pkt.len <= room);
-			CHECK(memcmp(buf + FP_ETH_OFF_SRC, our_mac, FP_ETH_ALEN) == 0);
+			CHECK(port < 2 &&
+					memcmp(buf + FP_ETH_OFF_SRC, our_mac[port], FP_ETH_ALEN) ==
+							0);
 			check_reply(buf, pkt.len, mode);
 			note_our_segment(&tx, buf, pkt.len);
 		}
