@@ -8,6 +8,7 @@
  * mgmt_stop() after they stopped.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -170,6 +171,13 @@ mgmt_start(struct app *app)
 	memset(m, 0, sizeof(*m));
 	m->app = app;
 	m->idle_ms = MGMT_IDLE_MS;
+	/*
+	 * A client that hangs up before its reply makes write() raise SIGPIPE,
+	 * whose default action would kill the appliance; with it ignored the
+	 * write fails with EPIPE and only that client is closed. Process-wide on
+	 * purpose: the telemetry socket and the MQTT client need the same.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	/* tests shorten the idle timeout to see half-open clients go */
 	if (idle != NULL && atoi(idle) > 0)
 		m->idle_ms = (uint64_t)atoi(idle);

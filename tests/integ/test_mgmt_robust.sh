@@ -192,6 +192,19 @@ check(closed == 20, f"20 half-open clients closed by the idle timer: {closed} in
 for c in half:
     c.close()
 
+# 6. Clients that ask and hang up before the reply: writing to them must not
+#    kill the appliance (SIGPIPE).
+for i in range(50):
+    c = connect()
+    c.sendall(b'{"cmd":"stats"}\n' * 20)
+    c.close()
+time.sleep(0.5)
+s = connect()
+s.sendall(b'{"cmd":"status"}\n')
+r = read_lines(s, 1)
+check(len(r) == 1 and r[0]["ok"] is True, "alive after 50 clients hung up before their replies")
+s.close()
+
 sys.exit(1 if failures else 0)
 EOF
 
