@@ -25,7 +25,7 @@
 	rte_log(RTE_LOG_##level, app_logtype, "mgmt: " fmt "\n", ##__VA_ARGS__)
 
 struct client {
-	uv_pipe_t pipe;   /**< first member: handle->data is not needed */
+	uv_pipe_t pipe;   /**< the connection; data points back here */
 	uv_timer_t timer; /**< idle timeout, then the close deadline */
 	struct mgmt_server *srv;
 	struct client *next;
@@ -33,8 +33,9 @@ struct client {
 	char *in; /**< bytes of an incomplete line */
 	size_t in_len;
 	size_t in_cap;
-	bool closing;     /**< shutting down: no more reads or replies */
-	int open_handles; /**< pipe + timer; freed when both closed */
+	bool closing;         /**< shutting down: no more reads or replies */
+	uint64_t last_active; /**< uv_now() of the last byte received, or of the accept */
+	int open_handles;     /**< pipe + timer; freed when both closed */
 };
 
 struct mgmt_server {
@@ -275,6 +276,7 @@ read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	if (nread == 0)
 		return;
 	c->in_len += (size_t)nread;
+	c->last_active = uv_now(&c->srv->m->loop);
 	uv_timer_again(&c->timer);
 	client_lines(c);
 }
@@ -305,6 +307,28 @@ refuse(struct mgmt_server *srv)
 	uv_close((uv_handle_t *)p, free_handle_cb);
 }
 
+/*
+ * At the client limit, make room by closing the client that has been silent
+ * longest, if it has been silent for a quarter of the idle timeout: idle
+ * connections must not lock operators out until the idle timer fires.
+ * @return true if a slot was freed
+ */
+static bool
+evict_idle(struct mgmt_server *srv)
+{
+	uint64_t now = uv_now(&srv->m->loop);
+	struct client *oldest = NULL;
+
+	for (struct client *c = srv->clients; c != NULL; c = c->next)
+		if (!c->closing && (oldest == NULL || c->last_active < oldest->last_active))
+			oldest = c;
+	if (oldest == NULL || now - oldest->last_active < srv->m->idle_ms / 4)
+		return false;
+	srv->cut_off++;
+	client_close(oldest);
+	return true;
+}
+
 static void
 connection_cb(uv_stream_t *listener, int status)
 {
@@ -316,7 +340,7 @@ connection_cb(uv_stream_t *listener, int status)
 		MGMT_LOG(WARNING, "accept: %s", uv_strerror(status));
 		return;
 	}
-	if (srv->n_clients >= MGMT_MAX_CLIENTS) {
+	if (srv->n_clients >= MGMT_MAX_CLIENTS && !evict_idle(srv)) {
 		refuse(srv);
 		return;
 	}
@@ -326,6 +350,7 @@ connection_cb(uv_stream_t *listener, int status)
 		return;
 	}
 	c->srv = srv;
+	c->last_active = uv_now(&srv->m->loop);
 	uv_pipe_init(&srv->m->loop, &c->pipe, 0);
 	uv_timer_init(&srv->m->loop, &c->timer);
 	c->pipe.data = c;

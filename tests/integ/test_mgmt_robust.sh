@@ -4,8 +4,10 @@
 # The management socket under abuse, while TCP echo runs: 1,000 garbage lines
 # (each gets an error reply, the connection survives), a 10 MB line ("line
 # too long", then closed), 100 concurrent clients (64 served, 36 told "too
-# many clients"), clients that never read their replies (cut off, bounded
-# memory) and half-open clients (closed by the idle timer). Afterwards a
+# many clients"), 64 silent clients (the one silent longest makes room for a
+# newcomer), clients that never read their replies (cut off, bounded memory),
+# half-open clients (closed by the idle timer) and clients that hang up before
+# their replies (no SIGPIPE). Afterwards a
 # well-formed stats still answers, the client count is back to normal, and
 # echo is still byte-exact.
 set -euo pipefail
@@ -37,7 +39,7 @@ echo_pid=$!
 fp_on_exit "kill $echo_pid"
 
 python3 - "$FP_SOCK" <<'EOF' || fp_fail "socket abuse checks failed"
-import json, os, random, socket, sys, threading, time
+import json, os, random, select, socket, sys, threading, time
 
 path = sys.argv[1]
 rng = random.Random(5)
@@ -146,6 +148,29 @@ for c in socks:
         other += 1
 check((ok, refused, other) == (64, 36, 0), f"100 clients: served {ok}, refused {refused}, other {other}")
 for c in socks:
+    c.close()
+
+# 3b. 64 silent clients hold every slot: a new client still gets in, by
+#     evicting the one silent longest (after idle/4 = 0.5 s here).
+idle = [connect() for _ in range(64)]
+time.sleep(1.0)
+s = connect()
+s.sendall(b'{"cmd":"status"}\n')
+r = read_lines(s, 1)
+check(len(r) == 1 and r[0]["ok"] is True, "a new client is served while 64 silent ones hold the slots")
+s.close()
+time.sleep(0.1)  # still well before the 2 s idle timeout
+readable, _, _ = select.select(idle, [], [], 0)
+evicted = 0
+for c in readable:
+    c.setblocking(False)
+    try:
+        if c.recv(10) == b"":
+            evicted += 1
+    except OSError:
+        evicted += 1
+check(evicted == 1, f"exactly one silent client evicted for it: {evicted}")
+for c in idle:
     c.close()
 
 # 4. Clients that never read: they are cut off, memory stays bounded.
