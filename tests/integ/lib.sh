@@ -110,6 +110,44 @@ fp_topo_veth() {
 	FP_RUN_IN=()
 }
 
+# Topology for net_af_packet with a lossy link: the client's veth ends in
+# fc-X, a relay (tests/integ/impair.c, our netem stand-in) bridges fc-X and
+# fd-X, and fd-X is the veth peer of fa-X, which fastpath drives.
+fp_topo_impaired() { # impair options: --loss PCT --dup PCT --reorder PCT ...
+	local fc=fc-$FP_TEST fd=fd-$FP_TEST
+	[[ -x ${FP_IMPAIR:-} ]] || FP_IMPAIR=$FP_BUILD/tests/integ/impair
+	[[ -x $FP_IMPAIR ]] || fp_fail "no impair relay at $FP_IMPAIR: build first"
+	fp_netns_create
+	ip link del "$fc" 2>/dev/null || true
+	ip link del "$fd" 2>/dev/null || true
+	ip link add "$fc" type veth peer name "$FP_IF_PEER"
+	fp_on_exit "ip link del $fc"
+	ip link add "$fd" type veth peer name "$FP_IF_APP"
+	fp_on_exit "ip link del $fd"
+	ip link set "$FP_IF_PEER" netns "$FP_NS"
+	local i
+	for i in "$fc" "$fd" "$FP_IF_APP"; do
+		fp__quiet_if "" "$i"
+		ip link set "$i" up
+	done
+	fp__quiet_if "$FP_NS" "$FP_IF_PEER"
+	fp_ns ip addr add "$FP_PEER_IP/$FP_PREFIX" dev "$FP_IF_PEER"
+	fp_ns ip link set "$FP_IF_PEER" up
+	"$FP_IMPAIR" "$@" "$fc" "$fd" >"$FP_WORK/impair.log" 2>&1 &
+	FP_IMPAIR_PID=$!
+	fp_on_exit "kill $FP_IMPAIR_PID"
+	FP_VDEV="net_af_packet0,iface=$FP_IF_APP,framecnt=4096"
+	FP_PEER_DEV=$FP_IF_PEER
+	FP_RUN_IN=()
+}
+
+# Stop the relay and print its report (frames dropped/duplicated/reordered).
+fp_impair_report() {
+	kill -TERM "$FP_IMPAIR_PID" 2>/dev/null || true
+	wait "$FP_IMPAIR_PID" || true
+	cat "$FP_WORK/impair.log"
+}
+
 # Topology for net_tap: fastpath itself runs inside the client namespace so
 # the tap it creates is born there and its ioctls keep working at shutdown;
 # the kernel stack on the tap is the client.
@@ -122,16 +160,25 @@ fp_topo_tap() {
 
 # Write a config for this test from the default one: our address and a
 # private management socket.
-fp_write_config() { # [extra "section|key = value" lines ...]
+fp_write_config() {
 	FP_CFG=$FP_WORK/fastpath.conf
 	sed -e "s|^address *=.*|address = $FP_APP_IP/$FP_PREFIX|" \
 		-e "s|^socket *=.*|socket = $FP_SOCK|" \
 		-e "s|^pipeline *=.*|pipeline = $FP_SRC/pipelines/echo.pipeline|" \
 		"$FP_SRC/cfg/fastpath.conf" >"$FP_CFG"
-	local line
-	for line in "$@"; do
-		printf '%s\n' "$line" >>"$FP_CFG"
-	done
+}
+
+# Set one key of the test's config: fp_cfg_set tcp max_flows 64
+fp_cfg_set() { # <section> <key> <value>
+	[[ -n ${FP_CFG:-} ]] || fp_write_config
+	awk -v sec="[$1]" -v key="$2" -v val="$3" '
+		$0 == sec { insec = 1; print; next }
+		/^\[/ { if (insec && !done) { print key " = " val; done = 1 } insec = 0 }
+		insec && $1 == key { print key " = " val; done = 1; next }
+		{ print }
+		END { if (insec && !done) print key " = " val }' "$FP_CFG" >"$FP_CFG.new"
+	mv "$FP_CFG.new" "$FP_CFG"
+	grep -qx "$2 = $3" "$FP_CFG" || fp_fail "fp_cfg_set: no section [$1] in $FP_CFG"
 }
 
 # Start fastpath on the current topology and wait until it answers ping.
