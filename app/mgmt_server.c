@@ -165,20 +165,15 @@ timer_cb(uv_timer_t *t)
 	client_close(c);
 }
 
-/* Send a last error line, then close once it is flushed (bounded by a 1 s timer). */
+/* Stop reading, flush what is queued, then close (at the latest after timeout_ms). */
 static void
-client_fail(struct client *c, const char *msg)
+client_finish(struct client *c, uint64_t timeout_ms)
 {
-	struct mgmt_buf out = {0};
 	uv_shutdown_t *sreq;
 
-	c->srv->cut_off++;
-	mgmt_cmd_error(&out, msg);
-	if (out.p == NULL || client_reply(c, &out) != 0)
-		return; /* closed already */
 	c->closing = true;
 	uv_read_stop((uv_stream_t *)&c->pipe);
-	uv_timer_start(&c->timer, timer_cb, 1000, 0);
+	uv_timer_start(&c->timer, timer_cb, timeout_ms, 0);
 	sreq = malloc(sizeof(*sreq));
 	if (sreq == NULL) {
 		client_close(c);
@@ -189,6 +184,23 @@ client_fail(struct client *c, const char *msg)
 		free(sreq);
 		client_close(c);
 	}
+}
+
+/* Send a last error line, then close once it is flushed (bounded by a 1 s timer). */
+static void
+client_fail(struct client *c, const char *msg)
+{
+	struct mgmt_buf out = {0};
+
+	c->srv->cut_off++;
+	mgmt_cmd_error(&out, msg);
+	if (out.p == NULL) {
+		client_close(c);
+		return;
+	}
+	if (client_reply(c, &out) != 0)
+		return; /* closed already */
+	client_finish(c, 1000);
 }
 
 static void
@@ -269,8 +281,14 @@ read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 	if (c->closing)
 		return;
 	if (nread < 0) {
-		/* EOF or error: answered everything we could */
-		client_close(c);
+		/*
+		 * A client that half-closes after its requests (socat, nc -N)
+		 * still gets the replies that are queued; on errors, just close.
+		 */
+		if (nread == UV_EOF && uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > 0)
+			client_finish(c, c->srv->m->idle_ms);
+		else
+			client_close(c);
 		return;
 	}
 	if (nread == 0)

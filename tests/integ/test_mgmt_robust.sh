@@ -230,6 +230,16 @@ r = read_lines(s, 1)
 check(len(r) == 1 and r[0]["ok"] is True, "alive after 50 clients hung up before their replies")
 s.close()
 
+# 7. A client that half-closes after its requests (like socat or nc -N) still
+#    gets every reply, even when they do not fit the socket buffer at once.
+s = connect()
+s.sendall(b'{"cmd":"stats"}\n' * 100)
+s.shutdown(socket.SHUT_WR)
+time.sleep(0.3)  # let the appliance see the EOF while replies are still queued
+r = read_lines(s, 101)
+check(len(r) == 100 and all(x["ok"] for x in r), f"half-closed client got {len(r)}/100 replies")
+s.close()
+
 sys.exit(1 if failures else 0)
 EOF
 
