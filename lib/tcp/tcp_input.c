@@ -615,6 +615,7 @@ flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 	if ((s->flags & FP_TCP_FIN) && all_taken && s->seq + s->len == f->rcv_nxt) {
 		need_ack = 1;
 		f->rcv_nxt++;
+		f->n_ooo = 0; /* nothing can follow a FIN */
 		switch (f->state) {
 		case FP_TCP_ESTABLISHED:
 			fp__tcp_set_state(t, f, FP_TCP_CLOSE_WAIT);

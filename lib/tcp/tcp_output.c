@@ -328,6 +328,8 @@ fin_sent:
 		fp__tcp_set_state(t, f, FP_TCP_LAST_ACK);
 	else if (f->state == FP_TCP_ESTABLISHED)
 		fp__tcp_set_state(t, f, FP_TCP_FIN_WAIT_1);
+	/* Data still out of order can no longer be echoed after our FIN. */
+	f->n_ooo = 0;
 out:
 	if (o->failed) {
 		/* Nothing is lost: the bytes stay buffered and the timer tries again. */
