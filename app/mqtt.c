@@ -291,7 +291,10 @@ on_connect(struct mosquitto *mosq, void *obj, int rc)
 	mq->inflight = 0;
 	mq->st.connects++;
 	MQTT_LOG(INFO, "connected to %s:%u as %s", mq->cfg->host, mq->cfg->port, mq->client_id);
-	mosquitto_publish(mosq, NULL, mq->t_status, 6, "online", mq->cfg->qos, true);
+	/* every publish counts in inflight: on_publish cannot tell them apart */
+	if (mosquitto_publish(mosq, NULL, mq->t_status, 6, "online", mq->cfg->qos, true) ==
+			MOSQ_ERR_SUCCESS)
+		mq->inflight++;
 	if (mq->cfg->commands)
 		mosquitto_subscribe(mosq, NULL, mq->t_cmd, mq->cfg->qos);
 }
@@ -329,9 +332,11 @@ on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *ms
 	mq->st.commands++;
 	mgmt_cmd_exec(mq->m, msg->payload != NULL ? msg->payload : "",
 			msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0, &out, "mqtt");
-	if (out.p != NULL)
-		mosquitto_publish(
-				mosq, NULL, mq->t_reply, (int)out.len, out.p, mq->cfg->qos, false);
+	/* a flood of commands must not queue replies without bound */
+	if (out.p != NULL && mq->inflight < 4 * MQTT_MAX_INFLIGHT &&
+			mosquitto_publish(mosq, NULL, mq->t_reply, (int)out.len, out.p,
+					mq->cfg->qos, false) == MOSQ_ERR_SUCCESS)
+		mq->inflight++;
 	mgmt_buf_free(&out);
 }
 
