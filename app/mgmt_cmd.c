@@ -630,21 +630,30 @@ static int
 cmd_config(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 {
 	const char *op = fp_tlm_req_str(req, "op");
+	struct fp_cfg *shown;
 	size_t cap = 16384;
 	char *text = NULL;
 	int n = -ENOSPC;
 
 	if (op != NULL && strcmp(op, "get") != 0)
 		return errorf(out, "config op '%s' is not supported (only get)", op);
+	/* the broker password stays in the appliance */
+	shown = malloc(sizeof(*shown));
+	if (shown == NULL)
+		return errorf(out, "%s", "out of memory");
+	*shown = m->app->cfg;
+	if (shown->mqtt.password[0])
+		snprintf(shown->mqtt.password, sizeof(shown->mqtt.password), "(hidden)");
 	while (n == -ENOSPC && cap <= 1024 * 1024) {
 		char *p = realloc(text, cap);
 
 		if (p == NULL)
 			break;
 		text = p;
-		n = fp_cfg_format(&m->app->cfg, text, cap);
+		n = fp_cfg_format(shown, text, cap);
 		cap *= 2;
 	}
+	free(shown);
 	if (n < 0) {
 		free(text);
 		return errorf(out, "%s", "cannot format the configuration");

@@ -72,6 +72,10 @@ fp_log "ok: stats documents over TLS with user/password"
 grep -q "^$TOPIC/status online" "$FP_WORK/sub.log" || fp_fail "no online status over TLS"
 st=$("${FPCTL[@]}" --json status)
 fp_assert_eq "mqtt connected over TLS" True "$(jget "$st" "r['mqtt']['connected']")"
+cfgtext=$("${FPCTL[@]}" config get)
+grep -q "^password = (hidden)" <<<"$cfgtext" || fp_fail "config get does not hide the password"
+! grep -q "s3cret" <<<"$cfgtext" || fp_fail "config get leaks the broker password"
+fp_log "ok: config get hides the broker password"
 rc=0
 fp_stop_app || rc=$?
 fp_assert_eq "exit status" 0 "$rc"
