@@ -182,12 +182,21 @@ flow_addr(const struct fp_ctx *ctx, const struct tcp_flow *f, struct tcp_addr *a
 	a->dport = f->rport;
 }
 
-/* The window field: RFC 7323 2.3, scaled; the right edge is remembered. */
+/*
+ * The window field, scaled (RFC 7323 2.3). Receiver SWS avoidance (RFC 9293
+ * 3.8.6.2.2): the right edge moves only by min(buffer / 2, MSS) or more, so a
+ * slow reader sees a closed window instead of a trickle of tiny ones.
+ */
 static uint16_t
 wnd_field(struct tcp_flow *f)
 {
-	uint32_t w = fp__tcp_rcv_wnd(f) >> f->rcv_ws;
+	uint32_t edge = f->rcv_nxt + fp__tcp_rcv_wnd(f);
+	uint32_t step = f->buf.cap / 2 < f->mss ? f->buf.cap / 2 : f->mss;
+	uint32_t w;
 
+	if (seq_geq(f->rcv_adv, f->rcv_nxt) && seq_lt(edge, f->rcv_adv + step))
+		edge = f->rcv_adv;
+	w = (edge - f->rcv_nxt) >> f->rcv_ws;
 	f->rcv_adv = f->rcv_nxt + (w << f->rcv_ws);
 	return (uint16_t)w;
 }

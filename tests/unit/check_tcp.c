@@ -810,6 +810,44 @@ START_TEST(test_tcp_established_ooo_fill)
 }
 END_TEST
 
+START_TEST(test_tcp_established_sws_avoidance)
+{
+	static uint8_t data[1460];
+	struct oseg o;
+
+	env_start();
+	establish_win(1460, -1, 1000);
+	memset(data, 's', sizeof(data));
+	send_data(data, 1460, our_iss + 1);
+	send_data(data, 1460, our_iss + 1);
+	send_data(data, 1176, our_iss + 1); /* the buffer (4096) is full */
+	while (rd < n_cap)
+		o = next_out();
+	ck_assert_uint_eq(o.win, 0);
+	ck_assert_uint_eq(flow_info().unacked, 1000);
+	/* The peer takes 10 bytes: 10 more are echoed, but the window stays shut
+	 * (RFC 9293 3.8.6.2.2: open by min(buffer/2, MSS) or not at all). */
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 11, NULL, 0, 1000);
+	o = next_out();
+	ck_assert_uint_eq(o.len, 10);
+	ck_assert_uint_eq(o.win, 0);
+	expect_none();
+	/* All 1010 acknowledged and the peer's window grows: more echo, still shut. */
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 1011, NULL, 0, 3000);
+	while (rd < n_cap) {
+		o = next_out();
+		ck_assert_uint_eq(o.win, 0);
+	}
+	ck_assert_uint_eq(o.seq + o.len, our_iss + 4011);
+	/* 1500 more acknowledged: 2510 free, the window opens on the last 86 bytes. */
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2511, NULL, 0, 3000);
+	o = next_out();
+	ck_assert_uint_eq(o.len, 86);
+	ck_assert_uint_eq(o.win, 2510);
+	expect_none();
+}
+END_TEST
+
 START_TEST(test_tcp_established_old_data)
 {
 	struct oseg o;
@@ -1970,6 +2008,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_established_syn);
 	tcase_add_test(tc, test_tcp_established_ooo);
 	tcase_add_test(tc, test_tcp_established_ooo_fill);
+	tcase_add_test(tc, test_tcp_established_sws_avoidance);
 	tcase_add_test(tc, test_tcp_established_old_data);
 	tcase_add_test(tc, test_tcp_established_ack_too_new);
 	tcase_add_test(tc, test_tcp_established_no_ack_flag);
