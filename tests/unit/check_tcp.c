@@ -1078,6 +1078,121 @@ START_TEST(test_tcp_fin_wait_1_fin_ack)
 }
 END_TEST
 
+START_TEST(test_tcp_syn_received_fin)
+{
+	struct oseg o;
+
+	env_start();
+	o = syn(PEER_ISS, 1460, -1);
+	our_iss = o.seq;
+	/* Final ACK with FIN: established, then closed by the peer at once. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK | FP_TCP_FIN, PEER_ISS + 1, our_iss + 1, NULL, 0, 1000),
+			FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_uint_eq(o.flags, FP_TCP_FIN | FP_TCP_ACK);
+	ck_assert_uint_eq(o.ack, PEER_ISS + 2);
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	in_seg(FP_TCP_ACK, PEER_ISS + 2, our_iss + 2, NULL, 0, 1000);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_syn_received_rst_in_window)
+{
+	env_start();
+	syn(PEER_ISS, 1460, -1);
+	ck_assert_int_eq(in_seg(FP_TCP_RST, PEER_ISS + 50, 0, NULL, 0, 0), FP_VERDICT_TX);
+	ck_assert_uint_eq(next_out().flags, FP_TCP_ACK);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_CHALLENGE_ACKS), 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_SYN_RECEIVED);
+}
+END_TEST
+
+START_TEST(test_tcp_close_wait_fin)
+{
+	env_start();
+	establish_win(1460, -1, 0);
+	send_data("held", 4, our_iss + 1);
+	next_out();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 0);
+	next_out();
+	ck_assert_uint_eq(flow_state(), FP_TCP_CLOSE_WAIT);
+	/* The peer repeats its FIN: ACK it again, nothing changes. */
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 0),
+			FP_VERDICT_TX);
+	expect_ack(our_iss + 1, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_CLOSE_WAIT);
+}
+END_TEST
+
+START_TEST(test_tcp_last_ack_rst)
+{
+	env_start();
+	establish();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	next_out();
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	ck_assert_int_eq(in_seg(FP_TCP_RST, p_seq + 1, 0, NULL, 0, 0), FP_VERDICT_CONSUMED);
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_RESET), 1);
+}
+END_TEST
+
+START_TEST(test_tcp_fin_wait_2_data)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_2);
+	/* Half-closed by us: the peer may still send; acknowledged, not echoed. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 2, "more", 4, 65535), FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 4);
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_2);
+}
+END_TEST
+
+START_TEST(test_tcp_closing_rst)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	next_out();
+	ck_assert_uint_eq(flow_state(), FP_TCP_CLOSING);
+	in_seg(FP_TCP_RST, p_seq + 1, 0, NULL, 0, 0);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_time_wait_syn)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	next_out();
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+	/* RFC 5961 4.2 also in TIME_WAIT: a SYN gets a challenge ACK. */
+	ck_assert_int_eq(in_seg(FP_TCP_SYN, p_seq + 100, 0, NULL, 0, 1000), FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+}
+END_TEST
+
+START_TEST(test_tcp_tick_long_pause)
+{
+	env_start();
+	establish();
+	send_data("lost", 4, our_iss + 1);
+	next_out();
+	/* One tick 10 s late: one retransmission, not one per missed RTO. */
+	tick(10000000);
+	ck_assert_uint_eq(next_out().len, 4);
+	expect_none();
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RETRANSMITS), 1);
+	/* The next one follows the doubled RTO from now. */
+	tick(399000);
+	expect_none();
+	tick(1000);
+	ck_assert_uint_eq(next_out().len, 4);
+}
+END_TEST
+
 START_TEST(test_tcp_fin_wait_1_data)
 {
 	to_fin_wait_1();
@@ -1999,6 +2114,14 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_syn_received_rst);
 	tcase_add_test(tc, test_tcp_syn_received_timeout);
 	tcase_add_test(tc, test_tcp_syn_received_data);
+	tcase_add_test(tc, test_tcp_syn_received_fin);
+	tcase_add_test(tc, test_tcp_syn_received_rst_in_window);
+	tcase_add_test(tc, test_tcp_close_wait_fin);
+	tcase_add_test(tc, test_tcp_last_ack_rst);
+	tcase_add_test(tc, test_tcp_fin_wait_2_data);
+	tcase_add_test(tc, test_tcp_closing_rst);
+	tcase_add_test(tc, test_tcp_time_wait_syn);
+	tcase_add_test(tc, test_tcp_tick_long_pause);
 	tcase_add_test(tc, test_tcp_established_data);
 	tcase_add_test(tc, test_tcp_established_fin);
 	tcase_add_test(tc, test_tcp_established_fin_with_data);
