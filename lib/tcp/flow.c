@@ -33,7 +33,8 @@ cfg_valid(const struct fp_cfg_tcp *cfg)
 	if (cfg->mss < 64 || cfg->n_listen > FP_CFG_MAX_LISTEN)
 		return 0;
 	if (cfg->rto_min_ms == 0 || cfg->rto_min_ms > cfg->rto_max_ms ||
-			cfg->rto_initial_ms < cfg->rto_min_ms || cfg->rto_initial_ms > cfg->rto_max_ms)
+			cfg->rto_initial_ms < cfg->rto_min_ms ||
+			cfg->rto_initial_ms > cfg->rto_max_ms)
 		return 0;
 	return cfg->syn_cookies <= 2;
 }
@@ -161,8 +162,7 @@ fp__tcp_flow_new(struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport,
 	f->tnext = f->tprev = TCP_NONE;
 	f->created_us = ctx->now_us;
 	f->last_active = ctx->now_us;
-	fp_echo_buf_init(&f->buf, t->bufmem + (size_t)idx * t->cfg.buffer_size,
-			t->cfg.buffer_size);
+	fp_echo_buf_init(&f->buf, t->bufmem + (size_t)idx * t->cfg.buffer_size, t->cfg.buffer_size);
 	b = flow_hash(t, lip, rip, lport, rport) & t->bucket_mask;
 	f->hnext = t->buckets[b];
 	t->buckets[b] = idx;
@@ -279,15 +279,15 @@ const char *
 fp_tcp_state_name(enum fp_tcp_state state)
 {
 	static const char *const names[FP_TCP_STATE_COUNT] = {
-		[FP_TCP_CLOSED] = "CLOSED",
-		[FP_TCP_SYN_RECEIVED] = "SYN_RECEIVED",
-		[FP_TCP_ESTABLISHED] = "ESTABLISHED",
-		[FP_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-		[FP_TCP_LAST_ACK] = "LAST_ACK",
-		[FP_TCP_FIN_WAIT_1] = "FIN_WAIT_1",
-		[FP_TCP_FIN_WAIT_2] = "FIN_WAIT_2",
-		[FP_TCP_CLOSING] = "CLOSING",
-		[FP_TCP_TIME_WAIT] = "TIME_WAIT",
+			[FP_TCP_CLOSED] = "CLOSED",
+			[FP_TCP_SYN_RECEIVED] = "SYN_RECEIVED",
+			[FP_TCP_ESTABLISHED] = "ESTABLISHED",
+			[FP_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+			[FP_TCP_LAST_ACK] = "LAST_ACK",
+			[FP_TCP_FIN_WAIT_1] = "FIN_WAIT_1",
+			[FP_TCP_FIN_WAIT_2] = "FIN_WAIT_2",
+			[FP_TCP_CLOSING] = "CLOSING",
+			[FP_TCP_TIME_WAIT] = "TIME_WAIT",
 	};
 
 	if ((unsigned)state >= FP_TCP_STATE_COUNT)

@@ -26,11 +26,11 @@ struct seg {
 	const uint8_t *data; /**< payload */
 	uint32_t len;        /**< payload bytes */
 	uint32_t seq, ack;
-	uint16_t wnd;        /**< raw window field */
+	uint16_t wnd; /**< raw window field */
 	uint8_t flags;
-	uint16_t mss;        /**< MSS option, 0 = absent (SYN only) */
-	int8_t wscale;       /**< window scale option, -1 = absent (SYN only) */
-	uint32_t sip, dip;   /**< host byte order */
+	uint16_t mss;      /**< MSS option, 0 = absent (SYN only) */
+	int8_t wscale;     /**< window scale option, -1 = absent (SYN only) */
+	uint32_t sip, dip; /**< host byte order */
 	uint16_t sport, dport;
 	uint8_t smac[FP_ETH_ALEN];
 	uint16_t port;
@@ -60,7 +60,8 @@ parse_opts(const uint8_t *opt, uint32_t n, struct seg *s)
 			s->mss = fp_load_be16(opt + i + 2);
 		else if (kind == FP_TCPOPT_WSCALE && olen == 3)
 			/* RFC 7323 2.3: a shift above 14 is used as 14. */
-			s->wscale = (int8_t)(opt[i + 2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : opt[i + 2]);
+			s->wscale = (int8_t)(opt[i + 2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE :
+									   opt[i + 2]);
 		i += olen;
 	}
 }
@@ -129,7 +130,9 @@ flow_setup(struct fp_ctx *ctx, struct tcp_flow *f, const struct seg *s, uint16_t
 	}
 	f->rto_us = t->cfg.rto_initial_ms * 1000;
 	/* RFC 6928 2: initial window min(10 MSS, max(2 MSS, 14600)). */
-	f->cwnd = 10u * f->mss < 14600 ? 10u * f->mss : (2u * f->mss > 14600 ? 2u * f->mss : 14600);
+	f->cwnd = 2u * f->mss > 14600 ? 2u * f->mss : 14600;
+	if (f->cwnd > TCP_INIT_CWND_SEGS * f->mss)
+		f->cwnd = TCP_INIT_CWND_SEGS * f->mss;
 	f->ssthresh = UINT32_MAX / 2;
 	if (t->draining)
 		f->flags |= TF_DRAIN;
@@ -262,7 +265,8 @@ acceptable(const struct tcp_flow *f, const struct seg *s)
 	if (wnd == 0)
 		return 0;
 	return (seq_geq(s->seq, f->rcv_nxt) && seq_lt(s->seq, end)) ||
-			(seq_geq(s->seq + seglen - 1, f->rcv_nxt) && seq_lt(s->seq + seglen - 1, end));
+			(seq_geq(s->seq + seglen - 1, f->rcv_nxt) &&
+					seq_lt(s->seq + seglen - 1, end));
 }
 
 /* Resend the oldest unacknowledged segment (RFC 5681 3.2 fast retransmit). */
@@ -353,9 +357,8 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 			f->rtx_at = 0;
 		else
 			fp__tcp_rtx_restart(t, f, ctx->now_us);
-	} else if (s->ack == f->snd_una && s->len == 0 &&
-			!(s->flags & (FP_TCP_SYN | FP_TCP_FIN)) && f->snd_max != f->snd_una &&
-			wnd == f->snd_wnd && wnd != 0) {
+	} else if (s->ack == f->snd_una && s->len == 0 && !(s->flags & (FP_TCP_SYN | FP_TCP_FIN)) &&
+			f->snd_max != f->snd_una && wnd == f->snd_wnd && wnd != 0) {
 		/* RFC 5681 2: a duplicate ACK (a zero window is not one: persist). */
 		fp_stats_inc(ctx->stats, FP_CTR_TCP_DUP_ACKS);
 		if (f->dupacks < UINT8_MAX)

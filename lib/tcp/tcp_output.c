@@ -202,8 +202,8 @@ wnd_field(struct tcp_flow *f)
 }
 
 int
-fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t flags,
-		uint32_t off, uint32_t len)
+fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t flags, uint32_t off,
+		uint32_t len)
 {
 	struct tcp_addr a;
 	uint16_t room;
@@ -213,8 +213,8 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 		return -1;
 	flow_addr(o->ctx, f, &a);
 	out_put(o, frame,
-			seg_write(o->ctx->tcp, frame, room, &a, seq, f->rcv_nxt, flags, wnd_field(f),
-					NULL, 0, &f->buf, off, len));
+			seg_write(o->ctx->tcp, frame, room, &a, seq, f->rcv_nxt, flags,
+					wnd_field(f), NULL, 0, &f->buf, off, len));
 	return 0;
 }
 

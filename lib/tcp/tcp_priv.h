@@ -21,24 +21,24 @@
 #define TCP_WHEEL_SLOTS (1u << TCP_WHEEL_BITS)
 #define TCP_WHEEL_GRAN  1000u /* us per slot */
 
-#define TCP_DEFAULT_MSS    536 /* RFC 9293 3.7.1: when the peer sends no MSS option */
-#define TCP_MAX_WSCALE     14  /* RFC 7323 2.3 */
-#define TCP_SYNACK_RETRIES 5
-#define TCP_DATA_RETRIES   10  /* RFC 9293 3.8.3 R2: give up after ~100 s at rto_max 60 s */
-#define TCP_TX_RETRY_US    1000 /* after tx alloc failed: try again this soon */
-#define TCP_INIT_CWND_SEGS 10   /* RFC 6928 */
-#define TCP_CHALLENGE_PER_S 100 /* RFC 5961 7: per-context challenge ACK budget */
-#define TCP_DUPACK_THRESH  3    /* RFC 5681 3.2 */
-#define TCP_OOO_MAX        4    /* out-of-order byte ranges held per flow */
+#define TCP_DEFAULT_MSS     536 /* RFC 9293 3.7.1: when the peer sends no MSS option */
+#define TCP_MAX_WSCALE      14  /* RFC 7323 2.3 */
+#define TCP_SYNACK_RETRIES  5
+#define TCP_DATA_RETRIES    10   /* RFC 9293 3.8.3 R2: give up after ~100 s at rto_max 60 s */
+#define TCP_TX_RETRY_US     1000 /* after tx alloc failed: try again this soon */
+#define TCP_INIT_CWND_SEGS  10   /* RFC 6928 */
+#define TCP_CHALLENGE_PER_S 100  /* RFC 5961 7: per-context challenge ACK budget */
+#define TCP_DUPACK_THRESH   3    /* RFC 5681 3.2 */
+#define TCP_OOO_MAX         4    /* out-of-order byte ranges held per flow */
 
 /* Flow flags. */
 enum {
-	TF_WSCALE = 1u << 0,    /**< both sides sent window scale (RFC 7323 2.2) */
-	TF_RTT = 1u << 1,       /**< timing one segment (rtt_seq, rtt_ts) */
-	TF_RECOVERY = 1u << 2,  /**< in fast recovery after a fast retransmit */
-	TF_TX_RETRY = 1u << 3,  /**< rtx timer is a retry after tx alloc failure */
-	TF_DRAIN = 1u << 4,     /**< send FIN once the echo buffer is flushed */
-	TF_COOKIE = 1u << 5,    /**< created from a SYN cookie */
+	TF_WSCALE = 1u << 0,   /**< both sides sent window scale (RFC 7323 2.2) */
+	TF_RTT = 1u << 1,      /**< timing one segment (rtt_seq, rtt_ts) */
+	TF_RECOVERY = 1u << 2, /**< in fast recovery after a fast retransmit */
+	TF_TX_RETRY = 1u << 3, /**< rtx timer is a retry after tx alloc failure */
+	TF_DRAIN = 1u << 4,    /**< send FIN once the echo buffer is flushed */
+	TF_COOKIE = 1u << 5,   /**< created from a SYN cookie */
 	TF_IN_USE = 1u << 7,
 };
 
@@ -57,14 +57,14 @@ struct tcp_flow {
 	uint8_t dupacks; /**< consecutive duplicate ACKs (RFC 5681 2) */
 	uint8_t backoff; /**< RTO doublings since the last new ACK */
 	uint8_t peer_mac[FP_ETH_ALEN];
-	uint16_t mss;    /**< effective send MSS: min(peer's, ours) */
+	uint16_t mss; /**< effective send MSS: min(peer's, ours) */
 
 	/* RFC 9293 3.3.1 send and receive sequence variables */
 	uint32_t iss, snd_una, snd_nxt, snd_max; /**< snd_max: highest sequence sent */
 	uint32_t snd_wnd, max_snd_wnd;           /**< bytes, already scaled */
 	uint32_t snd_wl1, snd_wl2;
-	uint32_t irs, rcv_nxt, rcv_adv;          /**< rcv_adv: right edge we advertised */
-	uint32_t cwnd, ssthresh;                 /**< RFC 5681, bytes */
+	uint32_t irs, rcv_nxt, rcv_adv; /**< rcv_adv: right edge we advertised */
+	uint32_t cwnd, ssthresh;        /**< RFC 5681, bytes */
 	/** Out-of-order data already in the echo ring past its tail, sorted by
 	 *  sequence, disjoint, all above rcv_nxt and inside our window. */
 	struct {
@@ -78,9 +78,9 @@ struct tcp_flow {
 	uint64_t rtt_ts;
 
 	/* timers: absolute us; 0 = not armed */
-	uint64_t rtx_at;      /**< retransmission / persist / retry deadline */
-	uint64_t last_active; /**< last segment in or state change: idle and linger clocks */
-	uint64_t t_when;      /**< wheel tick this flow is filed under */
+	uint64_t rtx_at;       /**< retransmission / persist / retry deadline */
+	uint64_t last_active;  /**< last segment in or state change: idle and linger clocks */
+	uint64_t t_when;       /**< wheel tick this flow is filed under */
 	uint32_t tnext, tprev; /**< wheel list links; tprev == TCP_NONE and not filed = unlinked */
 	uint8_t t_linked;
 
@@ -105,20 +105,20 @@ struct fp_tcp {
 	uint32_t half_open_max; /**< syn_cookies == 2 switches cookies on past this */
 	uint32_t free_head;
 	uint16_t ip_id;
-	uint16_t mss;           /**< our MSS before the interface MTU clamp */
-	uint8_t rcv_ws;         /**< our window scale shift, from buffer_size */
+	uint16_t mss;   /**< our MSS before the interface MTU clamp */
+	uint8_t rcv_ws; /**< our window scale shift, from buffer_size */
 	uint8_t draining;
-	uint64_t chall_sec;     /**< second of the challenge ACK budget */
+	uint64_t chall_sec; /**< second of the challenge ACK budget */
 	uint32_t chall_count;
-	uint64_t wheel_tick;    /**< last processed tick */
+	uint64_t wheel_tick; /**< last processed tick */
 	uint32_t wheel[TCP_WHEEL_SLOTS];
 };
 
 /* flow.c: table and timer wheel */
-struct tcp_flow *fp__tcp_flow_lookup(struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport,
-		uint16_t rport);
-struct tcp_flow *fp__tcp_flow_new(struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport,
-		uint16_t rport);
+struct tcp_flow *fp__tcp_flow_lookup(
+		struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport);
+struct tcp_flow *fp__tcp_flow_new(
+		struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport);
 /** Remove and free a flow; counts nothing but the gauge. */
 void fp__tcp_flow_free(struct fp_ctx *ctx, struct tcp_flow *f);
 /** File the flow under the earlier of its deadlines (no-op if already earlier). */

@@ -18,20 +18,20 @@
 #include "pkt_build.h"
 #include "../../lib/tcp/tcp_priv.h"
 
-#define OUR_IP    0x0a000001u /* 10.0.0.1 */
-#define PEER_IP   0x0a000002u /* 10.0.0.2 */
-#define OUR_PORT  7
-#define PEER_PORT 40000
-#define PEER_ISS  1000u
-#define T0        1000000000ull /* test clock start, us */
+#define OUR_IP     0x0a000001u /* 10.0.0.1 */
+#define PEER_IP    0x0a000002u /* 10.0.0.2 */
+#define OUR_PORT   7
+#define PEER_PORT  40000
+#define PEER_ISS   1000u
+#define T0         1000000000ull /* test clock start, us */
 #define FRAME_ROOM 2048
-#define CAP_MAX   512
+#define CAP_MAX    512
 
 /* A check without Check's per-assertion bookkeeping, for hot loops. */
-#define REQUIRE(c)                                                                 \
-	do {                                                                       \
-		if (!(c))                                                          \
-			ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #c);         \
+#define REQUIRE(c)                                                         \
+	do {                                                               \
+		if (!(c))                                                  \
+			ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #c); \
 	} while (0)
 
 static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
@@ -78,9 +78,9 @@ static struct fp_cfg_tcp cfg;
 static struct fp_stats stats;
 static struct fp_ctx ctx;
 static void *mem;
-static uint32_t our_iss; /* from the SYN-ACK */
-static uint32_t p_seq;   /* peer's next sequence number */
-static uint16_t p_win;   /* window field the peer sends with data */
+static uint32_t our_iss;  /* from the SYN-ACK */
+static uint32_t p_seq;    /* peer's next sequence number */
+static uint16_t p_win;    /* window field the peer sends with data */
 static uint16_t our_port; /* source port expected on our segments */
 
 static void
@@ -184,7 +184,8 @@ feed(uint8_t *frame, size_t len)
 	pkt.room = FRAME_ROOM;
 	pkt.l3 = FP_ETH_HLEN;
 	pkt.l4 = FP_ETH_HLEN + FP_IP4_HLEN;
-	pkt.l4_len = (uint16_t)(fp_load_be16(frame + FP_ETH_HLEN + FP_IP4_OFF_TOTLEN) - FP_IP4_HLEN);
+	pkt.l4_len = (uint16_t)(fp_load_be16(frame + FP_ETH_HLEN + FP_IP4_OFF_TOTLEN) -
+			FP_IP4_HLEN);
 	last_verdict = fp_tcp_input(&ctx, &pkt);
 	REQUIRE(allocs_out == 0);
 	if (last_verdict == FP_VERDICT_TX) {
@@ -887,8 +888,8 @@ START_TEST(test_tcp_established_no_ack_flag)
 {
 	env_start();
 	establish();
-	ck_assert_int_eq(in_seg(FP_TCP_PSH | FP_TCP_FIN, p_seq, 0, "zz", 2, 65535),
-			FP_VERDICT_DROP);
+	ck_assert_int_eq(
+			in_seg(FP_TCP_PSH | FP_TCP_FIN, p_seq, 0, "zz", 2, 65535), FP_VERDICT_DROP);
 	expect_none();
 	ck_assert_uint_eq(ctr(FP_CTR_DROP_TCP_BAD_FLAGS), 1);
 	ck_assert_uint_eq(flow_state(), FP_TCP_ESTABLISHED);
@@ -1721,8 +1722,11 @@ START_TEST(test_tcp_bad_csum_no_state_change)
 	s = spec(FP_TCP_ACK, p_seq, our_iss + 1, "data", 4);
 	len = pkt_build_tcp(in_frame, sizeof(in_frame), &s);
 	{
-		struct fp_pkt pkt = {.data = in_frame, .len = (uint16_t)len, .room = FRAME_ROOM,
-				.l3 = FP_ETH_HLEN, .l4 = FP_ETH_HLEN + FP_IP4_HLEN,
+		struct fp_pkt pkt = {.data = in_frame,
+				.len = (uint16_t)len,
+				.room = FRAME_ROOM,
+				.l3 = FP_ETH_HLEN,
+				.l4 = FP_ETH_HLEN + FP_IP4_HLEN,
 				.l4_len = (uint16_t)(len - FP_ETH_HLEN - FP_IP4_HLEN),
 				.flags = FP_PKT_L4_CSUM_GOOD};
 
@@ -1929,7 +1933,7 @@ START_TEST(test_tcp_init_invalid)
 	cfg.max_flows = 0;
 	ck_assert_ptr_null(fp_tcp_init(buf, sizeof(buf), &cfg, 1));
 	cfg_defaults();
-	ck_assert_ptr_null(fp_tcp_init(buf, 100, &cfg, 1)); /* too small */
+	ck_assert_ptr_null(fp_tcp_init(buf, 100, &cfg, 1));                 /* too small */
 	ck_assert_ptr_null(fp_tcp_init(buf + 8, sizeof(buf) - 8, &cfg, 1)); /* misaligned */
 	cfg.max_flows = 2;
 	ck_assert_ptr_nonnull(fp_tcp_init(buf, sizeof(buf), &cfg, 1));
@@ -2045,8 +2049,8 @@ START_TEST(test_tcp_random_stress)
 			tick(rnd(3) == 0 ? rnd(3000000) : rnd(50000));
 		} else {
 			uint16_t port = (uint16_t)(PEER_PORT + rnd(8));
-			struct tcp_flow *f = fp__tcp_flow_lookup(ctx.tcp, OUR_IP, PEER_IP, OUR_PORT,
-					port);
+			struct tcp_flow *f = fp__tcp_flow_lookup(
+					ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, port);
 			uint8_t opts[8] = {FP_TCPOPT_MSS, 4, 0x02, (uint8_t)rnd(256), FP_TCPOPT_NOP,
 					FP_TCPOPT_WSCALE, 3, (uint8_t)rnd(16)};
 			struct pkt_spec s;

@@ -30,21 +30,21 @@ enum fp_tcp_state {
 
 /** A copy of one flow's public state, for the management plane. */
 struct fp_tcp_flow_info {
-	uint32_t local_ip;   /**< host byte order */
-	uint32_t remote_ip;  /**< host byte order */
+	uint32_t local_ip;  /**< host byte order */
+	uint32_t remote_ip; /**< host byte order */
 	uint16_t local_port;
 	uint16_t remote_port;
-	uint8_t state;       /**< enum fp_tcp_state */
-	uint32_t snd_wnd;    /**< peer's window, bytes (scaled) */
-	uint32_t rcv_wnd;    /**< our advertised window, bytes */
-	uint32_t unacked;    /**< bytes sent and not yet acknowledged */
-	uint32_t buffered;   /**< bytes in the echo buffer (unacked + unsent) */
-	uint32_t srtt_us;    /**< smoothed RTT, 0 before the first sample */
-	uint32_t rto_us;     /**< current retransmission timeout */
-	uint64_t bytes_in;   /**< payload bytes received in order */
-	uint64_t bytes_out;  /**< payload bytes acknowledged by the peer */
+	uint8_t state;      /**< enum fp_tcp_state */
+	uint32_t snd_wnd;   /**< peer's window, bytes (scaled) */
+	uint32_t rcv_wnd;   /**< our advertised window, bytes */
+	uint32_t unacked;   /**< bytes sent and not yet acknowledged */
+	uint32_t buffered;  /**< bytes in the echo buffer (unacked + unsent) */
+	uint32_t srtt_us;   /**< smoothed RTT, 0 before the first sample */
+	uint32_t rto_us;    /**< current retransmission timeout */
+	uint64_t bytes_in;  /**< payload bytes received in order */
+	uint64_t bytes_out; /**< payload bytes acknowledged by the peer */
 	uint32_t retransmits;
-	uint64_t age_us;     /**< time since the flow was created */
+	uint64_t age_us; /**< time since the flow was created */
 };
 
 /**
@@ -67,8 +67,8 @@ size_t fp_tcp_mem_size(const struct fp_cfg_tcp *cfg);
  * flows are half-open (SYN_RECEIVED).
  * Context: any, before the engine is used; cfg is copied.
  */
-struct fp_tcp *fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg,
-		uint64_t secret);
+struct fp_tcp *fp_tcp_init(
+		void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, uint64_t secret);
 
 /**
  * Handle one TCP segment. pkt->l3/l4/l4_len are set and the IPv4 header is
