@@ -208,6 +208,7 @@ build_status(struct fp_tlm_json *j, void *arg)
 	struct status_ctx *sc = arg;
 	const struct app *app = sc->m->app;
 	struct mqtt_status ms;
+	uint64_t refused, cut_off;
 
 	fp_tlm_json_obj_begin(j);
 	fp_tlm_json_kv_bool(j, "ok", 1);
@@ -250,6 +251,9 @@ build_status(struct fp_tlm_json *j, void *arg)
 	fp_tlm_json_obj_begin(j);
 	fp_tlm_json_kv_str(j, "socket", app->cfg.mgmt.socket);
 	fp_tlm_json_kv_u64(j, "clients", mgmt_server_clients(sc->m));
+	mgmt_server_counters(sc->m, &refused, &cut_off);
+	fp_tlm_json_kv_u64(j, "refused", refused);
+	fp_tlm_json_kv_u64(j, "cut_off", cut_off);
 	fp_tlm_json_obj_end(j);
 	mqtt_get_status(sc->m->mqtt, &ms);
 	fp_tlm_json_key(j, "mqtt");

@@ -115,5 +115,7 @@ int mgmt_server_start(struct mgmt *m);
 void mgmt_server_stop(struct mgmt *m);
 /** Connected clients, for status. */
 unsigned mgmt_server_clients(const struct mgmt *m);
+/** Clients turned away at the limit, and clients closed for misbehaving (status). */
+void mgmt_server_counters(const struct mgmt *m, uint64_t *refused, uint64_t *cut_off);
 
 #endif /* APP_MGMT_INT_H */

@@ -62,6 +62,13 @@ mgmt_server_clients(const struct mgmt *m)
 	return m->server != NULL ? m->server->n_clients : 0;
 }
 
+void
+mgmt_server_counters(const struct mgmt *m, uint64_t *refused, uint64_t *cut_off)
+{
+	*refused = m->server != NULL ? m->server->refused : 0;
+	*cut_off = m->server != NULL ? m->server->cut_off : 0;
+}
+
 static void
 client_free_cb(uv_handle_t *h)
 {

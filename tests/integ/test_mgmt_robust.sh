@@ -255,6 +255,9 @@ s=$("${FPCTL[@]}" --json stats) || fp_fail "stats after the abuse: $s"
 fp_assert_eq "stats after the abuse" True "$(jget "$s" "r['ok']")"
 st=$("${FPCTL[@]}" --json status)
 fp_assert_eq "clients connected after the abuse (just this one)" 1 "$(jget "$st" "r['mgmt']['clients']")"
+fp_assert_eq "clients refused at the limit" 36 "$(jget "$st" "r['mgmt']['refused']")"
+# 1 over-long line + 1 evicted + 8 flooders + 20 half-open
+fp_assert_eq "clients cut off" 30 "$(jget "$st" "r['mgmt']['cut_off']")"
 r=$(fp_echo --port 7 --conns 8 --bytes 65536 --seed 4 --timeout 60) || fp_fail "echo after the abuse: $r"
 fp_log "ok: echo after the abuse: $r"
 
