@@ -35,7 +35,7 @@ REPLIES = {
                "config": "/etc/fp.conf", "draining": False, "main_lcore": 0,
                "lcores": [{"lcore": 1, "queue": 0, "running": True, "loops": 5, "busy_loops": 2,
                            "flows_open": 2, "stages": ["rx", "arp", "icmp", "tcp_echo", "tx"]}],
-               "ports": [PORT], "mgmt": {"socket": "/x.sock", "clients": 1},
+               "ports": [PORT], "mgmt": {"socket": "/x.sock", "clients": 1, "refused": 4, "cut_off": 2},
                "mqtt": {"enabled": True, "connected": False, "connects": 1, "published": 5,
                         "dropped": 3, "commands": 0}},
     "stats": {"ok": True, "stats": {"schema": "fastpath.stats/1", "target": "dpdk", "version": "0.1.0",
@@ -111,6 +111,7 @@ def main():
         check("rx arp icmp tcp_echo tx" in out and "198.18.0.1/24" in out and "10000 Mb/s full" in out,
               "status lcore and port rows")
         check("mqtt NOT connected: 1 connects, 5 published, 3 dropped" in out, "status mqtt line")
+        check("(1 clients, 4 refused, 2 cut off)" in out, "status mgmt line")
 
         rc, out, _ = run(sock, "stats")
         check(rc == 0 and "icmp_echo_replies" in out and "lcore 1" in out, "stats table")
