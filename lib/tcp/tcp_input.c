@@ -515,6 +515,7 @@ flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 	struct fp_ctx *ctx = o->ctx;
 	struct fp_tcp *t = ctx->tcp;
 	int need_ack = 0, all_taken = 1, fin_acked = 0;
+	struct seg hdr;
 
 	/* A retransmitted SYN: our SYN-ACK was lost, send it again. */
 	if (f->state == FP_TCP_SYN_RECEIVED && (s->flags & FP_TCP_SYN) &&
@@ -524,6 +525,18 @@ flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 	}
 	/* First: sequence number (RFC 9293 3.10.7.4). */
 	if (!acceptable(f, s)) {
+		if (s->seq == f->rcv_nxt && fp__tcp_rcv_wnd(f) == 0 && (s->flags & FP_TCP_ACK) &&
+				!(s->flags & (FP_TCP_RST | FP_TCP_SYN))) {
+			/* Our window is shut: the text is refused, but "special
+			 * allowance should be made to accept valid ACKs" (ibid.),
+			 * else acknowledgments riding on data would never free it. */
+			hdr = *s;
+			hdr.len = 0;
+			hdr.flags &= (uint8_t)~FP_TCP_FIN;
+			s = &hdr;
+			need_ack = 1;
+			goto accepted;
+		}
 		if (s->flags & FP_TCP_RST) {
 			fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_OUT_OF_WINDOW);
 			return FP_VERDICT_DROP;
@@ -541,6 +554,7 @@ flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 		fp__tcp_send_ack(o, f);
 		return fp__tcp_out_verdict(o);
 	}
+accepted:
 	/* Second: RST. RFC 5961 3.2: exact match resets, in-window challenges. */
 	if (s->flags & FP_TCP_RST) {
 		if (s->seq != f->rcv_nxt) {

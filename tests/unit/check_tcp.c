@@ -849,6 +849,33 @@ START_TEST(test_tcp_established_sws_avoidance)
 }
 END_TEST
 
+START_TEST(test_tcp_established_zero_window_ack)
+{
+	static uint8_t data[1460];
+	struct oseg o;
+
+	env_start();
+	establish_win(1460, -1, 1000);
+	memset(data, 'z', sizeof(data));
+	send_data(data, 1460, our_iss + 1);
+	send_data(data, 1460, our_iss + 1);
+	send_data(data, 1176, our_iss + 1);
+	while (rd < n_cap)
+		o = next_out();
+	ck_assert_uint_eq(o.win, 0);
+	/* Data into our shut window, carrying an ACK of 1000 echoed bytes: the
+	 * bytes are refused, the ACK is taken (RFC 9293 3.10.7.4). */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 1001, "more", 4, 3000),
+			FP_VERDICT_CONSUMED);
+	ck_assert_uint_eq(flow_info().bytes_out, 1000);
+	ck_assert_uint_eq(flow_info().bytes_in, 4096);
+	o = next_out();
+	ck_assert_uint_eq(o.ack, p_seq); /* "more" not acknowledged */
+	ck_assert_uint_eq(o.seq, our_iss + 1001);
+	ck_assert_uint_gt(o.len, 0); /* the peer's bigger window is used at once */
+}
+END_TEST
+
 START_TEST(test_tcp_established_old_data)
 {
 	struct oseg o;
@@ -2136,6 +2163,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_established_ooo);
 	tcase_add_test(tc, test_tcp_established_ooo_fill);
 	tcase_add_test(tc, test_tcp_established_sws_avoidance);
+	tcase_add_test(tc, test_tcp_established_zero_window_ack);
 	tcase_add_test(tc, test_tcp_established_old_data);
 	tcase_add_test(tc, test_tcp_established_ack_too_new);
 	tcase_add_test(tc, test_tcp_established_no_ack_flag);
