@@ -34,6 +34,7 @@ fp_assert_eq "status worker lcores" 1 "$(jget "$st" "len(r['lcores'])")"
 fp_assert_eq "status worker running" True "$(jget "$st" "r['lcores'][0]['running']")"
 fp_assert_ge "status uptime_ms" 1 "$(jget "$st" "r['uptime_ms']")"
 "${FPCTL[@]}" status | grep -q "^fastpath " || fp_fail "human status has no header line"
+fp_assert_eq "socket mode and owner (no [mgmt] group)" "600 root" "$(stat -c '%a %U' "$FP_SOCK")"
 
 # --- stats: exact ping count ---------------------------------------------------
 N=7

@@ -20,10 +20,14 @@ jget() { python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$FP_PID/status"; }
 
 fp_topo_veth
+# [mgmt] group: the socket is 0660 and owned by that group
+fp_write_config
+sed -i 's/^group *=.*/group = daemon/' "$FP_CFG"
 # half-open clients are closed after 2 s of silence instead of 60 s
 export FP_MGMT_IDLE_MS=2000
 fp_start_app
 unset FP_MGMT_IDLE_MS
+fp_assert_eq "socket mode and group with [mgmt] group = daemon" "660 daemon" "$(stat -c '%a %G' "$FP_SOCK")"
 rss0=$(rss_kb)
 
 # Echo traffic during the abuse: the fast path must not notice the socket.
