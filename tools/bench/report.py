@@ -23,6 +23,7 @@ METRICS = [
     ("pp64", "  p99.9 latency", "p999_us", "us"),
     ("bulk", "bulk echo, 1 conn", "mbps", "MB/s"),
     ("churn", "churn (connect, 64 B, close), 8 parallel", "rate", "conn/s"),
+    ("cpu", "server's busiest thread during the cases", "share", "% of a CPU"),
 ]
 
 
@@ -47,6 +48,8 @@ def main(path):
         c = r.get("case", "")
         if c == "env":
             env.append(r)
+        elif c == "cpu":
+            runs[(r["label"], "cpu")].append(r)
         elif c == "mem":
             mem.append(r)
         elif c == "testpmd-io-null":
@@ -56,8 +59,8 @@ def main(path):
         elif "label" in r and "mode" in r and not r.get("errors"):
             runs[(r["label"], c)].append(r)
 
-    present = [s for s in SERVERS if any(k[0] == s for k in runs)]
-    rounds = max((len(v) for v in runs.values()), default=0)
+    present = [s for s in SERVERS if any(k[0] == s and k[1] != "cpu" for k in runs)]
+    rounds = max((len(v) for k, v in runs.items() if k[1] != "cpu"), default=0)
     out = []
     if present:
         out.append(f"Echo servers over veth, {rounds} round(s) ABAB; "
@@ -70,7 +73,7 @@ def main(path):
         for case, title, key, unit in METRICS:
             cells, med = [], {}
             for s in present:
-                vals = [r[key] for r in runs.get((s, case), [])]
+                vals = [r[key] * (100 if case == "cpu" else 1) for r in runs.get((s, case), [])]
                 if not vals:
                     cells.append("-")
                     continue
@@ -78,7 +81,8 @@ def main(path):
                 cells.append(f"{fmt(med[s])} ({fmt(min(vals))}..{fmt(max(vals))})"
                              if len(vals) > 1 else fmt(med[s]))
             for f, b in ratio_cols:
-                cells.append(f"{med[f] / med[b]:.2f}x" if med.get(f) and med.get(b) else "-")
+                ok = case != "cpu" and med.get(f) and med.get(b)
+                cells.append(f"{med[f] / med[b]:.2f}x" if ok else "-")
             out.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
         out.append("")
         out.append("Latency ratios below 1 mean fastpath is faster; throughput ratios above 1 do.")

@@ -289,6 +289,20 @@ run_case() { # <server> <case> <round>
 	fi
 }
 
+# The server's busiest thread's share of a CPU while the cases ran: 100% for a
+# polling fastpath worker that had its core alone; less means it was sharing.
+record_cpu() { # <server> <round> <ticks1> <ticks2> <t1> <t2>
+	python3 - "$@" "$(getconf CLK_TCK)" >>"$RESULTS" <<'PY' || true
+import json, sys
+name, rnd, c1, c2, t1, t2, hz = sys.argv[1:]
+d1 = dict(x.split(":") for x in c1.split())
+d2 = dict(x.split(":") for x in c2.split())
+busy = max((int(d2[k]) - int(d1[k]) for k in d2 if k in d1), default=0) / int(hz)
+print(json.dumps({"case": "cpu", "label": name, "round": int(rnd),
+                  "share": busy / (float(t2) - float(t1))}))
+PY
+}
+
 run_servers() {
 	local round name rc case skipped=" "
 	IFS=, read -ra servers <<<"$SERVERS"
@@ -309,10 +323,14 @@ run_servers() {
 				continue
 			fi
 			log "round $round/$ROUNDS: $name"
+			local t1 t2 cpu1 cpu2
+			t1=$(date +%s.%N) cpu1=$(thread_ticks "$SRV_PID")
 			for case in "${cases[@]}"; do
 				server_alive || { record_error "$name" "$case" "$round" "server died"; break; }
 				run_case "$name" "$case" "$round"
 			done
+			t2=$(date +%s.%N) cpu2=$(thread_ticks "$SRV_PID")
+			record_cpu "$name" "$round" "$cpu1" "$cpu2" "$t1" "$t2"
 			if ! stop_server; then
 				record_error "$name" stop "$round" "server exited non-zero (log: $SRV_LOG)"
 			fi
