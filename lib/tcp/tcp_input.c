@@ -30,6 +30,7 @@ struct seg {
 	uint8_t flags;
 	uint16_t mss;      /**< MSS option, 0 = absent (SYN only) */
 	int8_t wscale;     /**< window scale option, -1 = absent (SYN only) */
+	uint8_t sack_ok;   /**< SACK-permitted option (SYN only) */
 	uint32_t sip, dip; /**< host byte order */
 	uint16_t sport, dport;
 	uint8_t smac[FP_ETH_ALEN];
@@ -58,6 +59,8 @@ parse_opts(const uint8_t *opt, uint32_t n, struct seg *s)
 			break; /* malformed: ignore the rest */
 		if (kind == FP_TCPOPT_MSS && olen == 4)
 			s->mss = fp_load_be16(opt + i + 2);
+		else if (kind == FP_TCPOPT_SACK_OK && olen == 2)
+			s->sack_ok = 1;
 		else if (kind == FP_TCPOPT_WSCALE && olen == 3)
 			/* RFC 7323 2.3: a shift above 14 is used as 14. */
 			s->wscale = (int8_t)(opt[i + 2] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE :
@@ -155,12 +158,13 @@ listen_syn(struct tcp_out *o, const struct seg *s)
 	if (cookie) {
 		/* RFC 4987 3.6: no state until the cookie comes back in the ACK. */
 		struct tcp_addr a;
-		uint8_t opts[8];
+		uint8_t opts[12];
 		uint16_t mss = s->mss ? s->mss : TCP_DEFAULT_MSS;
 		uint32_t iss = fp__tcp_cookie_make(t, ctx->now_us, s->dip, s->sip, s->dport,
 				s->sport, s->seq, mss, s->wscale);
+		/* No room in the cookie for SACK-permitted: not offered. */
 		uint8_t optlen = fp__tcp_synack_opts(opts, fp__tcp_our_mss(ctx, s->port),
-				s->wscale >= 0 ? t->rcv_ws : -1);
+				s->wscale >= 0 ? t->rcv_ws : -1, 0);
 		uint32_t w = t->cfg.buffer_size < 65535 ? t->cfg.buffer_size : 65535;
 
 		seg_addr_reply(ctx, s, &a);
@@ -175,6 +179,8 @@ listen_syn(struct tcp_out *o, const struct seg *s)
 		return reply_rst(o, s);
 	}
 	flow_setup(ctx, f, s, s->mss, s->wscale);
+	if (s->sack_ok)
+		f->flags |= TF_SACK;
 	/* Data on the SYN is not kept (RFC 9293 3.10.7.2 allows queueing, not
 	 * requires it): ACKing only the SYN makes the peer send it again. */
 	f->irs = s->seq;
@@ -282,8 +288,8 @@ fast_retransmit(struct tcp_out *o, struct tcp_flow *f)
 	f->cwnd = f->ssthresh + 3u * f->mss;
 	f->flags |= TF_RECOVERY;
 	f->flags &= (uint8_t)~TF_RTT; /* Karn */
-	if (len > f->mss)
-		len = f->mss;
+	if (len > fp__tcp_seg_mss(f))
+		len = fp__tcp_seg_mss(f);
 	if (len == 0 && flight != 0) {
 		/* Only our FIN is outstanding. */
 		if (fp__tcp_send_seg(o, f, f->snd_una, FP_TCP_FIN | FP_TCP_ACK, 0, 0) < 0)
@@ -457,6 +463,8 @@ ooo_store(struct tcp_flow *f, const struct seg *s)
 	for (i = 0; i < k; i++) {
 		f->ooo[i].start = out[i].start;
 		f->ooo[i].end = out[i].end;
+		if (seq_leq(out[i].start, s->seq) && seq_lt(s->seq, out[i].end))
+			f->ooo_recent = i;
 	}
 	f->n_ooo = k;
 }
@@ -475,6 +483,7 @@ ooo_drain(struct tcp_flow *f)
 		}
 		f->n_ooo--;
 		memmove(&f->ooo[0], &f->ooo[1], sizeof(f->ooo[0]) * f->n_ooo);
+		f->ooo_recent = f->ooo_recent ? f->ooo_recent - 1 : 0;
 	}
 }
 
@@ -580,12 +589,7 @@ accepted:
 			struct tcp_addr a;
 
 			/* RFC 9293 3.10.7.4: <SEQ=SEG.ACK><CTL=RST>, stay. */
-			a.dmac = s->smac;
-			a.smac = ctx->ifaces[s->port].mac;
-			a.sip = s->dip;
-			a.dip = s->sip;
-			a.sport = s->dport;
-			a.dport = s->sport;
+			seg_addr_reply(ctx, s, &a);
 			fp__tcp_send_raw(o, &a, s->ack, 0, FP_TCP_RST, 0, NULL, 0);
 			return fp__tcp_out_verdict(o);
 		}
@@ -704,6 +708,7 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	s.port = pkt->port;
 	s.mss = 0;
 	s.wscale = -1;
+	s.sack_ok = 0;
 	memcpy(s.smac, pkt->data + FP_ETH_OFF_SRC, FP_ETH_ALEN);
 
 	f = fp__tcp_flow_lookup(t, s.dip, s.sip, s.dport, s.sport);

@@ -156,19 +156,53 @@ fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint
 }
 
 uint8_t
-fp__tcp_synack_opts(uint8_t *opts, uint16_t mss, int wscale)
+fp__tcp_synack_opts(uint8_t *opts, uint16_t mss, int wscale, int sack_ok)
 {
+	uint8_t n = 4;
+
 	opts[0] = FP_TCPOPT_MSS;
 	opts[1] = 4;
 	fp_store_be16(opts + 2, mss);
-	if (wscale < 0)
-		return 4;
-	/* RFC 7323 2.2: only answer a window scale option with one. */
-	opts[4] = FP_TCPOPT_NOP;
-	opts[5] = FP_TCPOPT_WSCALE;
-	opts[6] = 3;
-	opts[7] = (uint8_t)wscale;
-	return 8;
+	/* RFC 7323 2.2 and RFC 2018 2: only answer an option with the same. */
+	if (wscale >= 0) {
+		opts[n++] = FP_TCPOPT_NOP;
+		opts[n++] = FP_TCPOPT_WSCALE;
+		opts[n++] = 3;
+		opts[n++] = (uint8_t)wscale;
+	}
+	if (sack_ok) {
+		opts[n++] = FP_TCPOPT_NOP;
+		opts[n++] = FP_TCPOPT_NOP;
+		opts[n++] = FP_TCPOPT_SACK_OK;
+		opts[n++] = 2;
+	}
+	return n;
+}
+
+/*
+ * SACK blocks for the out-of-order data we hold (RFC 2018 4): the block with
+ * the latest segment first, then the others. @return option bytes
+ */
+static uint8_t
+sack_opts(const struct tcp_flow *f, uint8_t *opts)
+{
+	uint8_t i, n = 4;
+
+	opts[0] = FP_TCPOPT_NOP;
+	opts[1] = FP_TCPOPT_NOP;
+	opts[2] = TCP_OPT_SACK;
+	opts[3] = (uint8_t)(2 + 8 * f->n_ooo);
+	fp_store_be32(opts + n, f->ooo[f->ooo_recent].start);
+	fp_store_be32(opts + n + 4, f->ooo[f->ooo_recent].end);
+	n += 8;
+	for (i = 0; i < f->n_ooo; i++) {
+		if (i == f->ooo_recent)
+			continue;
+		fp_store_be32(opts + n, f->ooo[i].start);
+		fp_store_be32(opts + n + 4, f->ooo[i].end);
+		n += 8;
+	}
+	return n;
 }
 
 static void
@@ -206,15 +240,17 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 		uint32_t len)
 {
 	struct tcp_addr a;
+	uint8_t opts[4 + 8 * TCP_OOO_MAX];
+	uint8_t optlen = fp__tcp_sack_len(f) ? sack_opts(f, opts) : 0;
 	uint16_t room;
-	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + len), &room);
+	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen + len), &room);
 
 	if (frame == NULL)
 		return -1;
 	flow_addr(o->ctx, f, &a);
 	out_put(o, frame,
 			seg_write(o->ctx->tcp, frame, room, &a, seq, f->rcv_nxt, flags,
-					wnd_field(f), NULL, 0, &f->buf, off, len));
+					wnd_field(f), opts, optlen, &f->buf, off, len));
 	return 0;
 }
 
@@ -237,9 +273,9 @@ void
 fp__tcp_send_synack(struct tcp_out *o, struct tcp_flow *f)
 {
 	struct tcp_addr a;
-	uint8_t opts[8];
+	uint8_t opts[12];
 	uint8_t optlen = fp__tcp_synack_opts(opts, fp__tcp_our_mss(o->ctx, f->port),
-			(f->flags & TF_WSCALE) ? f->rcv_ws : -1);
+			(f->flags & TF_WSCALE) ? f->rcv_ws : -1, !!(f->flags & TF_SACK));
 	uint32_t w = fp__tcp_rcv_wnd(f);
 
 	/* RFC 7323 2.2: the window in a SYN segment is never scaled. */
@@ -263,6 +299,7 @@ fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack)
 	struct fp_ctx *ctx = o->ctx;
 	struct fp_tcp *t = ctx->tcp;
 	uint32_t data_end, limit, wnd;
+	uint32_t mss = fp__tcp_seg_mss(f);
 	int sent = 0, want_fin;
 
 	if (f->state != FP_TCP_ESTABLISHED && f->state != FP_TCP_CLOSE_WAIT &&
@@ -284,8 +321,8 @@ fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack)
 		uint32_t len = data_end - f->snd_nxt;
 		uint8_t flags = FP_TCP_ACK;
 
-		if (len > f->mss)
-			len = f->mss;
+		if (len > mss)
+			len = mss;
 		if (len > limit - f->snd_nxt)
 			len = limit - f->snd_nxt;
 		if (f->snd_nxt + len == data_end) {

@@ -30,6 +30,7 @@
 #define TCP_CHALLENGE_PER_S 100  /* RFC 5961 7: per-context challenge ACK budget */
 #define TCP_DUPACK_THRESH   3    /* RFC 5681 3.2 */
 #define TCP_OOO_MAX         4    /* out-of-order byte ranges held per flow */
+#define TCP_OPT_SACK        5    /* RFC 2018 3: SACK blocks (fp/wire.h has SACK_OK only) */
 
 /* Flow flags. */
 enum {
@@ -39,6 +40,7 @@ enum {
 	TF_TX_RETRY = 1u << 3, /**< rtx timer is a retry after tx alloc failure */
 	TF_DRAIN = 1u << 4,    /**< send FIN once the echo buffer is flushed */
 	TF_COOKIE = 1u << 5,   /**< created from a SYN cookie */
+	TF_SACK = 1u << 6,     /**< peer sent SACK-permitted: we send SACK blocks (RFC 2018) */
 	TF_IN_USE = 1u << 7,
 };
 
@@ -71,6 +73,7 @@ struct tcp_flow {
 		uint32_t start, end; /**< sequence numbers, end exclusive */
 	} ooo[TCP_OOO_MAX];
 	uint8_t n_ooo;
+	uint8_t ooo_recent; /**< range holding the latest out-of-order segment */
 
 	/* RFC 6298 */
 	uint32_t srtt_us, rttvar_us, rto_us;
@@ -165,8 +168,22 @@ struct tcp_addr {
 /** Send a header-only segment. @return 0, or -1 when no frame was available. */
 int fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint32_t ack,
 		uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen);
-/** Write SYN-ACK options (MSS, and window scale when wscale >= 0). @return bytes */
-uint8_t fp__tcp_synack_opts(uint8_t *opts, uint16_t mss, int wscale);
+/** SYN-ACK options: MSS, window scale when wscale >= 0, SACK-permitted. @return bytes (<= 12) */
+uint8_t fp__tcp_synack_opts(uint8_t *opts, uint16_t mss, int wscale, int sack_ok);
+
+/** Bytes of SACK option the flow's segments carry now (RFC 2018 3). */
+static inline uint32_t
+fp__tcp_sack_len(const struct tcp_flow *f)
+{
+	return (f->flags & TF_SACK) && f->n_ooo ? 4u + 8u * f->n_ooo : 0;
+}
+
+/** Payload bytes per segment: options come out of the MSS (RFC 6691). */
+static inline uint32_t
+fp__tcp_seg_mss(const struct tcp_flow *f)
+{
+	return f->mss - fp__tcp_sack_len(f);
+}
 /** Our MSS on an interface: min(cfg mss, MTU - 40). */
 uint16_t fp__tcp_our_mss(const struct fp_ctx *ctx, uint16_t port);
 

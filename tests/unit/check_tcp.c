@@ -231,6 +231,9 @@ struct oseg {
 	uint32_t len;
 	uint16_t mss; /* 0 = no option */
 	int ws;       /* -1 = no option */
+	int sack_ok;
+	int n_sack;
+	uint32_t sack[4][2];
 };
 
 /* Parse the next captured frame and check its addressing and checksums. */
@@ -270,6 +273,8 @@ next_out(void)
 	o.len = (uint32_t)(l4_len - hlen);
 	o.mss = 0;
 	o.ws = -1;
+	o.sack_ok = 0;
+	o.n_sack = 0;
 	for (i = FP_TCP_HLEN; i < hlen;) {
 		if (tcp[i] == FP_TCPOPT_EOL)
 			break;
@@ -281,6 +286,14 @@ next_out(void)
 			o.mss = fp_load_be16(tcp + i + 2);
 		if (tcp[i] == FP_TCPOPT_WSCALE)
 			o.ws = tcp[i + 2];
+		if (tcp[i] == FP_TCPOPT_SACK_OK)
+			o.sack_ok = 1;
+		if (tcp[i] == TCP_OPT_SACK) {
+			for (o.n_sack = 0; o.n_sack < (tcp[i + 1] - 2) / 8; o.n_sack++) {
+				o.sack[o.n_sack][0] = fp_load_be32(tcp + i + 2 + 8 * o.n_sack);
+				o.sack[o.n_sack][1] = fp_load_be32(tcp + i + 6 + 8 * o.n_sack);
+			}
+		}
 		i += tcp[i + 1];
 	}
 	return o;
@@ -498,6 +511,55 @@ START_TEST(test_tcp_listen_syn_wscale)
 		ck_assert_uint_eq(o.len, 200);
 		expect_none();
 	}
+}
+END_TEST
+
+START_TEST(test_tcp_listen_syn_sack)
+{
+	static const uint8_t opts[8] = {FP_TCPOPT_MSS, 4, 0x03, 0xe8, FP_TCPOPT_NOP, FP_TCPOPT_NOP,
+			FP_TCPOPT_SACK_OK, 2};
+	static uint8_t data[1000];
+	struct pkt_spec s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
+	struct oseg o;
+
+	env_start();
+	s.opts = opts;
+	s.opts_len = sizeof(opts);
+	ck_assert_int_eq(in(&s), FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_int_eq(o.sack_ok, 1); /* RFC 2018 2: answered */
+	ck_assert_int_eq(o.ws, -1);
+	our_iss = o.seq;
+	p_seq = PEER_ISS + 1;
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	/* Two holes: the ACKs carry SACK blocks, the latest segment's first. */
+	in_seg(FP_TCP_ACK, p_seq + 1500, our_iss + 1, "bbbb", 4, 65535);
+	o = next_out();
+	ck_assert_int_eq(o.n_sack, 1);
+	ck_assert_uint_eq(o.sack[0][0], p_seq + 1500);
+	ck_assert_uint_eq(o.sack[0][1], p_seq + 1504);
+	in_seg(FP_TCP_ACK, p_seq + 1000, our_iss + 1, "aaaa", 4, 65535);
+	o = next_out();
+	ck_assert_int_eq(o.n_sack, 2);
+	ck_assert_uint_eq(o.sack[0][0], p_seq + 1000);
+	ck_assert_uint_eq(o.sack[1][0], p_seq + 1500);
+	/* 1000 bytes fill the first hole; the echo carries the remaining block,
+	 * whose 12 option bytes come out of the MSS of 1000 (RFC 6691). */
+	memset(data, 'd', sizeof(data));
+	send_data(data, 1000, our_iss + 1);
+	o = next_out();
+	ck_assert_uint_eq(o.ack, p_seq + 4);
+	ck_assert_int_eq(o.n_sack, 1);
+	ck_assert_uint_eq(o.sack[0][0], p_seq + 500);
+	ck_assert_uint_eq(o.len, 988);
+	ck_assert_uint_eq(next_out().len, 16);
+	/* The last hole filled: no more SACK, full segments. */
+	p_seq += 4;
+	send_data(data, 496, our_iss + 1);
+	o = next_out();
+	ck_assert_int_eq(o.n_sack, 0);
+	ck_assert_uint_eq(o.ack, p_seq + 4);
+	ck_assert_uint_eq(o.len, 500);
 }
 END_TEST
 
@@ -2078,8 +2140,9 @@ START_TEST(test_tcp_random_stress)
 			uint16_t port = (uint16_t)(PEER_PORT + rnd(8));
 			struct tcp_flow *f = fp__tcp_flow_lookup(
 					ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, port);
-			uint8_t opts[8] = {FP_TCPOPT_MSS, 4, 0x02, (uint8_t)rnd(256), FP_TCPOPT_NOP,
-					FP_TCPOPT_WSCALE, 3, (uint8_t)rnd(16)};
+			uint8_t opts[12] = {FP_TCPOPT_MSS, 4, 0x02, (uint8_t)rnd(256),
+					FP_TCPOPT_NOP, FP_TCPOPT_WSCALE, 3, (uint8_t)rnd(16),
+					FP_TCPOPT_NOP, FP_TCPOPT_NOP, FP_TCPOPT_SACK_OK, 2};
 			struct pkt_spec s;
 			uint32_t seq, ack;
 			uint16_t len = 0;
@@ -2101,7 +2164,7 @@ START_TEST(test_tcp_random_stress)
 			if (s.flags == FP_TCP_SYN && rnd(2)) {
 				s.seq = 5000 + port - 1;
 				s.opts = opts;
-				s.opts_len = rnd(2) ? 8 : 4;
+				s.opts_len = (uint8_t)(4 + 4 * rnd(3));
 			}
 			if (!(s.flags & (FP_TCP_SYN | FP_TCP_RST)) && rnd(2))
 				len = (uint16_t)(1 + rnd(sizeof(data)));
@@ -2137,6 +2200,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_listen_syn);
 	tcase_add_test(tc, test_tcp_listen_syn_wscale);
 	tcase_add_test(tc, test_tcp_listen_syn_no_mss);
+	tcase_add_test(tc, test_tcp_listen_syn_sack);
 	tcase_add_test(tc, test_tcp_listen_ack);
 	tcase_add_test(tc, test_tcp_listen_rst);
 	tcase_add_test(tc, test_tcp_syn_received_ack);
