@@ -28,10 +28,11 @@ class Conn:
         self.sent = 0
         self.recvd = 0
         self.fin_sent = False
-        self.send_done = False
+        self.events = 0
         self.fin_seen = False
         self.sock = None
-        self.error = None
+        self.read_credit = 0.0
+        self.paused = False
 
 
 def fail(msg, **extra):
@@ -58,34 +59,67 @@ def expect_rst(args):
 def run(args):
     sel = selectors.DefaultSelector()
     conns = [Conn(i, args.bytes, args.seed) for i in range(args.conns)]
+
+    def watch(c):
+        """(Re)register c for what it still needs: read unless paused, write until sent."""
+        ev = 0 if c.paused else selectors.EVENT_READ
+        if c.sent < len(c.data):
+            ev |= selectors.EVENT_WRITE
+        if c.events == ev:
+            return
+        if c.events and ev:
+            sel.modify(c.sock, ev, c)
+        elif ev:
+            sel.register(c.sock, ev, c)
+        else:
+            sel.unregister(c.sock)
+        c.events = ev
+
     for c in conns:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if args.read_rate:
+            # A small receive buffer makes a slow reader's window close fast.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
         s.setblocking(False)
         err = s.connect_ex((args.host, args.port))
         if err not in (0, errno.EINPROGRESS):
             fail(f"conn {c.idx}: connect: {errno.errorcode.get(err, err)}")
         c.sock = s
-        sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE, c)
+        watch(c)
 
-    start = time.monotonic()
+    start = last = time.monotonic()
     deadline = start + args.timeout
     open_conns = len(conns)
     while open_conns:
-        if time.monotonic() > deadline:
-            late = [c.idx for c in conns if not c.fin_seen]
+        now = time.monotonic()
+        if now > deadline:
+            late = [c for c in conns if not c.fin_seen]
             fail("timeout", conns_unfinished=len(late),
-                 first=[(c.idx, c.sent, c.recvd) for c in conns if not c.fin_seen][:5])
-        for key, mask in sel.select(timeout=0.5):
+                 first=[(c.idx, c.sent, c.recvd) for c in late][:5])
+        if args.read_rate:
+            # Token bucket per connection: a paused reader resumes when its
+            # credit refills, so the echo has to wait on TCP flow control.
+            for c in conns:
+                if c.fin_seen:
+                    continue
+                c.read_credit = min(c.read_credit + (now - last) * args.read_rate, 65536.0)
+                if c.paused and c.read_credit >= 1024:
+                    c.paused = False
+                    watch(c)
+            last = now
+        for key, mask in sel.select(timeout=0.05 if args.read_rate else 0.5):
             c = key.data
             s = c.sock
             try:
                 if mask & selectors.EVENT_WRITE and c.sent < len(c.data):
-                    n = s.send(c.data[c.sent:c.sent + args.chunk])
-                    c.sent += n
-                if mask & selectors.EVENT_READ:
-                    buf = s.recv(65536)
-                    if not buf:
+                    c.sent += s.send(c.data[c.sent:c.sent + args.chunk])
+                if mask & selectors.EVENT_READ and not c.paused:
+                    n = int(c.read_credit) if args.read_rate else 65536
+                    buf = s.recv(n) if n > 0 else None
+                    if buf is None:
+                        pass
+                    elif not buf:
                         if c.recvd != len(c.data):
                             fail(f"conn {c.idx}: FIN after {c.recvd} of {len(c.data)} bytes")
                         c.fin_seen = True
@@ -95,24 +129,29 @@ def run(args):
                             off = next(i for i in range(len(buf)) if i >= len(want) or buf[i] != want[i])
                             fail(f"conn {c.idx}: echo differs at byte {c.recvd + off}")
                         c.recvd += len(buf)
+                        if args.read_rate:
+                            c.read_credit -= len(buf)
+                    if args.read_rate and c.read_credit < 1024:
+                        c.paused = True
+            except BlockingIOError:
+                pass
             except (ConnectionResetError, BrokenPipeError) as e:
                 fail(f"conn {c.idx}: reset by peer ({e.__class__.__name__}) after "
                      f"sent={c.sent} recvd={c.recvd}")
             except ConnectionRefusedError:
                 fail(f"conn {c.idx}: connection refused")
-            if c.sent == len(c.data) and not c.fin_sent and c.recvd == len(c.data):
+            if c.fin_seen:
+                if c.events:
+                    sel.unregister(s)
+                s.close()
+                open_conns -= 1
+                continue
+            if c.sent == len(c.data) and c.recvd == len(c.data) and not c.fin_sent:
                 # Half-close only after the echo is complete: the server's FIN
                 # must then follow ours (RFC 9293 CLOSE-WAIT -> LAST-ACK).
                 s.shutdown(socket.SHUT_WR)
                 c.fin_sent = True
-                sel.modify(s, selectors.EVENT_READ, c)
-            elif c.sent == len(c.data) and not c.send_done:
-                c.send_done = True
-                sel.modify(s, selectors.EVENT_READ, c)
-            if c.fin_seen:
-                sel.unregister(s)
-                s.close()
-                open_conns -= 1
+            watch(c)
     elapsed = time.monotonic() - start
     total = sum(len(c.data) for c in conns)
     print(json.dumps({
@@ -132,6 +171,8 @@ def main():
     p.add_argument("--chunk", type=int, default=16384, help="max bytes per send()")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--timeout", type=float, default=60.0, help="seconds for the whole run")
+    p.add_argument("--read-rate", type=float, default=0,
+                   help="read at most this many bytes/s per connection (slow reader)")
     p.add_argument("--expect-rst", action="store_true", help="expect the SYN to be refused")
     args = p.parse_args()
     if args.expect_rst:
