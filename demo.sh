@@ -28,7 +28,7 @@ fastpath is running (pid $FP_PID) and answers on $FP_APP_IP. Try, in another she
   ip netns exec $FP_NS ping -c 3 $FP_APP_IP
   ip netns exec $FP_NS nc $FP_APP_IP 7                   # type lines: they come back
   ip netns exec $FP_NS nc -z -v $FP_APP_IP 9             # not served: refused (RST)
-  build/tools/fpctl/fpctl -s $FP_SOCK stats              # counters, if built with the mgmt plane
+  tools/fpctl/fpctl -s $FP_SOCK stats                    # counters; also: status, flows, top
 
 Press Ctrl-C to stop. Log: $FP_LOG
 MSG
