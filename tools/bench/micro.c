@@ -36,7 +36,9 @@
 #define TICK_US    100 /* app/app.h APP_TICK_US */
 #define ARP_SLOTS  256 /* app/lcore.c APP_ARP_SLOTS */
 #define STRIDE     256 /* bytes per frame slot: the frame and room for its reply */
+#define BIG_STRIDE 2048 /* the same for full-sized segments (an mbuf's data room) */
 #define PAYLOAD    64
+#define MAX_PAYLOAD 1460
 #define SERVER_IP  0xc6120001u /* 198.18.0.1 */
 #define ECHO_PORT  7
 
@@ -267,8 +269,8 @@ print_result(const struct bench *b, const struct result *r, int json)
 
 /* Time one pass over n prebuilt frames, in bursts. Verdicts other than TX are errors. */
 static void
-timed_pass(struct bench *b, uint8_t *frames, const uint16_t *lens, uint32_t n, uint32_t flags,
-		struct result *r)
+timed_pass(struct bench *b, uint8_t *frames, uint16_t stride, const uint16_t *lens, uint32_t n,
+		uint32_t flags, struct result *r)
 {
 	uint64_t c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), t0 = __rdtsc();
 
@@ -277,8 +279,8 @@ timed_pass(struct bench *b, uint8_t *frames, const uint16_t *lens, uint32_t n, u
 
 		bench_clock(b);
 		for (uint32_t k = i; k < end; k++) {
-			struct fp_pkt p = {.data = frames + (size_t)k * STRIDE, .len = lens[k],
-				.room = STRIDE, .flags = flags};
+			struct fp_pkt p = {.data = frames + (size_t)k * stride, .len = lens[k],
+				.room = stride, .flags = flags};
 
 			r->bad += fp_input(&b->ctx, &p) != FP_VERDICT_TX;
 		}
@@ -289,21 +291,22 @@ timed_pass(struct bench *b, uint8_t *frames, const uint16_t *lens, uint32_t n, u
 }
 
 static int
-run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint32_t segs, double seconds,
-		uint32_t flags, const char *name, int json)
+run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint32_t segs, uint16_t size,
+		double seconds, uint32_t flags, const char *name, int json)
 {
 	uint32_t n = n_flows * segs;
-	uint8_t *frames = malloc((size_t)n * STRIDE);
+	uint16_t stride = size + 54 <= STRIDE / 2 ? STRIDE : BIG_STRIDE;
+	uint8_t *frames = malloc((size_t)n * stride);
 	uint16_t *lens = malloc(n * sizeof(*lens));
 	struct flow *fl = calloc(n_flows, sizeof(*fl));
-	uint8_t payload[PAYLOAD];
+	uint8_t payload[MAX_PAYLOAD];
 	struct result r = {.name = name};
 	uint64_t echoed0 = fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED);
 	uint64_t deadline;
 
 	if (frames == NULL || lens == NULL || fl == NULL)
 		return -1;
-	for (uint32_t i = 0; i < PAYLOAD; i++)
+	for (uint32_t i = 0; i < size; i++)
 		payload[i] = (uint8_t)i;
 	for (uint32_t i = 0; i < n_flows; i++) {
 		flow_addr(&fl[i], first + i);
@@ -321,18 +324,18 @@ run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint32_t segs, double
 
 			flow_spec(&s, f, FP_TCP_ACK | FP_TCP_PSH);
 			s.payload = payload;
-			s.payload_len = PAYLOAD;
-			lens[k] = (uint16_t)pkt_build_tcp(frames + (size_t)k * STRIDE, STRIDE, &s);
-			f->cseq += PAYLOAD;
-			f->sseq += PAYLOAD;
+			s.payload_len = size;
+			lens[k] = (uint16_t)pkt_build_tcp(frames + (size_t)k * stride, stride, &s);
+			f->cseq += size;
+			f->sseq += size;
 		}
-		timed_pass(b, frames, lens, n, flags, &r);
+		timed_pass(b, frames, stride, lens, n, flags, &r);
 	} while (mono_ns() < deadline);
 	/* Every segment must have been echoed in full, in its own reply. */
-	if (fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED) - echoed0 != r.pkts * PAYLOAD) {
+	if (fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED) - echoed0 != r.pkts * size) {
 		fprintf(stderr, "%s: echoed %" PRIu64 " bytes, expected %" PRIu64 "\n", name,
 				fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED) - echoed0,
-				r.pkts * PAYLOAD);
+				r.pkts * size);
 		r.bad++;
 	}
 	print_result(b, &r, json);
@@ -376,7 +379,7 @@ run_simple(struct bench *b, int icmp, double seconds, const char *name, int json
 	deadline = mono_ns() + (uint64_t)(seconds * 1e9);
 	do {
 		memcpy(frames, pristine, (size_t)n * STRIDE);
-		timed_pass(b, frames, lens, n, 0, &r);
+		timed_pass(b, frames, STRIDE, lens, n, 0, &r);
 	} while (mono_ns() < deadline);
 	print_result(b, &r, json);
 	free(frames);
@@ -486,7 +489,8 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-			"usage: %s [--case tcp|tcp-csum-ok|arp|icmp|all] [--flows N] [--seconds S] [--json]\n"
+			"usage: %s [--case tcp|tcp-csum-ok|arp|icmp|all] [--flows N] [--size BYTES]\n"
+			"          [--seconds S] [--json]\n"
 			"       %s --mem N [--buffer-size B] [--json]\n",
 			prog, prog);
 	exit(2);
@@ -502,9 +506,11 @@ main(int argc, char **argv)
 		{"mem", required_argument, NULL, 'm'},
 		{"buffer-size", required_argument, NULL, 'b'},
 		{"json", no_argument, NULL, 'j'},
+		{"size", required_argument, NULL, 'z'},
 		{NULL, 0, NULL, 0},
 	};
 	static struct bench b;
+	uint32_t size = PAYLOAD;
 	const char *which = "all";
 	uint32_t flows = 64, mem_flows = 0, buffer_size = 1024;
 	double seconds = 1;
@@ -531,13 +537,16 @@ main(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'z':
+			size = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
 		default:
 			usage(argv[0]);
 		}
 	}
 	if (mem_flows)
 		return run_mem(mem_flows, buffer_size, json) < 0;
-	if (flows == 0 || flows > 1000000 || seconds <= 0)
+	if (flows == 0 || flows > 1000000 || seconds <= 0 || size == 0 || size > MAX_PAYLOAD)
 		usage(argv[0]);
 	/* The app's default flow table: max_flows 4096 (more for big runs: two TCP cases), 16 KiB buffers. */
 	if (bench_init(&b, 2 * flows > 4096 ? 2 * flows : 4096, 16384) < 0) {
@@ -545,13 +554,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(which, "all") || !strcmp(which, "tcp")) {
-		snprintf(name, sizeof(name), "tcp-data-%uflows", flows);
-		rc |= run_tcp(&b, 0, flows, 128, seconds, 0, name, json);
+		snprintf(name, sizeof(name), "tcp-%uB-%uflows", size, flows);
+		rc |= run_tcp(&b, 0, flows, 128, (uint16_t)size, seconds, 0, name, json);
 	}
 	if (!strcmp(which, "all") || !strcmp(which, "tcp-csum-ok")) {
-		snprintf(name, sizeof(name), "tcp-data-%uflows-csumok", flows);
-		rc |= run_tcp(&b, flows, flows, 128, seconds, FP_PKT_IP4_CSUM_GOOD | FP_PKT_L4_CSUM_GOOD,
-				name, json);
+		snprintf(name, sizeof(name), "tcp-%uB-%uflows-csumok", size, flows);
+		rc |= run_tcp(&b, flows, flows, 128, (uint16_t)size, seconds,
+				FP_PKT_IP4_CSUM_GOOD | FP_PKT_L4_CSUM_GOOD, name, json);
 	}
 	if (!strcmp(which, "all") || !strcmp(which, "arp"))
 		rc |= run_simple(&b, 0, seconds, "arp-request", json);

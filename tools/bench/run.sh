@@ -352,7 +352,7 @@ run_micro() {
 	local micro=$BUILD/tools/bench/bench-fastpath-micro n
 	log "microbenchmark: fp_input on prebuilt frames (CPU $CPU_SERVER)"
 	for args in "--case tcp --flows 64" "--case tcp-csum-ok --flows 64" "--case tcp --flows 10000" \
-		"--case arp" "--case icmp"; do
+		"--case tcp --flows 64 --size 1460" "--case arp" "--case icmp"; do
 		# shellcheck disable=SC2086
 		taskset -c "$CPU_SERVER" "$micro" $args --seconds "$MICRO_SECONDS" --json >>"$RESULTS" ||
 			record_error micro "$args" 1 "microbenchmark failed"
