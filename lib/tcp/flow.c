@@ -232,6 +232,47 @@ fp__tcp_timer_arm(struct fp_tcp *t, struct tcp_flow *f, uint64_t when_us)
 	f->t_linked = 1;
 }
 
+int
+fp__tcp_range_add(struct tcp_range *r, uint8_t *n, uint8_t max, uint32_t start, uint32_t end)
+{
+	struct tcp_range out[TCP_OOO_MAX + 2];
+	uint8_t i, k = 0, placed = 0;
+	int at = -1;
+
+	if (max > TCP_OOO_MAX)
+		max = TCP_OOO_MAX;
+	/* One ordered pass: keep ranges below, absorb those touching, then the rest. */
+	for (i = 0; i < *n; i++) {
+		if (seq_lt(r[i].end, start)) {
+			out[k++] = r[i];
+		} else if (seq_lt(end, r[i].start)) {
+			if (!placed) {
+				out[k++] = (struct tcp_range){start, end};
+				placed = 1;
+			}
+			out[k++] = r[i];
+		} else {
+			if (seq_lt(r[i].start, start))
+				start = r[i].start;
+			if (seq_gt(r[i].end, end))
+				end = r[i].end;
+		}
+		if (k > max)
+			return -1;
+	}
+	if (!placed)
+		out[k++] = (struct tcp_range){start, end};
+	if (k > max)
+		return -1;
+	for (i = 0; i < k; i++) {
+		r[i] = out[i];
+		if (seq_leq(out[i].start, start) && seq_lt(start, out[i].end))
+			at = i;
+	}
+	*n = k;
+	return at;
+}
+
 uint32_t
 fp_tcp_flow_count(const struct fp_tcp *tcp)
 {

@@ -28,8 +28,10 @@ struct seg {
 	uint32_t seq, ack;
 	uint16_t wnd; /**< raw window field */
 	uint8_t flags;
-	uint16_t mss;      /**< MSS option, 0 = absent (SYN only) */
-	int8_t wscale;     /**< window scale option, -1 = absent (SYN only) */
+	uint16_t mss;       /**< MSS option, 0 = absent (SYN only) */
+	int8_t wscale;      /**< window scale option, -1 = absent (SYN only) */
+	const uint8_t *opt; /**< TCP options */
+	uint8_t optlen;
 	uint8_t sack_ok;   /**< SACK-permitted option (SYN only) */
 	uint32_t sip, dip; /**< host byte order */
 	uint16_t sport, dport;
@@ -275,32 +277,124 @@ acceptable(const struct tcp_flow *f, const struct seg *s)
 					seq_lt(s->seq + seglen - 1, end));
 }
 
-/* Resend the oldest unacknowledged segment (RFC 5681 3.2 fast retransmit). */
+/*
+ * Resend the next hole: the first unacknowledged byte not SACKed and not yet
+ * resent in this recovery, below the highest SACKed byte (RFC 6675 4 NextSeg,
+ * rule 1, simplified). Without SACK information the hole is SND.UNA, which is
+ * RFC 5681 3.2 fast retransmit and RFC 6582 NewReno's partial-ACK resend.
+ */
 static void
-fast_retransmit(struct tcp_out *o, struct tcp_flow *f)
+rexmit_hole(struct tcp_out *o, struct tcp_flow *f)
 {
 	struct fp_ctx *ctx = o->ctx;
-	uint32_t used = fp_echo_buf_used(&f->buf);
+	uint32_t data_end = f->snd_una + fp_echo_buf_used(&f->buf);
+	uint32_t seq = f->snd_una, len;
+	uint8_t i, flags = FP_TCP_ACK;
+
+	if (f->n_sack) {
+		if (seq_gt(f->rxt_next, seq))
+			seq = f->rxt_next;
+		for (i = 0; i < f->n_sack; i++)
+			if (seq_geq(seq, f->sack[i].start) && seq_lt(seq, f->sack[i].end))
+				seq = f->sack[i].end;
+		if (!seq_lt(seq, f->sack[f->n_sack - 1].end))
+			return;
+	}
+	if (!seq_lt(seq, f->snd_max))
+		return;
+	if (seq_lt(seq, data_end)) {
+		len = (seq_lt(f->snd_max, data_end) ? f->snd_max : data_end) - seq;
+		if (len > fp__tcp_seg_mss(f))
+			len = fp__tcp_seg_mss(f);
+		for (i = 0; i < f->n_sack; i++)
+			if (seq_gt(f->sack[i].start, seq) && seq_lt(f->sack[i].start, seq + len))
+				len = f->sack[i].start - seq;
+	} else {
+		len = 0; /* only our FIN is outstanding */
+		flags |= FP_TCP_FIN;
+	}
+	if (fp__tcp_send_seg(o, f, seq, flags, seq - f->snd_una, len) < 0)
+		return;
+	fp_stats_inc(ctx->stats, FP_CTR_TCP_RETRANSMITS);
+	f->retransmits++;
+	f->rxt_next = seq + len + !!(flags & FP_TCP_FIN);
+	fp__tcp_rtx_restart(ctx->tcp, f, ctx->now_us);
+}
+
+/* Loss detected without an RTO: RFC 5681 3.2 steps 2-4, RFC 6675 5 step 4.
+ * The caller then resends the hole with rexmit_hole(). */
+static void
+enter_recovery(struct tcp_out *o, struct tcp_flow *f)
+{
 	uint32_t flight = f->snd_max - f->snd_una;
-	uint32_t len = flight < used ? flight : used;
 
 	f->ssthresh = flight / 2 > 2u * f->mss ? flight / 2 : 2u * f->mss;
 	f->cwnd = f->ssthresh + 3u * f->mss;
+	f->recover = f->snd_max;
+	f->rxt_next = f->snd_una;
 	f->flags |= TF_RECOVERY;
 	f->flags &= (uint8_t)~TF_RTT; /* Karn */
-	if (len > fp__tcp_seg_mss(f))
-		len = fp__tcp_seg_mss(f);
-	if (len == 0 && flight != 0) {
-		/* Only our FIN is outstanding. */
-		if (fp__tcp_send_seg(o, f, f->snd_una, FP_TCP_FIN | FP_TCP_ACK, 0, 0) < 0)
-			return;
-	} else if (fp__tcp_send_seg(o, f, f->snd_una, FP_TCP_ACK, 0, len) < 0) {
-		return;
+	fp_stats_inc(o->ctx->stats, FP_CTR_TCP_FAST_RETRANSMITS);
+}
+
+/* Take the peer's SACK blocks into the scoreboard (RFC 2018 3). @return 1 if any */
+static int
+sack_input(struct tcp_flow *f, const struct seg *s)
+{
+	uint32_t i = 0;
+	int any = 0;
+
+	while (i + 1 < s->optlen) {
+		uint8_t kind = s->opt[i], olen;
+		uint32_t b;
+
+		if (kind == FP_TCPOPT_EOL)
+			break;
+		if (kind == FP_TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		olen = s->opt[i + 1];
+		if (olen < 2 || i + olen > s->optlen)
+			break;
+		for (b = 2; kind == TCP_OPT_SACK && b + 8 <= olen; b += 8) {
+			uint32_t l = fp_load_be32(s->opt + i + b);
+			uint32_t r = fp_load_be32(s->opt + i + b + 4);
+
+			/* Only blocks of data in flight (D-SACKs below SND.UNA too are skipped). */
+			if (!seq_lt(l, r) || !seq_gt(r, f->snd_una) || seq_gt(r, f->snd_max))
+				continue;
+			if (seq_lt(l, f->snd_una))
+				l = f->snd_una;
+			if (fp__tcp_range_add(f->sack, &f->n_sack, TCP_OOO_MAX, l, r) >= 0)
+				any = 1;
+		}
+		i += olen;
 	}
-	fp_stats_inc(ctx->stats, FP_CTR_TCP_FAST_RETRANSMITS);
-	fp_stats_inc(ctx->stats, FP_CTR_TCP_RETRANSMITS);
-	f->retransmits++;
-	fp__tcp_rtx_restart(ctx->tcp, f, ctx->now_us);
+	return any;
+}
+
+/* Forget scoreboard ranges SND.UNA has passed. */
+static void
+sack_prune(struct tcp_flow *f)
+{
+	while (f->n_sack && seq_leq(f->sack[0].end, f->snd_una)) {
+		f->n_sack--;
+		memmove(&f->sack[0], &f->sack[1], sizeof(f->sack[0]) * f->n_sack);
+	}
+	if (f->n_sack && seq_lt(f->sack[0].start, f->snd_una))
+		f->sack[0].start = f->snd_una;
+}
+
+static uint32_t
+sacked_bytes(const struct tcp_flow *f)
+{
+	uint32_t n = 0;
+	uint8_t i;
+
+	for (i = 0; i < f->n_sack; i++)
+		n += f->sack[i].end - f->sack[i].start;
+	return n;
 }
 
 static int
@@ -311,21 +405,25 @@ fin_sent_state(uint8_t state)
 
 /*
  * RFC 9293 3.10.7.4 fifth check, in a synchronized state.
+ * @param rexmit  out: set when a hole should be resent; the caller does it
+ *                after taking the payload, which an in-place reply overwrites
  * @return 1 when our FIN is now acknowledged, 0 to go on, -1 to stop here.
  */
 static int
-ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
+ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s, int *rexmit)
 {
 	struct fp_ctx *ctx = o->ctx;
 	struct fp_tcp *t = ctx->tcp;
 	uint32_t wnd = (uint32_t)s->wnd << f->snd_ws;
-	int fin_acked = 0;
+	int fin_acked = 0, new_ack = 0, sacked = 0;
 
 	/* RFC 5961 5.2: acceptable only in [SND.UNA - MAX.SND.WND, SND.NXT]. */
 	if (seq_gt(s->ack, f->snd_max) || seq_lt(s->ack, f->snd_una - f->max_snd_wnd)) {
 		challenge_ack(o, f);
 		return -1;
 	}
+	if ((f->flags & TF_SACK) && s->optlen)
+		sacked = sack_input(f, s);
 	if (seq_gt(s->ack, f->snd_una)) {
 		uint32_t used = fp_echo_buf_used(&f->buf);
 		uint32_t acked = s->ack - f->snd_una;
@@ -345,10 +443,20 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 		}
 		f->backoff = 0;
 		f->dupacks = 0;
+		new_ack = 1;
+		sack_prune(f);
+		/* RFC 6298 5.2/5.3: stop when all is acknowledged, else restart. */
+		if (f->snd_una == f->snd_max)
+			f->rtx_at = 0;
+		else
+			fp__tcp_rtx_restart(t, f, ctx->now_us);
 		/* RFC 5681 3.1: slow start below ssthresh, else about 1 MSS per RTT. */
 		if (f->flags & TF_RECOVERY) {
-			f->flags &= (uint8_t)~TF_RECOVERY;
 			f->cwnd = f->ssthresh;
+			if (seq_geq(s->ack, f->recover))
+				f->flags &= (uint8_t)~TF_RECOVERY;
+			else
+				*rexmit = 1; /* RFC 6582 3.2 step 3: partial ACK */
 		} else if (f->cwnd < f->ssthresh) {
 			f->cwnd += acked < f->mss ? acked : f->mss;
 		} else {
@@ -358,21 +466,27 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 		}
 		if (f->cwnd > (1u << 30))
 			f->cwnd = 1u << 30;
-		/* RFC 6298 5.2/5.3: stop when all is acknowledged, else restart. */
-		if (f->snd_una == f->snd_max)
-			f->rtx_at = 0;
-		else
-			fp__tcp_rtx_restart(t, f, ctx->now_us);
 	} else if (s->ack == f->snd_una && s->len == 0 && !(s->flags & (FP_TCP_SYN | FP_TCP_FIN)) &&
 			f->snd_max != f->snd_una && wnd == f->snd_wnd && wnd != 0) {
 		/* RFC 5681 2: a duplicate ACK (a zero window is not one: persist). */
 		fp_stats_inc(ctx->stats, FP_CTR_TCP_DUP_ACKS);
 		if (f->dupacks < UINT8_MAX)
 			f->dupacks++;
-		if (f->dupacks == TCP_DUPACK_THRESH)
-			fast_retransmit(o, f);
-		else if (f->dupacks > TCP_DUPACK_THRESH)
+		if (f->dupacks == TCP_DUPACK_THRESH && !(f->flags & TF_RECOVERY)) {
+			enter_recovery(o, f);
+			*rexmit = 1;
+		} else if (f->dupacks > TCP_DUPACK_THRESH)
 			f->cwnd += f->mss; /* RFC 5681 3.2 step 4: inflate */
+	}
+	/* RFC 6675 5: DupThresh segments' worth SACKed above a hole is a loss,
+	 * even when the SACKs ride on data (echo traffic rarely has pure dup
+	 * ACKs); each further SACK moves the recovery on by one hole. */
+	if (sacked && !(f->flags & TF_RECOVERY) &&
+			sacked_bytes(f) >= TCP_DUPACK_THRESH * (uint32_t)f->mss) {
+		enter_recovery(o, f);
+		*rexmit = 1;
+	} else if (sacked && !new_ack && (f->flags & TF_RECOVERY)) {
+		*rexmit = 1;
 	}
 	/* Window update, only from a newer segment (RFC 9293 3.10.7.4). */
 	if (seq_lt(f->snd_wl1, s->seq) || (f->snd_wl1 == s->seq && seq_leq(f->snd_wl2, s->ack))) {
@@ -421,52 +535,18 @@ ooo_store(struct tcp_flow *f, const struct seg *s)
 {
 	uint32_t wnd = fp__tcp_rcv_wnd(f);
 	uint32_t off = s->seq - f->rcv_nxt;
-	uint32_t len = s->len, start, end;
-	uint8_t i, k = 0, placed = 0;
-	struct {
-		uint32_t start, end;
-	} out[TCP_OOO_MAX + 1];
+	uint32_t len = s->len;
+	int at;
 
 	if (off >= wnd)
 		return;
 	if (len > wnd - off)
 		len = wnd - off;
-	start = s->seq;
-	end = s->seq + len;
-	/* Merge with every range it overlaps or touches; keep the order. */
-	for (i = 0; i < f->n_ooo; i++) {
-		if (seq_lt(f->ooo[i].end, start)) {
-			out[k].start = f->ooo[i].start;
-			out[k++].end = f->ooo[i].end;
-		} else if (seq_lt(end, f->ooo[i].start)) {
-			if (!placed) {
-				out[k].start = start;
-				out[k++].end = end;
-				placed = 1;
-			}
-			out[k].start = f->ooo[i].start;
-			out[k++].end = f->ooo[i].end;
-		} else {
-			if (seq_lt(f->ooo[i].start, start))
-				start = f->ooo[i].start;
-			if (seq_gt(f->ooo[i].end, end))
-				end = f->ooo[i].end;
-		}
-	}
-	if (!placed) {
-		out[k].start = start;
-		out[k++].end = end;
-	}
-	if (k > TCP_OOO_MAX)
+	at = fp__tcp_range_add(f->ooo, &f->n_ooo, TCP_OOO_MAX, s->seq, s->seq + len);
+	if (at < 0)
 		return;
+	f->ooo_recent = (uint8_t)at;
 	ring_write_at(&f->buf, fp_echo_buf_used(&f->buf) + off, s->data, len);
-	for (i = 0; i < k; i++) {
-		f->ooo[i].start = out[i].start;
-		f->ooo[i].end = out[i].end;
-		if (seq_leq(out[i].start, s->seq) && seq_lt(s->seq, out[i].end))
-			f->ooo_recent = i;
-	}
-	f->n_ooo = k;
 }
 
 /* The hole before the first kept range is filled: move the tail over it. */
@@ -523,7 +603,7 @@ flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 {
 	struct fp_ctx *ctx = o->ctx;
 	struct fp_tcp *t = ctx->tcp;
-	int need_ack = 0, all_taken = 1, fin_acked = 0;
+	int need_ack = 0, all_taken = 1, fin_acked = 0, rexmit = 0;
 	struct seg hdr;
 
 	/* A retransmitted SYN: our SYN-ACK was lost, send it again. */
@@ -605,7 +685,7 @@ accepted:
 		f->snd_wl2 = s->ack;
 		fp__tcp_set_state(t, f, FP_TCP_ESTABLISHED);
 	} else {
-		fin_acked = ack_input(o, f, s);
+		fin_acked = ack_input(o, f, s, &rexmit);
 		if (fin_acked < 0)
 			return fp__tcp_out_verdict(o);
 		if (fin_acked) {
@@ -657,6 +737,9 @@ accepted:
 	}
 	if (!need_ack && window_update_due(f))
 		need_ack = 1;
+	/* Output only now: the first frame may overwrite the received packet. */
+	if (rexmit)
+		rexmit_hole(o, f);
 	fp__tcp_output(o, f, need_ack);
 	return fp__tcp_out_verdict(o);
 }
@@ -704,6 +787,8 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	s.ack = fp_load_be32(tcp + FP_TCP_OFF_ACK);
 	s.wnd = fp_load_be16(tcp + FP_TCP_OFF_WIN);
 	s.data = tcp + hlen;
+	s.opt = tcp + FP_TCP_HLEN;
+	s.optlen = (uint8_t)(hlen - FP_TCP_HLEN);
 	s.len = l4_len - hlen;
 	s.port = pkt->port;
 	s.mss = 0;

@@ -32,6 +32,11 @@
 #define TCP_OOO_MAX         4    /* out-of-order byte ranges held per flow */
 #define TCP_OPT_SACK        5    /* RFC 2018 3: SACK blocks (fp/wire.h has SACK_OK only) */
 
+/** A range of sequence space, end exclusive. */
+struct tcp_range {
+	uint32_t start, end;
+};
+
 /* Flow flags. */
 enum {
 	TF_WSCALE = 1u << 0,   /**< both sides sent window scale (RFC 7323 2.2) */
@@ -69,11 +74,14 @@ struct tcp_flow {
 	uint32_t cwnd, ssthresh;        /**< RFC 5681, bytes */
 	/** Out-of-order data already in the echo ring past its tail, sorted by
 	 *  sequence, disjoint, all above rcv_nxt and inside our window. */
-	struct {
-		uint32_t start, end; /**< sequence numbers, end exclusive */
-	} ooo[TCP_OOO_MAX];
+	struct tcp_range ooo[TCP_OOO_MAX];
 	uint8_t n_ooo;
 	uint8_t ooo_recent; /**< range holding the latest out-of-order segment */
+	uint8_t n_sack;
+	/** Our data the peer SACKed (RFC 6675 scoreboard), sorted, in (snd_una, snd_max]. */
+	struct tcp_range sack[TCP_OOO_MAX];
+	uint32_t recover;  /**< RFC 6582/6675 recovery point: snd_max at loss detection */
+	uint32_t rxt_next; /**< next byte to resend in SACK recovery */
 
 	/* RFC 6298 */
 	uint32_t srtt_us, rttvar_us, rto_us;
@@ -147,6 +155,13 @@ uint32_t fp__tcp_cookie_make(const struct fp_tcp *t, uint64_t now_us, uint32_t l
 int fp__tcp_cookie_check(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint32_t rip,
 		uint16_t lport, uint16_t rport, uint32_t peer_isn, uint32_t cookie, uint16_t *mss,
 		int *wscale);
+
+/**
+ * Add [start, end) to a sorted set of disjoint ranges, merging neighbours.
+ * @return the index of the range now holding start, or -1 (set unchanged)
+ *         when it would need more than max ranges
+ */
+int fp__tcp_range_add(struct tcp_range *r, uint8_t *n, uint8_t max, uint32_t start, uint32_t end);
 
 /* tcp_output.c */
 

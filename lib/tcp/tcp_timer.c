@@ -184,6 +184,7 @@ rto_expired(struct tcp_out *o, struct tcp_flow *f, uint64_t now_us)
 	f->ssthresh = flight / 2 > 2u * f->mss ? flight / 2 : 2u * f->mss;
 	f->cwnd = f->mss;
 	f->flags &= (uint8_t) ~(TF_RTT | TF_RECOVERY);
+	f->n_sack = 0; /* RFC 2018 8: after an RTO the receiver may have reneged */
 	f->dupacks = 0;
 	f->backoff++;
 	f->snd_nxt = f->snd_una;

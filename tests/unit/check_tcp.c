@@ -1523,6 +1523,144 @@ START_TEST(test_tcp_fast_retransmit)
 }
 END_TEST
 
+/* Handshake offering SACK, with the given MSS. */
+static void
+establish_sack(uint16_t mss)
+{
+	uint8_t opts[8] = {FP_TCPOPT_MSS, 4, (uint8_t)(mss >> 8), (uint8_t)mss, FP_TCPOPT_NOP,
+			FP_TCPOPT_NOP, FP_TCPOPT_SACK_OK, 2};
+	struct pkt_spec s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
+	struct oseg o;
+
+	s.opts = opts;
+	s.opts_len = sizeof(opts);
+	in(&s);
+	o = next_out();
+	ck_assert_int_eq(o.sack_ok, 1);
+	our_iss = o.seq;
+	p_seq = PEER_ISS + 1;
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	expect_none();
+}
+
+/* A peer segment acknowledging ack and SACKing up to two blocks (offsets from our ISS + 1). */
+static enum fp_verdict
+in_sack(uint32_t ack_off, const void *data, uint16_t len, uint32_t l1, uint32_t r1, uint32_t l2,
+		uint32_t r2)
+{
+	uint8_t opts[20] = {FP_TCPOPT_NOP, FP_TCPOPT_NOP, TCP_OPT_SACK, 10};
+	struct pkt_spec s = spec(FP_TCP_ACK, p_seq, our_iss + 1 + ack_off, data, len);
+	enum fp_verdict v;
+
+	fp_store_be32(opts + 4, our_iss + 1 + l1);
+	fp_store_be32(opts + 8, our_iss + 1 + r1);
+	s.opts_len = 12;
+	if (r2) {
+		opts[3] = 18;
+		fp_store_be32(opts + 12, our_iss + 1 + l2);
+		fp_store_be32(opts + 16, our_iss + 1 + r2);
+		s.opts_len = 20;
+	}
+	s.opts = opts;
+	v = in(&s);
+	p_seq += len;
+	return v;
+}
+
+START_TEST(test_tcp_newreno_partial_ack)
+{
+	static uint8_t data[5000];
+	uint32_t i;
+
+	env_start();
+	establish_win(1000, -1, 65535);
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 3);
+	for (i = 0; i < 4; i++) {
+		send_data(data + 1000 * i, 1000, our_iss + 1);
+		next_out();
+	}
+	/* Segments 2 and 4 are lost: 3 dup ACKs resend 2. */
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 1001, NULL, 0, 65535);
+	while (rd < n_cap)
+		next_out(); /* window update */
+	for (i = 0; i < 3; i++)
+		in_seg(FP_TCP_ACK, p_seq, our_iss + 1001, NULL, 0, 65535);
+	ck_assert_uint_eq(next_out().seq, our_iss + 1001);
+	/* The partial ACK (up to 4) resends 4 at once (RFC 6582), no RTO wait. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 3001, NULL, 0, 65535), FP_VERDICT_TX);
+	{
+		struct oseg o = next_out();
+
+		ck_assert_uint_eq(o.seq, our_iss + 3001);
+		ck_assert_uint_eq(o.len, 1000);
+		ck_assert_mem_eq(o.data, data + 3000, 1000);
+	}
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_FAST_RETRANSMITS), 1);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RETRANSMITS), 2);
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 4001, NULL, 0, 65535);
+	ck_assert_uint_eq(ctx.tcp->flows[0].flags & TF_RECOVERY, 0);
+	tick(5000000);
+	expect_none();
+}
+END_TEST
+
+START_TEST(test_tcp_sack_recovery)
+{
+	static uint8_t data[6000], peer[10];
+	struct oseg o;
+	uint32_t i;
+
+	cfg.buffer_size = 16384;
+	env_start();
+	establish_sack(1000);
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 5);
+	memset(peer, 'p', sizeof(peer));
+	for (i = 0; i < 6; i++) {
+		send_data(data + 1000 * i, 1000, our_iss + 1);
+		next_out();
+	}
+	/* Echo segments 2 (1000-2000) and 4 (3000-4000) are lost. The peer's
+	 * ACKs ride on its own data, so they are not duplicate ACKs (RFC 5681 2),
+	 * but their SACK blocks show the holes (RFC 6675). */
+	in_sack(1000, peer, 1, 2000, 3000, 0, 0);
+	while (rd < n_cap)
+		next_out(); /* the echo of the peer's byte */
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_FAST_RETRANSMITS), 0);
+	in_sack(1000, peer, 1, 4000, 6000, 2000, 3000);
+	/* 3000 bytes SACKed above the hole: resend 1000-2000. */
+	o = next_out();
+	ck_assert_uint_eq(o.seq, our_iss + 1001);
+	ck_assert_uint_eq(o.len, 1000);
+	ck_assert_mem_eq(o.data, data + 1000, 1000);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_FAST_RETRANSMITS), 1);
+	/* The peer's byte on that segment is echoed intact (the resend must not
+	 * overwrite the received packet before its payload is taken). */
+	o = next_out();
+	ck_assert_uint_eq(o.len, 1);
+	ck_assert_uint_eq(o.data[0], 'p');
+	expect_none();
+	/* The next SACK-bearing segment moves on to the second hole. */
+	in_sack(1000, peer, 1, 4000, 6000, 2000, 3000);
+	o = next_out();
+	ck_assert_uint_eq(o.seq, our_iss + 3001);
+	ck_assert_uint_eq(o.len, 1000);
+	ck_assert_mem_eq(o.data, data + 3000, 1000);
+	while (rd < n_cap)
+		next_out();
+	/* Nothing left to resend below the highest SACKed byte. */
+	in_sack(1000, peer, 1, 4000, 6000, 2000, 3000);
+	while (rd < n_cap)
+		ck_assert_uint_ge(next_out().seq, our_iss + 6001);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RETRANSMITS), 2);
+	/* All acknowledged: recovery ends, the scoreboard empties. */
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 6004, NULL, 0, 65535);
+	ck_assert_uint_eq(ctx.tcp->flows[0].n_sack, 0);
+	ck_assert_uint_eq(ctx.tcp->flows[0].flags & TF_RECOVERY, 0);
+}
+END_TEST
+
 START_TEST(test_tcp_zero_window_persist)
 {
 	struct oseg o;
@@ -2089,6 +2227,14 @@ check_invariants(void)
 		if (!f->t_linked)
 			ck_abort_msg("flow %u in %s not on the timer wheel", i,
 					fp_tcp_state_name((enum fp_tcp_state)f->state));
+		for (j = 0; j < f->n_sack; j++) {
+			REQUIRE(seq_gt(f->sack[j].start, f->snd_una) ||
+					f->sack[j].start == f->snd_una);
+			REQUIRE(seq_lt(f->sack[j].start, f->sack[j].end));
+			REQUIRE(seq_leq(f->sack[j].end, f->snd_max));
+			if (j > 0)
+				REQUIRE(seq_lt(f->sack[j - 1].end, f->sack[j].start));
+		}
 		for (j = 0; j < f->n_ooo; j++) {
 			REQUIRE(seq_gt(f->ooo[j].start, f->rcv_nxt));
 			REQUIRE(seq_lt(f->ooo[j].start, f->ooo[j].end));
@@ -2119,10 +2265,11 @@ START_TEST(test_tcp_random_stress)
 			FP_TCP_ACK | FP_TCP_FIN, FP_TCP_RST, FP_TCP_RST | FP_TCP_ACK,
 			FP_TCP_SYN | FP_TCP_ACK, FP_TCP_FIN, FP_TCP_ACK, FP_TCP_ACK | FP_TCP_PSH};
 	static uint8_t data[1460];
+	uint8_t sack_opts[20] = {FP_TCPOPT_NOP, FP_TCPOPT_NOP, TCP_OPT_SACK, 18};
 	uint32_t step, i;
 
 	cfg.max_flows = 6;
-	cfg.buffer_size = 2048;
+	cfg.buffer_size = _i % 2 ? 2048 : 16384;
 	cfg.syn_cookies = (uint8_t)(_i % 3);
 	cfg.idle_timeout_s = 20;
 	rnd_state = 7u + (uint32_t)_i;
@@ -2148,7 +2295,7 @@ START_TEST(test_tcp_random_stress)
 			uint16_t len = 0;
 
 			if (f != NULL && rnd(10) != 0) {
-				seq = f->rcv_nxt + rnd(3000) - 1000;
+				seq = f->rcv_nxt + (rnd(2) ? 0 : rnd(3000) - 1000);
 				ack = f->snd_una + rnd(f->snd_max - f->snd_una + 3) - 1;
 			} else if (f == NULL && rnd(4) == 0 && ctx.tcp->cfg.syn_cookies) {
 				/* A cookie ACK, right or wrong. */
@@ -2164,10 +2311,25 @@ START_TEST(test_tcp_random_stress)
 			if (s.flags == FP_TCP_SYN && rnd(2)) {
 				s.seq = 5000 + port - 1;
 				s.opts = opts;
-				s.opts_len = (uint8_t)(4 + 4 * rnd(3));
+				s.opts_len = (uint8_t)(rnd(4) ? 12 : 4 + 4 * rnd(2));
 			}
 			if (!(s.flags & (FP_TCP_SYN | FP_TCP_RST)) && rnd(2))
 				len = (uint16_t)(1 + rnd(sizeof(data)));
+			if (f != NULL && (s.flags & FP_TCP_ACK) && rnd(3) == 0) {
+				/* SACK blocks around the data in flight, sane or not. */
+				uint32_t span = f->snd_max - f->snd_una + 1;
+				uint32_t l = f->snd_una + rnd(span + 1000) - 500;
+
+				fp_store_be32(sack_opts + 4, l);
+				fp_store_be32(sack_opts + 8, l + rnd(span) - 100);
+				fp_store_be32(sack_opts + 12, l + rnd(span));
+				fp_store_be32(sack_opts + 16, f->snd_max - rnd(span / 2 + 1));
+				s.opts = sack_opts;
+				s.opts_len = rnd(2) ? 12 : 20;
+				sack_opts[3] = s.opts_len == 12 ? 10 : 18;
+				if (len > sizeof(data) - 20)
+					len = sizeof(data) - 20;
+			}
 			s.sport = port;
 			s.payload = data + rnd(sizeof(data) - len + 1);
 			s.payload_len = len;
@@ -2254,6 +2416,8 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_rto_backoff);
 	tcase_add_test(tc, test_tcp_rto_give_up);
 	tcase_add_test(tc, test_tcp_fast_retransmit);
+	tcase_add_test(tc, test_tcp_newreno_partial_ack);
+	tcase_add_test(tc, test_tcp_sack_recovery);
 	tcase_add_test(tc, test_tcp_zero_window_persist);
 	tcase_add_test(tc, test_tcp_window_shrink);
 	tcase_add_test(tc, test_tcp_seq_wrap);
