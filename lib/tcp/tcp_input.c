@@ -10,9 +10,17 @@
  * echo ring at its final place past the tail (it lies inside our advertised
  * window, which is exactly the ring's free space) and up to TCP_OOO_MAX
  * sequence ranges remember it; when the hole fills, the ring's tail simply
- * moves over it. Without this every loss would make the peer resend its whole
- * flight (we offer no SACK), and Linux measured stalls of seconds at 5% loss.
- * Segments that would need a fifth range are dropped (duplicate ACK only).
+ * moves over it, and the ranges are reported as SACK blocks (RFC 2018) when
+ * the peer allowed it. Dropping instead made Linux peers resend whole flights
+ * and stall for seconds at 5% loss. Segments that would need a fifth range
+ * are dropped (duplicate ACK only).
+ *
+ * As a sender, loss is detected by three duplicate ACKs (RFC 5681) or, since
+ * an echo peer's ACKs mostly ride on its own data and so are never duplicate
+ * ACKs, by SACK blocks covering three segments (RFC 6675, simplified); holes
+ * are resent one per ACK until the recovery point (RFC 6582 for partial ACKs).
+ * No output happens before the payload is taken: an in-place reply overwrites
+ * the received packet.
  */
 #include <string.h>
 
