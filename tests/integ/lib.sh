@@ -141,11 +141,12 @@ fp_topo_impaired() { # impair options: --loss PCT --dup PCT --reorder PCT ...
 	FP_RUN_IN=()
 }
 
-# Stop the relay and print its report (frames dropped/duplicated/reordered).
-fp_impair_report() {
+# Stop the relay; its report (frames dropped/duplicated/reordered per
+# direction) is then complete in $FP_WORK/impair.log. Call it from the test's
+# own shell, not from $(...): only the parent shell can wait for the relay.
+fp_impair_stop() {
 	kill -TERM "$FP_IMPAIR_PID" 2>/dev/null || true
 	wait "$FP_IMPAIR_PID" || true
-	cat "$FP_WORK/impair.log"
 }
 
 # Topology for net_tap: fastpath itself runs inside the client namespace so
