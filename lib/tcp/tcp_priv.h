@@ -72,16 +72,7 @@ struct tcp_flow {
 	uint32_t snd_wl1, snd_wl2;
 	uint32_t irs, rcv_nxt, rcv_adv; /**< rcv_adv: right edge we advertised */
 	uint32_t cwnd, ssthresh;        /**< RFC 5681, bytes */
-	/** Out-of-order data already in the echo ring past its tail, sorted by
-	 *  sequence, disjoint, all above rcv_nxt and inside our window. */
-	struct tcp_range ooo[TCP_OOO_MAX];
-	uint8_t n_ooo;
-	uint8_t ooo_recent; /**< range holding the latest out-of-order segment */
-	uint8_t n_sack;
-	/** Our data the peer SACKed (RFC 6675 scoreboard), sorted, in (snd_una, snd_max]. */
-	struct tcp_range sack[TCP_OOO_MAX];
-	uint32_t recover;  /**< RFC 6582/6675 recovery point: snd_max at loss detection */
-	uint32_t rxt_next; /**< next byte to resend in SACK recovery */
+	struct fp_echo_buf buf;         /**< bytes from snd_una on: unacknowledged, then unsent */
 
 	/* RFC 6298 */
 	uint32_t srtt_us, rttvar_us, rto_us;
@@ -92,14 +83,24 @@ struct tcp_flow {
 	uint64_t rtx_at;       /**< retransmission / persist / retry deadline */
 	uint64_t last_active;  /**< last segment in or state change: idle and linger clocks */
 	uint64_t t_when;       /**< wheel tick this flow is filed under */
-	uint32_t tnext, tprev; /**< wheel list links; tprev == TCP_NONE and not filed = unlinked */
+	uint32_t tnext, tprev; /**< wheel list links, valid while t_linked */
 	uint8_t t_linked;
+
+	/* Below: only touched after a loss (the in-order hot path stays above). */
+	uint8_t n_ooo;
+	uint8_t ooo_recent; /**< range holding the latest out-of-order segment */
+	uint8_t n_sack;
+	/** Out-of-order data already in the echo ring past its tail, sorted by
+	 *  sequence, disjoint, all above rcv_nxt and inside our window. */
+	struct tcp_range ooo[TCP_OOO_MAX];
+	/** Our data the peer SACKed (RFC 6675 scoreboard), sorted, in (snd_una, snd_max]. */
+	struct tcp_range sack[TCP_OOO_MAX];
+	uint32_t recover;  /**< RFC 6582/6675 recovery point: snd_max at loss detection */
+	uint32_t rxt_next; /**< next byte to resend in SACK recovery */
 
 	uint64_t created_us;
 	uint64_t bytes_in, bytes_out;
 	uint32_t retransmits;
-
-	struct fp_echo_buf buf; /**< bytes from snd_una on: unacknowledged, then unsent */
 };
 
 struct fp_tcp {
