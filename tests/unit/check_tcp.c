@@ -2348,6 +2348,229 @@ START_TEST(test_tcp_random_stress)
 }
 END_TEST
 
+/*
+ * A simulated peer over a lossy, reordering network: it streams bytes within
+ * our advertised window, ACKs (with SACK blocks when negotiated) on its data
+ * segments, resends after its own timeout, and checks every echoed byte.
+ * The echo must complete byte-exact and the connection close cleanly.
+ */
+struct sim {
+	uint8_t tx[60000], rx[60000];
+	uint32_t n;                         /* stream length */
+	uint32_t snd_una, snd_nxt;          /* peer's send offsets */
+	uint32_t wnd_edge;                  /* our window's right edge, as an offset */
+	uint32_t rcv_nxt;                   /* echo received in order */
+	struct tcp_range held[TCP_OOO_MAX]; /* echo received above rcv_nxt */
+	uint8_t n_held;
+	uint64_t last_progress;
+	int sack, need_ack;
+	uint8_t delayed[FRAME_ROOM]; /* one frame held back for reordering */
+	size_t delayed_len;
+};
+
+static struct sim sim;
+
+/* Parse our frame i without Check's per-assertion cost. */
+static void
+sim_parse(int i, struct oseg *o)
+{
+	const uint8_t *tcp = cap_buf[i] + FP_ETH_HLEN + FP_IP4_HLEN;
+	uint16_t l4_len = (uint16_t)(fp_load_be16(cap_buf[i] + FP_ETH_HLEN + FP_IP4_OFF_TOTLEN) -
+			FP_IP4_HLEN);
+	uint16_t hlen = (uint16_t)((tcp[FP_TCP_OFF_DOFF] >> 4) * 4);
+
+	REQUIRE(fp_csum_fold(fp_csum_partial(tcp, l4_len,
+				fp_csum_pseudo_ip4(OUR_IP, PEER_IP, FP_IPPROTO_TCP, l4_len))) == 0);
+	o->seq = fp_load_be32(tcp + FP_TCP_OFF_SEQ);
+	o->ack = fp_load_be32(tcp + FP_TCP_OFF_ACK);
+	o->flags = tcp[FP_TCP_OFF_FLAGS];
+	o->win = fp_load_be16(tcp + FP_TCP_OFF_WIN);
+	o->data = tcp + hlen;
+	o->len = (uint32_t)(l4_len - hlen);
+}
+
+/* Deliver a peer frame to the engine: lost, held back, or now. */
+static void
+sim_send(struct pkt_spec *s, uint32_t loss_pct)
+{
+	static uint8_t frame[FRAME_ROOM];
+	size_t len = pkt_build_tcp(frame, sizeof(frame), s);
+
+	REQUIRE(len > 0);
+	if (rnd(100) < loss_pct)
+		return;
+	if (sim.delayed_len == 0 && loss_pct && rnd(100) < 5) {
+		memcpy(sim.delayed, frame, len);
+		sim.delayed_len = len;
+		return;
+	}
+	memcpy(in_frame, frame, len);
+	feed(in_frame, len);
+	if (sim.delayed_len) {
+		memcpy(in_frame, sim.delayed, sim.delayed_len);
+		feed(in_frame, sim.delayed_len);
+		sim.delayed_len = 0;
+	}
+}
+
+/* One peer segment: data from offset off (len may be 0), ACK and SACK of the echo. */
+static void
+sim_segment(uint32_t off, uint32_t len, uint8_t flags, uint32_t loss_pct)
+{
+	uint8_t opts[4 + 8 * TCP_OOO_MAX] = {FP_TCPOPT_NOP, FP_TCPOPT_NOP, TCP_OPT_SACK};
+	struct pkt_spec s = spec(flags, PEER_ISS + 1 + off, our_iss + 1 + sim.rcv_nxt, sim.tx + off,
+			(uint16_t)len);
+	uint8_t i, nb = sim.n_held > 3 ? 3 : sim.n_held;
+
+	s.win = 65535;
+	if (sim.sack && nb) {
+		opts[3] = (uint8_t)(2 + 8 * nb);
+		for (i = 0; i < nb; i++) {
+			fp_store_be32(opts + 4 + 8 * i, our_iss + 1 + sim.held[i].start);
+			fp_store_be32(opts + 8 + 8 * i, our_iss + 1 + sim.held[i].end);
+		}
+		s.opts = opts;
+		s.opts_len = (uint8_t)(4 + 8 * nb);
+	}
+	sim_send(&s, loss_pct);
+}
+
+/* Take the engine's frames: echo bytes, ACKs, window; some are lost. */
+static void
+sim_receive(uint32_t loss_pct)
+{
+	int i;
+
+	for (i = rd; i < n_cap; i++) {
+		struct oseg o;
+		uint32_t off, ack_off;
+
+		if (rnd(100) < loss_pct)
+			continue;
+		sim_parse(i, &o);
+		REQUIRE(!(o.flags & FP_TCP_RST));
+		ack_off = o.ack - (PEER_ISS + 1);
+		if (ack_off <= sim.n && seq_gt(ack_off, sim.snd_una)) {
+			sim.snd_una = ack_off;
+			sim.last_progress = ctx.now_us;
+		}
+		if (seq_lt(sim.snd_nxt, sim.snd_una))
+			sim.snd_nxt = sim.snd_una;
+		sim.wnd_edge = ack_off + o.win;
+		if (o.len == 0)
+			continue;
+		off = o.seq - (our_iss + 1);
+		REQUIRE(off + o.len <= sim.n);
+		/* Every echoed byte must be the byte sent at that offset. */
+		REQUIRE(memcmp(o.data, sim.tx + off, o.len) == 0);
+		memcpy(sim.rx + off, o.data, o.len);
+		sim.need_ack = 1;
+		if (off <= sim.rcv_nxt && off + o.len > sim.rcv_nxt)
+			sim.rcv_nxt = off + o.len;
+		else if (off > sim.rcv_nxt)
+			fp__tcp_range_add(sim.held, &sim.n_held, TCP_OOO_MAX, off, off + o.len);
+		while (sim.n_held && sim.held[0].start <= sim.rcv_nxt) {
+			if (sim.held[0].end > sim.rcv_nxt)
+				sim.rcv_nxt = sim.held[0].end;
+			sim.n_held--;
+			memmove(&sim.held[0], &sim.held[1], sizeof(sim.held[0]) * sim.n_held);
+		}
+	}
+	rd = n_cap = 0;
+}
+
+START_TEST(test_tcp_lossy_peer_sim)
+{
+	static const uint8_t syn_opts[8] = {FP_TCPOPT_MSS, 4, 0x03, 0xe8, FP_TCPOPT_NOP,
+			FP_TCPOPT_NOP, FP_TCPOPT_SACK_OK, 2};
+	uint32_t loss = 2 + (uint32_t)_i % 3 * 3; /* 2, 5, 8 % each way */
+	struct pkt_spec s;
+	uint64_t end;
+	uint32_t i;
+
+	cfg.buffer_size = _i % 2 ? 4096 : 16384;
+	rnd_state = 99u + (uint32_t)_i;
+	env_start();
+	memset(&sim, 0, sizeof(sim));
+	sim.n = sizeof(sim.tx);
+	sim.sack = _i % 4 < 2;
+	for (i = 0; i < sim.n; i++)
+		sim.tx[i] = (uint8_t)rnd(256);
+	s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
+	s.opts = syn_opts;
+	s.opts_len = sim.sack ? 8 : 4;
+	in(&s);
+	our_iss = next_out().seq;
+	rd = n_cap = 0;
+	in_seg(FP_TCP_ACK, PEER_ISS + 1, our_iss + 1, NULL, 0, 65535);
+	sim.wnd_edge = cfg.buffer_size < 65535 ? cfg.buffer_size : 65535;
+	sim.last_progress = ctx.now_us;
+	end = ctx.now_us + 300000000ull;
+	while (sim.rcv_nxt < sim.n && ctx.now_us < end) {
+		uint32_t sent = 0;
+
+		/* Data within our window, at most 8 segments in flight. */
+		while (sim.snd_nxt < sim.n && seq_lt(sim.snd_nxt, sim.wnd_edge) &&
+				sim.snd_nxt - sim.snd_una < 8000 && sent < 4) {
+			uint32_t len = sim.n - sim.snd_nxt;
+
+			if (len > 1000)
+				len = 1000;
+			if (len > sim.wnd_edge - sim.snd_nxt)
+				len = sim.wnd_edge - sim.snd_nxt;
+			sim_segment(sim.snd_nxt, len, FP_TCP_ACK, loss);
+			sim.snd_nxt += len;
+			sim.need_ack = 0;
+			sent++;
+		}
+		if (sim.need_ack) {
+			sim_segment(sim.snd_nxt, 0, FP_TCP_ACK, loss);
+			sim.need_ack = 0;
+		}
+		sim_receive(loss);
+		/* The peer's own timeout: go back to its oldest unacknowledged byte,
+		 * or probe a window it believes shut. */
+		if (ctx.now_us - sim.last_progress > 300000 &&
+				(sim.snd_una < sim.snd_nxt || sim.snd_una < sim.n)) {
+			sim.snd_nxt = sim.snd_una;
+			if (!seq_lt(sim.snd_una, sim.wnd_edge) && sim.snd_una < sim.n) {
+				sim_segment(sim.snd_una, 1, FP_TCP_ACK, loss);
+				sim.snd_nxt = sim.snd_una + 1;
+			}
+			sim.last_progress = ctx.now_us;
+		}
+		tick(1000);
+		sim_receive(loss);
+		check_invariants();
+	}
+	ck_assert_msg(sim.rcv_nxt == sim.n, "echoed %u of %u bytes (loss %u%%, sack %d)",
+			sim.rcv_nxt, sim.n, loss, sim.sack);
+	ck_assert_mem_eq(sim.rx, sim.tx, sim.n);
+	/* Close without loss: FIN, our FIN, last ACK. */
+	sim_segment(sim.n, 0, FP_TCP_ACK | FP_TCP_FIN, 0);
+	for (i = 0; i < 50 && fp_tcp_flow_count(ctx.tcp); i++) {
+		int j;
+		uint32_t fin_seq = 0;
+
+		for (j = rd; j < n_cap; j++) {
+			struct oseg o;
+
+			sim_parse(j, &o);
+			if (o.flags & FP_TCP_FIN)
+				fin_seq = o.seq + o.len + 1;
+		}
+		rd = n_cap = 0;
+		if (fin_seq) {
+			s = spec(FP_TCP_ACK, PEER_ISS + 2 + sim.n, fin_seq, NULL, 0);
+			in(&s);
+		}
+		tick(100000);
+	}
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
+}
+END_TEST
+
 static Suite *
 tcp_suite(void)
 {
@@ -2438,6 +2661,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_init_invalid);
 	tcase_add_test(tc, test_tcp_many_flows);
 	tcase_add_loop_test(tc, test_tcp_random_stress, 0, 12);
+	tcase_add_loop_test(tc, test_tcp_lossy_peer_sim, 0, 24);
 	suite_add_tcase(s, tc);
 	return s;
 }
