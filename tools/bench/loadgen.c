@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +74,8 @@ struct run {
 	uint64_t ops;       /**< requests (pingpong), connections (churn) completed */
 	uint64_t bytes;     /**< echoed bytes verified while measuring */
 	uint64_t errors;
+	double cpu0;        /**< s of CPU (user + sys) used when measuring started */
+	double cpu_share;   /**< CPU used while measuring / elapsed: 1.0 = client-bound */
 	char first_err[160];
 	struct lat lat;
 };
@@ -84,6 +87,16 @@ now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static double
+cpu_s(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+			(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static void
@@ -424,10 +437,10 @@ report(const struct run *r, double secs)
 	if (o->json) {
 		printf("{\"label\":\"%s\",\"mode\":\"%s\",\"conns\":%u,\"size\":%u,"
 		       "\"seconds\":%.3f,\"ops\":%llu,\"rate\":%.1f,\"mbps\":%.2f,"
-		       "\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,"
+		       "\"p50_us\":%.1f,\"p99_us\":%.1f,\"p999_us\":%.1f,\"client_cpu\":%.3f,"
 		       "\"errors\":%llu,\"first_error\":\"%s\"}\n",
 				o->label, mode_names[o->mode], o->conns, o->size, secs,
-				(unsigned long long)r->ops, rate, mbs, p50, p99, p999,
+				(unsigned long long)r->ops, rate, mbs, p50, p99, p999, r->cpu_share,
 				(unsigned long long)r->errors, r->first_err);
 	} else {
 		printf("%-12s %-8s conns=%-4u %10.0f %s/s %9.2f MB/s  p50 %7.1f us  p99 %7.1f us  "
@@ -493,6 +506,7 @@ main(int argc, char **argv)
 		t = now_ns();
 		if (!r.measuring && t >= t_meas) {
 			r.measuring = 1;
+			r.cpu0 = cpu_s();
 			t_meas = t;
 			t_end = t + (uint64_t)(r.o.seconds * 1e9);
 		}
@@ -500,6 +514,8 @@ main(int argc, char **argv)
 			break;
 	}
 	t = now_ns();
+	if (r.measuring && t > t_meas)
+		r.cpu_share = (cpu_s() - r.cpu0) / ((double)(t - t_meas) / 1e9);
 	/* A request still unanswered after a long time means a lost or stuck echo. */
 	for (i = 0; i < r.o.conns; i++) {
 		struct conn *c = &r.c[i];

@@ -23,6 +23,14 @@ METRICS = [
     ("pp64", "  p99.9 latency", "p999_us", "us"),
     ("bulk", "bulk echo, 1 conn", "mbps", "MB/s"),
     ("churn", "churn (connect, 64 B, close), 8 parallel", "rate", "conn/s"),
+    ("pp1", "CPU 0 (client) busy, pp1", "cpu0_busy", "% of a CPU"),
+    ("pp1", "CPU 1 (server) busy, pp1", "cpu1_busy", "% of a CPU"),
+    ("pp64", "CPU 0 (client) busy, pp64", "cpu0_busy", "% of a CPU"),
+    ("pp64", "CPU 1 (server) busy, pp64", "cpu1_busy", "% of a CPU"),
+    ("bulk", "CPU 0 (client) busy, bulk", "cpu0_busy", "% of a CPU"),
+    ("bulk", "CPU 1 (server) busy, bulk", "cpu1_busy", "% of a CPU"),
+    ("churn", "CPU 0 (client) busy, churn", "cpu0_busy", "% of a CPU"),
+    ("churn", "CPU 1 (server) busy, churn", "cpu1_busy", "% of a CPU"),
     ("cpu", "server's busiest thread during the cases", "share", "% of a CPU"),
 ]
 
@@ -73,7 +81,8 @@ def main(path):
         for case, title, key, unit in METRICS:
             cells, med = [], {}
             for s in present:
-                vals = [r[key] * (100 if case == "cpu" else 1) for r in runs.get((s, case), [])]
+                pct = 100 if unit == "% of a CPU" else 1
+                vals = [r[key] * pct for r in runs.get((s, case), []) if key in r]
                 if not vals:
                     cells.append("-")
                     continue
@@ -81,7 +90,7 @@ def main(path):
                 cells.append(f"{fmt(med[s])} ({fmt(min(vals))}..{fmt(max(vals))})"
                              if len(vals) > 1 else fmt(med[s]))
             for f, b in ratio_cols:
-                ok = case != "cpu" and med.get(f) and med.get(b)
+                ok = unit != "% of a CPU" and med.get(f) and med.get(b)
                 cells.append(f"{med[f] / med[b]:.2f}x" if ok else "-")
             out.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
         out.append("")

@@ -273,16 +273,36 @@ record_error() { # <server> <case> <round> <message>
 run_case() { # <server> <case> <round>
 	local args line rc=0
 	args=$(case_args "$2") || { record_error "$1" "$2" "$3" "unknown case"; return; }
+	local stat0 stat1
+	stat0=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
 	# shellcheck disable=SC2086
 	line=$(ip netns exec "$CLIENT_NS" taskset -c "$CPU_CLIENT" \
 		"$BUILD/tools/bench/bench-loadgen" --host "$SRV_IP" --port "$PORT" $args \
 		--seconds "$SECONDS_PER_CASE" --json --label "$1") || rc=$?
+	stat1=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
 	if [[ -z $line ]]; then
 		record_error "$1" "$2" "$3" "load client exited $rc without a result"
 		return
 	fi
-	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["case"]=sys.argv[2]; d["round"]=int(sys.argv[3]); print(json.dumps(d))' \
-		"$line" "$2" "$3" >>"$RESULTS"
+	# Add how busy each CPU was (anything but idle and iowait) during the run.
+	python3 - "$line" "$2" "$3" "$stat0" "$stat1" >>"$RESULTS" <<'PY'
+import json, sys
+line, case, rnd, s0, s1 = sys.argv[1:]
+def parse(s):
+    out = {}
+    for l in filter(None, s.split(";")):
+        f = l.split()
+        v = [int(x) for x in f[1:9]]
+        out[f[0]] = (sum(v), v[3] + v[4])
+    return out
+a, b = parse(s0), parse(s1)
+d = json.loads(line)
+d["case"], d["round"] = case, int(rnd)
+for cpu in b:
+    tot, idle = b[cpu][0] - a[cpu][0], b[cpu][1] - a[cpu][1]
+    d[cpu + "_busy"] = round(1 - idle / tot, 3) if tot else 0
+print(json.dumps(d))
+PY
 	if ((rc != 0)); then
 		FAILS=$((FAILS + 1))
 		log "ERROR $1 $2 (round $3): $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["first_error"])' "$line")"
