@@ -646,9 +646,10 @@ flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 		/* RFC 9293 3.10.7.4: a repeated FIN in TIME_WAIT restarts the 2 MSL. */
 		if (f->state == FP_TCP_TIME_WAIT && (s->flags & FP_TCP_FIN))
 			f->last_active = ctx->now_us;
-		else
-			fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_OUT_OF_WINDOW);
 		fp__tcp_send_ack(o, f);
+		/* Counted as refused unless the ACK itself was lost (one count per frame). */
+		if (!o->failed && !(f->state == FP_TCP_TIME_WAIT && (s->flags & FP_TCP_FIN)))
+			fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_OUT_OF_WINDOW);
 		return fp__tcp_out_verdict(o);
 	}
 accepted:

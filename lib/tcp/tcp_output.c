@@ -45,6 +45,9 @@ out_get(struct tcp_out *o, uint16_t need, uint16_t *room)
 	struct fp_ctx *ctx = o->ctx;
 	uint8_t *frame;
 
+	/* One failure per received frame is counted; the timer retries the rest. */
+	if (o->failed)
+		return NULL;
 	if (o->pkt != NULL && !o->inplace && o->pkt->room >= need) {
 		*room = o->pkt->room;
 		return o->pkt->data;

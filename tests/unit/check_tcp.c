@@ -41,6 +41,7 @@ static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
 static uint8_t cap_buf[CAP_MAX][FRAME_ROOM];
 static uint16_t cap_len[CAP_MAX];
 static int n_cap, rd, allocs_out, fail_alloc;
+static int tight_room; /* no tailroom: replies that grow go through tx */
 
 static uint8_t *
 cap_alloc(void *arg, uint16_t *room)
@@ -126,7 +127,7 @@ static void
 setup(void)
 {
 	memset(&stats, 0, sizeof(stats));
-	n_cap = rd = allocs_out = fail_alloc = 0;
+	n_cap = rd = allocs_out = fail_alloc = tight_room = 0;
 	p_win = 65535;
 	our_port = OUR_PORT;
 	mem = NULL;
@@ -172,22 +173,38 @@ spec(uint8_t flags, uint32_t seq, uint32_t ack, const void *data, uint16_t len)
 	return s;
 }
 
-/* Feed a built frame; an in-place reply joins the capture list. */
+/* Sum of the drop_* counters. */
+static uint64_t
+drops(void)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < FP_CTR_COUNT; i++)
+		if (strncmp(fp_stats_name((enum fp_counter)i), "drop_", 5) == 0)
+			n += stats.c[i];
+	return n;
+}
+
+/* Feed a built frame; an in-place reply joins the capture list. A drop
+ * verdict moves exactly one drop counter, any other verdict at most one. */
 static enum fp_verdict
 feed(uint8_t *frame, size_t len)
 {
+	uint64_t before = drops();
 	struct fp_pkt pkt;
 
 	memset(&pkt, 0, sizeof(pkt));
 	pkt.data = frame;
 	pkt.len = (uint16_t)len;
-	pkt.room = FRAME_ROOM;
+	pkt.room = tight_room ? (uint16_t)len : FRAME_ROOM;
 	pkt.l3 = FP_ETH_HLEN;
 	pkt.l4 = FP_ETH_HLEN + FP_IP4_HLEN;
 	pkt.l4_len = (uint16_t)(fp_load_be16(frame + FP_ETH_HLEN + FP_IP4_OFF_TOTLEN) -
 			FP_IP4_HLEN);
 	last_verdict = fp_tcp_input(&ctx, &pkt);
 	REQUIRE(allocs_out == 0);
+	REQUIRE(last_verdict == FP_VERDICT_DROP ? drops() == before + 1 : drops() <= before + 1);
 	if (last_verdict == FP_VERDICT_TX) {
 		REQUIRE(n_cap < CAP_MAX);
 		memcpy(cap_buf[n_cap], frame, pkt.len);
@@ -2281,6 +2298,7 @@ START_TEST(test_tcp_random_stress)
 
 		rd = n_cap = 0; /* output is not checked here, only state */
 		fail_alloc = rnd(20) == 0;
+		tight_room = rnd(4) == 0;
 		if (op < 8) {
 			tick(rnd(3) == 0 ? rnd(3000000) : rnd(50000));
 		} else {
