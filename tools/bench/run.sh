@@ -16,6 +16,7 @@
 #
 # Usage: tools/bench/run.sh [--seconds S] [--rounds N] [--servers a,b,..] [--cases a,b,..]
 #                           [--build DIR] [--out DIR] [--no-micro] [--smoke]
+#                           [--set KEY=VALUE]...  override a cfg/fastpath.conf key (fastpath, firmware)
 set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,6 +30,7 @@ SMOKE=0
 MICRO_SECONDS=2
 PMD_SECONDS=6
 MEM_FLOWS="1 10000 1000000"
+FP_SET=()
 OUT=
 
 while (($#)); do
@@ -40,11 +42,12 @@ while (($#)); do
 	--build) BUILD=$2; shift ;;
 	--out) OUT=$2; shift ;;
 	--no-micro) MICRO=0 ;;
+	--set) FP_SET+=("$2"); shift ;;
 	--smoke)
 		SMOKE=1 SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=3
 		MEM_FLOWS="1 10000"
 		;;
-	-h | --help) sed -n '3,19p' "$0"; exit 0 ;;
+	-h | --help) sed -n '3,20p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -153,13 +156,26 @@ wait_for() { # <seconds> <command...>
 }
 
 server_alive() { [[ -n $SRV_PID ]] && kill -0 "$SRV_PID" 2>/dev/null; }
+# wait_ready <seconds> <probe>: 0 once probe succeeds, 1 on timeout or when the server exits.
+wait_ready() {
+	local deadline=$((SECONDS + $1))
+	until "$2"; do
+		server_alive || return 1
+		((SECONDS < deadline)) || return 1
+		sleep 0.2
+	done
+}
 ping_ok() { server_alive && ip netns exec "$CLIENT_NS" ping -c 1 -W 1 "$SRV_IP" >/dev/null 2>&1; }
 port_ok() {
 	server_alive && ip netns exec "$CLIENT_NS" bash -c "exec 3<>/dev/tcp/$SRV_IP/$PORT" 2>/dev/null
 }
 
 write_config() { # <file>
-	sed -e "s|^address *=.*|address = $SRV_IP/24|" \
+	local set=() kv
+	for kv in "${FP_SET[@]}"; do
+		set+=(-e "s|^${kv%%=*} *=.*|${kv%%=*} = ${kv#*=}|")
+	done
+	sed "${set[@]}" -e "s|^address *=.*|address = $SRV_IP/24|" \
 		-e "s|^socket *=.*|socket = $WORK/mgmt.sock|" \
 		-e "s|^pipeline *=.*|pipeline = $SRC/pipelines/echo.pipeline|" \
 		"$SRC/cfg/fastpath.conf" >"$1"
@@ -183,8 +199,8 @@ start_server() {
 		"$BUILD/app/fastpath" -l 0-1 --no-huge -m 512 --no-pci --file-prefix="$prefix" \
 			--vdev "$vdev" -- -c "$cfg" >"$SRV_LOG" 2>&1 &
 		SRV_PID=$!
-		if ! wait_for 30 ping_ok; then
-			SKIP_WHY="did not answer ping within 30 s; last log lines: $(tail -n 5 "$SRV_LOG" | tr '\n' '|')"
+		if ! wait_ready 30 ping_ok; then
+			SKIP_WHY="exited or did not answer ping within 30 s; last log lines: $(tail -n 5 "$SRV_LOG" | tr '\n' '|')"
 			stop_server
 			[[ $name == fastpath-afxdp ]] && return 2
 			return 1
@@ -196,7 +212,7 @@ start_server() {
 		ip addr add "$SRV_IP/24" dev "$IF_SRV"
 		taskset -c "$CPU_SERVER" "$bin" "$SRV_IP" "$PORT" >"$SRV_LOG" 2>&1 &
 		SRV_PID=$!
-		if ! wait_for 10 port_ok; then
+		if ! wait_ready 10 port_ok; then
 			SKIP_WHY="not listening within 10 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
 			stop_server
 			return 1
@@ -222,7 +238,7 @@ start_server() {
 		quiet_if "$FW_NS" "$FW_TAP"
 		ip -n "$FW_NS" addr add "$CLI_IP/24" dev "$FW_TAP"
 		ip -n "$FW_NS" link set "$FW_TAP" up
-		if ! wait_for 20 ping_ok; then
+		if ! wait_ready 20 ping_ok; then
 			SKIP_WHY="did not answer ping within 20 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
 			stop_server
 			return 1
