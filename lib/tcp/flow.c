@@ -303,7 +303,7 @@ fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_t skip,
 		o->remote_port = f->rport;
 		o->state = f->state;
 		o->snd_wnd = f->snd_wnd;
-		o->rcv_wnd = fp__tcp_rcv_wnd(f);
+		o->rcv_wnd = seq_gt(f->rcv_adv, f->rcv_nxt) ? f->rcv_adv - f->rcv_nxt : 0;
 		o->unacked = f->snd_max - f->snd_una;
 		o->buffered = fp_echo_buf_used(&f->buf);
 		o->srtt_us = f->srtt_us;
