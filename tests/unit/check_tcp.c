@@ -2166,6 +2166,43 @@ START_TEST(test_tcp_drain)
 }
 END_TEST
 
+START_TEST(test_tcp_flow_snapshot_paging)
+{
+	struct fp_tcp_flow_info fi[8];
+	struct pkt_spec s;
+	uint32_t i, n;
+
+	env_start();
+	for (i = 0; i < 5; i++) {
+		s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
+		s.sport = (uint16_t)(PEER_PORT + i);
+		in(&s);
+	}
+	ctx.now_us += 1234;
+	n = fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, 0, fi, 8);
+	ck_assert_uint_eq(n, 5);
+	for (i = 0; i < n; i++) {
+		ck_assert_uint_eq(fi[i].local_ip, OUR_IP);
+		ck_assert_uint_eq(fi[i].remote_ip, PEER_IP);
+		ck_assert_uint_eq(fi[i].local_port, OUR_PORT);
+		ck_assert_uint_eq(fi[i].state, FP_TCP_SYN_RECEIVED);
+		ck_assert_uint_eq(fi[i].age_us, 1234);
+		ck_assert_uint_eq(fi[i].rto_us, 1000000);
+	}
+	/* Paging: skip 2, take 2; then past the end. */
+	{
+		struct fp_tcp_flow_info all[5];
+
+		memcpy(all, fi, sizeof(all));
+		ck_assert_uint_eq(fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, 2, fi, 2), 2);
+		ck_assert_uint_eq(fi[0].remote_port, all[2].remote_port);
+		ck_assert_uint_eq(fi[1].remote_port, all[3].remote_port);
+		ck_assert_uint_eq(fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, 4, fi, 8), 1);
+		ck_assert_uint_eq(fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, 5, fi, 8), 0);
+	}
+}
+END_TEST
+
 START_TEST(test_tcp_init_invalid)
 {
 	static uint8_t buf[1 << 16] __attribute__((aligned(64)));
@@ -2676,6 +2713,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_echo_ring_wrap);
 	tcase_add_test(tc, test_tcp_tx_alloc_fail);
 	tcase_add_test(tc, test_tcp_drain);
+	tcase_add_test(tc, test_tcp_flow_snapshot_paging);
 	tcase_add_test(tc, test_tcp_init_invalid);
 	tcase_add_test(tc, test_tcp_many_flows);
 	tcase_add_loop_test(tc, test_tcp_random_stress, 0, 12);
