@@ -42,7 +42,22 @@ fp_fail() {
 		fp_log "last lines of the system-under-test log ($FP_LOG):"
 		tail -n 30 "$FP_LOG" >&2 || true
 	fi
+	fp__diagnose >&2 || true
 	exit 1
+}
+
+# What the links looked like when a test failed: counters of every interface
+# of this test and a short capture on the appliance's side.
+fp__diagnose() {
+	local i
+	for i in "$FP_IF_APP" "fc-$FP_TEST" "fd-$FP_TEST"; do
+		ip -s -d link show "$i" 2>/dev/null || continue
+		[[ $i == "$FP_IF_APP" ]] && command -v tcpdump >/dev/null &&
+			timeout 2 tcpdump -c 10 -eni "$i" 2>&1 | tail -n 12
+	done
+	fp_ns ip -s link 2>/dev/null
+	fp_ns ip neigh 2>/dev/null
+	[[ -s $FP_WORK/impair.log ]] && cat "$FP_WORK/impair.log"
 }
 
 fp_require_root() {
@@ -182,13 +197,11 @@ fp_cfg_set() { # <section> <key> <value>
 	grep -qx "$2 = $3" "$FP_CFG" || fp_fail "fp_cfg_set: no section [$1] in $FP_CFG"
 }
 
-# Start fastpath on the current topology and wait until it answers ping.
-fp_start_app() { # [extra app args after -c]
-	[[ -x $FP_BIN ]] || fp_fail "no binary at $FP_BIN: build first (meson setup build && ninja -C build)"
-	[[ -n ${FP_CFG:-} ]] || fp_write_config
-	"${FP_RUN_IN[@]}" "$FP_BIN" -l 0-1 --no-huge -m 512 --no-pci \
-		--file-prefix="$FP_FILE_PREFIX" --vdev "$FP_VDEV" -- -c "$FP_CFG" "$@" \
-		>"$FP_LOG" 2>&1 &
+# Start a system under test (fastpath or the firmware) on the current
+# topology and wait until it answers ping. On the tap topology it runs in
+# the namespace and we give the kernel side of its tap the client address.
+fp_start_sut() { # <command...>
+	"${FP_RUN_IN[@]}" "$@" >"$FP_LOG" 2>&1 &
 	FP_PID=$!
 	fp_on_exit "fp_stop_app"
 	if [[ ${#FP_RUN_IN[@]} -gt 0 ]]; then
@@ -197,7 +210,15 @@ fp_start_app() { # [extra app args after -c]
 		fp_ns ip addr add "$FP_PEER_IP/$FP_PREFIX" dev "$FP_TAP"
 		fp_ns ip link set "$FP_TAP" up
 	fi
-	fp__wait_for 30 fp_ping_once || fp_fail "appliance never answered ping"
+	fp__wait_for 30 fp_ping_once || fp_fail "$1 never answered ping"
+}
+
+# Start fastpath with the test's config (extra app args may follow).
+fp_start_app() {
+	[[ -x $FP_BIN ]] || fp_fail "no binary at $FP_BIN: build first (meson setup build && ninja -C build)"
+	[[ -n ${FP_CFG:-} ]] || fp_write_config
+	fp_start_sut "$FP_BIN" -l 0-1 --no-huge -m 512 --no-pci --file-prefix="$FP_FILE_PREFIX" \
+		--vdev "$FP_VDEV" -- -c "$FP_CFG" "$@"
 }
 
 fp__ns_has_link() { fp_ns ip link show "$1" >/dev/null 2>&1; }
@@ -234,6 +255,33 @@ fp__gone() { ! kill -0 "$1" 2>/dev/null; }
 # Run the shared echo client from the client namespace.
 fp_echo() { # echo_client.py args...
 	fp_ns "$FP_PY" "$FP_SRC/tests/integ/echo_client.py" --host "$FP_APP_IP" "$@"
+}
+
+# The echo service's contract, checked the same way on every target (the
+# appliance and the firmware): ARP resolves after a neighbour flush, 5 of 5
+# pings are answered, 1 x 1 MiB and <conns> concurrent connections are echoed
+# byte-exact and closed cleanly (our FIN, no RST), and a port that is not
+# served answers a SYN with RST.
+fp_expect_echo_service() { # <concurrent conns>
+	local conns=$1 mac out
+	fp_ns ip neigh flush dev "$FP_PEER_DEV"
+	fp_ns ping -c 1 -W 2 "$FP_APP_IP" >/dev/null || fp_fail "ping after neigh flush"
+	mac=$(fp_ns ip neigh show "$FP_APP_IP" dev "$FP_PEER_DEV" | awk '/lladdr/ {print $3}')
+	[[ $mac =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]] || fp_fail "ARP did not resolve $FP_APP_IP (neigh: '$mac')"
+	fp_log "ok: ARP resolved $FP_APP_IP to $mac"
+
+	out=$(fp_ns ping -c 5 -i 0.2 -W 2 "$FP_APP_IP") || fp_fail "ping: $out"
+	grep -q ' 5 received' <<<"$out" || fp_fail "ping lost replies: $out"
+	fp_log "ok: 5/5 ping replies"
+
+	out=$(fp_echo --port 7 --conns 1 --bytes $((1 << 20)) --timeout 60) || fp_fail "1 x 1 MiB echo: $out"
+	fp_log "ok: 1 x 1 MiB: $out"
+	out=$(fp_echo --port 7 --conns "$conns" --bytes 65536 --seed 2 --timeout 90) ||
+		fp_fail "$conns x 64 KiB echo: $out"
+	fp_log "ok: $conns x 64 KiB concurrent: $out"
+
+	out=$(fp_echo --port 9 --expect-rst --timeout 5) || fp_fail "closed port: $out"
+	fp_log "ok: closed port 9 answered with RST"
 }
 
 # Value of one counter from the summary fastpath prints on exit

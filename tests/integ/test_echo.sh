@@ -20,24 +20,7 @@ tap) fp_topo_tap ;;
 esac
 fp_start_app
 
-# ARP: forget what the readiness ping learned, then resolve again.
-fp_ns ip neigh flush dev "$FP_PEER_DEV"
-fp_ns ping -c 1 -W 2 "$FP_APP_IP" >/dev/null || fp_fail "ping after neigh flush"
-mac=$(fp_ns ip neigh show "$FP_APP_IP" dev "$FP_PEER_DEV" | awk '/lladdr/ {print $3}')
-[[ $mac =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]] || fp_fail "ARP did not resolve $FP_APP_IP (neigh: '$mac')"
-fp_log "ok: ARP resolved $FP_APP_IP to $mac"
-
-out=$(fp_ns ping -c 5 -i 0.2 -W 2 "$FP_APP_IP") || fp_fail "ping: $out"
-grep -q ' 5 received' <<<"$out" || fp_fail "ping lost replies: $out"
-fp_log "ok: 5/5 ping replies"
-
-r1=$(fp_echo --port 7 --conns 1 --bytes $((1 << 20)) --timeout 60) || fp_fail "1 x 1 MiB echo: $r1"
-fp_log "ok: 1 x 1 MiB: $r1"
-r64=$(fp_echo --port 7 --conns 64 --bytes 65536 --seed 2 --timeout 90) || fp_fail "64 x 64 KiB echo: $r64"
-fp_log "ok: 64 x 64 KiB: $r64"
-
-rst=$(fp_echo --port 9 --expect-rst --timeout 5) || fp_fail "closed port: $rst"
-fp_log "ok: closed port 9 answered with RST"
+fp_expect_echo_service 64
 
 # Give the last ACKs of the closes a moment to arrive, then stop cleanly.
 sleep 0.5

@@ -26,14 +26,7 @@ TOPIC=fastpath/$NODE
 # Start the firmware on the tap topology and wait until it answers ping.
 fw_start() {
 	[[ -x $FW_BIN ]] || fp_fail "no firmware binary at $FW_BIN: build first"
-	"${FP_RUN_IN[@]}" "$FW_BIN" -c "$FP_CFG" -i "$FP_TAP" -o "$FW_STATS" >"$FP_LOG" 2>&1 &
-	FP_PID=$!
-	fp_on_exit "fp_stop_app"
-	fp__wait_for 20 fp_ns ip link show "$FP_TAP" >/dev/null 2>&1 || fp_fail "tap $FP_TAP never appeared"
-	fp__quiet_if "$FP_NS" "$FP_TAP"
-	fp_ns ip addr add "$FP_PEER_IP/$FP_PREFIX" dev "$FP_TAP"
-	fp_ns ip link set "$FP_TAP" up
-	fp__wait_for 30 fp_ping_once || fp_fail "firmware never answered ping"
+	fp_start_sut "$FW_BIN" -c "$FP_CFG" -i "$FP_TAP" -o "$FW_STATS"
 }
 
 fp_topo_tap
@@ -60,30 +53,12 @@ sed -i -e "s/^max_flows *=.*/max_flows = $MAX_FLOWS/" -e 's/^buffer_size *=.*/bu
 	-e "s/^node *=.*/node = $NODE/" -e 's/^interval_ms *=.*/interval_ms = 200/' "$FP_CFG"
 fw_start
 
-# ARP: forget what the readiness ping learned, then resolve again.
-fp_ns ip neigh flush dev "$FP_PEER_DEV"
-fp_ns ping -c 1 -W 2 "$FP_APP_IP" >/dev/null || fp_fail "ping after neigh flush"
-mac=$(fp_ns ip neigh show "$FP_APP_IP" dev "$FP_PEER_DEV" | awk '/lladdr/ {print $3}')
-[[ $mac =~ ^([0-9a-f]{2}:){5}[0-9a-f]{2}$ ]] || fp_fail "ARP did not resolve $FP_APP_IP (neigh: '$mac')"
-fp_log "ok: ARP resolved $FP_APP_IP to $mac"
-
-out=$(fp_ns ping -c 5 -i 0.2 -W 2 "$FP_APP_IP") || fp_fail "ping: $out"
-grep -q ' 5 received' <<<"$out" || fp_fail "ping lost replies: $out"
-fp_log "ok: 5/5 ping replies"
-
-r1=$(fp_echo --port 7 --conns 1 --bytes $((1 << 20)) --timeout 60) || fp_fail "1 x 1 MiB echo: $r1"
-fp_log "ok: 1 x 1 MiB: $r1"
-r16=$(fp_echo --port 7 --conns $MAX_FLOWS --bytes 65536 --seed 2 --timeout 90) ||
-	fp_fail "$MAX_FLOWS x 64 KiB echo: $r16"
-fp_log "ok: $MAX_FLOWS x 64 KiB concurrent: $r16"
-
-rst=$(fp_echo --port 9 --expect-rst --timeout 5) || fp_fail "closed port: $rst"
-fp_log "ok: closed port 9 answered with RST"
+fp_expect_echo_service $MAX_FLOWS
 
 # max_flows: hold every slot, then one more connection must be reset. lwIP
 # calls accept only after the handshake, so the refusal is an RST on an
 # established connection (connect() may succeed, then recv() is reset).
-full=$(fp_ns python3 - "$FP_APP_IP" "$MAX_FLOWS" <<'PY'
+full=$(fp_ns "$FP_PY" - "$FP_APP_IP" "$MAX_FLOWS" <<'PY'
 import json, socket, sys
 host, n = sys.argv[1], int(sys.argv[2])
 held = []
@@ -115,7 +90,7 @@ fp_log "ok: connection $((MAX_FLOWS + 1)) refused with RST, $MAX_FLOWS held ones
 # FIN right behind the data (the echo is completed before our FIN), a peer
 # that resets with data in flight, and an idle flow (reset after
 # idle_timeout_s).
-edge=$(fp_ns python3 - "$FP_APP_IP" <<'PY'
+edge=$(fp_ns "$FP_PY" - "$FP_APP_IP" <<'PY'
 import json, os, socket, struct, sys, threading, time
 host = sys.argv[1]
 res = {}
@@ -189,9 +164,9 @@ fp_log "ok: zero-window stall, FIN behind data, peer RST, idle reset: $edge"
 # the same validator the appliance's documents can go through.
 kill -USR1 "$FP_PID"
 fp__wait_for 5 test -s "$FW_STATS" || fp_fail "no stats document at $FW_STATS"
-doc=$(python3 "$FP_SRC/tests/integ/stats_schema.py" --target lwip "$FW_STATS") ||
+doc=$("$FP_PY" "$FP_SRC/tests/integ/stats_schema.py" --target lwip "$FW_STATS") ||
 	fp_fail "stats document: $doc: $(cat "$FW_STATS")"
-python3 - "$FW_STATS" <<'PY' || fp_fail "stats document counters: $(cat "$FW_STATS")"
+"$FP_PY" - "$FW_STATS" <<'PY' || fp_fail "stats document counters: $(cat "$FW_STATS")"
 import json, sys
 t = json.load(open(sys.argv[1]))["total"]
 assert t["flows_opened"] >= 1 and t["tcp_bytes_echoed"] >= 1 << 20, t
@@ -202,10 +177,10 @@ fp_log "ok: stats document valid (tests/integ/stats_schema.py): $doc"
 n_stats() { grep -c "^$TOPIC/stats {" "$FP_WORK/sub.log" || true; }
 fp__wait_for 10 test "$(n_stats)" -ge 3 || fp_fail "no stats documents on $TOPIC/stats: $(head -c 300 "$FP_WORK/sub.log")"
 grep "^$TOPIC/stats {" "$FP_WORK/sub.log" | tail -n 1 | cut -d' ' -f2- >"$FP_WORK/mqtt.json"
-mq=$(python3 "$FP_SRC/tests/integ/stats_schema.py" --target lwip "$FP_WORK/mqtt.json") ||
+mq=$("$FP_PY" "$FP_SRC/tests/integ/stats_schema.py" --target lwip "$FP_WORK/mqtt.json") ||
 	fp_fail "MQTT stats document: $mq"
-fp_assert_eq "MQTT document node" $NODE "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["node"])' "$FP_WORK/mqtt.json")"
-gaps=$(grep "^$TOPIC/stats {" "$FP_WORK/sub.log" | cut -d' ' -f2- | python3 -c '
+fp_assert_eq "MQTT document node" $NODE "$("$FP_PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["node"])' "$FP_WORK/mqtt.json")"
+gaps=$(grep "^$TOPIC/stats {" "$FP_WORK/sub.log" | cut -d' ' -f2- | "$FP_PY" -c '
 import json, sys
 seqs = [json.loads(l)["seq"] for l in sys.stdin]
 print(sum(b - a - 1 for a, b in zip(seqs, seqs[1:])))')

@@ -11,10 +11,10 @@ FP_TEST=mgmt
 . "$(dirname "$0")/lib.sh"
 fp_require_root ping dpdk-telemetry.py
 
-FPCTL=(python3 "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
+FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
 fpctl_json() { "${FPCTL[@]}" --json "$@"; }
 # jget <json> <python expression over r>: print one value of a reply
-jget() { python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
+jget() { "$FP_PY" -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
 total() { # <counter>: from a fresh `fpctl stats`
 	jget "$(fpctl_json stats)" "r['stats']['total']['$1']"
 }
@@ -56,7 +56,7 @@ closed0=$(($(total flows_closed) + $(total flows_timed_out)))
 ctl=$FP_WORK/hold
 mkdir -p "$ctl"
 # Open K connections, echo 1000 bytes on each, hold them until $ctl/release exists.
-fp_ns python3 - "$FP_APP_IP" $K "$ctl" >"$FP_WORK/hold.log" 2>&1 <<'EOF' &
+fp_ns "$FP_PY" - "$FP_APP_IP" $K "$ctl" >"$FP_WORK/hold.log" 2>&1 <<'EOF' &
 import os, socket, sys, time
 host, k, ctl = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 socks = []

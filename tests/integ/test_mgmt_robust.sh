@@ -15,8 +15,8 @@ FP_TEST=mgmtr
 . "$(dirname "$0")/lib.sh"
 fp_require_root
 
-FPCTL=(python3 "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
-jget() { python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
+FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
+jget() { "$FP_PY" -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$FP_PID/status"; }
 
 fp_topo_veth
@@ -42,7 +42,7 @@ rss0=$(rss_kb)
 echo_pid=$!
 fp_on_exit "kill $echo_pid"
 
-python3 - "$FP_SOCK" <<'EOF' || fp_fail "socket abuse checks failed"
+"$FP_PY" - "$FP_SOCK" <<'EOF' || fp_fail "socket abuse checks failed"
 import json, os, random, select, socket, sys, threading, time
 
 path = sys.argv[1]

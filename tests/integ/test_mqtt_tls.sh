@@ -16,8 +16,8 @@ MQ_PORT=${MQ_PORT:-18832}
 NODE=fptls
 TOPIC=fastpath/$NODE
 PKI=$FP_WORK/pki
-FPCTL=(python3 "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
-jget() { python3 -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
+FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
+jget() { "$FP_PY" -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
 
 # --- a CA, a server certificate for 127.0.0.1, a password file ----------------------------------
 mkdir -p "$PKI"
