@@ -58,6 +58,16 @@ for t in ip ethtool taskset python3 meson ninja; do
 	command -v "$t" >/dev/null || { echo "run.sh: missing $t (tools/install-deps.sh)" >&2; exit 1; }
 done
 
+# One harness at a time: the names below are fixed, and a second run (CI's
+# smoke run during a full run, say) would tear down the first one's topology.
+LOCK=/run/lock/fp-bench.lock
+mkdir -p "${LOCK%/*}"
+exec 9>"$LOCK"
+if ! flock -n 9; then
+	echo "run.sh: another benchmark run holds $LOCK; waiting up to 15 min" >&2
+	flock -w 900 9 || { echo "run.sh: gave up waiting for $LOCK" >&2; exit 1; }
+fi
+
 NS=fp-bench
 IF_SRV=fa-bench
 IF_CLI=fb-bench
@@ -197,7 +207,7 @@ start_server() {
 			prefix=fp_bench_xdp
 		fi
 		"$BUILD/app/fastpath" -l 0-1 --no-huge -m 512 --no-pci --file-prefix="$prefix" \
-			--vdev "$vdev" -- -c "$cfg" >"$SRV_LOG" 2>&1 &
+			--vdev "$vdev" -- -c "$cfg" >"$SRV_LOG" 2>&1 9>&- &
 		SRV_PID=$!
 		if ! wait_ready 30 ping_ok; then
 			SKIP_WHY="exited or did not answer ping within 30 s; last log lines: $(tail -n 5 "$SRV_LOG" | tr '\n' '|')"
@@ -210,7 +220,7 @@ start_server() {
 		local bin=$BUILD/tools/bench/bench-echo-$name
 		[[ -x $bin ]] || { SKIP_WHY="$bin not built"; return 1; }
 		ip addr add "$SRV_IP/24" dev "$IF_SRV"
-		taskset -c "$CPU_SERVER" "$bin" "$SRV_IP" "$PORT" >"$SRV_LOG" 2>&1 &
+		taskset -c "$CPU_SERVER" "$bin" "$SRV_IP" "$PORT" >"$SRV_LOG" 2>&1 9>&- &
 		SRV_PID=$!
 		if ! wait_ready 10 port_ok; then
 			SKIP_WHY="not listening within 10 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
@@ -228,7 +238,7 @@ start_server() {
 		client_sysctls "$FW_NS"
 		CLIENT_NS=$FW_NS
 		ip netns exec "$FW_NS" taskset -c "$CPU_SERVER" "$bin" -c "$cfg" -i "$FW_TAP" \
-			-a "$SRV_IP/24" -s 0 >"$SRV_LOG" 2>&1 &
+			-a "$SRV_IP/24" -s 0 >"$SRV_LOG" 2>&1 9>&- &
 		SRV_PID=$!
 		if ! wait_for 10 ip -n "$FW_NS" link show "$FW_TAP" >/dev/null 2>&1; then
 			SKIP_WHY="tap $FW_TAP never appeared: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
@@ -397,7 +407,7 @@ run_micro() {
 	if command -v dpdk-testpmd >/dev/null; then
 		dpdk-testpmd -l 0-1 --no-huge -m 512 --no-pci --file-prefix=fp_bench_pmd \
 			--vdev net_null0 --vdev net_null1 -- --forward-mode=io --stats-period 1 -a \
-			--total-num-mbufs=16384 >"$WORK/testpmd.log" 2>&1 &
+			--total-num-mbufs=16384 >"$WORK/testpmd.log" 2>&1 9>&- &
 		local pmd=$! cpu1 cpu2 t1 t2
 		# The forwarding lcore's share of a CPU over the measured window, from
 		# its thread's utime+stime: on a shared core the wall-clock rate is
