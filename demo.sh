@@ -15,7 +15,8 @@ tools/install-deps.sh
 [[ -d build ]] || meson setup build --buildtype=release >/dev/null
 ninja -C build >/dev/null
 
-FP_TEST=demo FP_BUILD=$PWD/build FP_KEEP_WORK=1
+# The default management socket, so a plain `tools/fpctl/fpctl` finds it.
+FP_TEST=demo FP_BUILD=$PWD/build FP_KEEP_WORK=1 FP_SOCK=/run/fastpath/fastpath.sock
 . tests/integ/lib.sh
 fp_topo_veth
 fp_write_config
@@ -26,9 +27,9 @@ cat <<MSG
 fastpath is running (pid $FP_PID) and answers on $FP_APP_IP. Try, in another shell:
 
   ip netns exec $FP_NS ping -c 3 $FP_APP_IP
-  ip netns exec $FP_NS nc $FP_APP_IP 7                   # type lines: they come back
-  ip netns exec $FP_NS nc -z -v $FP_APP_IP 9             # not served: refused (RST)
-  tools/fpctl/fpctl -s $FP_SOCK stats                    # counters; also: status, flows, top
+  ip netns exec $FP_NS nc $FP_APP_IP 7          # type lines: they come back
+  ip netns exec $FP_NS nc -z -v $FP_APP_IP 9    # not served: refused (RST)
+  tools/fpctl/fpctl stats                          # counters; also: status, flows, top
 
 Press Ctrl-C to stop. Log: $FP_LOG
 MSG

@@ -28,7 +28,7 @@ FP_TAP=ft-$FP_TEST
 FP_FILE_PREFIX=fp_$FP_TEST
 FP_WORK=$(mktemp -d "/tmp/fp-$FP_TEST.XXXXXX")
 FP_LOG=$FP_WORK/sut.log
-FP_SOCK=$FP_WORK/mgmt.sock
+FP_SOCK=${FP_SOCK:-$FP_WORK/mgmt.sock}
 FP_PID=
 FP_CLEANUPS=()
 # Debian's interpreter, not whatever python3 comes first on PATH (pyenv),
