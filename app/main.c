@@ -32,9 +32,7 @@
 #include "log.h"
 #include "pipeline.h"
 #include "port.h"
-#ifdef FP_HAVE_MGMT
 #include "mgmt.h"
-#endif
 
 RTE_LOG_REGISTER(app_logtype, user.fp.app, INFO);
 
@@ -221,9 +219,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	int n, rc, exit_code = 1;
 	int failed = 0;
-#ifdef FP_HAVE_MGMT
 	int mgmt_started = 0;
-#endif
 
 	if (parse_app_args(argc, argv, &args) < 0)
 		return 1;
@@ -294,7 +290,6 @@ main(int argc, char **argv)
 		}
 	}
 
-#ifdef FP_HAVE_MGMT
 	if (!app_quit_requested()) {
 		rc = mgmt_start(&app_g);
 		if (rc < 0) {
@@ -305,7 +300,6 @@ main(int argc, char **argv)
 			mgmt_started = 1;
 		}
 	}
-#endif
 	if (!app_quit_requested())
 		APP_INFO("running: %u worker(s), %u port(s); SIGINT/SIGTERM to stop",
 				app_g.n_workers, app_g.n_ports);
@@ -320,10 +314,8 @@ main(int argc, char **argv)
 	exit_code = failed;
 
 	rte_eal_mp_wait_lcore();
-#ifdef FP_HAVE_MGMT
 	if (mgmt_started)
 		mgmt_stop();
-#endif
 	print_summary();
 
 out_workers:
