@@ -6,12 +6,12 @@
  * Text only: no DPDK calls, so a bad file fails before anything starts.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "fp/core.h"
+#include "fp/text.h"
 
 #include "pipeline.h"
 
@@ -32,10 +32,7 @@ static const struct {
 
 struct pl_parser {
 	struct app_pipeline *p;
-	const char *name;
-	char *err;
-	size_t err_len;
-	unsigned line;
+	struct fp_text_src src; /* file name, line, error buffer */
 	/* the open block */
 	bool in_block;
 	bool block_all;
@@ -44,57 +41,6 @@ struct pl_parser {
 	uint8_t block_lcores[RTE_MAX_LCORE]; /* 1 = named by the open block */
 };
 
-static void pl_fail(struct pl_parser *ps, const char *fmt, ...)
-		__attribute__((format(printf, 2, 3)));
-
-static void
-pl_fail(struct pl_parser *ps, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (ps->err == NULL || ps->err_len == 0)
-		return;
-	n = snprintf(ps->err, ps->err_len, "%s:%u: ", ps->name, ps->line);
-	if (n < 0 || (size_t)n >= ps->err_len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(ps->err + n, ps->err_len - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-static bool
-blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static char *
-skip_blank(char *s)
-{
-	while (blank(*s))
-		s++;
-	return s;
-}
-
-static int
-parse_uint(const char **s, unsigned *out)
-{
-	unsigned v = 0;
-	const char *p = *s;
-
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	while (*p >= '0' && *p <= '9') {
-		v = v * 10 + (unsigned)(*p++ - '0');
-		if (v >= RTE_MAX_LCORE)
-			return -ERANGE;
-	}
-	*s = p;
-	*out = v;
-	return 0;
-}
-
 /* "1,3-5": mark each lcore in block_lcores. */
 static int
 parse_lcore_list(struct pl_parser *ps, const char *list)
@@ -102,27 +48,30 @@ parse_lcore_list(struct pl_parser *ps, const char *list)
 	const char *s = list;
 
 	for (;;) {
-		unsigned lo, hi;
-		int rc = parse_uint(&s, &lo);
+		uint32_t lo = 0, hi;
+		int rc = fp_text_parse_uint(&s, RTE_MAX_LCORE - 1, &lo);
 
 		hi = lo;
 		if (rc == 0 && *s == '-') {
 			s++;
-			rc = parse_uint(&s, &hi);
+			rc = fp_text_parse_uint(&s, RTE_MAX_LCORE - 1, &hi);
 		}
 		if (rc == -ERANGE) {
-			pl_fail(ps, "lcore id out of range in '%s' (max %d)", list,
+			fp_text_fail(&ps->src, "lcore id out of range in '%s' (max %d)", list,
 					RTE_MAX_LCORE - 1);
 			return -EINVAL;
 		}
 		if (rc < 0 || hi < lo || (*s != ',' && *s != '\0')) {
-			pl_fail(ps, "bad lcore list '%s' (want all, or ids and ranges like 1,3-4)",
+			fp_text_fail(&ps->src,
+					"bad lcore list '%s' (want all, or ids and ranges like "
+					"1,3-4)",
 					list);
 			return -EINVAL;
 		}
 		for (unsigned id = lo; id <= hi; id++) {
 			if (ps->p->lcore_line[id] != 0) {
-				pl_fail(ps, "lcore %u is already in the block at line %u", id,
+				fp_text_fail(&ps->src,
+						"lcore %u is already in the block at line %u", id,
 						ps->p->lcore_line[id]);
 				return -EINVAL;
 			}
@@ -139,8 +88,8 @@ static int
 close_block(struct pl_parser *ps)
 {
 	if (ps->in_block && !ps->block_has_stages) {
-		ps->line = ps->block_line;
-		pl_fail(ps, "block has no 'stages = ...' line");
+		ps->src.line = ps->block_line;
+		fp_text_fail(&ps->src, "block has no 'stages = ...' line");
 		return -EINVAL;
 	}
 	ps->in_block = false;
@@ -154,41 +103,43 @@ parse_block_header(struct pl_parser *ps, char *s)
 	char *list;
 
 	if (end == NULL) {
-		pl_fail(ps, "missing ']' in block header");
+		fp_text_fail(&ps->src, "missing ']' in block header");
 		return -EINVAL;
 	}
 	*end = '\0';
-	if (*skip_blank(end + 1) != '\0' && *skip_blank(end + 1) != '#') {
-		pl_fail(ps, "trailing junk '%s' after block header", skip_blank(end + 1));
+	if (!fp_text_at_end(fp_text_skip_blank(end + 1))) {
+		fp_text_fail(&ps->src, "trailing junk '%s' after block header",
+				fp_text_skip_blank(end + 1));
 		return -EINVAL;
 	}
 	if (close_block(ps) < 0)
 		return -EINVAL;
-	s = skip_blank(s);
-	for (char *t = end; t > s && blank(t[-1]);)
-		*--t = '\0';
-	if (strncmp(s, "lcores", 6) != 0 || !blank(s[6])) {
-		pl_fail(ps, "unknown block [%s] (want [lcores all] or [lcores LIST])", s);
+	s = fp_text_skip_blank(s);
+	fp_text_rtrim(s, end);
+	if (strncmp(s, "lcores", 6) != 0 || !fp_text_blank(s[6])) {
+		fp_text_fail(&ps->src, "unknown block [%s] (want [lcores all] or [lcores LIST])",
+				s);
 		return -EINVAL;
 	}
-	list = skip_blank(s + 6);
+	list = fp_text_skip_blank(s + 6);
 	memset(ps->block_lcores, 0, sizeof(ps->block_lcores));
 	ps->block_all = strcmp(list, "all") == 0;
 	if (ps->block_all) {
 		if (ps->p->all_line != 0) {
-			pl_fail(ps, "duplicate [lcores all] (first at line %u)", ps->p->all_line);
+			fp_text_fail(&ps->src, "duplicate [lcores all] (first at line %u)",
+					ps->p->all_line);
 			return -EINVAL;
 		}
-		ps->p->all_line = ps->line;
+		ps->p->all_line = ps->src.line;
 	} else if (parse_lcore_list(ps, list) < 0) {
 		return -EINVAL;
 	}
 	for (unsigned id = 0; id < RTE_MAX_LCORE; id++) {
 		if (ps->block_lcores[id])
-			ps->p->lcore_line[id] = ps->line;
+			ps->p->lcore_line[id] = ps->src.line;
 	}
 	ps->in_block = true;
-	ps->block_line = ps->line;
+	ps->block_line = ps->src.line;
 	ps->block_has_stages = false;
 	return 0;
 }
@@ -204,11 +155,11 @@ parse_stages(struct pl_parser *ps, char *s)
 		char *tok;
 		size_t i;
 
-		s = skip_blank(s);
-		if (*s == '\0' || *s == '#')
+		s = fp_text_skip_blank(s);
+		if (fp_text_at_end(s))
 			break;
 		tok = s;
-		while (*s != '\0' && !blank(*s))
+		while (*s != '\0' && !fp_text_blank(*s))
 			s++;
 		if (*s != '\0')
 			*s++ = '\0';
@@ -217,19 +168,21 @@ parse_stages(struct pl_parser *ps, char *s)
 				break;
 		}
 		if (i == N_STAGES) {
-			pl_fail(ps, "unknown stage '%s' (want rx, arp, icmp, tcp_echo, tx)", tok);
+			fp_text_fail(&ps->src,
+					"unknown stage '%s' (want rx, arp, icmp, tcp_echo, tx)",
+					tok);
 			return -EINVAL;
 		}
 		if (set & stages[i].bit) {
-			pl_fail(ps, "stage '%s' listed twice", tok);
+			fp_text_fail(&ps->src, "stage '%s' listed twice", tok);
 			return -EINVAL;
 		}
 		if (n == 0 && stages[i].bit != APP_STAGE_RX) {
-			pl_fail(ps, "the first stage must be rx (got '%s')", tok);
+			fp_text_fail(&ps->src, "the first stage must be rx (got '%s')", tok);
 			return -EINVAL;
 		}
 		if (tx_seen) {
-			pl_fail(ps, "tx must be the last stage ('%s' follows it)", tok);
+			fp_text_fail(&ps->src, "tx must be the last stage ('%s' follows it)", tok);
 			return -EINVAL;
 		}
 		tx_seen = stages[i].bit == APP_STAGE_TX;
@@ -237,11 +190,11 @@ parse_stages(struct pl_parser *ps, char *s)
 		n++;
 	}
 	if (!(set & APP_STAGE_RX)) {
-		pl_fail(ps, "missing rx stage");
+		fp_text_fail(&ps->src, "missing rx stage");
 		return -EINVAL;
 	}
 	if (!(set & APP_STAGE_TX)) {
-		pl_fail(ps, "missing tx stage");
+		fp_text_fail(&ps->src, "missing tx stage");
 		return -EINVAL;
 	}
 	if (ps->block_all)
@@ -257,9 +210,9 @@ parse_stages(struct pl_parser *ps, char *s)
 static int
 parse_line(struct pl_parser *ps, char *line)
 {
-	char *s = skip_blank(line), *key;
+	char *s = fp_text_skip_blank(line), *key;
 
-	if (*s == '\0' || *s == '#')
+	if (fp_text_at_end(s))
 		return 0;
 	if (*s == '[')
 		return parse_block_header(ps, s + 1);
@@ -268,28 +221,28 @@ parse_line(struct pl_parser *ps, char *line)
 	while ((*s >= 'a' && *s <= 'z') || *s == '_')
 		s++;
 	if (s == key) {
-		pl_fail(ps, "expected 'stages = ...' or '[lcores ...]'");
+		fp_text_fail(&ps->src, "expected 'stages = ...' or '[lcores ...]'");
 		return -EINVAL;
 	}
-	if (*skip_blank(s) != '=') {
+	if (*fp_text_skip_blank(s) != '=') {
 		*s = '\0';
-		pl_fail(ps, "missing '=' after '%s'", key);
+		fp_text_fail(&ps->src, "missing '=' after '%s'", key);
 		return -EINVAL;
 	}
 	{
-		char *val = skip_blank(s) + 1;
+		char *val = fp_text_skip_blank(s) + 1;
 
 		*s = '\0';
 		if (strcmp(key, "stages") != 0) {
-			pl_fail(ps, "unknown key '%s' (want stages)", key);
+			fp_text_fail(&ps->src, "unknown key '%s' (want stages)", key);
 			return -EINVAL;
 		}
 		if (!ps->in_block) {
-			pl_fail(ps, "'stages' outside an [lcores ...] block");
+			fp_text_fail(&ps->src, "'stages' outside an [lcores ...] block");
 			return -EINVAL;
 		}
 		if (ps->block_has_stages) {
-			pl_fail(ps, "duplicate key 'stages' in this block");
+			fp_text_fail(&ps->src, "duplicate key 'stages' in this block");
 			return -EINVAL;
 		}
 		return parse_stages(ps, val);
@@ -313,39 +266,31 @@ app_pipeline_parse(struct app_pipeline *p, const char *name, const char *text, s
 		char *err, size_t err_len)
 {
 	struct pl_parser ps;
+	struct fp_text_lines it;
 	char line[PL_LINE_MAX + 1];
-	size_t pos = 0;
 	bool any;
+	int rc;
 
 	memset(p, 0, sizeof(*p));
 	memset(&ps, 0, sizeof(ps));
 	ps.p = p;
-	ps.name = name;
-	ps.err = err;
-	ps.err_len = err_len;
+	ps.src.name = name;
+	ps.src.err = err;
+	ps.src.err_len = err_len;
 	if (len >= sizeof(p->text)) {
 		snprintf(err, err_len, "%s: too big (max %zu bytes)", name, sizeof(p->text) - 1);
 		return -EINVAL;
 	}
 	memcpy(p->text, text, len);
 
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
-		size_t next = pos + n + (nl != NULL);
-
-		ps.line++;
-		if (n > 0 && text[pos + n - 1] == '\r')
-			n--;
-		if (n > PL_LINE_MAX || memchr(text + pos, '\0', n) != NULL) {
-			pl_fail(&ps, "line too long or not text");
-			return -EINVAL;
-		}
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
+	fp_text_lines_init(&it, text, len);
+	while ((rc = fp_text_next_line(&it, &ps.src, line, PL_LINE_MAX)) > 0) {
 		if (parse_line(&ps, line) < 0)
 			return -EINVAL;
-		pos = next;
+	}
+	if (rc < 0) {
+		fp_text_fail(&ps.src, "line too long or not text");
+		return -EINVAL;
 	}
 	if (close_block(&ps) < 0)
 		return -EINVAL;

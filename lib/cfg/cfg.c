@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "fp/cfg.h"
+#include "fp/text.h"
 
 #define CFG_LINE_MAX 512 /* bytes per line, newline excluded */
 #define CFG_SOCK_MAX 107 /* sun_path holds 108 bytes with the NUL */
@@ -130,10 +131,7 @@ static const struct key *const sect_keys[] = {tcp_keys, dpdk_keys, mgmt_keys, mq
 /* One parse, across calls of parse_line(). */
 struct parser {
 	struct fp_cfg *cfg;
-	const char *name;
-	char *err;
-	size_t err_len;
-	unsigned line;
+	struct fp_text_src src;         /* file name, line, error buffer */
 	int slot;                       /* enum sect, -1 before the first header */
 	unsigned sect_line[SECT_SLOTS]; /* header line, 0 = not seen */
 	uint32_t seen[SECT_SLOTS];      /* bit i: key i of the section was set */
@@ -141,106 +139,59 @@ struct parser {
 	unsigned max_port_line; /* header line of the highest [port N] */
 };
 
-static void fail(struct parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Write "name:line: <message>" into the caller's error buffer. */
-static void
-fail(struct parser *ps, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (ps->err == NULL || ps->err_len == 0)
-		return;
-	n = snprintf(ps->err, ps->err_len, "%s:%u: ", ps->name, ps->line);
-	if (n < 0 || (size_t)n >= ps->err_len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(ps->err + n, ps->err_len - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
 static int
 sect_of_slot(int slot)
 {
 	return slot >= SECT_PORT ? SECT_PORT : slot;
 }
 
+/* Where a section's struct sits in struct fp_cfg: one switch for both views below. */
+static size_t
+slot_offset(int slot)
+{
+	switch (sect_of_slot(slot)) {
+	case SECT_TCP:
+		return offsetof(struct fp_cfg, tcp);
+	case SECT_DPDK:
+		return offsetof(struct fp_cfg, dpdk);
+	case SECT_MGMT:
+		return offsetof(struct fp_cfg, mgmt);
+	case SECT_MQTT:
+		return offsetof(struct fp_cfg, mqtt);
+	default:
+		return offsetof(struct fp_cfg, ports) +
+				(size_t)(slot - SECT_PORT) * sizeof(struct fp_cfg_port);
+	}
+}
+
 static void *
 slot_base(struct fp_cfg *cfg, int slot)
 {
-	switch (sect_of_slot(slot)) {
-	case SECT_TCP:
-		return &cfg->tcp;
-	case SECT_DPDK:
-		return &cfg->dpdk;
-	case SECT_MGMT:
-		return &cfg->mgmt;
-	case SECT_MQTT:
-		return &cfg->mqtt;
-	default:
-		return &cfg->ports[slot - SECT_PORT];
-	}
+	return (char *)cfg + slot_offset(slot);
 }
 
+/* The same offsets, read-only view, without casting const away. */
 static const void *
 slot_cbase(const struct fp_cfg *cfg, int slot)
 {
-	/* Same offsets, read-only view, without casting const away. */
-	switch (sect_of_slot(slot)) {
-	case SECT_TCP:
-		return &cfg->tcp;
-	case SECT_DPDK:
-		return &cfg->dpdk;
-	case SECT_MGMT:
-		return &cfg->mgmt;
-	case SECT_MQTT:
-		return &cfg->mqtt;
-	default:
-		return &cfg->ports[slot - SECT_PORT];
-	}
-}
-
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static char *
-skip_space(char *s)
-{
-	while (is_space(*s))
-		s++;
-	return s;
-}
-
-/* The rest of a line is empty or a comment. */
-static bool
-at_end(const char *s)
-{
-	return *s == '\0' || *s == '#';
+	return (const char *)cfg + slot_offset(slot);
 }
 
 /*
- * Decimal, no sign, no base prefix. @return 0, -EINVAL not a number,
+ * A whole string of decimal digits. @return 0, -EINVAL not a number,
  * -ERANGE above UINT32_MAX.
  */
 static int
 parse_u32(const char *s, uint32_t *out)
 {
-	uint64_t v = 0;
+	uint32_t v;
+	int rc = fp_text_parse_uint(&s, UINT32_MAX, &v);
 
-	if (*s == '\0')
+	if (rc < 0)
+		return rc;
+	if (*s != '\0')
 		return -EINVAL;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > UINT32_MAX)
-			return -ERANGE;
-	}
-	*out = (uint32_t)v;
+	*out = v;
 	return 0;
 }
 
@@ -269,23 +220,33 @@ parse_ip4(const char *s, uint32_t *out)
 	return 0;
 }
 
+/* A number within the key's min..max. @return 0, or -EINVAL after fp_text_fail(). */
+static int
+parse_ranged(struct parser *ps, const struct key *k, const char *val, uint32_t *out)
+{
+	int rc = parse_u32(val, out);
+
+	if (rc == -EINVAL) {
+		fp_text_fail(&ps->src, "%s: '%.*s' is not a number", k->name, CFG_SHOW_MAX, val);
+		return -EINVAL;
+	}
+	if (rc == -ERANGE || *out < k->min || *out > k->max) {
+		fp_text_fail(&ps->src, "%s: %.*s out of range (%" PRIu32 "..%" PRIu32 ")", k->name,
+				CFG_SHOW_MAX, val, k->min, k->max);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 set_number(struct parser *ps, const struct key *k, void *field, const char *val)
 {
 	uint32_t v;
-	int rc = parse_u32(val, &v);
 
-	if (rc == -EINVAL) {
-		fail(ps, "%s: '%.*s' is not a number", k->name, CFG_SHOW_MAX, val);
+	if (parse_ranged(ps, k, val, &v) < 0)
 		return -EINVAL;
-	}
-	if (rc == -ERANGE || v < k->min || v > k->max) {
-		fail(ps, "%s: %.*s out of range (%" PRIu32 "..%" PRIu32 ")", k->name, CFG_SHOW_MAX,
-				val, k->min, k->max);
-		return -EINVAL;
-	}
 	if ((k->flags & KEY_POW2) && (v & (v - 1)) != 0) {
-		fail(ps, "%s: %" PRIu32 " is not a power of two", k->name, v);
+		fp_text_fail(&ps->src, "%s: %" PRIu32 " is not a power of two", k->name, v);
 		return -EINVAL;
 	}
 	switch (k->type) {
@@ -318,7 +279,7 @@ set_bool(struct parser *ps, const struct key *k, uint8_t *field, const char *val
 			return 0;
 		}
 	}
-	fail(ps, "%s: '%.*s' is not a boolean (yes/no)", k->name, CFG_SHOW_MAX, val);
+	fp_text_fail(&ps->src, "%s: '%.*s' is not a boolean (yes/no)", k->name, CFG_SHOW_MAX, val);
 	return -EINVAL;
 }
 
@@ -333,7 +294,8 @@ set_syncook(struct parser *ps, const struct key *k, uint8_t *field, const char *
 			return 0;
 		}
 	}
-	fail(ps, "%s: '%.*s' is not one of off, on, auto", k->name, CFG_SHOW_MAX, val);
+	fp_text_fail(&ps->src, "%s: '%.*s' is not one of off, on, auto", k->name, CFG_SHOW_MAX,
+			val);
 	return -EINVAL;
 }
 
@@ -344,17 +306,20 @@ set_addr(struct parser *ps, const struct key *k, struct fp_cfg_port *port, char 
 	uint32_t ip, len;
 
 	if (slash == NULL) {
-		fail(ps, "%s: bad address '%.*s' (want a.b.c.d/len)", k->name, CFG_SHOW_MAX, val);
+		fp_text_fail(&ps->src, "%s: bad address '%.*s' (want a.b.c.d/len)", k->name,
+				CFG_SHOW_MAX, val);
 		return -EINVAL;
 	}
 	*slash = '\0';
 	if (parse_ip4(val, &ip) < 0 || ip == 0 || ip == UINT32_MAX || (ip >> 28) == 0xe) {
-		fail(ps, "%s: bad address '%.*s' (want a.b.c.d/len)", k->name, CFG_SHOW_MAX, val);
+		fp_text_fail(&ps->src, "%s: bad address '%.*s' (want a.b.c.d/len)", k->name,
+				CFG_SHOW_MAX, val);
 		return -EINVAL;
 	}
 	if (parse_u32(slash + 1, &len) < 0 || len < k->min || len > k->max) {
-		fail(ps, "%s: bad prefix length '%.*s' (want %" PRIu32 "..%" PRIu32 ")", k->name,
-				CFG_SHOW_MAX, slash + 1, k->min, k->max);
+		fp_text_fail(&ps->src,
+				"%s: bad prefix length '%.*s' (want %" PRIu32 "..%" PRIu32 ")",
+				k->name, CFG_SHOW_MAX, slash + 1, k->min, k->max);
 		return -EINVAL;
 	}
 	port->ip4 = ip;
@@ -374,42 +339,35 @@ set_listen(struct parser *ps, const struct key *k, struct fp_cfg_tcp *tcp, char 
 		char *tok;
 		char save;
 		uint32_t v;
-		int rc;
 
-		while (is_space(*s) || *s == ',')
+		while (fp_text_blank(*s) || *s == ',')
 			s++;
-		if (at_end(s))
+		if (fp_text_at_end(s))
 			break;
 		tok = s;
-		while (*s != '\0' && !is_space(*s) && *s != ',')
+		while (*s != '\0' && !fp_text_blank(*s) && *s != ',')
 			s++;
 		save = *s;
 		*s = '\0';
-		rc = parse_u32(tok, &v);
-		if (rc == -EINVAL) {
-			fail(ps, "%s: '%.*s' is not a number", k->name, CFG_SHOW_MAX, tok);
+		if (parse_ranged(ps, k, tok, &v) < 0)
 			return -EINVAL;
-		}
-		if (rc == -ERANGE || v < k->min || v > k->max) {
-			fail(ps, "%s: %.*s out of range (%" PRIu32 "..%" PRIu32 ")", k->name,
-					CFG_SHOW_MAX, tok, k->min, k->max);
-			return -EINVAL;
-		}
 		for (uint8_t i = 0; i < n; i++) {
 			if (ports[i] == v) {
-				fail(ps, "%s: port %" PRIu32 " listed twice", k->name, v);
+				fp_text_fail(&ps->src, "%s: port %" PRIu32 " listed twice", k->name,
+						v);
 				return -EINVAL;
 			}
 		}
 		if (n == FP_CFG_MAX_LISTEN) {
-			fail(ps, "%s: too many ports (max %d)", k->name, FP_CFG_MAX_LISTEN);
+			fp_text_fail(&ps->src, "%s: too many ports (max %d)", k->name,
+					FP_CFG_MAX_LISTEN);
 			return -EINVAL;
 		}
 		ports[n++] = (uint16_t)v;
 		*s = save;
 	}
 	if (n == 0) {
-		fail(ps, "%s: missing value", k->name);
+		fp_text_fail(&ps->src, "%s: missing value", k->name);
 		return -EINVAL;
 	}
 	memset(tcp->listen, 0, sizeof(tcp->listen));
@@ -434,7 +392,7 @@ take_value(struct parser *ps, const struct key *k, char *s)
 		val = w;
 		for (end = s + 1; *end != '"'; end++) {
 			if (*end == '\0') {
-				fail(ps, "%s: unterminated string", k->name);
+				fp_text_fail(&ps->src, "%s: unterminated string", k->name);
 				return NULL;
 			}
 			if (*end == '\\' && (end[1] == '"' || end[1] == '\\'))
@@ -446,7 +404,7 @@ take_value(struct parser *ps, const struct key *k, char *s)
 	} else {
 		val = s;
 		end = s;
-		while (*end != '\0' && !is_space(*end))
+		while (*end != '\0' && !fp_text_blank(*end))
 			end++;
 		if (*end != '\0')
 			*end++ = '\0';
@@ -456,9 +414,9 @@ take_value(struct parser *ps, const struct key *k, char *s)
 			return val;
 		}
 	}
-	end = skip_space(end);
-	if (!at_end(end)) {
-		fail(ps, "%s: trailing junk '%.*s'", k->name, CFG_SHOW_MAX, end);
+	end = fp_text_skip_blank(end);
+	if (!fp_text_at_end(end)) {
+		fp_text_fail(&ps->src, "%s: trailing junk '%.*s'", k->name, CFG_SHOW_MAX, end);
 		return NULL;
 	}
 	return val;
@@ -476,7 +434,7 @@ set_value(struct parser *ps, const struct key *k, void *base, char *s)
 	if (val == NULL)
 		return -EINVAL;
 	if (k->type != KEY_STR && *val == '\0') {
-		fail(ps, "%s: missing value", k->name);
+		fp_text_fail(&ps->src, "%s: missing value", k->name);
 		return -EINVAL;
 	}
 
@@ -496,7 +454,7 @@ set_value(struct parser *ps, const struct key *k, void *base, char *s)
 		size_t max = k->max != 0 ? k->max : k->size - 1;
 
 		if (len > max) {
-			fail(ps, "%s: value too long (max %zu bytes)", k->name, max);
+			fp_text_fail(&ps->src, "%s: value too long (max %zu bytes)", k->name, max);
 			return -EINVAL;
 		}
 		memset((char *)base + k->off, 0, k->size);
@@ -528,48 +486,47 @@ parse_header(struct parser *ps, char *s)
 	int slot = -1;
 
 	if (end == NULL) {
-		fail(ps, "missing ']' in section header");
+		fp_text_fail(&ps->src, "missing ']' in section header");
 		return -EINVAL;
 	}
 	*end = '\0';
-	if (!at_end(skip_space(end + 1))) {
-		fail(ps, "trailing junk '%.*s' after section header", CFG_SHOW_MAX,
-				skip_space(end + 1));
+	if (!fp_text_at_end(fp_text_skip_blank(end + 1))) {
+		fp_text_fail(&ps->src, "trailing junk '%.*s' after section header", CFG_SHOW_MAX,
+				fp_text_skip_blank(end + 1));
 		return -EINVAL;
 	}
-	s = skip_space(s);
-	for (char *t = end; t > s && is_space(t[-1]);)
-		*--t = '\0';
+	s = fp_text_skip_blank(s);
+	fp_text_rtrim(s, end);
 
 	for (int i = 0; i < SECT_PORT; i++) {
 		if (strcmp(s, sect_names[i]) == 0)
 			slot = i;
 	}
-	if (slot < 0 && strncmp(s, "port", 4) == 0 && is_space(s[4])) {
-		char *num = skip_space(s + 4);
+	if (slot < 0 && strncmp(s, "port", 4) == 0 && fp_text_blank(s[4])) {
+		char *num = fp_text_skip_blank(s + 4);
 		uint32_t n;
 
 		if (parse_u32(num, &n) < 0 || n >= FP_MAX_IFACES) {
-			fail(ps, "bad port number '%.*s' (want 0..%d)", CFG_SHOW_MAX, num,
-					FP_MAX_IFACES - 1);
+			fp_text_fail(&ps->src, "bad port number '%.*s' (want 0..%d)", CFG_SHOW_MAX,
+					num, FP_MAX_IFACES - 1);
 			return -EINVAL;
 		}
 		slot = SECT_PORT + (int)n;
 		if (ps->cfg->n_ports < n + 1)
 			ps->cfg->n_ports = (uint8_t)(n + 1);
-		if (ps->line > ps->max_port_line && n + 1 == ps->cfg->n_ports)
-			ps->max_port_line = ps->line;
+		if (ps->src.line > ps->max_port_line && n + 1 == ps->cfg->n_ports)
+			ps->max_port_line = ps->src.line;
 	}
 	if (slot < 0) {
-		fail(ps, "unknown section [%.*s]", CFG_SHOW_MAX, s);
+		fp_text_fail(&ps->src, "unknown section [%.*s]", CFG_SHOW_MAX, s);
 		return -EINVAL;
 	}
 	if (ps->sect_line[slot] != 0) {
-		fail(ps, "duplicate section [%s] (first at line %u)",
+		fp_text_fail(&ps->src, "duplicate section [%s] (first at line %u)",
 				slot_label(slot, label, sizeof(label)), ps->sect_line[slot]);
 		return -EINVAL;
 	}
-	ps->sect_line[slot] = ps->line;
+	ps->sect_line[slot] = ps->src.line;
 	ps->slot = slot;
 	return 0;
 }
@@ -586,19 +543,19 @@ parse_assign(struct parser *ps, char *s)
 	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_')
 		p++;
 	if (p == name) {
-		fail(ps, "expected 'key = value' or '[section]'");
+		fp_text_fail(&ps->src, "expected 'key = value' or '[section]'");
 		return -EINVAL;
 	}
-	s = skip_space(p);
+	s = fp_text_skip_blank(p);
 	if (*s != '=') {
 		*p = '\0';
-		fail(ps, "missing '=' after '%.*s'", CFG_SHOW_MAX, name);
+		fp_text_fail(&ps->src, "missing '=' after '%.*s'", CFG_SHOW_MAX, name);
 		return -EINVAL;
 	}
 	*p = '\0';
-	s = skip_space(s + 1);
+	s = fp_text_skip_blank(s + 1);
 	if (ps->slot < 0) {
-		fail(ps, "'%.*s' outside a section", CFG_SHOW_MAX, name);
+		fp_text_fail(&ps->src, "'%.*s' outside a section", CFG_SHOW_MAX, name);
 		return -EINVAL;
 	}
 	keys = sect_keys[sect_of_slot(ps->slot)];
@@ -607,18 +564,18 @@ parse_assign(struct parser *ps, char *s)
 			break;
 	}
 	if (keys[i].name == NULL) {
-		fail(ps, "unknown key '%.*s' in [%s]", CFG_SHOW_MAX, name,
+		fp_text_fail(&ps->src, "unknown key '%.*s' in [%s]", CFG_SHOW_MAX, name,
 				slot_label(ps->slot, label, sizeof(label)));
 		return -EINVAL;
 	}
 	if (ps->seen[ps->slot] & (1u << i)) {
-		fail(ps, "duplicate key '%s' in [%s] (first at line %u)", name,
+		fp_text_fail(&ps->src, "duplicate key '%s' in [%s] (first at line %u)", name,
 				slot_label(ps->slot, label, sizeof(label)),
 				ps->key_line[ps->slot][i]);
 		return -EINVAL;
 	}
 	ps->seen[ps->slot] |= 1u << i;
-	ps->key_line[ps->slot][i] = ps->line;
+	ps->key_line[ps->slot][i] = ps->src.line;
 	return set_value(ps, &keys[i], slot_base(ps->cfg, ps->slot), s);
 }
 
@@ -626,9 +583,9 @@ parse_assign(struct parser *ps, char *s)
 static int
 parse_line(struct parser *ps, char *line)
 {
-	char *s = skip_space(line);
+	char *s = fp_text_skip_blank(line);
 
-	if (at_end(s))
+	if (fp_text_at_end(s))
 		return 0;
 	if (*s == '[')
 		return parse_header(ps, s + 1);
@@ -656,8 +613,9 @@ check_order(struct parser *ps, int slot, const char *a_name, uint32_t a, const c
 
 	if (a <= b)
 		return 0;
-	ps->line = la > lb ? la : lb;
-	fail(ps, "%s (%" PRIu32 ") must not exceed %s (%" PRIu32 ")", a_name, a, b_name, b);
+	ps->src.line = la > lb ? la : lb;
+	fp_text_fail(&ps->src, "%s (%" PRIu32 ") must not exceed %s (%" PRIu32 ")", a_name, a,
+			b_name, b);
 	return -EINVAL;
 }
 
@@ -672,11 +630,12 @@ parse_finish(struct parser *ps)
 		if (cfg->ports[i].ip4 != 0)
 			continue;
 		if (ps->sect_line[SECT_PORT + i] != 0) {
-			ps->line = ps->sect_line[SECT_PORT + i];
-			fail(ps, "[port %u] has no address", i);
+			ps->src.line = ps->sect_line[SECT_PORT + i];
+			fp_text_fail(&ps->src, "[port %u] has no address", i);
 		} else {
-			ps->line = ps->max_port_line;
-			fail(ps, "[port %u] is missing (ports are numbered from 0)", i);
+			ps->src.line = ps->max_port_line;
+			fp_text_fail(&ps->src, "[port %u] is missing (ports are numbered from 0)",
+					i);
 		}
 		return -EINVAL;
 	}
@@ -690,8 +649,10 @@ parse_finish(struct parser *ps)
 		unsigned la = key_line(ps, SECT_DPDK, "mbuf_cache");
 		unsigned lb = key_line(ps, SECT_DPDK, "mbufs");
 
-		ps->line = la > lb ? la : lb;
-		fail(ps, "mbuf_cache (%" PRIu32 ") must not exceed mbufs / 1.5 (%" PRIu32 ")",
+		ps->src.line = la > lb ? la : lb;
+		fp_text_fail(&ps->src,
+				"mbuf_cache (%" PRIu32 ") must not exceed mbufs / 1.5 (%" PRIu32
+				")",
 				cfg->dpdk.mbuf_cache, cfg->dpdk.mbufs);
 		return -EINVAL;
 	}
@@ -703,9 +664,9 @@ parser_init(struct parser *ps, struct fp_cfg *cfg, const char *name, char *err, 
 {
 	memset(ps, 0, sizeof(*ps));
 	ps->cfg = cfg;
-	ps->name = name;
-	ps->err = err;
-	ps->err_len = err_len;
+	ps->src.name = name;
+	ps->src.err = err;
+	ps->src.err_len = err_len;
 	ps->slot = -1;
 	if (err != NULL && err_len > 0)
 		err[0] = '\0';
@@ -750,30 +711,23 @@ fp_cfg_parse(struct fp_cfg *cfg, const char *name, const char *text, size_t len,
 		size_t err_len)
 {
 	struct parser ps;
+	struct fp_text_lines it;
 	char line[CFG_LINE_MAX + 1];
-	size_t pos = 0;
+	int rc;
 
 	parser_init(&ps, cfg, name, err, err_len);
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
-
-		ps.line++;
-		if (n > 0 && text[pos + n - 1] == '\r')
-			n--;
-		if (n > CFG_LINE_MAX) {
-			fail(&ps, "line too long (max %d bytes)", CFG_LINE_MAX);
-			return -EINVAL;
-		}
-		if (memchr(text + pos, '\0', n) != NULL) {
-			fail(&ps, "NUL byte in line");
-			return -EINVAL;
-		}
-		memcpy(line, text + pos, n);
-		line[n] = '\0';
+	fp_text_lines_init(&it, text, len);
+	while ((rc = fp_text_next_line(&it, &ps.src, line, CFG_LINE_MAX)) > 0) {
 		if (parse_line(&ps, line) < 0)
 			return -EINVAL;
-		pos += (nl != NULL ? (size_t)(nl - (text + pos)) + 1 : len - pos);
+	}
+	if (rc == -E2BIG) {
+		fp_text_fail(&ps.src, "line too long (max %d bytes)", CFG_LINE_MAX);
+		return -EINVAL;
+	}
+	if (rc == -EILSEQ) {
+		fp_text_fail(&ps.src, "NUL byte in line");
+		return -EINVAL;
 	}
 	return parse_finish(&ps);
 }
@@ -800,18 +754,18 @@ fp_cfg_load(struct fp_cfg *cfg, const char *path, char *err, size_t err_len)
 	while (fgets(line, sizeof(line), f) != NULL) {
 		size_t n = strlen(line);
 
-		ps.line++;
+		ps.src.line++;
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
 		else if (!feof(f) || n > CFG_LINE_MAX) {
-			fail(&ps, "line too long (max %d bytes)", CFG_LINE_MAX);
+			fp_text_fail(&ps.src, "line too long (max %d bytes)", CFG_LINE_MAX);
 			rc = -EINVAL;
 			goto out_close;
 		}
 		if (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
 		if (n > CFG_LINE_MAX) {
-			fail(&ps, "line too long (max %d bytes)", CFG_LINE_MAX);
+			fp_text_fail(&ps.src, "line too long (max %d bytes)", CFG_LINE_MAX);
 			rc = -EINVAL;
 			goto out_close;
 		}
@@ -867,7 +821,7 @@ put_str(struct writer *w, const char *s)
 	bool quote = s[0] == '"' || s[0] == '#';
 
 	for (const char *p = s; *p != '\0'; p++)
-		quote |= is_space(*p);
+		quote |= fp_text_blank(*p);
 	if (!quote) {
 		put(w, "%s", s);
 		return;

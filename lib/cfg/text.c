@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Shared pieces of the line-based text parsers; see fp/text.h. Used by
+ * fp_cfg_parse()/fp_cfg_load() and by the app's pipeline parser, both run
+ * once at start-up, never on the packet path.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fp/text.h"
+
+void
+fp_text_fail(const struct fp_text_src *src, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (src->err == NULL || src->err_len == 0)
+		return;
+	n = snprintf(src->err, src->err_len, "%s:%u: ", src->name, src->line);
+	if (n < 0 || (size_t)n >= src->err_len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(src->err + n, src->err_len - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+void
+fp_text_rtrim(char *start, char *end)
+{
+	while (end > start && fp_text_blank(end[-1]))
+		*--end = '\0';
+}
+
+int
+fp_text_parse_uint(const char **s, uint32_t max, uint32_t *out)
+{
+	const char *p = *s;
+	uint64_t v = 0;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	while (*p >= '0' && *p <= '9') {
+		v = v * 10 + (uint64_t)(*p++ - '0');
+		if (v > max)
+			return -ERANGE;
+	}
+	*s = p;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int
+fp_text_next_line(struct fp_text_lines *it, struct fp_text_src *src, char *line, size_t max)
+{
+	const char *start = it->text + it->pos;
+	const char *nl;
+	size_t n;
+
+	if (it->pos >= it->len)
+		return 0;
+	nl = memchr(start, '\n', it->len - it->pos);
+	n = nl != NULL ? (size_t)(nl - start) : it->len - it->pos;
+	it->pos += n + (nl != NULL);
+	src->line++;
+	if (n > 0 && start[n - 1] == '\r')
+		n--;
+	if (n > max)
+		return -E2BIG;
+	if (memchr(start, '\0', n) != NULL)
+		return -EILSEQ;
+	memcpy(line, start, n);
+	line[n] = '\0';
+	return 1;
+}

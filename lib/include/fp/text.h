@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Helpers for the line-based text formats read at start-up: the configuration
+ * (lib/cfg/cfg.c) and the app's pipeline definitions (app/pipeline.c).
+ * "name:line: message" errors, blank skipping and trimming, splitting a buffer
+ * into lines, bounded decimal numbers. No heap, no packet path.
+ */
+#ifndef FP_TEXT_H
+#define FP_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Where a parser is, for its error messages. */
+struct fp_text_src {
+	const char *name; /**< file name (or any label) for messages */
+	unsigned line;    /**< current line, from 1; 0 before the first */
+	char *err;        /**< caller's message buffer, may be NULL */
+	size_t err_len;   /**< its size in bytes */
+};
+
+/**
+ * Write "name:line: <message>" into src->err (truncated to fit).
+ * Does nothing when src->err is NULL or err_len is 0.
+ */
+void fp_text_fail(const struct fp_text_src *src, const char *fmt, ...)
+		__attribute__((format(printf, 2, 3)));
+
+/** @return true for a blank: space or tab. */
+static inline bool
+fp_text_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/** @return the first non-blank byte at or after s. */
+static inline char *
+fp_text_skip_blank(char *s)
+{
+	while (fp_text_blank(*s))
+		s++;
+	return s;
+}
+
+/** @return true when the rest of a line is empty or a '#' comment. */
+static inline bool
+fp_text_at_end(const char *s)
+{
+	return *s == '\0' || *s == '#';
+}
+
+/** Cut the blanks just before end (not before start) by writing NULs over them. */
+void fp_text_rtrim(char *start, char *end);
+
+/**
+ * Parse the decimal digits at *s (no sign, no base prefix) and move *s past them.
+ * @return 0, -EINVAL when *s is not a digit, -ERANGE when the value exceeds max
+ *         (checked digit by digit, so a long run cannot overflow).
+ */
+int fp_text_parse_uint(const char **s, uint32_t max, uint32_t *out);
+
+/** A buffer read line by line, see fp_text_next_line(). */
+struct fp_text_lines {
+	const char *text; /**< the whole buffer, not NUL-terminated */
+	size_t len;       /**< its length in bytes */
+	size_t pos;       /**< start of the next line */
+};
+
+static inline void
+fp_text_lines_init(struct fp_text_lines *it, const char *text, size_t len)
+{
+	it->text = text;
+	it->len = len;
+	it->pos = 0;
+}
+
+/**
+ * Copy the next line, without its "\n" or "\r\n", NUL-terminated, into line
+ * (max bytes plus the NUL), and count it in src->line.
+ * @return 1 a line was copied, 0 end of text, -E2BIG longer than max bytes,
+ *         -EILSEQ it holds a NUL byte (both after counting the line).
+ */
+int fp_text_next_line(struct fp_text_lines *it, struct fp_text_src *src, char *line, size_t max);
+
+#endif /* FP_TEXT_H */
