@@ -21,16 +21,34 @@ fp_echo_buf_init(struct fp_echo_buf *b, uint8_t *mem, uint32_t cap)
 }
 
 uint32_t
-fp_echo_buf_push(struct fp_echo_buf *b, const uint8_t *data, uint32_t len)
+fp_echo_buf_write_at(struct fp_echo_buf *b, uint32_t off, const uint8_t *data, uint32_t len)
 {
-	uint32_t n = len < fp_echo_buf_space(b) ? len : fp_echo_buf_space(b);
-	uint32_t at = (b->head + b->used) & (b->cap - 1);
-	uint32_t first = b->cap - at < n ? b->cap - at : n;
+	uint32_t space = fp_echo_buf_space(b);
+	uint32_t n, at, first;
 
+	if (off >= space)
+		return 0;
+	n = len < space - off ? len : space - off;
+	at = (b->head + b->used + off) & (b->cap - 1);
+	first = b->cap - at < n ? b->cap - at : n;
 	memcpy(b->mem + at, data, first);
 	memcpy(b->mem, data + first, n - first);
+	return n;
+}
+
+uint32_t
+fp_echo_buf_commit(struct fp_echo_buf *b, uint32_t n)
+{
+	if (n > fp_echo_buf_space(b))
+		n = fp_echo_buf_space(b);
 	b->used += n;
 	return n;
+}
+
+uint32_t
+fp_echo_buf_push(struct fp_echo_buf *b, const uint8_t *data, uint32_t len)
+{
+	return fp_echo_buf_commit(b, fp_echo_buf_write_at(b, 0, data, len));
 }
 
 uint32_t

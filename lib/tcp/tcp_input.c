@@ -526,17 +526,6 @@ window_update_due(const struct tcp_flow *f)
 	return adv < f->mss && now > adv && now - adv >= step;
 }
 
-/* Copy into the ring at off bytes past its oldest byte (may be past the tail). */
-static void
-ring_write_at(struct fp_echo_buf *b, uint32_t off, const uint8_t *src, uint32_t n)
-{
-	uint32_t at = (b->head + off) & (b->cap - 1);
-	uint32_t first = b->cap - at < n ? b->cap - at : n;
-
-	memcpy(b->mem + at, src, first);
-	memcpy(b->mem, src + first, n - first);
-}
-
 /* Keep an out-of-order segment (see the file comment). */
 static void
 ooo_store(struct tcp_flow *f, const struct seg *s)
@@ -554,7 +543,8 @@ ooo_store(struct tcp_flow *f, const struct seg *s)
 	if (at < 0)
 		return;
 	f->ooo_recent = (uint8_t)at;
-	ring_write_at(&f->buf, fp_echo_buf_used(&f->buf) + off, s->data, len);
+	/* The window never exceeds the ring's free space, so all len bytes fit. */
+	fp_echo_buf_write_at(&f->buf, off, s->data, len);
 }
 
 /* The hole before the first kept range is filled: move the tail over it. */
@@ -565,7 +555,7 @@ ooo_drain(struct tcp_flow *f)
 		if (seq_gt(f->ooo[0].end, f->rcv_nxt)) {
 			uint32_t k = f->ooo[0].end - f->rcv_nxt;
 
-			f->buf.used += k; /* bytes already in place by ooo_store() */
+			fp_echo_buf_commit(&f->buf, k); /* in place since ooo_store() */
 			f->rcv_nxt += k;
 			f->bytes_in += k;
 		}

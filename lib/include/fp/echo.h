@@ -48,6 +48,22 @@ uint32_t fp_echo_buf_copy(const struct fp_echo_buf *b, uint32_t off, uint8_t *ds
  */
 uint32_t fp_echo_buf_peek(const struct fp_echo_buf *b, uint32_t off, const uint8_t **ptr);
 
+/**
+ * Write len bytes into free space, off bytes past the stored ones, without
+ * storing them (used() is unchanged): for data that arrives ahead of a gap,
+ * such as an out-of-order TCP segment. fp_echo_buf_commit() stores them once
+ * the gap before them is filled.
+ * @return bytes written: len, or fewer when off + len exceeds the free space.
+ */
+uint32_t fp_echo_buf_write_at(
+		struct fp_echo_buf *b, uint32_t off, const uint8_t *data, uint32_t len);
+
+/**
+ * Store n bytes already in place past the stored ones (by fp_echo_buf_write_at()).
+ * @return bytes stored: n, or the free space when n exceeds it.
+ */
+uint32_t fp_echo_buf_commit(struct fp_echo_buf *b, uint32_t n);
+
 /** Drop the n oldest bytes (acknowledged or written). n is clamped to used. */
 void fp_echo_buf_consume(struct fp_echo_buf *b, uint32_t n);
 
