@@ -242,6 +242,7 @@ struct result {
 	float pass_ns[MAX_PASSES]; /**< CPU ns per packet of each pass, for the median */
 	uint32_t n_passes;
 	uint64_t bad; /**< packets whose verdict or reply was not what it should be */
+	uint64_t extra; /**< frames lib/ sent through fp_tx_ops besides the in-place replies */
 };
 
 static int
@@ -273,18 +274,20 @@ print_result(const struct bench *b, struct result *r, int json)
 	double wall_us = (double)r->tsc / b->tsc_per_us;
 	double wall_mpps = wall_us > 0 ? (double)r->pkts / wall_us : 0;
 	double ns = median_pass(r);
+	double best = r->n_passes ? r->pass_ns[0] : 0; /* sorted by median_pass() */
 	double mpps = ns > 0 ? 1000.0 / ns : 0;
 	double cyc = ns * b->tsc_per_us / 1000.0;
 
 	if (json)
 		printf("{\"case\":\"%s\",\"packets\":%" PRIu64 ",\"mpps\":%.3f,\"ns_per_pkt\":%.1f,"
 		       "\"cycles_per_pkt\":%.1f,\"wall_mpps\":%.3f,\"tsc_mhz\":%.0f,"
-		       "\"errors\":%" PRIu64 "}\n",
-				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, r->bad);
+		       "\"best_ns_per_pkt\":%.1f,\"extra_tx\":%" PRIu64 ",\"errors\":%" PRIu64 "}\n",
+				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, best, r->extra,
+				r->bad);
 	else
 		printf("%-26s %10" PRIu64 " pkts  %7.3f Mpps  %7.1f ns/pkt  %7.1f cycles/pkt  "
-		       "(wall %7.3f Mpps)  errors %" PRIu64 "\n",
-				r->name, r->pkts, mpps, ns, cyc, wall_mpps, r->bad);
+		       "(wall %7.3f Mpps, best pass %.1f ns)  extra tx %" PRIu64 "  errors %" PRIu64 "\n",
+				r->name, r->pkts, mpps, ns, cyc, wall_mpps, best, r->extra, r->bad);
 	fflush(stdout);
 }
 
@@ -326,6 +329,7 @@ run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint32_t segs, uint16
 	uint8_t payload[MAX_PAYLOAD];
 	struct result r = {.name = name};
 	uint64_t echoed0 = fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED);
+	uint64_t extra0 = b->tx_extra;
 	uint64_t deadline;
 
 	if (frames == NULL || lens == NULL || fl == NULL)
@@ -355,6 +359,16 @@ run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint32_t segs, uint16
 		}
 		timed_pass(b, frames, stride, lens, n, flags, &r);
 	} while (mono_ns() < deadline);
+	/* ACK the last echo of every flow, so no retransmission timer disturbs the next case. */
+	for (uint32_t i = 0; i < n_flows; i++) {
+		struct pkt_spec s;
+		struct fp_pkt p;
+		size_t len;
+
+		flow_spec(&s, &fl[i], FP_TCP_ACK);
+		len = pkt_build_tcp(frames, stride, &s);
+		feed_one(b, frames, (uint16_t)len, stride, &p);
+	}
 	/* Every segment must have been echoed in full, in its own reply. */
 	if (fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED) - echoed0 != r.pkts * size) {
 		fprintf(stderr, "%s: echoed %" PRIu64 " bytes, expected %" PRIu64 "\n", name,
@@ -362,6 +376,7 @@ run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint32_t segs, uint16
 				r.pkts * size);
 		r.bad++;
 	}
+	r.extra = b->tx_extra - extra0;
 	print_result(b, &r, json);
 	free(frames);
 	free(lens);

@@ -44,7 +44,7 @@ while (($#)); do
 	--no-micro) MICRO=0 ;;
 	--set) FP_SET+=("$2"); shift ;;
 	--smoke)
-		SMOKE=1 SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=3
+		SMOKE=1 SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=4
 		MEM_FLOWS="1 10000"
 		;;
 	-h | --help) sed -n '3,20p' "$0"; exit 0 ;;
@@ -424,7 +424,8 @@ import json, os, re, statistics, sys
 log, cpu1, cpu2, t1, t2, hz = sys.argv[1:]
 rx = [int(m) for m in re.findall(r"Rx-pps:\s+(\d+)", open(log).read())]
 # Two ports per stats period; skip the first two periods (start-up).
-tot = [rx[i] + rx[i + 1] for i in range(0, len(rx) - 1, 2)][2:]
+tot = [rx[i] + rx[i + 1] for i in range(0, len(rx) - 1, 2)]
+tot = tot[2:] or tot[1:] or tot
 if not tot:
     sys.exit(1)
 d1 = dict(x.split(":") for x in cpu1.split())
