@@ -521,7 +521,7 @@ window_update_due(const struct tcp_flow *f)
 {
 	uint32_t adv = f->rcv_adv - f->rcv_nxt;
 	uint32_t now = fp__tcp_rcv_wnd(f);
-	uint32_t step = f->buf.cap / 2 < f->mss ? f->buf.cap / 2 : f->mss;
+	uint32_t step = fp__tcp_sws_step(f);
 
 	return adv < f->mss && now > adv && now - adv >= step;
 }

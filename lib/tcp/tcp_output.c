@@ -228,7 +228,7 @@ static uint16_t
 wnd_field(struct tcp_flow *f)
 {
 	uint32_t edge = f->rcv_nxt + fp__tcp_rcv_wnd(f);
-	uint32_t step = f->buf.cap / 2 < f->mss ? f->buf.cap / 2 : f->mss;
+	uint32_t step = fp__tcp_sws_step(f);
 	uint32_t w;
 
 	if (seq_geq(f->rcv_adv, f->rcv_nxt) && seq_lt(edge, f->rcv_adv + step))

@@ -217,6 +217,18 @@ void fp__tcp_send_rst_flow(struct tcp_out *o, struct tcp_flow *f);
 /** Our window to advertise now (unscaled bytes). */
 uint32_t fp__tcp_rcv_wnd(const struct tcp_flow *f);
 
+/**
+ * Receiver SWS avoidance (RFC 9293 3.8.6.2.2): the smallest move of the
+ * window's right edge worth advertising, min(buffer / 2, MSS) bytes.
+ */
+static inline uint32_t
+fp__tcp_sws_step(const struct tcp_flow *f)
+{
+	uint32_t half = fp_echo_buf_cap(&f->buf) / 2;
+
+	return half < f->mss ? half : f->mss;
+}
+
 /* tcp_timer.c */
 /** RFC 6298 2.2/2.3: fold one RTT sample into srtt/rttvar and recompute rto. */
 void fp__tcp_rtt_sample(struct tcp_flow *f, uint32_t r_us, const struct fp_cfg_tcp *cfg);

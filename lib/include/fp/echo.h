@@ -27,6 +27,13 @@ fp_echo_buf_used(const struct fp_echo_buf *b)
 	return b->used;
 }
 
+/** @return the capacity in bytes (a power of two). */
+static inline uint32_t
+fp_echo_buf_cap(const struct fp_echo_buf *b)
+{
+	return b->cap;
+}
+
 static inline uint32_t
 fp_echo_buf_space(const struct fp_echo_buf *b)
 {
