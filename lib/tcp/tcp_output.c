@@ -38,6 +38,19 @@ fp__tcp_rcv_wnd(const struct tcp_flow *f)
 	return w < max ? w : max;
 }
 
+/* No frame to send with: give back a too-small one, count the failure once. */
+static uint8_t *
+out_fail(struct tcp_out *o, uint8_t *frame)
+{
+	struct fp_ctx *ctx = o->ctx;
+
+	if (frame != NULL)
+		ctx->tx->discard(ctx->tx_arg, frame);
+	fp_stats_inc(ctx->stats, FP_CTR_DROP_TX_NO_MBUF);
+	o->failed = 1;
+	return NULL;
+}
+
 /* A frame for need bytes: the received packet if nothing else went out yet. */
 static uint8_t *
 out_get(struct tcp_out *o, uint16_t need, uint16_t *room)
@@ -52,36 +65,23 @@ out_get(struct tcp_out *o, uint16_t need, uint16_t *room)
 		*room = o->pkt->room;
 		return o->pkt->data;
 	}
-	if (ctx->tx == NULL) {
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_TX_NO_MBUF);
-		o->failed = 1;
-		return NULL;
-	}
+	if (ctx->tx == NULL)
+		return out_fail(o, NULL);
 	/* A second frame: move the in-place reply out first to keep the order. */
 	if (o->inplace) {
 		uint16_t r;
 
 		frame = ctx->tx->alloc(ctx->tx_arg, &r);
-		if (frame == NULL || r < o->pkt->len) {
-			if (frame != NULL)
-				ctx->tx->discard(ctx->tx_arg, frame);
-			fp_stats_inc(ctx->stats, FP_CTR_DROP_TX_NO_MBUF);
-			o->failed = 1;
-			return NULL;
-		}
+		if (frame == NULL || r < o->pkt->len)
+			return out_fail(o, frame);
 		memcpy(frame, o->pkt->data, o->pkt->len);
 		ctx->tx->send(ctx->tx_arg, frame, o->pkt->len);
 		o->inplace = 0;
 	}
 	o->pkt = NULL;
 	frame = ctx->tx->alloc(ctx->tx_arg, room);
-	if (frame == NULL || *room < need) {
-		if (frame != NULL)
-			ctx->tx->discard(ctx->tx_arg, frame);
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_TX_NO_MBUF);
-		o->failed = 1;
-		return NULL;
-	}
+	if (frame == NULL || *room < need)
+		return out_fail(o, frame);
 	return frame;
 }
 
