@@ -99,23 +99,12 @@ close_block(struct pl_parser *ps)
 static int
 parse_block_header(struct pl_parser *ps, char *s)
 {
-	char *end = strchr(s, ']');
 	char *list;
 
-	if (end == NULL) {
-		fp_text_fail(&ps->src, "missing ']' in block header");
+	/* The whole line fits the message: quote all of the junk. */
+	s = fp_text_bracket(&ps->src, s, "block header", PL_LINE_MAX);
+	if (s == NULL || close_block(ps) < 0)
 		return -EINVAL;
-	}
-	*end = '\0';
-	if (!fp_text_at_end(fp_text_skip_blank(end + 1))) {
-		fp_text_fail(&ps->src, "trailing junk '%s' after block header",
-				fp_text_skip_blank(end + 1));
-		return -EINVAL;
-	}
-	if (close_block(ps) < 0)
-		return -EINVAL;
-	s = fp_text_skip_blank(s);
-	fp_text_rtrim(s, end);
 	if (strncmp(s, "lcores", 6) != 0 || !fp_text_blank(s[6])) {
 		fp_text_fail(&ps->src, "unknown block [%s] (want [lcores all] or [lcores LIST])",
 				s);

@@ -481,22 +481,12 @@ slot_label(int slot, char *buf, size_t len)
 static int
 parse_header(struct parser *ps, char *s)
 {
-	char *end = strchr(s, ']');
 	char label[16];
 	int slot = -1;
 
-	if (end == NULL) {
-		fp_text_fail(&ps->src, "missing ']' in section header");
+	s = fp_text_bracket(&ps->src, s, "section header", CFG_SHOW_MAX);
+	if (s == NULL)
 		return -EINVAL;
-	}
-	*end = '\0';
-	if (!fp_text_at_end(fp_text_skip_blank(end + 1))) {
-		fp_text_fail(&ps->src, "trailing junk '%.*s' after section header", CFG_SHOW_MAX,
-				fp_text_skip_blank(end + 1));
-		return -EINVAL;
-	}
-	s = fp_text_skip_blank(s);
-	fp_text_rtrim(s, end);
 
 	for (int i = 0; i < SECT_PORT; i++) {
 		if (strcmp(s, sect_names[i]) == 0)

@@ -34,6 +34,27 @@ fp_text_rtrim(char *start, char *end)
 		*--end = '\0';
 }
 
+char *
+fp_text_bracket(const struct fp_text_src *src, char *s, const char *what, int show_max)
+{
+	char *end = strchr(s, ']');
+	char *rest;
+
+	if (end == NULL) {
+		fp_text_fail(src, "missing ']' in %s", what);
+		return NULL;
+	}
+	*end = '\0';
+	rest = fp_text_skip_blank(end + 1);
+	if (!fp_text_at_end(rest)) {
+		fp_text_fail(src, "trailing junk '%.*s' after %s", show_max, rest, what);
+		return NULL;
+	}
+	s = fp_text_skip_blank(s);
+	fp_text_rtrim(s, end);
+	return s;
+}
+
 int
 fp_text_parse_uint(const char **s, uint32_t max, uint32_t *out)
 {

@@ -160,6 +160,29 @@ START_TEST(test_text_fail)
 }
 END_TEST
 
+START_TEST(test_text_bracket)
+{
+	char err[80];
+	struct fp_text_src src = {"p", 3, err, sizeof(err)};
+	char ok[] = "  port 1 \t]  # comment";
+	char bare[] = "tcp]";
+	char open[] = "tcp  ";
+	char junk[] = "tcp] x0123456789";
+	char junk2[] = "tcp] x0123456789";
+
+	ck_assert_str_eq(fp_text_bracket(&src, ok, "section header", 40), "port 1");
+	ck_assert_str_eq(fp_text_bracket(&src, bare, "section header", 40), "tcp");
+	err[0] = '\0';
+	ck_assert_ptr_null(fp_text_bracket(&src, open, "block header", 40));
+	ck_assert_str_eq(err, "p:3: missing ']' in block header");
+	ck_assert_ptr_null(fp_text_bracket(&src, junk, "section header", 40));
+	ck_assert_str_eq(err, "p:3: trailing junk 'x0123456789' after section header");
+	/* (the call above cut junk at its ']') */
+	ck_assert_ptr_null(fp_text_bracket(&src, junk2, "section header", 4));
+	ck_assert_str_eq(err, "p:3: trailing junk 'x012' after section header");
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -171,6 +194,7 @@ text_suite(void)
 	tcase_add_test(tc, test_text_parse_uint);
 	tcase_add_test(tc, test_text_blank_trim_end);
 	tcase_add_test(tc, test_text_fail);
+	tcase_add_test(tc, test_text_bracket);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -54,6 +54,17 @@ fp_text_at_end(const char *s)
 void fp_text_rtrim(char *start, char *end);
 
 /**
+ * Take the label of a "[label]" header line, in place: s points just after
+ * the '['. Only blanks or a '#' comment may follow the ']'.
+ * @param what       the header's name in messages ("section header")
+ * @param show_max   at most this many bytes of trailing junk are quoted
+ * @return the label, NUL-terminated and without surrounding blanks, or NULL
+ *         after fp_text_fail() ("missing ']' in <what>",
+ *         "trailing junk '<junk>' after <what>").
+ */
+char *fp_text_bracket(const struct fp_text_src *src, char *s, const char *what, int show_max);
+
+/**
  * Parse the decimal digits at *s (no sign, no base prefix) and move *s past them.
  * @return 0, -EINVAL when *s is not a digit, -ERANGE when the value exceeds max
  *         (checked digit by digit, so a long run cannot overflow).
