@@ -21,8 +21,8 @@ set -euo pipefail
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BENCH_BUILD:-/tmp/fastpath-bench-build}
-SECONDS_PER_CASE=3
-ROUNDS=3
+SECONDS_PER_CASE=2
+ROUNDS=5
 SERVERS=fastpath-afpacket,fastpath-afxdp,libevent,libuv,firmware
 CASES=pp1,pp64,bulk,churn
 MICRO=1
