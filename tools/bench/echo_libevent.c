@@ -50,8 +50,7 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 }
 
 static void
-on_accept(struct evconnlistener *lst, evutil_socket_t fd, struct sockaddr *sa, int salen,
-		void *arg)
+on_accept(struct evconnlistener *lst, evutil_socket_t fd, struct sockaddr *sa, int salen, void *arg)
 {
 	struct event_base *base = evconnlistener_get_base(lst);
 	struct bufferevent *bev;

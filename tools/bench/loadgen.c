@@ -25,26 +25,34 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PAT_PERIOD   251u          /* prime: a shifted or reordered stream never matches */
-#define PAT_LEN      (PAT_PERIOD + (256u << 10))
-#define BULK_CHUNK   (64u << 10)   /* bytes per write() in bulk mode */
-#define STALL_NS     1000000000ull /* a request outstanding this long at the end is an error */
-#define MAX_MSG      65536u
+#define PAT_PERIOD 251u /* prime: a shifted or reordered stream never matches */
+#define PAT_LEN    (PAT_PERIOD + (256u << 10))
+#define BULK_CHUNK (64u << 10)   /* bytes per write() in bulk mode */
+#define STALL_NS   1000000000ull /* a request outstanding this long at the end is an error */
+#define MAX_MSG    65536u
 
-enum mode { MODE_PINGPONG, MODE_BULK, MODE_CHURN };
+enum mode {
+	MODE_PINGPONG,
+	MODE_BULK,
+	MODE_CHURN
+};
 static const char *const mode_names[] = {"pingpong", "bulk", "churn"};
 
-enum conn_state { C_IDLE, C_CONNECTING, C_ACTIVE };
+enum conn_state {
+	C_IDLE,
+	C_CONNECTING,
+	C_ACTIVE
+};
 
 struct conn {
 	int fd;
 	enum conn_state state;
 	uint32_t id;
-	uint64_t tx_off;   /**< stream bytes written */
-	uint64_t rx_off;   /**< stream bytes received and verified */
-	uint64_t msg_end;  /**< pingpong/churn: stream offset where the current message ends */
-	uint64_t t_start;  /**< ns: current request sent (pingpong) or connect started (churn) */
-	uint32_t events;   /**< epoll events currently registered */
+	uint64_t tx_off;  /**< stream bytes written */
+	uint64_t rx_off;  /**< stream bytes received and verified */
+	uint64_t msg_end; /**< pingpong/churn: stream offset where the current message ends */
+	uint64_t t_start; /**< ns: current request sent (pingpong) or connect started (churn) */
+	uint32_t events;  /**< epoll events currently registered */
 };
 
 struct opts {
@@ -70,12 +78,12 @@ struct run {
 	struct opts o;
 	int ep;
 	struct conn *c;
-	int measuring;      /**< past the warm-up: results count */
-	uint64_t ops;       /**< requests (pingpong), connections (churn) completed */
-	uint64_t bytes;     /**< echoed bytes verified while measuring */
+	int measuring;  /**< past the warm-up: results count */
+	uint64_t ops;   /**< requests (pingpong), connections (churn) completed */
+	uint64_t bytes; /**< echoed bytes verified while measuring */
 	uint64_t errors;
-	double cpu0;        /**< s of CPU (user + sys) used when measuring started */
-	double cpu_share;   /**< CPU used while measuring / elapsed: 1.0 = client-bound */
+	double cpu0;      /**< s of CPU (user + sys) used when measuring started */
+	double cpu_share; /**< CPU used while measuring / elapsed: 1.0 = client-bound */
 	char first_err[160];
 	struct lat lat;
 };
@@ -358,22 +366,27 @@ static void
 parse_opts(struct opts *o, int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{"host", required_argument, NULL, 'h'},
-		{"port", required_argument, NULL, 'p'},
-		{"mode", required_argument, NULL, 'm'},
-		{"conns", required_argument, NULL, 'c'},
-		{"size", required_argument, NULL, 's'},
-		{"seconds", required_argument, NULL, 't'},
-		{"warmup", required_argument, NULL, 'w'},
-		{"window", required_argument, NULL, 'W'},
-		{"json", no_argument, NULL, 'j'},
-		{"label", required_argument, NULL, 'l'},
-		{NULL, 0, NULL, 0},
+			{"host", required_argument, NULL, 'h'},
+			{"port", required_argument, NULL, 'p'},
+			{"mode", required_argument, NULL, 'm'},
+			{"conns", required_argument, NULL, 'c'},
+			{"size", required_argument, NULL, 's'},
+			{"seconds", required_argument, NULL, 't'},
+			{"warmup", required_argument, NULL, 'w'},
+			{"window", required_argument, NULL, 'W'},
+			{"json", no_argument, NULL, 'j'},
+			{"label", required_argument, NULL, 'l'},
+			{NULL, 0, NULL, 0},
 	};
 	int ch, have_host = 0;
 
-	*o = (struct opts){.mode = MODE_PINGPONG, .conns = 1, .size = 64, .seconds = 3,
-		.warmup = -1, .window = 256u << 10, .label = "-"};
+	*o = (struct opts){.mode = MODE_PINGPONG,
+			.conns = 1,
+			.size = 64,
+			.seconds = 3,
+			.warmup = -1,
+			.window = 256u << 10,
+			.label = "-"};
 	o->dst.sin_family = AF_INET;
 	o->dst.sin_port = htons(7);
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
@@ -418,8 +431,8 @@ parse_opts(struct opts *o, int argc, char **argv)
 			usage(argv[0]);
 		}
 	}
-	if (!have_host || o->conns == 0 || o->conns > 100000 || o->size == 0 ||
-			o->size > MAX_MSG || o->seconds <= 0 || o->window < 1024)
+	if (!have_host || o->conns == 0 || o->conns > 100000 || o->size == 0 || o->size > MAX_MSG ||
+			o->seconds <= 0 || o->window < 1024)
 		usage(argv[0]);
 	if (o->warmup < 0)
 		o->warmup = o->seconds / 10 < 0.5 ? o->seconds / 10 : 0.5;
@@ -447,7 +460,9 @@ report(const struct run *r, double secs)
 		       "p99.9 %7.1f us  errors %llu%s%s\n",
 				o->label, mode_names[o->mode], o->conns,
 				o->mode == MODE_BULK ? mbs : rate,
-				o->mode == MODE_CHURN ? "conn" : o->mode == MODE_BULK ? "MB" : "req",
+				o->mode == MODE_CHURN                ? "conn" :
+						o->mode == MODE_BULK ? "MB" :
+								       "req",
 				mbs, p50, p99, p999, (unsigned long long)r->errors,
 				r->errors ? " first: " : "", r->first_err);
 	}

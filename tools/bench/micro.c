@@ -32,16 +32,16 @@
 #include "fp/wire.h"
 #include "pkt_build.h"
 
-#define BURST      32
-#define TICK_US    100 /* app/app.h APP_TICK_US */
-#define ARP_SLOTS  256 /* app/lcore.c APP_ARP_SLOTS */
-#define STRIDE     256 /* bytes per frame slot: the frame and room for its reply */
-#define BIG_STRIDE 2048 /* the same for full-sized segments (an mbuf's data room) */
-#define PAYLOAD    64
+#define BURST       32
+#define TICK_US     100  /* app/app.h APP_TICK_US */
+#define ARP_SLOTS   256  /* app/lcore.c APP_ARP_SLOTS */
+#define STRIDE      256  /* bytes per frame slot: the frame and room for its reply */
+#define BIG_STRIDE  2048 /* the same for full-sized segments (an mbuf's data room) */
+#define PAYLOAD     64
 #define MAX_PAYLOAD 1460
-#define MAX_PASSES 65536
-#define SERVER_IP  0xc6120001u /* 198.18.0.1 */
-#define ECHO_PORT  7
+#define MAX_PASSES  65536
+#define SERVER_IP   0xc6120001u /* 198.18.0.1 */
+#define ECHO_PORT   7
 
 static const uint8_t srv_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
 static const uint8_t cli_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
@@ -96,9 +96,9 @@ tx_discard(void *arg, uint8_t *frame)
 }
 
 static const struct fp_tx_ops bench_tx_ops = {
-	.alloc = tx_alloc,
-	.send = tx_send,
-	.discard = tx_discard,
+		.alloc = tx_alloc,
+		.send = tx_send,
+		.discard = tx_discard,
 };
 
 static uint64_t
@@ -225,7 +225,8 @@ flow_open(struct bench *b, struct flow *f)
 	len = pkt_build_tcp(frame, sizeof(frame), &s);
 	if (feed_one(b, frame, (uint16_t)len, sizeof(frame), &p) != FP_VERDICT_TX)
 		return -1;
-	if ((p.data[p.l4 + FP_TCP_OFF_FLAGS] & (FP_TCP_SYN | FP_TCP_ACK)) != (FP_TCP_SYN | FP_TCP_ACK))
+	if ((p.data[p.l4 + FP_TCP_OFF_FLAGS] & (FP_TCP_SYN | FP_TCP_ACK)) !=
+			(FP_TCP_SYN | FP_TCP_ACK))
 		return -1;
 	f->sseq = fp_load_be32(p.data + p.l4 + FP_TCP_OFF_SEQ) + 1;
 	f->cseq++;
@@ -237,11 +238,11 @@ flow_open(struct bench *b, struct flow *f)
 struct result {
 	const char *name;
 	uint64_t pkts;
-	uint64_t tsc;    /**< TSC ticks spent in timed passes (wall clock) */
-	uint64_t cpu_ns; /**< this thread's CPU time in timed passes */
+	uint64_t tsc;              /**< TSC ticks spent in timed passes (wall clock) */
+	uint64_t cpu_ns;           /**< this thread's CPU time in timed passes */
 	float pass_ns[MAX_PASSES]; /**< CPU ns per packet of each pass, for the median */
 	uint32_t n_passes;
-	uint64_t bad; /**< packets whose verdict or reply was not what it should be */
+	uint64_t bad;   /**< packets whose verdict or reply was not what it should be */
 	uint64_t extra; /**< frames lib/ sent through fp_tx_ops besides the in-place replies */
 };
 
@@ -281,12 +282,14 @@ print_result(const struct bench *b, struct result *r, int json)
 	if (json)
 		printf("{\"case\":\"%s\",\"packets\":%" PRIu64 ",\"mpps\":%.3f,\"ns_per_pkt\":%.1f,"
 		       "\"cycles_per_pkt\":%.1f,\"wall_mpps\":%.3f,\"tsc_mhz\":%.0f,"
-		       "\"best_ns_per_pkt\":%.1f,\"extra_tx\":%" PRIu64 ",\"errors\":%" PRIu64 "}\n",
-				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, best, r->extra,
-				r->bad);
+		       "\"best_ns_per_pkt\":%.1f,\"extra_tx\":%" PRIu64 ",\"errors\":%" PRIu64
+		       "}\n",
+				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, best,
+				r->extra, r->bad);
 	else
 		printf("%-26s %10" PRIu64 " pkts  %7.3f Mpps  %7.1f ns/pkt  %7.1f cycles/pkt  "
-		       "(wall %7.3f Mpps, best pass %.1f ns)  extra tx %" PRIu64 "  errors %" PRIu64 "\n",
+		       "(wall %7.3f Mpps, best pass %.1f ns)  extra tx %" PRIu64 "  errors %" PRIu64
+		       "\n",
 				r->name, r->pkts, mpps, ns, cyc, wall_mpps, best, r->extra, r->bad);
 	fflush(stdout);
 }
@@ -303,8 +306,10 @@ timed_pass(struct bench *b, uint8_t *frames, uint16_t stride, const uint16_t *le
 
 		bench_clock(b);
 		for (uint32_t k = i; k < end; k++) {
-			struct fp_pkt p = {.data = frames + (size_t)k * stride, .len = lens[k],
-				.room = stride, .flags = flags};
+			struct fp_pkt p = {.data = frames + (size_t)k * stride,
+					.len = lens[k],
+					.room = stride,
+					.flags = flags};
 
 			r->bad += fp_input(&b->ctx, &p) != FP_VERDICT_TX;
 		}
@@ -403,7 +408,10 @@ run_simple(struct bench *b, int icmp, double seconds, const char *name, int json
 		struct pkt_spec s = {0};
 
 		memcpy(s.src_mac, cli_mac, 6);
-		memcpy(s.dst_mac, icmp ? srv_mac : (const uint8_t[6]){0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, 6);
+		memcpy(s.dst_mac,
+				icmp ? srv_mac :
+				       (const uint8_t[6]){0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+				6);
 		s.src_ip = 0xc6120002u + k % 200;
 		s.dst_ip = SERVER_IP;
 		s.icmp_type = FP_ICMP_ECHO_REQ;
@@ -411,9 +419,10 @@ run_simple(struct bench *b, int icmp, double seconds, const char *name, int json
 		s.icmp_seq = (uint16_t)k;
 		s.payload = payload;
 		s.payload_len = sizeof(payload);
-		lens[k] = (uint16_t)(icmp ? pkt_build_icmp(pristine + (size_t)k * STRIDE, STRIDE, &s)
-					  : pkt_build_arp(pristine + (size_t)k * STRIDE, STRIDE, &s,
-							  FP_ARP_OP_REQUEST));
+		lens[k] = (uint16_t)(icmp ? pkt_build_icmp(pristine + (size_t)k * STRIDE, STRIDE,
+							    &s) :
+					    pkt_build_arp(pristine + (size_t)k * STRIDE, STRIDE, &s,
+							    FP_ARP_OP_REQUEST));
 	}
 	deadline = mono_ns() + (uint64_t)(seconds * 1e9);
 	do {
@@ -512,14 +521,15 @@ run_mem(uint32_t n_flows, uint32_t buffer_size, int json)
 		printf("{\"case\":\"mem\",\"flows\":%u,\"buffer_size\":%u,\"mem_size\":%zu,"
 		       "\"bytes_per_flow\":%zu,\"state_per_flow\":%zu,\"rss_base_kb\":%ld,"
 		       "\"rss_init_kb\":%ld,\"rss_open_kb\":%ld,\"rss_echo_kb\":%ld}\n",
-				n_flows, buffer_size, b.tcp_mem_len, per_flow, per_flow - buffer_size,
-				rss0, rss_init, rss_open, rss_echo);
+				n_flows, buffer_size, b.tcp_mem_len, per_flow,
+				per_flow - buffer_size, rss0, rss_init, rss_open, rss_echo);
 	else
 		printf("mem: %u flows (buffer_size %u): engine memory %zu bytes, %zu bytes/flow "
 		       "(%zu state + %u buffer); RSS kB: %ld base, %ld after init, %ld flows open, "
 		       "%ld after one echo each\n",
-				n_flows, buffer_size, b.tcp_mem_len, per_flow, per_flow - buffer_size,
-				buffer_size, rss0, rss_init, rss_open, rss_echo);
+				n_flows, buffer_size, b.tcp_mem_len, per_flow,
+				per_flow - buffer_size, buffer_size, rss0, rss_init, rss_open,
+				rss_echo);
 	free(sseq);
 	return 0;
 }
@@ -528,7 +538,8 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-			"usage: %s [--case tcp|tcp-csum-ok|arp|icmp|all] [--flows N] [--size BYTES]\n"
+			"usage: %s [--case tcp|tcp-csum-ok|arp|icmp|all] [--flows N] [--size "
+			"BYTES]\n"
 			"          [--seconds S] [--json]\n"
 			"       %s --mem N [--buffer-size B] [--json]\n",
 			prog, prog);
@@ -539,14 +550,14 @@ int
 main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{"case", required_argument, NULL, 'c'},
-		{"flows", required_argument, NULL, 'f'},
-		{"seconds", required_argument, NULL, 's'},
-		{"mem", required_argument, NULL, 'm'},
-		{"buffer-size", required_argument, NULL, 'b'},
-		{"json", no_argument, NULL, 'j'},
-		{"size", required_argument, NULL, 'z'},
-		{NULL, 0, NULL, 0},
+			{"case", required_argument, NULL, 'c'},
+			{"flows", required_argument, NULL, 'f'},
+			{"seconds", required_argument, NULL, 's'},
+			{"mem", required_argument, NULL, 'm'},
+			{"buffer-size", required_argument, NULL, 'b'},
+			{"json", no_argument, NULL, 'j'},
+			{"size", required_argument, NULL, 'z'},
+			{NULL, 0, NULL, 0},
 	};
 	static struct bench b;
 	uint32_t size = PAYLOAD;
