@@ -26,7 +26,6 @@ ROUNDS=5
 SERVERS=fastpath-afpacket,fastpath-afxdp,libevent,libuv,firmware
 CASES=pp1,pp64,bulk,churn
 MICRO=1
-SMOKE=0
 MICRO_SECONDS=2
 PMD_SECONDS=6
 MEM_FLOWS="1 10000 1000000"
@@ -44,7 +43,7 @@ while (($#)); do
 	--no-micro) MICRO=0 ;;
 	--set) FP_SET+=("$2"); shift ;;
 	--smoke)
-		SMOKE=1 SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=4
+		SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=4
 		MEM_FLOWS="1 10000"
 		;;
 	-h | --help) sed -n '3,20p' "$0"; exit 0 ;;
