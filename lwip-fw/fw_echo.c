@@ -270,7 +270,7 @@ fw_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	c->rxq = NULL;
 	c->idle_polls = 0;
 	c->fin_rcvd = 0;
-	fp_echo_buf_init(&c->buf, c->buf.mem, svc->buf_size); /* empty it */
+	fp_echo_buf_reset(&c->buf);
 	svc->n_open++;
 	fp_stats_inc(svc->stats, FP_CTR_FLOWS_OPENED);
 	fw_set_flows_gauge(svc);

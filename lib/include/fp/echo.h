@@ -71,6 +71,14 @@ uint32_t fp_echo_buf_write_at(
  */
 uint32_t fp_echo_buf_commit(struct fp_echo_buf *b, uint32_t n);
 
+/** Forget every stored byte (a new connection reuses the ring). */
+static inline void
+fp_echo_buf_reset(struct fp_echo_buf *b)
+{
+	b->head = 0;
+	b->used = 0;
+}
+
 /** Drop the n oldest bytes (acknowledged or written). n is clamped to used. */
 void fp_echo_buf_consume(struct fp_echo_buf *b, uint32_t n);
 
