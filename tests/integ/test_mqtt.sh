@@ -86,8 +86,14 @@ fp_assert_eq "document target" dpdk "$(jget "$doc" "r['target']")"
 
 # --- counters move with traffic, exactly ---------------------------------------------------
 N=6
+# Take the baseline from a document published after the readiness ping's
+# reply was counted: two intervals after the newest one seen now.
+last_seq() { jget "$(last_stats "$FP_WORK/sub1.log")" "r['seq']"; }
+seq_mark=$(last_seq)
+newer() { (($(last_seq) >= seq_mark + 2)); }
+fp__wait_for 5 newer || fp_fail "stats documents stopped arriving"
 before=$(jget "$(last_stats "$FP_WORK/sub1.log")" "r['total']['icmp_echo_replies']")
-seq0=$(jget "$(last_stats "$FP_WORK/sub1.log")" "r['seq']")
+seq0=$(last_seq)
 fp_ns ping -c $N -i 0.2 -W 2 "$FP_APP_IP" >/dev/null || fp_fail "ping"
 replies_now() { jget "$(last_stats "$FP_WORK/sub1.log")" "r['total']['icmp_echo_replies']"; }
 reached() { (($(replies_now) >= before + N)); }
