@@ -56,6 +56,26 @@ START_TEST(test_arp_table_learn_lookup_refresh)
 }
 END_TEST
 
+/* The app's table size: a subnet's worth of consecutive neighbours all fit. */
+START_TEST(test_arp_table_holds_200_neighbours_in_256_slots)
+{
+	static struct fp_arp_entry e[256];
+	struct fp_arp_table t;
+	uint8_t mac[6] = {2, 0, 0, 0, 0, 0}, got[6];
+
+	ck_assert_int_eq(fp_arp_table_init(&t, e, 256), 0);
+	for (uint32_t i = 1; i <= 200; i++) {
+		mac[5] = (uint8_t)i;
+		ck_assert_int_eq(fp_arp_learn(&t, 0xc6120000u + i, mac, i), 0);
+	}
+	for (uint32_t i = 1; i <= 200; i++) {
+		ck_assert_int_eq(fp_arp_lookup(&t, 0xc6120000u + i, got), 0);
+		ck_assert_uint_eq(got[5], i);
+	}
+	ck_assert_int_eq(fp_arp_lookup(&t, 0xc6120000u + 201, got), -ENOENT);
+}
+END_TEST
+
 START_TEST(test_arp_table_replaces_oldest)
 {
 	struct fp_arp_table t;
@@ -315,6 +335,7 @@ arp_suite(void)
 	tcase_add_test(tc, test_arp_table_init_errors);
 	tcase_add_test(tc, test_arp_table_learn_lookup_refresh);
 	tcase_add_test(tc, test_arp_table_replaces_oldest);
+	tcase_add_test(tc, test_arp_table_holds_200_neighbours_in_256_slots);
 	tcase_add_test(tc, test_arp_request_reply_bytes);
 	tcase_add_test(tc, test_arp_reply_without_padding_room);
 	tcase_add_test(tc, test_arp_padding_is_zeroed);

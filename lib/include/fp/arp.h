@@ -23,11 +23,20 @@ struct fp_arp_entry {
 	uint64_t updated_us;      /**< ctx->now_us at the last update, microseconds */
 };
 
-/** A fixed-size neighbour table; one owner (the context), no locks. */
+/** Ways per set of the neighbour table. */
+#define FP_ARP_WAYS 8
+
+/**
+ * A fixed-size, set-associative neighbour table; one owner (the context),
+ * no locks. Slots are grouped in sets of up to FP_ARP_WAYS; an address
+ * always lives in the set its hash picks.
+ */
 struct fp_arp_table {
 	struct fp_arp_entry *slots; /**< caller storage */
 	uint32_t n_slots;
-	uint64_t clock; /**< bumped on every learn, orders entries by age */
+	uint32_t ways;     /**< slots per set: min(n_slots, FP_ARP_WAYS) */
+	uint32_t set_shift; /**< 32 - log2(sets); sets is a power of two, sets * ways <= n_slots */
+	uint64_t clock;    /**< bumped on every learn, orders entries by age */
 };
 
 /**
@@ -38,8 +47,9 @@ struct fp_arp_table {
 int fp_arp_table_init(struct fp_arp_table *tbl, struct fp_arp_entry *slots, uint32_t n);
 
 /**
- * Insert or refresh ip -> mac. When the table is full the oldest entry
- * (least recently learned or refreshed) is replaced.
+ * Insert or refresh ip -> mac. When the address's set is full, the set's
+ * oldest entry (least recently learned or refreshed) is replaced; a table of
+ * FP_ARP_WAYS slots or fewer is one set, so its oldest entry overall.
  * @param ip  host byte order, must not be 0
  * @return 0, or -EINVAL for ip 0
  * Context: the owning thread.
