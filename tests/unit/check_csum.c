@@ -10,19 +10,8 @@
 
 #include "fp/csum.h"
 #include "fp/wire.h"
+#include "pkt_build.h"
 #include "../fixtures/frames.h"
-
-/* Deterministic xorshift32, so a failure reproduces. */
-static uint32_t rng_state = 0x2545f491u;
-
-static uint32_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 17;
-	rng_state ^= rng_state << 5;
-	return rng_state;
-}
 
 /* Reference: RFC 1071 4.1's loop, one 16-bit word at a time, 32-bit accumulator. */
 static uint16_t
@@ -105,7 +94,7 @@ START_TEST(test_csum_odd_lengths)
 	ck_assert_uint_eq(fp_csum_fold(fp_csum_partial(buf, 0, 0)), 0xffff);
 	/* Every length 0..1501, every start alignment 0..3, against the reference loop. */
 	for (size_t i = 0; i < sizeof(buf); i++)
-		buf[i] = (uint8_t)rng();
+		buf[i] = (uint8_t)test_rng();
 	for (size_t off = 0; off < 4; off++)
 		for (size_t len = 0; len + off <= sizeof(buf); len++)
 			ck_assert_uint_eq(fp_csum_fold(fp_csum_partial(buf + off, len, 0)),
@@ -144,19 +133,19 @@ START_TEST(test_csum_rfc1624_matches_recompute)
 
 	/* Random messages, random word changed: incremental == full recompute. */
 	for (int iter = 0; iter < 20000; iter++) {
-		size_t len = 4 + 2 * (rng() % 120);
-		size_t at = 2 + 2 * (rng() % ((len - 2) / 2));
+		size_t len = 4 + 2 * (test_rng() % 120);
+		size_t at = 2 + 2 * (test_rng() % ((len - 2) / 2));
 		uint16_t csum, old_word, new_word, full;
 
 		for (size_t i = 0; i < len; i++)
-			buf[i] = (uint8_t)rng();
+			buf[i] = (uint8_t)test_rng();
 		if (iter % 7 == 0)
 			memset(buf + 2, 0xff, len - 2); /* edge: sums of -0 */
 		buf[0] = buf[1] = 0;                    /* checksum field at offset 0 */
 		csum = fp_csum_fold(fp_csum_partial(buf, len, 0));
 		fp_store_be16(buf, csum);
 		old_word = fp_load_be16(buf + at);
-		new_word = iter % 5 == 0 ? (uint16_t)~old_word : (uint16_t)rng();
+		new_word = iter % 5 == 0 ? (uint16_t)~old_word : (uint16_t)test_rng();
 		fp_store_be16(buf + at, new_word);
 		csum = fp_csum_update16(csum, old_word, new_word);
 		buf[0] = buf[1] = 0;

@@ -17,18 +17,6 @@
 #define IP(f)   ((f) + FP_ETH_HLEN)
 #define ICMP(f) ((f) + FP_ETH_HLEN + FP_IP4_HLEN)
 
-/* Deterministic xorshift32, so a failure reproduces. */
-static uint32_t rng_state = 0x9e3779b9u;
-
-static uint32_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 17;
-	rng_state ^= rng_state << 5;
-	return rng_state;
-}
-
 static void
 assert_reply_checksums_valid(const uint8_t *fr)
 {
@@ -90,7 +78,7 @@ START_TEST(test_icmp_reply_checksum_every_length)
 				.src_ip = FX_PEER_IP,
 				.dst_ip = FX_OUR_IP,
 				.icmp_type = FP_ICMP_ECHO_REQ,
-				.icmp_id = (uint16_t)rng(),
+				.icmp_id = (uint16_t)test_rng(),
 				.icmp_seq = n,
 				.payload = payload,
 				.payload_len = n};
@@ -98,7 +86,7 @@ START_TEST(test_icmp_reply_checksum_every_length)
 		struct fp_pkt pkt;
 
 		for (uint16_t i = 0; i < n; i++)
-			payload[i] = (uint8_t)rng();
+			payload[i] = (uint8_t)test_rng();
 		len = pkt_build_icmp(fr, sizeof(fr), &s);
 		ck_assert_int_eq(fx_run(&f, fr, (uint16_t)len, sizeof(fr), 0, out, &pkt),
 				FP_VERDICT_TX);

@@ -238,18 +238,6 @@ START_TEST(test_input_tick)
 }
 END_TEST
 
-/* Deterministic xorshift32, so a failure reproduces. */
-static uint32_t rng_state = 0x12345678u;
-
-static uint32_t
-rng(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 17;
-	rng_state ^= rng_state << 5;
-	return rng_state;
-}
-
 START_TEST(test_input_mutated_frames_invariant)
 {
 	/* Random bit flips, byte writes and cuts of every fixture; fx_run() asserts
@@ -271,27 +259,27 @@ START_TEST(test_input_mutated_frames_invariant)
 
 	fxt_init(&t);
 	for (int iter = 0; iter < 30000; iter++) {
-		size_t k = rng() % (sizeof(seeds) / sizeof(seeds[0]));
+		size_t k = test_rng() % (sizeof(seeds) / sizeof(seeds[0]));
 		uint16_t len = seeds[k].len;
-		int nmut = 1 + (int)(rng() % 3);
+		int nmut = 1 + (int)(test_rng() % 3);
 
 		memcpy(fr, seeds[k].p, len);
 		for (int m = 0; m < nmut; m++) {
-			uint32_t r = rng();
+			uint32_t r = test_rng();
 
 			if (r % 4 == 0)
-				fr[rng() % seeds[k].len] ^= (uint8_t)(1u << (r >> 8) % 8);
+				fr[test_rng() % seeds[k].len] ^= (uint8_t)(1u << (r >> 8) % 8);
 			else if (r % 4 == 1)
-				fr[rng() % seeds[k].len] = (uint8_t)(r >> 16);
+				fr[test_rng() % seeds[k].len] = (uint8_t)(r >> 16);
 			else if (r % 4 == 2)
-				len = (uint16_t)(rng() % (len + 1u));
+				len = (uint16_t)(test_rng() % (len + 1u));
 			else if (len > FP_ETH_HLEN + FP_IP4_HLEN)
 				pkt_fix_ip4_csum(
 						fr); /* get past the IPv4 checksum to deeper code */
 		}
-		if (rng() % 8 == 0)
-			t.fx.ctx.now_us += rng() % 3000000;
-		verdicts[fx_run(&t.fx, fr, len, (uint16_t)(len + (rng() % 2) * 20), 0, NULL,
+		if (test_rng() % 8 == 0)
+			t.fx.ctx.now_us += test_rng() % 3000000;
+		verdicts[fx_run(&t.fx, fr, len, (uint16_t)(len + (test_rng() % 2) * 20), 0, NULL,
 				NULL)]++;
 		if (iter % 1000 == 0)
 			fp_tick(&t.fx.ctx, t.fx.ctx.now_us);

@@ -117,3 +117,14 @@ pkt_build_arp(uint8_t *buf, size_t room, const struct pkt_spec *s, uint16_t op)
 	fp_store_be32(arp + FP_ARP_OFF_TPA, s->dst_ip);
 	return FP_ETH_MIN_FRAME;
 }
+
+uint32_t
+test_rng(void)
+{
+	static uint32_t state = 0x2545f491u;
+
+	state ^= state << 13;
+	state ^= state >> 17;
+	state ^= state << 5;
+	return state;
+}

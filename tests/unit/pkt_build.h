@@ -48,4 +48,7 @@ void pkt_fix_ip4_csum(uint8_t *frame);
 /** Recompute the TCP checksum after a test changed the segment. */
 void pkt_fix_tcp_csum(uint8_t *frame);
 
+/** Deterministic xorshift32 for tests, so a failure reproduces. */
+uint32_t test_rng(void);
+
 #endif /* PKT_BUILD_H */
