@@ -55,9 +55,24 @@ if [[ $quick != --quick ]]; then
   done
 fi
 
+# One closing line over both builds' meson results, "N passed, N failed".
+count_results() { # <builddir>: adds to passed/failed from meson's JSON log
+  local log=$1/meson-logs/testlog.json ok all
+  [[ -f $log ]] || return 0
+  all=$(grep -c '"result": ' "$log" || true)
+  ok=$(grep -c '"result": "OK"' "$log" || true)
+  passed=$((passed + ok))
+  failed=$((failed + all - ok))
+}
+passed=0 failed=0
+count_results build
+[[ $quick == --quick ]] || count_results build-asan
+
 step "summary"
 if ((fails)); then
-  echo "tests/run.sh: $fails step(s) failed"
+  echo "tests/run.sh: $fails step(s) failed; meson tests of both builds:"
+  echo "tests: $passed passed, $failed failed"
   exit 1
 fi
-echo "tests/run.sh: all steps passed"
+echo "tests/run.sh: all steps passed; meson tests of both builds:"
+echo "tests: $passed passed, $failed failed"
