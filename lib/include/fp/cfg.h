@@ -31,7 +31,7 @@ struct fp_cfg_tcp {
 	uint16_t mss;                       /**< our MSS option, default 1460 */
 	uint32_t max_flows;                 /**< per context (lcore), default 4096 */
 	uint32_t buffer_size;               /**< echo bytes buffered per flow, power of 2 */
-	uint8_t syn_cookies;                /**< 0 off, 1 on, 2 auto (when half-open is full) */
+	uint8_t syn_cookies;                /**< 0 off, 1 on, 2 auto (from max_flows/4 half-open) */
 	uint32_t idle_timeout_s;            /**< established with no traffic, default 300 */
 	uint32_t time_wait_ms;              /**< TIME_WAIT / FIN_WAIT linger, default 2000 */
 	uint32_t rto_initial_ms;            /**< RFC 6298 2.1: 1000 */
