@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_errno.h>
 #include <rte_pdump.h>
@@ -23,6 +24,7 @@
 #include "telemetry.h"
 
 static struct app *tlm_app;
+static uint32_t tlm_busy; /* callbacks between live_app() and live_app_put() */
 static int pdump_ok;
 
 /* Every counter of a block, plus the two derived values, as dict entries. */
@@ -36,11 +38,28 @@ add_counters(struct rte_tel_data *d, const struct fp_stats *st)
 	rte_tel_data_add_dict_u64(d, "drops", fp_tlm_drops(st));
 }
 
-/* NULL once the app is tearing down: there is no way to unregister a command. */
+/*
+ * NULL once the app is tearing down: there is no way to unregister a command.
+ * A non-NULL app must be given back with live_app_put(): app_telemetry_fini()
+ * waits for that, so a callback never reads workers that main.c frees.
+ */
 static struct app *
 live_app(void)
 {
-	return __atomic_load_n(&tlm_app, __ATOMIC_ACQUIRE);
+	struct app *app;
+
+	/* seq_cst on both sides: either fini sees us busy, or we see NULL */
+	__atomic_fetch_add(&tlm_busy, 1, __ATOMIC_SEQ_CST);
+	app = __atomic_load_n(&tlm_app, __ATOMIC_SEQ_CST);
+	if (app == NULL)
+		__atomic_fetch_sub(&tlm_busy, 1, __ATOMIC_RELEASE);
+	return app;
+}
+
+static void
+live_app_put(void)
+{
+	__atomic_fetch_sub(&tlm_busy, 1, __ATOMIC_RELEASE);
 }
 
 static const struct app_lcore *
@@ -72,14 +91,18 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 		const struct app_lcore *lc;
 
 		if (*end != '\0' || id >= RTE_MAX_LCORE ||
-				(lc = find_worker(app, (unsigned)id)) == NULL)
+				(lc = find_worker(app, (unsigned)id)) == NULL) {
+			live_app_put();
 			return -EINVAL;
+		}
 		add_counters(d, &lc->stats);
+		live_app_put();
 		return 0;
 	}
 	memset(&total, 0, sizeof(total));
 	for (unsigned i = 0; i < app->n_workers; i++)
 		fp_stats_accumulate(&total, &app->workers[i]->stats);
+	live_app_put();
 	add_counters(d, &total);
 	return 0;
 }
@@ -97,6 +120,7 @@ tel_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
 	for (unsigned i = 0; i < app->n_workers; i++)
 		rte_tel_data_add_array_int(d, (int)app->workers[i]->lcore_id);
+	live_app_put();
 	return 0;
 }
 
@@ -117,6 +141,7 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "uptime_ms", mgmt_uptime_ms());
 	rte_tel_data_add_dict_int(d, "workers", (int)app->n_workers);
 	rte_tel_data_add_dict_int(d, "ports", app->n_ports);
+	live_app_put();
 	return 0;
 }
 
@@ -149,7 +174,12 @@ app_telemetry_init(struct app *app)
 void
 app_telemetry_fini(void)
 {
-	__atomic_store_n(&tlm_app, NULL, __ATOMIC_RELEASE);
+	const struct timespec pause = {.tv_nsec = 100000};
+
+	__atomic_store_n(&tlm_app, NULL, __ATOMIC_SEQ_CST);
+	/* a callback that got the app before the store may still read workers */
+	while (__atomic_load_n(&tlm_busy, __ATOMIC_SEQ_CST) != 0)
+		nanosleep(&pause, NULL);
 	if (pdump_ok)
 		rte_pdump_uninit();
 	pdump_ok = 0;
