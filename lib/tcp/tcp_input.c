@@ -579,6 +579,8 @@ text_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 		return 0;
 	}
 	skip = f->rcv_nxt - s->seq; /* already received: trim the front */
+	if (skip)
+		fp__tcp_dsack_set(f, s->seq, skip < s->len ? f->rcv_nxt : s->seq + s->len);
 	if (skip >= s->len)
 		return skip == s->len;
 	n = s->len - skip;
@@ -633,6 +635,9 @@ flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 			challenge_ack(o, f);
 			return fp__tcp_out_verdict(o);
 		}
+		/* Data we already have (a spurious retransmission): say so (RFC 2883). */
+		if (s->len > 0 && seq_leq(s->seq + s->len, f->rcv_nxt))
+			fp__tcp_dsack_set(f, s->seq, s->seq + s->len);
 		/* RFC 9293 3.10.7.4: a repeated FIN in TIME_WAIT restarts the 2 MSL. */
 		if (f->state == FP_TCP_TIME_WAIT && (s->flags & FP_TCP_FIN))
 			f->last_active = ctx->now_us;

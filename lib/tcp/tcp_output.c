@@ -183,27 +183,39 @@ fp__tcp_synack_opts(uint8_t *opts, uint16_t mss, int wscale, int sack_ok)
 }
 
 /*
- * SACK blocks for the out-of-order data we hold (RFC 2018 4): the block with
- * the latest segment first, then the others. @return option bytes
+ * SACK blocks (RFC 2018 4): a pending D-SACK block first (RFC 2883 4), then
+ * the out-of-order range with the latest segment, then the others, as many
+ * as fit (fp__tcp_sack_blocks()). @return option bytes
  */
 static uint8_t
 sack_opts(const struct tcp_flow *f, uint8_t *opts)
 {
+	uint32_t left = fp__tcp_sack_blocks(f);
 	uint8_t i, n = 4;
 
 	opts[0] = FP_TCPOPT_NOP;
 	opts[1] = FP_TCPOPT_NOP;
 	opts[2] = TCP_OPT_SACK;
-	opts[3] = (uint8_t)(2 + 8 * f->n_ooo);
-	fp_store_be32(opts + n, f->ooo[f->ooo_recent].start);
-	fp_store_be32(opts + n + 4, f->ooo[f->ooo_recent].end);
-	n += 8;
-	for (i = 0; i < f->n_ooo; i++) {
+	opts[3] = (uint8_t)(2 + 8 * left);
+	if (f->dsack) {
+		fp_store_be32(opts + n, f->dsack_r.start);
+		fp_store_be32(opts + n + 4, f->dsack_r.end);
+		n += 8;
+		left--;
+	}
+	if (left && f->n_ooo) {
+		fp_store_be32(opts + n, f->ooo[f->ooo_recent].start);
+		fp_store_be32(opts + n + 4, f->ooo[f->ooo_recent].end);
+		n += 8;
+		left--;
+	}
+	for (i = 0; left && i < f->n_ooo; i++) {
 		if (i == f->ooo_recent)
 			continue;
 		fp_store_be32(opts + n, f->ooo[i].start);
 		fp_store_be32(opts + n + 4, f->ooo[i].end);
 		n += 8;
+		left--;
 	}
 	return n;
 }
@@ -243,7 +255,7 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 		uint32_t len)
 {
 	struct tcp_addr a;
-	uint8_t opts[4 + 8 * TCP_OOO_MAX];
+	uint8_t opts[4 + 8 * TCP_SACK_BLOCKS_MAX];
 	uint8_t optlen = fp__tcp_sack_len(f) ? sack_opts(f, opts) : 0;
 	uint16_t room;
 	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen + len), &room);
@@ -254,6 +266,7 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 	out_put(o, frame,
 			seg_write(o->ctx->tcp, frame, room, &a, seq, f->rcv_nxt, flags,
 					wnd_field(f), opts, optlen, &f->buf, off, len));
+	f->dsack = 0; /* RFC 2883 4: each duplicate is reported once */
 	return 0;
 }
 
@@ -302,7 +315,6 @@ fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack)
 	struct fp_ctx *ctx = o->ctx;
 	struct fp_tcp *t = ctx->tcp;
 	uint32_t data_end, limit, wnd;
-	uint32_t mss = fp__tcp_seg_mss(f);
 	int sent = 0, want_fin;
 
 	if (f->state != FP_TCP_ESTABLISHED && f->state != FP_TCP_CLOSE_WAIT &&
@@ -322,6 +334,7 @@ fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack)
 	/* Never beyond the peer's window (RFC 9293 3.8.6) or cwnd (RFC 5681). */
 	while (seq_lt(f->snd_nxt, data_end) && seq_lt(f->snd_nxt, limit)) {
 		uint32_t len = data_end - f->snd_nxt;
+		uint32_t mss = fp__tcp_seg_mss(f); /* smaller while a D-SACK is pending */
 		uint8_t flags = FP_TCP_ACK;
 
 		if (len > mss)

@@ -31,6 +31,7 @@
 #define TCP_DUPACK_THRESH   3    /* RFC 5681 3.2 */
 #define TCP_OOO_MAX         4    /* out-of-order byte ranges held per flow */
 #define TCP_OPT_SACK        5    /* RFC 2018 3: SACK blocks (fp/wire.h has SACK_OK only) */
+#define TCP_SACK_BLOCKS_MAX 4    /* RFC 2018 3: 4 + 8 * 4 bytes fill the 40-byte option space */
 
 /** A range of sequence space, end exclusive. */
 struct tcp_range {
@@ -90,6 +91,9 @@ struct tcp_flow {
 	uint8_t n_ooo;
 	uint8_t ooo_recent; /**< range holding the latest out-of-order segment */
 	uint8_t n_sack;
+	uint8_t dsack; /**< dsack_r goes first in the next segment's SACK option */
+	/** Duplicate data just received, reported once as a D-SACK block (RFC 2883). */
+	struct tcp_range dsack_r;
 	/** Out-of-order data already in the echo ring past its tail, sorted by
 	 *  sequence, disjoint, all above rcv_nxt and inside our window. */
 	struct tcp_range ooo[TCP_OOO_MAX];
@@ -187,11 +191,24 @@ int fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, 
 /** SYN-ACK options: MSS, window scale when wscale >= 0, SACK-permitted. @return bytes (<= 12) */
 uint8_t fp__tcp_synack_opts(uint8_t *opts, uint16_t mss, int wscale, int sack_ok);
 
-/** Bytes of SACK option the flow's segments carry now (RFC 2018 3). */
+/** SACK blocks the flow's next segment carries: a pending D-SACK, then out-of-order ranges. */
+static inline uint32_t
+fp__tcp_sack_blocks(const struct tcp_flow *f)
+{
+	uint32_t n = (uint32_t)f->n_ooo + !!f->dsack;
+
+	if (!(f->flags & TF_SACK))
+		return 0;
+	return n < TCP_SACK_BLOCKS_MAX ? n : TCP_SACK_BLOCKS_MAX;
+}
+
+/** Bytes of SACK option the flow's next segment carries (RFC 2018 3, RFC 2883). */
 static inline uint32_t
 fp__tcp_sack_len(const struct tcp_flow *f)
 {
-	return (f->flags & TF_SACK) && f->n_ooo ? 4u + 8u * f->n_ooo : 0;
+	uint32_t n = fp__tcp_sack_blocks(f);
+
+	return n ? 4u + 8u * n : 0;
 }
 
 /** Payload bytes per segment: options come out of the MSS (RFC 6691). */
@@ -269,6 +286,23 @@ static inline int
 seq_geq(uint32_t a, uint32_t b)
 {
 	return (int32_t)(a - b) >= 0;
+}
+
+/**
+ * Report [start, end), duplicate data just received, as a D-SACK block in
+ * the next segment (RFC 2883 4), when the peer allowed SACK. A Linux sender
+ * needs it to see that a retransmission (a tail loss probe, a fast
+ * retransmit after reordering) was spurious: it then undoes the cwnd cut
+ * and widens its reordering window instead of cutting again next time.
+ */
+static inline void
+fp__tcp_dsack_set(struct tcp_flow *f, uint32_t start, uint32_t end)
+{
+	if (!(f->flags & TF_SACK) || !seq_lt(start, end))
+		return;
+	f->dsack = 1;
+	f->dsack_r.start = start;
+	f->dsack_r.end = end;
 }
 
 #endif /* FP_TCP_PRIV_H */

@@ -974,7 +974,9 @@ START_TEST(test_tcp_established_old_data)
 	/* A full duplicate: just an ACK. */
 	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq - 6, our_iss + 1, "abcdef", 6, 65535),
 			FP_VERDICT_TX);
-	expect_ack(our_iss + 7, p_seq);
+	o = next_out();
+	ck_assert_uint_eq(o.ack, p_seq);
+	ck_assert_int_eq(o.n_sack, 0); /* no D-SACK without SACK-permitted (RFC 2883 4) */
 	ck_assert_uint_eq(flow_info().bytes_in, 6);
 }
 END_TEST
@@ -1619,6 +1621,73 @@ START_TEST(test_tcp_newreno_partial_ack)
 	ck_assert_uint_eq(ctx.tcp->flows[0].flags & TF_RECOVERY, 0);
 	tick(5000000);
 	expect_none();
+}
+END_TEST
+
+/*
+ * RFC 2883: data we already have is reported once as a D-SACK block, first
+ * in the SACK option. Without it a Linux sender never learns that its tail
+ * loss probes and reordering-triggered fast retransmits were spurious, and
+ * cuts cwnd each time (bulk echo: ~25 TcpExtTCPLossProbeRecovery per second).
+ */
+START_TEST(test_tcp_dsack)
+{
+	static uint8_t data[600];
+	struct oseg o;
+	uint32_t s0;
+
+	env_start();
+	establish_sack(500);
+	memset(data, 'd', sizeof(data));
+	s0 = p_seq;
+	send_data("abcd", 4, our_iss + 1);
+	o = next_out();
+	ck_assert_uint_eq(o.len, 4);
+	ck_assert_int_eq(o.n_sack, 0);
+	/* A whole duplicate (a probe resending the last segment): the ACK says which. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, s0, our_iss + 5, "abcd", 4, 65535), FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_uint_eq(o.ack, s0 + 4);
+	ck_assert_int_eq(o.n_sack, 1);
+	ck_assert_uint_eq(o.sack[0][0], s0);
+	ck_assert_uint_eq(o.sack[0][1], s0 + 4);
+	/* A second copy is reported again; new data after it carries no block. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, s0, our_iss + 5, "abcd", 4, 65535), FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_int_eq(o.n_sack, 1);
+	send_data("ef", 2, our_iss + 5);
+	o = next_out();
+	ck_assert_uint_eq(o.len, 2);
+	ck_assert_int_eq(o.n_sack, 0);
+	/* Partial overlap: only the old part is a D-SACK, the echo carries it
+	 * and its 12 option bytes come out of the MSS of 500 (RFC 6691). */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq - 2, our_iss + 7, data, 600, 65535),
+			FP_VERDICT_CONSUMED);
+	p_seq += 598;
+	o = next_out();
+	ck_assert_int_eq(o.n_sack, 1);
+	ck_assert_uint_eq(o.sack[0][0], p_seq - 600);
+	ck_assert_uint_eq(o.sack[0][1], p_seq - 598);
+	ck_assert_uint_eq(o.len, 488);
+	o = next_out();
+	ck_assert_int_eq(o.n_sack, 0);
+	ck_assert_uint_eq(o.len, 110);
+	expect_none();
+	/* With out-of-order data held: the D-SACK block first, then the range. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq + 100, our_iss + 7, "zz", 2, 65535),
+			FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_int_eq(o.n_sack, 1);
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq - 4, our_iss + 7, data, 4, 65535), FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_uint_eq(o.ack, p_seq);
+	ck_assert_int_eq(o.n_sack, 2);
+	ck_assert_uint_eq(o.sack[0][0], p_seq - 4);
+	ck_assert_uint_eq(o.sack[0][1], p_seq);
+	ck_assert_uint_eq(o.sack[1][0], p_seq + 100);
+	ck_assert_uint_eq(o.sack[1][1], p_seq + 102);
+	/* Duplicates are never taken twice. */
+	ck_assert_uint_eq(flow_info().bytes_in, 604);
 }
 END_TEST
 
@@ -2696,6 +2765,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_fast_retransmit);
 	tcase_add_test(tc, test_tcp_newreno_partial_ack);
 	tcase_add_test(tc, test_tcp_sack_recovery);
+	tcase_add_test(tc, test_tcp_dsack);
 	tcase_add_test(tc, test_tcp_zero_window_persist);
 	tcase_add_test(tc, test_tcp_window_shrink);
 	tcase_add_test(tc, test_tcp_seq_wrap);
