@@ -118,8 +118,10 @@ client_send(struct client *c, char *data, size_t len)
 
 	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > MGMT_OUTQ_MAX) {
 		free(data);
-		c->srv->cut_off++;
-		MGMT_LOG(NOTICE, "client does not read its replies, closing it");
+		if (!c->closing) { /* client_fail() counted it already */
+			c->srv->cut_off++;
+			MGMT_LOG(NOTICE, "client does not read its replies, closing it");
+		}
 		client_close(c);
 		return -ENOBUFS;
 	}
@@ -200,6 +202,7 @@ client_fail(struct client *c, const char *msg)
 	struct mgmt_buf out = {0};
 
 	c->srv->cut_off++;
+	c->closing = true; /* counted once, even if the error line cannot be queued */
 	mgmt_cmd_error(&out, msg);
 	if (out.p == NULL) {
 		client_close(c);
