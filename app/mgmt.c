@@ -38,12 +38,39 @@ mgmt_uptime_ms(void)
 	return (rte_get_tsc_cycles() - app->start_tsc) / (app->tsc_hz / 1000);
 }
 
+/*
+ * Free the orphans a worker has answered since: the release store to done is
+ * the worker's last access to a request, so a late answer costs memory only
+ * until the next call instead of until stop.
+ */
+static void
+orphans_reap(struct mgmt *m)
+{
+	struct mgmt_orphan **pp = &m->orphans;
+
+	while (*pp != NULL) {
+		struct mgmt_orphan *o = *pp;
+
+		if (!__atomic_load_n(&o->req->done, __ATOMIC_ACQUIRE)) {
+			pp = &o->next;
+			continue;
+		}
+		*pp = o->next;
+		free(o->req);
+		free(o->mem);
+		free(o);
+	}
+}
+
 int
 mgmt_worker_call(struct mgmt *m, struct app_lcore *lc, struct app_req *req, void *mem)
 {
 	const struct timespec pause = {.tv_nsec = 20000};
 	uint64_t deadline = rte_get_tsc_cycles() + rte_get_tsc_hz() / 1000 * MGMT_WORKER_WAIT_MS;
-	int rc = app_lcore_post(lc, req);
+	int rc;
+
+	orphans_reap(m);
+	rc = app_lcore_post(lc, req);
 
 	if (rc != 0)
 		return rc;

@@ -38,7 +38,7 @@ struct mgmt_buf {
 struct mgmt_server;
 struct mqtt;
 
-/** Request posted to a worker that did not answer in time: freed at stop. */
+/** Request posted to a worker that did not answer in time: freed once answered, or at stop. */
 struct mgmt_orphan {
 	struct mgmt_orphan *next;
 	struct app_req *req;
@@ -73,7 +73,8 @@ int mgmt_shutdown_begin(struct mgmt *m, uint64_t timeout_ms);
 
 /**
  * Post req to a worker and wait for the answer, at most MGMT_WORKER_WAIT_MS.
- * On time-out req and mem become orphans (freed once the workers stopped), so
+ * On time-out req and mem become orphans (freed by a later call once the worker
+ * answered, or once the workers stopped), so
  * both must be heap memory owned by the caller until this returns.
  * @return req->result, -EBUSY, -ECANCELED or -ETIMEDOUT (req/mem then no longer the caller's)
  */
