@@ -276,6 +276,12 @@ acceptable(const struct tcp_flow *f, const struct seg *s)
 	if (seglen == 0) {
 		if (wnd == 0)
 			return s->seq == f->rcv_nxt;
+		/* A pure ACK from a peer that filled our window carries SEG.SEQ =
+		 * the right edge; when it overtakes the last data (reordering) it
+		 * is exactly RCV.NXT + RCV.WND. Strict RFC 9293 refuses it and its
+		 * acknowledgment with it; BSD and Linux accept it, and so do we. */
+		if (!(s->flags & FP_TCP_RST) && s->seq == end)
+			return 1;
 		return seq_geq(s->seq, f->rcv_nxt) && seq_lt(s->seq, end);
 	}
 	if (wnd == 0)

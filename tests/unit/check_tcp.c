@@ -981,6 +981,38 @@ START_TEST(test_tcp_established_old_data)
 }
 END_TEST
 
+/*
+ * A pure ACK at the right edge of our window: the peer filled the window
+ * and its ACK overtook the last data (reordering between the peer's CPUs).
+ * Its acknowledgment must count (as in BSD and Linux), not be refused as
+ * out of window, else the echo buffer stays full until the next segment.
+ */
+START_TEST(test_tcp_established_ack_at_edge)
+{
+	static uint8_t data[1000];
+	uint64_t oow;
+	uint32_t wnd;
+
+	env_start();
+	establish();
+	memset(data, 'e', sizeof(data));
+	send_data(data, sizeof(data), our_iss + 1);
+	ck_assert_uint_eq(next_out().len, 1000);
+	wnd = flow_info().rcv_wnd;
+	ck_assert_uint_gt(wnd, 0);
+	oow = ctr(FP_CTR_DROP_TCP_OUT_OF_WINDOW);
+	/* The peer sent wnd more bytes (still on the way) and acknowledges our echo. */
+	in_seg(FP_TCP_ACK, p_seq + wnd, our_iss + 1001, NULL, 0, 65535);
+	ck_assert_uint_eq(ctr(FP_CTR_DROP_TCP_OUT_OF_WINDOW), oow);
+	ck_assert_uint_eq(flow_info().bytes_out, 1000);
+	ck_assert_uint_eq(flow_info().unacked, 0);
+	/* One byte further is still out of window. */
+	in_seg(FP_TCP_ACK, p_seq + wnd + 1001, our_iss + 1001, NULL, 0, 65535);
+	ck_assert_uint_eq(ctr(FP_CTR_DROP_TCP_OUT_OF_WINDOW), oow + 1);
+	expect_ack(our_iss + 1001, p_seq);
+}
+END_TEST
+
 START_TEST(test_tcp_established_ack_too_new)
 {
 	env_start();
@@ -2738,6 +2770,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp_established_sws_avoidance);
 	tcase_add_test(tc, test_tcp_established_zero_window_ack);
 	tcase_add_test(tc, test_tcp_established_old_data);
+	tcase_add_test(tc, test_tcp_established_ack_at_edge);
 	tcase_add_test(tc, test_tcp_established_ack_too_new);
 	tcase_add_test(tc, test_tcp_established_no_ack_flag);
 	tcase_add_test(tc, test_tcp_established_out_of_window_data);
