@@ -251,13 +251,13 @@ client_lines(struct client *c)
 		if (nl == NULL)
 			break;
 		len = (size_t)(nl - (c->in + start));
+		/* tolerate CRLF and blank lines (interactive use with nc/socat) */
+		if (len > 0 && c->in[start + len - 1] == '\r')
+			len--;
 		if (len > MGMT_LINE_MAX) {
 			client_fail(c, "line too long");
 			return false;
 		}
-		/* tolerate CRLF and blank lines (interactive use with nc/socat) */
-		if (len > 0 && c->in[start + len - 1] == '\r')
-			len--;
 		if (len > 0) {
 			struct mgmt_buf out = {0};
 
@@ -275,7 +275,8 @@ client_lines(struct client *c)
 	}
 	memmove(c->in, c->in + start, c->in_len - start);
 	c->in_len -= start;
-	if (c->in_len > MGMT_LINE_MAX) {
+	/* An unfinished line may hold MGMT_LINE_MAX bytes and its CR. */
+	if (c->in_len > MGMT_LINE_MAX + 1) {
 		client_fail(c, "line too long");
 		return false;
 	}

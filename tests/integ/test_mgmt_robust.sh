@@ -95,6 +95,11 @@ check(all(r.get("ok") is False and r.get("error") for r in replies), "every garb
 s.sendall(b'{"cmd":"stats"}\n')
 r = read_lines(s, 1)
 check(len(r) == 1 and r[0]["ok"] is True, "same connection still answers stats after the garbage")
+# A line of exactly the 64 KiB cap, sent with CRLF, is still a line.
+req = b'{"cmd":"status"}'
+s.sendall(req + b" " * (64 * 1024 - len(req)) + b"\r\n")
+r = read_lines(s, 1)
+check(len(r) == 1 and r[0].get("ok") is True, f"64 KiB line with CRLF -> {str(r)[:120]}")
 s.close()
 
 # 2. A 10 MB line: "line too long", then the appliance closes the connection.
