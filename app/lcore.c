@@ -208,6 +208,9 @@ rx_one(struct app_lcore *lc, uint16_t port, struct rte_mbuf *m)
 	struct fp_pkt pkt;
 
 	if (unlikely(app_pkt_from_mbuf(&pkt, m, port) < 0)) {
+		/* It never reaches fp_input(), which counts rx: count it here. */
+		fp_stats_inc(&lc->stats, FP_CTR_RX_PACKETS);
+		fp_stats_add(&lc->stats, FP_CTR_RX_BYTES, rte_pktmbuf_pkt_len(m));
 		fp_stats_inc(&lc->stats, FP_CTR_DROP_RX_MULTISEG);
 		rte_pktmbuf_free(m);
 		return;
