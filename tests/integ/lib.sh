@@ -194,7 +194,7 @@ fp_cfg_set() { # <section> <key> <value>
 		{ print }
 		END { if (insec && !done) print key " = " val }' "$FP_CFG" >"$FP_CFG.new"
 	mv "$FP_CFG.new" "$FP_CFG"
-	grep -qx "$2 = $3" "$FP_CFG" || fp_fail "fp_cfg_set: no section [$1] in $FP_CFG"
+	grep -qxF "$2 = $3" "$FP_CFG" || fp_fail "fp_cfg_set: no section [$1] in $FP_CFG"
 }
 
 # Start a system under test (fastpath or the firmware) on the current
@@ -251,6 +251,12 @@ fp_stop_app() {
 	return "$rc"
 }
 fp__gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# The management CLI against this test's socket: "${FPCTL[@]}" stats
+FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
+
+# fp_jget <json> <python expression over r>: print one value of a reply
+fp_jget() { "$FP_PY" -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
 
 # Run the shared echo client from the client namespace.
 fp_echo() { # echo_client.py args...

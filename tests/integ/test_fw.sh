@@ -46,11 +46,14 @@ ip netns exec "$FP_NS" mosquitto_sub -h 127.0.0.1 -p $MQ_PORT -t "$TOPIC/#" -v >
 fp_on_exit "kill $!"
 # The shared config file, with a small flow table and echo buffer so the
 # refusal and the partial-write/backpressure paths are exercised.
-fp_write_config
-sed -i -e "s/^max_flows *=.*/max_flows = $MAX_FLOWS/" -e 's/^buffer_size *=.*/buffer_size = 4096/' \
-	-e "s/^idle_timeout_s *=.*/idle_timeout_s = $IDLE_S/" -e 's/^enabled *=.*/enabled = yes/' \
-	-e "s/^host *=.*/host = $FP_PEER_IP/" -e "s/^port *=.*/port = $MQ_PORT/" \
-	-e "s/^node *=.*/node = $NODE/" -e 's/^interval_ms *=.*/interval_ms = 200/' "$FP_CFG"
+fp_cfg_set tcp max_flows "$MAX_FLOWS"
+fp_cfg_set tcp buffer_size 4096
+fp_cfg_set tcp idle_timeout_s "$IDLE_S"
+fp_cfg_set mqtt enabled yes
+fp_cfg_set mqtt host "$FP_PEER_IP"
+fp_cfg_set mqtt port "$MQ_PORT"
+fp_cfg_set mqtt node "$NODE"
+fp_cfg_set mqtt interval_ms 200
 fw_start
 
 fp_expect_echo_service $MAX_FLOWS

@@ -11,12 +11,9 @@ FP_TEST=mgmt
 . "$(dirname "$0")/lib.sh"
 fp_require_root ping dpdk-telemetry.py
 
-FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
 fpctl_json() { "${FPCTL[@]}" --json "$@"; }
-# jget <json> <python expression over r>: print one value of a reply
-jget() { "$FP_PY" -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
 total() { # <counter>: from a fresh `fpctl stats`
-	jget "$(fpctl_json stats)" "r['stats']['total']['$1']"
+	fp_jget "$(fpctl_json stats)" "r['stats']['total']['$1']"
 }
 
 fp_topo_veth
@@ -24,15 +21,15 @@ fp_start_app
 
 # --- status ------------------------------------------------------------------
 st=$(fpctl_json status) || fp_fail "fpctl status: $st"
-fp_assert_eq "status ok" True "$(jget "$st" "r['ok']")"
+fp_assert_eq "status ok" True "$(fp_jget "$st" "r['ok']")"
 fp_assert_eq "status version" "$(sed -n "s/^ *version: '\(.*\)',/\1/p" "$FP_SRC/meson.build")" \
-	"$(jget "$st" "r['version']")"
-fp_assert_eq "status pid" "$FP_PID" "$(jget "$st" "r['pid']")"
-fp_assert_eq "status port address" "$FP_APP_IP/$FP_PREFIX" "$(jget "$st" "r['ports'][0]['address']")"
-fp_assert_eq "status link up" True "$(jget "$st" "r['ports'][0]['link']['up']")"
-fp_assert_eq "status worker lcores" 1 "$(jget "$st" "len(r['lcores'])")"
-fp_assert_eq "status worker running" True "$(jget "$st" "r['lcores'][0]['running']")"
-fp_assert_ge "status uptime_ms" 1 "$(jget "$st" "r['uptime_ms']")"
+	"$(fp_jget "$st" "r['version']")"
+fp_assert_eq "status pid" "$FP_PID" "$(fp_jget "$st" "r['pid']")"
+fp_assert_eq "status port address" "$FP_APP_IP/$FP_PREFIX" "$(fp_jget "$st" "r['ports'][0]['address']")"
+fp_assert_eq "status link up" True "$(fp_jget "$st" "r['ports'][0]['link']['up']")"
+fp_assert_eq "status worker lcores" 1 "$(fp_jget "$st" "len(r['lcores'])")"
+fp_assert_eq "status worker running" True "$(fp_jget "$st" "r['lcores'][0]['running']")"
+fp_assert_ge "status uptime_ms" 1 "$(fp_jget "$st" "r['uptime_ms']")"
 "${FPCTL[@]}" status | grep -q "^fastpath " || fp_fail "human status has no header line"
 fp_assert_eq "socket mode and owner (no [mgmt] group)" "600 root" "$(stat -c '%a %U' "$FP_SOCK")"
 
@@ -43,9 +40,9 @@ out=$(fp_ns ping -c $N -i 0.2 -W 2 "$FP_APP_IP") || fp_fail "ping: $out"
 after=$(total icmp_echo_replies)
 fp_assert_eq "icmp_echo_replies after $N pings" $N $((after - before))
 s=$(fpctl_json stats)
-fp_assert_eq "stats schema" fastpath.stats/1 "$(jget "$s" "r['stats']['schema']")"
-fp_assert_eq "per-lcore sum == total (rx_packets)" "$(jget "$s" "r['stats']['total']['rx_packets']")" \
-	"$(jget "$s" "sum(c['rx_packets'] for c in r['stats']['contexts'])")"
+fp_assert_eq "stats schema" fastpath.stats/1 "$(fp_jget "$s" "r['stats']['schema']")"
+fp_assert_eq "per-lcore sum == total (rx_packets)" "$(fp_jget "$s" "r['stats']['total']['rx_packets']")" \
+	"$(fp_jget "$s" "sum(c['rx_packets'] for c in r['stats']['contexts'])")"
 "${FPCTL[@]}" stats | grep -qE "^icmp_echo_replies +$after +$after$" ||
 	fp_fail "human stats table does not show icmp_echo_replies $after"
 
@@ -88,18 +85,18 @@ fp_on_exit "kill $holder"
 fp__wait_for 15 test -e "$ctl/ready" || fp_fail "holder never connected: $(cat "$FP_WORK/hold.log")"
 
 f=$(fpctl_json flows --port 7 --state ESTABLISHED)
-fp_assert_eq "flows matched (ESTABLISHED, port 7)" $K "$(jget "$f" "r['matched']")"
-fp_assert_eq "flows total" $K "$(jget "$f" "r['total']")"
+fp_assert_eq "flows matched (ESTABLISHED, port 7)" $K "$(fp_jget "$f" "r['matched']")"
+fp_assert_eq "flows total" $K "$(fp_jget "$f" "r['total']")"
 fp_assert_eq "flows remote address" "['$FP_PEER_IP']" \
-	"$(jget "$f" "sorted(set(x['remote'].split(':')[0] for x in r['flows']))")"
-fp_assert_eq "flows bytes_in per flow" "[1000]" "$(jget "$f" "sorted(set(x['bytes_in'] for x in r['flows']))")"
+	"$(fp_jget "$f" "sorted(set(x['remote'].split(':')[0] for x in r['flows']))")"
+fp_assert_eq "flows bytes_in per flow" "[1000]" "$(fp_jget "$f" "sorted(set(x['bytes_in'] for x in r['flows']))")"
 f=$(fpctl_json flows --limit 2)
-fp_assert_eq "flows limit 2: returned" 2 "$(jget "$f" "r['returned']")"
-fp_assert_eq "flows limit 2: truncated" True "$(jget "$f" "r['truncated']")"
+fp_assert_eq "flows limit 2: returned" 2 "$(fp_jget "$f" "r['returned']")"
+fp_assert_eq "flows limit 2: truncated" True "$(fp_jget "$f" "r['truncated']")"
 f=$(fpctl_json flows --state TIME_WAIT)
-fp_assert_eq "flows in TIME_WAIT" 0 "$(jget "$f" "r['matched']")"
+fp_assert_eq "flows in TIME_WAIT" 0 "$(fp_jget "$f" "r['matched']")"
 f=$(fpctl_json flows --remote 192.0.2.1)
-fp_assert_eq "flows from another host" 0 "$(jget "$f" "r['matched']")"
+fp_assert_eq "flows from another host" 0 "$(fp_jget "$f" "r['matched']")"
 fp_assert_eq "flows_opened after $K connections" $K $(($(total flows_opened) - opened0))
 fp_assert_eq "flows_open gauge" $K "$(total flows_open)"
 "${FPCTL[@]}" flows | grep -c ESTABLISHED | grep -qx $K || fp_fail "human flows table"
@@ -111,12 +108,12 @@ fp_assert_eq "bad flows filter exit status" 1 "$rc"
 tel=$(echo /fastpath/stats | dpdk-telemetry.py -f "$FP_FILE_PREFIX") || fp_fail "dpdk-telemetry.py: $tel"
 tel_line=$(grep '/fastpath/stats' <<<"$tel" | tail -n 1)
 fp_assert_eq "telemetry icmp_echo_replies" "$(total icmp_echo_replies)" \
-	"$(jget "$tel_line" "r['/fastpath/stats']['icmp_echo_replies']")"
-fp_assert_eq "telemetry flows_open" $K "$(jget "$tel_line" "r['/fastpath/stats']['flows_open']")"
-lc=$(jget "$st" "r['lcores'][0]['lcore']")
+	"$(fp_jget "$tel_line" "r['/fastpath/stats']['icmp_echo_replies']")"
+fp_assert_eq "telemetry flows_open" $K "$(fp_jget "$tel_line" "r['/fastpath/stats']['flows_open']")"
+lc=$(fp_jget "$st" "r['lcores'][0]['lcore']")
 tel=$(echo "/fastpath/stats,$lc" | dpdk-telemetry.py -f "$FP_FILE_PREFIX" | grep '/fastpath/stats' | tail -n 1)
 fp_assert_eq "telemetry per-lcore flows_opened" "$(total flows_opened)" \
-	"$(jget "$tel" "r['/fastpath/stats']['flows_opened']")"
+	"$(fp_jget "$tel" "r['/fastpath/stats']['flows_opened']")"
 
 # --- config get, log level, pipeline, ports ----------------------------------------
 "${FPCTL[@]}" config get | grep -q "^address = $FP_APP_IP/$FP_PREFIX" || fp_fail "config get has no address"
@@ -127,10 +124,10 @@ rc=0
 "${FPCTL[@]}" log level loud 2>/dev/null || rc=$?
 fp_assert_eq "bad log level exit status" 1 "$rc"
 p=$(fpctl_json pipeline)
-fp_assert_eq "pipeline stages" "['rx', 'arp', 'icmp', 'tcp_echo', 'tx']" "$(jget "$p" "r['workers'][0]['stages']")"
+fp_assert_eq "pipeline stages" "['rx', 'arp', 'icmp', 'tcp_echo', 'tx']" "$(fp_jget "$p" "r['workers'][0]['stages']")"
 p=$(fpctl_json ports)
-fp_assert_ge "ports: ethdev ipackets" $((N + 2 * K)) "$(jget "$p" "r['ports'][0]['stats']['ipackets']")"
-fp_assert_ge "ports: xstats present" 1 "$(jget "$p" "len(r['ports'][0]['xstats'])")"
+fp_assert_ge "ports: ethdev ipackets" $((N + 2 * K)) "$(fp_jget "$p" "r['ports'][0]['stats']['ipackets']")"
+fp_assert_ge "ports: xstats present" 1 "$(fp_jget "$p" "len(r['ports'][0]['xstats'])")"
 "${FPCTL[@]}" top -n 2 -i 0.3 | grep -q "^total " || fp_fail "fpctl top printed no total row"
 
 # --- shutdown drains the held connections, then exit 0 ---------------------------------

@@ -15,14 +15,11 @@ FP_TEST=mgmtr
 . "$(dirname "$0")/lib.sh"
 fp_require_root
 
-FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
-jget() { "$FP_PY" -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$FP_PID/status"; }
 
 fp_topo_veth
 # [mgmt] group: the socket is 0660 and owned by that group
-fp_write_config
-sed -i 's/^group *=.*/group = daemon/' "$FP_CFG"
+fp_cfg_set mgmt group daemon
 # half-open clients are closed after 2 s of silence instead of 60 s
 export FP_MGMT_IDLE_MS=2000
 fp_start_app
@@ -261,12 +258,12 @@ wait "$echo_pid" || fp_fail "echo during the abuse: $(tail -n 3 "$FP_WORK/echo_d
 fp_log "ok: echo during the abuse: $(tail -n 1 "$FP_WORK/echo_during.log")"
 
 s=$("${FPCTL[@]}" --json stats) || fp_fail "stats after the abuse: $s"
-fp_assert_eq "stats after the abuse" True "$(jget "$s" "r['ok']")"
+fp_assert_eq "stats after the abuse" True "$(fp_jget "$s" "r['ok']")"
 st=$("${FPCTL[@]}" --json status)
-fp_assert_eq "clients connected after the abuse (just this one)" 1 "$(jget "$st" "r['mgmt']['clients']")"
-fp_assert_eq "clients refused at the limit" 36 "$(jget "$st" "r['mgmt']['refused']")"
+fp_assert_eq "clients connected after the abuse (just this one)" 1 "$(fp_jget "$st" "r['mgmt']['clients']")"
+fp_assert_eq "clients refused at the limit" 36 "$(fp_jget "$st" "r['mgmt']['refused']")"
 # 1 over-long line + 1 evicted + 8 flooders + 20 half-open
-fp_assert_eq "clients cut off" 30 "$(jget "$st" "r['mgmt']['cut_off']")"
+fp_assert_eq "clients cut off" 30 "$(fp_jget "$st" "r['mgmt']['cut_off']")"
 r=$(fp_echo --port 7 --conns 8 --bytes 65536 --seed 4 --timeout 60) || fp_fail "echo after the abuse: $r"
 fp_log "ok: echo after the abuse: $r"
 

@@ -16,8 +16,6 @@ fp_require_root ping mosquitto mosquitto_sub mosquitto_pub
 MQ_PORT=${MQ_PORT:-18831}
 NODE=fpmq
 TOPIC=fastpath/$NODE
-FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
-jget() { "$FP_PY" -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
 
 BROKER_PID=
 broker_start() {
@@ -57,7 +55,7 @@ echo_rate() { # best of 3 runs of 4 x 2 MiB, in MB/s
 	local best=0 r i
 	for i in 1 2 3; do
 		r=$(fp_echo --port 7 --conns 4 --bytes $((2 << 20)) --seed $i --timeout 60) || fp_fail "echo: $r"
-		r=$(jget "$r" "int(r['echo_mbytes_per_s'])")
+		r=$(fp_jget "$r" "int(r['echo_mbytes_per_s'])")
 		((r > best)) && best=$r
 	done
 	echo "$best"
@@ -67,11 +65,12 @@ broker_start
 sub_start "$FP_WORK/sub1.log"
 
 fp_topo_veth
-fp_write_config
-sed -i -e 's/^enabled *=.*/enabled = yes/' -e "s/^port *= *1883$/port = $MQ_PORT/" \
-	-e "s/^node *=.*/node = $NODE/" -e 's/^interval_ms *=.*/interval_ms = 200/' \
-	-e 's/^commands *=.*/commands = yes/' -e 's/^keepalive_s *=.*/keepalive_s = 5/' "$FP_CFG"
-grep -q "^port = $MQ_PORT" "$FP_CFG" || fp_fail "could not point the config at the test broker"
+fp_cfg_set mqtt enabled yes
+fp_cfg_set mqtt port "$MQ_PORT"
+fp_cfg_set mqtt node "$NODE"
+fp_cfg_set mqtt interval_ms 200
+fp_cfg_set mqtt commands yes
+fp_cfg_set mqtt keepalive_s 5
 fp_start_app
 
 # --- online, retained; documents flow ------------------------------------------------
@@ -80,27 +79,27 @@ fp_log "ok: status online published"
 fp_assert_eq "retained status for a late subscriber" online "$(retained_status)"
 fp__wait_for 10 have_stats "$FP_WORK/sub1.log" 3 || fp_fail "fewer than 3 stats documents"
 doc=$(last_stats "$FP_WORK/sub1.log")
-fp_assert_eq "document schema" fastpath.stats/1 "$(jget "$doc" "r['schema']")"
-fp_assert_eq "document node" $NODE "$(jget "$doc" "r['node']")"
-fp_assert_eq "document target" dpdk "$(jget "$doc" "r['target']")"
+fp_assert_eq "document schema" fastpath.stats/1 "$(fp_jget "$doc" "r['schema']")"
+fp_assert_eq "document node" $NODE "$(fp_jget "$doc" "r['node']")"
+fp_assert_eq "document target" dpdk "$(fp_jget "$doc" "r['target']")"
 
 # --- counters move with traffic, exactly ---------------------------------------------------
 N=6
 # Take the baseline from a document published after the readiness ping's
 # reply was counted: two intervals after the newest one seen now.
-last_seq() { jget "$(last_stats "$FP_WORK/sub1.log")" "r['seq']"; }
+last_seq() { fp_jget "$(last_stats "$FP_WORK/sub1.log")" "r['seq']"; }
 seq_mark=$(last_seq)
 newer() { (($(last_seq) >= seq_mark + 2)); }
 fp__wait_for 5 newer || fp_fail "stats documents stopped arriving"
-before=$(jget "$(last_stats "$FP_WORK/sub1.log")" "r['total']['icmp_echo_replies']")
+before=$(fp_jget "$(last_stats "$FP_WORK/sub1.log")" "r['total']['icmp_echo_replies']")
 seq0=$(last_seq)
 fp_ns ping -c $N -i 0.2 -W 2 "$FP_APP_IP" >/dev/null || fp_fail "ping"
-replies_now() { jget "$(last_stats "$FP_WORK/sub1.log")" "r['total']['icmp_echo_replies']"; }
+replies_now() { fp_jget "$(last_stats "$FP_WORK/sub1.log")" "r['total']['icmp_echo_replies']"; }
 reached() { (($(replies_now) >= before + N)); }
 fp__wait_for 5 reached || true
 sleep 0.5 # and a few documents more: the count must stay exact, not overshoot
 after=$(replies_now)
-seq1=$(jget "$(last_stats "$FP_WORK/sub1.log")" "r['seq']")
+seq1=$(fp_jget "$(last_stats "$FP_WORK/sub1.log")" "r['seq']")
 fp_assert_eq "icmp_echo_replies moved by the $N pings" $N $((after - before))
 fp_assert_ge "documents published meanwhile" 5 $((seq1 - seq0))
 "$FP_PY" - "$FP_WORK/sub1.log" "$TOPIC" <<'EOF' || fp_fail "stats documents out of order or malformed"
@@ -118,22 +117,22 @@ mosquitto_pub -h 127.0.0.1 -p $MQ_PORT -t "$TOPIC/cmd" -m '{"cmd":"status"}'
 mosquitto_pub -h 127.0.0.1 -p $MQ_PORT -t "$TOPIC/cmd" -m 'garbage'
 fp__wait_for 5 have_replies "$FP_WORK/sub1.log" 2 || fp_fail "no replies on $TOPIC/reply"
 r=$(grep "^$TOPIC/reply " "$FP_WORK/sub1.log" | head -n 1 | cut -d' ' -f2-)
-fp_assert_eq "cmd status reply" "True $FP_PID" "$(jget "$r" "r['ok'], r['pid']" | tr -d '(),')"
+fp_assert_eq "cmd status reply" "True $FP_PID" "$(fp_jget "$r" "r['ok'], r['pid']" | tr -d '(),')"
 r=$(grep "^$TOPIC/reply " "$FP_WORK/sub1.log" | sed -n 2p | cut -d' ' -f2-)
-fp_assert_eq "cmd garbage reply" False "$(jget "$r" "r['ok']")"
+fp_assert_eq "cmd garbage reply" False "$(fp_jget "$r" "r['ok']")"
 
 # --- broker down: echo unaffected, documents dropped not queued ------------------------------
 rate_up=$(echo_rate)
 broker_kill
 sleep 1
 st=$("${FPCTL[@]}" --json status)
-fp_assert_eq "mqtt connected while the broker is down" False "$(jget "$st" "r['mqtt']['connected']")"
-drop0=$(jget "$st" "r['mqtt']['dropped']")
+fp_assert_eq "mqtt connected while the broker is down" False "$(fp_jget "$st" "r['mqtt']['connected']")"
+drop0=$(fp_jget "$st" "r['mqtt']['dropped']")
 rss0=$(awk '/^VmRSS:/ {print $2}' "/proc/$FP_PID/status")
 rate_down=$(echo_rate)
 sleep 1
 st=$("${FPCTL[@]}" --json status)
-drop1=$(jget "$st" "r['mqtt']['dropped']")
+drop1=$(fp_jget "$st" "r['mqtt']['dropped']")
 rss1=$(awk '/^VmRSS:/ {print $2}' "/proc/$FP_PID/status")
 fp_log "echo throughput: broker up $rate_up MB/s, broker down $rate_down MB/s; RSS $rss0 -> $rss1 kB"
 # Throughput is reported, not asserted: timing belongs in benchmarks, and a
@@ -149,9 +148,9 @@ fp__wait_for 20 have_stats "$FP_WORK/sub2.log" 3 || fp_fail "no documents after 
 fp_log "ok: publishing resumed after the broker restart"
 fp_assert_eq "retained status after the restart" online "$(retained_status)"
 st=$("${FPCTL[@]}" --json status)
-fp_assert_eq "mqtt connected again" True "$(jget "$st" "r['mqtt']['connected']")"
-fp_assert_eq "mqtt connects" 2 "$(jget "$st" "r['mqtt']['connects']")"
-seq2=$(jget "$(last_stats "$FP_WORK/sub2.log")" "r['seq']")
+fp_assert_eq "mqtt connected again" True "$(fp_jget "$st" "r['mqtt']['connected']")"
+fp_assert_eq "mqtt connects" 2 "$(fp_jget "$st" "r['mqtt']['connects']")"
+seq2=$(fp_jget "$(last_stats "$FP_WORK/sub2.log")" "r['seq']")
 fp_assert_ge "seq continues after the restart" $((seq1 + 1)) "$seq2"
 
 # --- SIGKILL: the broker publishes the last will ---------------------------------------------

@@ -16,8 +16,6 @@ MQ_PORT=${MQ_PORT:-18832}
 NODE=fptls
 TOPIC=fastpath/$NODE
 PKI=$FP_WORK/pki
-FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
-jget() { "$FP_PY" -c 'import json,sys; r=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
 
 # --- a CA, a server certificate for 127.0.0.1, a password file ----------------------------------
 mkdir -p "$PKI"
@@ -57,10 +55,13 @@ have_stats() { (($(grep -c "^$TOPIC/stats {" "$FP_WORK/sub.log" || true) >= $1))
 
 config_for() { # <password>
 	fp_write_config
-	sed -i -e 's/^enabled *=.*/enabled = yes/' -e "s/^port *= *1883$/port = $MQ_PORT/" \
-		-e "s/^node *=.*/node = $NODE/" -e 's/^interval_ms *=.*/interval_ms = 200/' \
-		-e 's/^username *=.*/username = fpuser/' -e "s/^password *=.*/password = $1/" \
-		-e "s|^tls_ca *=.*|tls_ca = $PKI/ca.crt|" "$FP_CFG"
+	fp_cfg_set mqtt enabled yes
+	fp_cfg_set mqtt port "$MQ_PORT"
+	fp_cfg_set mqtt node "$NODE"
+	fp_cfg_set mqtt interval_ms 200
+	fp_cfg_set mqtt username fpuser
+	fp_cfg_set mqtt password "$1"
+	fp_cfg_set mqtt tls_ca "$PKI/ca.crt"
 }
 
 # --- right credentials: TLS session, documents arrive -----------------------------------------------
@@ -71,7 +72,7 @@ fp__wait_for 15 have_stats 3 || fp_fail "no stats documents over TLS: $(tail -n 
 fp_log "ok: stats documents over TLS with user/password"
 grep -q "^$TOPIC/status online" "$FP_WORK/sub.log" || fp_fail "no online status over TLS"
 st=$("${FPCTL[@]}" --json status)
-fp_assert_eq "mqtt connected over TLS" True "$(jget "$st" "r['mqtt']['connected']")"
+fp_assert_eq "mqtt connected over TLS" True "$(fp_jget "$st" "r['mqtt']['connected']")"
 cfgtext=$("${FPCTL[@]}" config get)
 grep -q "^password = (hidden)" <<<"$cfgtext" || fp_fail "config get does not hide the password"
 ! grep -q "s3cret" <<<"$cfgtext" || fp_fail "config get leaks the broker password"
@@ -86,9 +87,9 @@ config_for 'wrong'
 fp_start_app
 sleep 3
 st=$("${FPCTL[@]}" --json status)
-fp_assert_eq "mqtt connected with a wrong password" False "$(jget "$st" "r['mqtt']['connected']")"
-fp_assert_eq "mqtt connects with a wrong password" 0 "$(jget "$st" "r['mqtt']['connects']")"
-fp_assert_ge "documents dropped while refused" 5 "$(jget "$st" "r['mqtt']['dropped']")"
+fp_assert_eq "mqtt connected with a wrong password" False "$(fp_jget "$st" "r['mqtt']['connected']")"
+fp_assert_eq "mqtt connects with a wrong password" 0 "$(fp_jget "$st" "r['mqtt']['connects']")"
+fp_assert_ge "documents dropped while refused" 5 "$(fp_jget "$st" "r['mqtt']['dropped']")"
 grep -q "broker refused the connection" "$FP_LOG" || fp_fail "refusal not logged"
 attempts=$(grep -c "broker refused the connection" "$FP_LOG")
 fp_assert_ge "connection attempts in 3 s (back-off, not a busy loop)" 2 "$attempts"

@@ -17,7 +17,6 @@ RATE=$((512 << 10)) # bytes/s per connection: about 4 s per connection
 fp_topo_veth
 fp_cfg_set tcp buffer_size $BUF
 fp_start_app
-FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK" --json)
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$FP_PID/status"; }
 
 rss0=$(rss_kb)
@@ -28,7 +27,7 @@ fp_on_exit "kill $echo_pid"
 max_buffered=0
 samples=0
 while kill -0 $echo_pid 2>/dev/null; do
-	b=$("${FPCTL[@]}" flows | "$FP_PY" -c \
+	b=$("${FPCTL[@]}" --json flows | "$FP_PY" -c \
 		'import json,sys; print(max([f["buffered"] for f in json.load(sys.stdin)["flows"]] or [0]))')
 	((b > max_buffered)) && max_buffered=$b
 	samples=$((samples + 1))

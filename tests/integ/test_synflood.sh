@@ -15,9 +15,8 @@ fp_topo_veth
 fp_cfg_set tcp max_flows $CAP
 fp_cfg_set tcp syn_cookies auto
 fp_start_app
-FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK" --json)
 flows_open() {
-	"${FPCTL[@]}" stats | "$FP_PY" -c 'import json,sys; print(json.load(sys.stdin)["stats"]["total"]["flows_open"])'
+	"${FPCTL[@]}" --json stats | "$FP_PY" -c 'import json,sys; print(json.load(sys.stdin)["stats"]["total"]["flows_open"])'
 }
 
 mac=$(fp_ns ip neigh show "$FP_APP_IP" dev "$FP_PEER_DEV" | awk '/lladdr/ {print $3}')
