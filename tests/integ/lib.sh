@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # shellcheck shell=bash
 #
-# Shared integration-test helper: builds the demo topology (a network
-# namespace holding a kernel client, joined to the appliance by a veth pair
-# or a tap), starts the system under test, and tears everything down on any
-# exit, including failures. Sourced by tests/integ/test_*.sh and demo.sh.
+# The integration-test harness, sourced by tests/integ/test_*.sh and demo.sh:
+# on top of the side-effect-free helpers in topo.sh it names everything
+# after FP_TEST, makes a work directory, tears everything down on any exit
+# (failures included, from one EXIT trap), starts the system under test and
+# checks the echo service's contract.
 #
 # Every name is derived from FP_TEST (short, unique per test), so tests can
 # run in parallel: netns "fp-$FP_TEST", veths "fa-$FP_TEST"/"fb-$FP_TEST",
@@ -12,30 +13,16 @@
 
 set -euo pipefail
 
-FP_SRC=${FP_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+FP_TEST=${FP_TEST:?set FP_TEST to a short unique name before sourcing lib.sh}
+. "$(dirname "${BASH_SOURCE[0]}")/topo.sh"
+fp_names "$FP_TEST"
 FP_BUILD=${FP_BUILD:-$FP_SRC/build}
 FP_BIN=${FP_BIN:-$FP_BUILD/app/fastpath}
-FP_APP_IP=${FP_APP_IP:-198.18.0.1}
-FP_PEER_IP=${FP_PEER_IP:-198.18.0.2}
-FP_PREFIX=${FP_PREFIX:-24}
-FP_TEST=${FP_TEST:?set FP_TEST to a short unique name before sourcing lib.sh}
-# Interface names are limited to 15 bytes: "fa-" + FP_TEST must fit.
-((${#FP_TEST} <= 12)) || { echo "lib.sh: FP_TEST '$FP_TEST' is longer than 12 characters" >&2; exit 1; }
-FP_NS=fp-$FP_TEST
-FP_IF_APP=fa-$FP_TEST
-FP_IF_PEER=fb-$FP_TEST
-FP_TAP=ft-$FP_TEST
-FP_FILE_PREFIX=fp_$FP_TEST
 FP_WORK=$(mktemp -d "/tmp/fp-$FP_TEST.XXXXXX")
 FP_LOG=$FP_WORK/sut.log
 FP_SOCK=${FP_SOCK:-$FP_WORK/mgmt.sock}
 FP_PID=
-FP_CLEANUPS=()
-# Debian's interpreter, not whatever python3 comes first on PATH (pyenv),
-# because the tests use Debian's python3-scapy.
-FP_PY=/usr/bin/python3
 
-fp_log() { printf '[%s] %s\n' "$FP_TEST" "$*" >&2; }
 fp_fail() {
 	fp_log "FAIL: $*"
 	if [[ -s $FP_LOG ]]; then
@@ -68,18 +55,10 @@ fp_require_root() {
 	done
 }
 
-# Run a command inside the client namespace.
-fp_ns() { ip netns exec "$FP_NS" "$@"; }
-
-# Register a cleanup step; steps run in reverse order on exit.
-fp_on_exit() { FP_CLEANUPS+=("$*"); }
-
 fp__cleanup() {
-	local rc=$? i
+	local rc=$?
 	trap - EXIT INT TERM
-	for ((i = ${#FP_CLEANUPS[@]} - 1; i >= 0; i--)); do
-		eval "${FP_CLEANUPS[$i]}" >/dev/null 2>&1 || true
-	done
+	fp_run_cleanups
 	if [[ $rc -eq 0 && -z ${FP_KEEP_WORK:-} ]]; then
 		rm -rf "$FP_WORK"
 	else
@@ -89,90 +68,6 @@ fp__cleanup() {
 }
 trap fp__cleanup EXIT
 trap 'exit 130' INT TERM
-
-fp_netns_create() {
-	ip netns del "$FP_NS" 2>/dev/null || true
-	ip netns add "$FP_NS"
-	fp_on_exit "ip netns del $FP_NS"
-	fp_ns ip link set lo up
-}
-
-# Kernel-side knobs both topologies need: no offloads (af_packet/tap would
-# hand us partial checksums or 64 KB super-frames), no IPv6 noise.
-fp__quiet_if() { # <netns-or-empty> <ifname>
-	local pre=()
-	[[ -n $1 ]] && pre=(ip netns exec "$1")
-	"${pre[@]}" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
-	"${pre[@]}" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1" >/dev/null 2>&1 || true
-}
-
-# Topology for net_af_packet: fa-X (root ns, driven by fastpath) <-> fb-X (client ns).
-fp_topo_veth() {
-	fp_netns_create
-	ip link del "$FP_IF_APP" 2>/dev/null || true
-	ip link add "$FP_IF_APP" type veth peer name "$FP_IF_PEER"
-	fp_on_exit "ip link del $FP_IF_APP"
-	ip link set "$FP_IF_PEER" netns "$FP_NS"
-	fp__quiet_if "" "$FP_IF_APP"
-	fp__quiet_if "$FP_NS" "$FP_IF_PEER"
-	ip link set "$FP_IF_APP" up
-	fp_ns ip addr add "$FP_PEER_IP/$FP_PREFIX" dev "$FP_IF_PEER"
-	fp_ns ip link set "$FP_IF_PEER" up
-	# framecnt: the default 512-frame ring overflows under 64 concurrent
-	# echo flows (silently: imissed stays 0) and costs TCP retransmissions.
-	FP_VDEV="net_af_packet0,iface=$FP_IF_APP,framecnt=4096"
-	FP_PEER_DEV=$FP_IF_PEER
-	FP_RUN_IN=()
-}
-
-# Topology for net_af_packet with a lossy link: the client's veth ends in
-# fc-X, a relay (tests/integ/impair.c, our netem stand-in) bridges fc-X and
-# fd-X, and fd-X is the veth peer of fa-X, which fastpath drives.
-fp_topo_impaired() { # impair options: --loss PCT --dup PCT --reorder PCT ...
-	local fc=fc-$FP_TEST fd=fd-$FP_TEST
-	[[ -x ${FP_IMPAIR:-} ]] || FP_IMPAIR=$FP_BUILD/tests/integ/impair
-	[[ -x $FP_IMPAIR ]] || fp_fail "no impair relay at $FP_IMPAIR: build first"
-	fp_netns_create
-	ip link del "$fc" 2>/dev/null || true
-	ip link del "$fd" 2>/dev/null || true
-	ip link add "$fc" type veth peer name "$FP_IF_PEER"
-	fp_on_exit "ip link del $fc"
-	ip link add "$fd" type veth peer name "$FP_IF_APP"
-	fp_on_exit "ip link del $fd"
-	ip link set "$FP_IF_PEER" netns "$FP_NS"
-	local i
-	for i in "$fc" "$fd" "$FP_IF_APP"; do
-		fp__quiet_if "" "$i"
-		ip link set "$i" up
-	done
-	fp__quiet_if "$FP_NS" "$FP_IF_PEER"
-	fp_ns ip addr add "$FP_PEER_IP/$FP_PREFIX" dev "$FP_IF_PEER"
-	fp_ns ip link set "$FP_IF_PEER" up
-	"$FP_IMPAIR" "$@" "$fc" "$fd" >"$FP_WORK/impair.log" 2>&1 &
-	FP_IMPAIR_PID=$!
-	fp_on_exit "kill $FP_IMPAIR_PID"
-	FP_VDEV="net_af_packet0,iface=$FP_IF_APP,framecnt=4096"
-	FP_PEER_DEV=$FP_IF_PEER
-	FP_RUN_IN=()
-}
-
-# Stop the relay; its report (frames dropped/duplicated/reordered per
-# direction) is then complete in $FP_WORK/impair.log. Call it from the test's
-# own shell, not from $(...): only the parent shell can wait for the relay.
-fp_impair_stop() {
-	kill -TERM "$FP_IMPAIR_PID" 2>/dev/null || true
-	wait "$FP_IMPAIR_PID" || true
-}
-
-# Topology for net_tap: fastpath itself runs inside the client namespace so
-# the tap it creates is born there and its ioctls keep working at shutdown;
-# the kernel stack on the tap is the client.
-fp_topo_tap() {
-	fp_netns_create
-	FP_VDEV="net_tap0,iface=$FP_TAP"
-	FP_PEER_DEV=$FP_TAP
-	FP_RUN_IN=(ip netns exec "$FP_NS")
-}
 
 # Write a config for this test from the default one: our address and a
 # private management socket.
@@ -221,20 +116,9 @@ fp_start_app() {
 		--vdev "$FP_VDEV" -- -c "$FP_CFG" "$@"
 }
 
-fp__ns_has_link() { fp_ns ip link show "$1" >/dev/null 2>&1; }
-
 fp_ping_once() {
 	kill -0 "$FP_PID" 2>/dev/null || fp_fail "system under test exited early"
 	fp_ns ping -c 1 -W 1 "$FP_APP_IP" >/dev/null 2>&1
-}
-
-fp__wait_for() { # <seconds> <command...>
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		((SECONDS < deadline)) || return 1
-		sleep 0.2
-	done
 }
 
 # Stop the system under test with SIGTERM and return its exit status.
@@ -250,7 +134,6 @@ fp_stop_app() {
 	wait "$pid" || rc=$?
 	return "$rc"
 }
-fp__gone() { ! kill -0 "$1" 2>/dev/null; }
 
 # The management CLI against this test's socket: "${FPCTL[@]}" stats
 FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")

@@ -34,14 +34,9 @@ fp_topo_tap
 # The broker runs in the namespace on every address: the firmware reaches it
 # at the peer address on the tap, our subscribers at 127.0.0.1 (which stays
 # when the tap goes away with the firmware).
-printf 'listener %s\nallow_anonymous true\npersistence false\n' $MQ_PORT >"$FP_WORK/mosquitto.conf"
-# (ip netns exec directly, not the fp_ns function: $! must be the process
-# itself, not a subshell that a kill would leave the broker behind.)
-ip netns exec "$FP_NS" mosquitto -c "$FP_WORK/mosquitto.conf" >"$FP_WORK/broker.log" 2>&1 &
-fp_on_exit "kill $!"
+fp_broker_conf "$MQ_PORT" >"$FP_WORK/mosquitto.conf"
+fp_broker_start fw "$MQ_PORT" "$FP_WORK/mosquitto.conf" "$FP_NS"
 mq_sub() { fp_ns mosquitto_sub -h 127.0.0.1 -p $MQ_PORT "$@"; }
-fp__wait_for 10 fp_ns mosquitto_pub -h 127.0.0.1 -p $MQ_PORT -t probe -m x 2>/dev/null ||
-	fp_fail "broker did not start: $(tail -n 5 "$FP_WORK/broker.log")"
 ip netns exec "$FP_NS" mosquitto_sub -h 127.0.0.1 -p $MQ_PORT -t "$TOPIC/#" -v >"$FP_WORK/sub.log" 2>&1 &
 fp_on_exit "kill $!"
 # The shared config file, with a small flow table and echo buffer so the

@@ -17,25 +17,9 @@ MQ_PORT=${MQ_PORT:-18831}
 NODE=fpmq
 TOPIC=fastpath/$NODE
 
-BROKER_PID=
-broker_start() {
-	cat >"$FP_WORK/mosquitto.conf" <<-EOF
-		listener $MQ_PORT 127.0.0.1
-		allow_anonymous true
-		persistence false
-	EOF
-	mosquitto -c "$FP_WORK/mosquitto.conf" >>"$FP_WORK/broker.log" 2>&1 &
-	BROKER_PID=$!
-	fp__wait_for 10 mosquitto_pub -h 127.0.0.1 -p $MQ_PORT -t probe -m x 2>/dev/null ||
-		fp_fail "broker did not start: $(tail -n 5 "$FP_WORK/broker.log")"
-}
-broker_kill() {
-	[[ -n $BROKER_PID ]] || return 0
-	kill -KILL "$BROKER_PID" 2>/dev/null || true
-	wait "$BROKER_PID" 2>/dev/null || true
-	BROKER_PID=
-}
-fp_on_exit broker_kill
+fp_broker_conf "$MQ_PORT" 127.0.0.1 >"$FP_WORK/mosquitto.conf"
+broker_start() { fp_broker_start main "$MQ_PORT" "$FP_WORK/mosquitto.conf"; }
+broker_kill() { fp_broker_stop main; }
 
 SUB_PIDS=()
 sub_start() { # <logfile>: subscribe to everything of this node, "topic payload" lines

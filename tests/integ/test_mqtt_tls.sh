@@ -40,12 +40,10 @@ persistence false
 # started as root: keep root, or the broker cannot read the test's private files
 user root
 EOF
-mosquitto -c "$FP_WORK/mosquitto.conf" >"$FP_WORK/broker.log" 2>&1 &
-BROKER_PID=$!
-fp_on_exit "kill $BROKER_PID"
+fp_broker_start tls "$MQ_PORT" "$FP_WORK/mosquitto.conf"
 SUB=(mosquitto_sub -h 127.0.0.1 -p $MQ_PORT --cafile "$PKI/ca.crt" -u fpuser -P 's3cret-pass')
 fp__wait_for 10 "${SUB[@]}" -t probe -W 1 -E >/dev/null 2>&1 ||
-	fp_fail "TLS broker did not come up: $(tail -n 5 "$FP_WORK/broker.log")"
+	fp_fail "TLS broker does not serve: $(tail -n 5 "$FP_WORK/mosquitto.log")"
 "${SUB[@]}" -t "$TOPIC/#" -v >"$FP_WORK/sub.log" 2>&1 &
 SUB_PID=$!
 fp_on_exit "kill $SUB_PID"
@@ -68,7 +66,7 @@ config_for() { # <password>
 fp_topo_veth
 config_for 's3cret-pass'
 fp_start_app
-fp__wait_for 15 have_stats 3 || fp_fail "no stats documents over TLS: $(tail -n 5 "$FP_WORK/broker.log")"
+fp__wait_for 15 have_stats 3 || fp_fail "no stats documents over TLS: $(tail -n 5 "$FP_WORK/mosquitto.log")"
 fp_log "ok: stats documents over TLS with user/password"
 grep -q "^$TOPIC/status online" "$FP_WORK/sub.log" || fp_fail "no online status over TLS"
 st=$("${FPCTL[@]}" --json status)

@@ -67,13 +67,15 @@ if ! flock -n 9; then
 	flock -w 900 9 || { echo "run.sh: gave up waiting for $LOCK" >&2; exit 1; }
 fi
 
-NS=fp-bench
-IF_SRV=fa-bench
-IF_CLI=fb-bench
+# The topology helpers the integration tests use (side-effect free to source).
+. "$SRC/tests/integ/topo.sh"
+fp_names bench
+NS=$FP_NS
+IF_SRV=$FP_IF_APP
 FW_NS=fp-benchfw
-FW_TAP=ft-bench
-SRV_IP=198.18.0.1
-CLI_IP=198.18.0.2
+FW_TAP=$FP_TAP
+SRV_IP=$FP_APP_IP
+CLI_IP=$FP_PEER_IP
 PORT=7
 CPU_CLIENT=0
 CPU_SERVER=1
@@ -91,8 +93,7 @@ cleanup() {
 	local rc=$?
 	trap - EXIT INT TERM
 	stop_server >/dev/null 2>&1 || true
-	ip link del "$IF_SRV" 2>/dev/null || true
-	ip netns del "$NS" 2>/dev/null || true
+	fp_run_cleanups
 	ip netns del "$FW_NS" 2>/dev/null || true
 	log "logs and raw results in $WORK"
 	exit "$rc"
@@ -122,13 +123,6 @@ build() {
 }
 
 # ---------------------------------------------------------------- topology
-quiet_if() { # <netns or ""> <ifname>: no offloads, no IPv6
-	local pre=()
-	[[ -n $1 ]] && pre=(ip netns exec "$1")
-	"${pre[@]}" ethtool -K "$2" tx off tso off gso off gro off >/dev/null 2>&1 || true
-	"${pre[@]}" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1" >/dev/null 2>&1 || true
-}
-
 # Client-side TCP knobs, in the client namespace only: a wide port range, and
 # no TIME_WAIT sockets (the churn case would otherwise run out of ports).
 client_sysctls() { # <netns>
@@ -137,32 +131,13 @@ client_sysctls() { # <netns>
 }
 
 topo_up() {
-	ip netns del "$NS" 2>/dev/null || true
-	ip link del "$IF_SRV" 2>/dev/null || true
-	ip netns add "$NS"
-	ip -n "$NS" link set lo up
-	ip link add "$IF_SRV" type veth peer name "$IF_CLI"
-	ip link set "$IF_CLI" netns "$NS"
-	quiet_if "" "$IF_SRV"
-	quiet_if "$NS" "$IF_CLI"
-	ip link set "$IF_SRV" up
-	ip -n "$NS" addr add "$CLI_IP/24" dev "$IF_CLI"
-	ip -n "$NS" link set "$IF_CLI" up
+	fp_topo_veth
 	client_sysctls "$NS"
 }
 
 # ---------------------------------------------------------------- servers
 CLIENT_NS=$NS
 SRV_LOG=
-
-wait_for() { # <seconds> <command...>
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		((SECONDS < deadline)) || return 1
-		sleep 0.2
-	done
-}
 
 server_alive() { [[ -n $SRV_PID ]] && kill -0 "$SRV_PID" 2>/dev/null; }
 # wait_ready <seconds> <probe>: 0 once probe succeeds, 1 on timeout or when the server exits.
@@ -239,12 +214,12 @@ start_server() {
 		ip netns exec "$FW_NS" taskset -c "$CPU_SERVER" "$bin" -c "$cfg" -i "$FW_TAP" \
 			-a "$SRV_IP/24" -s 0 >"$SRV_LOG" 2>&1 9>&- &
 		SRV_PID=$!
-		if ! wait_for 10 ip -n "$FW_NS" link show "$FW_TAP" >/dev/null 2>&1; then
+		if ! fp__wait_for 10 ip -n "$FW_NS" link show "$FW_TAP" >/dev/null 2>&1; then
 			SKIP_WHY="tap $FW_TAP never appeared: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
 			stop_server
 			return 1
 		fi
-		quiet_if "$FW_NS" "$FW_TAP"
+		fp__quiet_if "$FW_NS" "$FW_TAP"
 		ip -n "$FW_NS" addr add "$CLI_IP/24" dev "$FW_TAP"
 		ip -n "$FW_NS" link set "$FW_TAP" up
 		if ! wait_ready 20 ping_ok; then
@@ -267,7 +242,7 @@ stop_server() {
 	[[ -n $pid ]] || return 0
 	SRV_PID=
 	kill -TERM "$pid" 2>/dev/null || true
-	if ! wait_for 15 eval "! kill -0 $pid 2>/dev/null"; then
+	if ! fp__wait_for 15 eval "! kill -0 $pid 2>/dev/null"; then
 		log "pid $pid ignored SIGTERM for 15 s, killing it"
 		kill -KILL "$pid" 2>/dev/null || true
 	fi
@@ -416,7 +391,7 @@ run_micro() {
 		sleep "$((PMD_SECONDS - 2))"
 		t2=$(date +%s.%N) cpu2=$(thread_ticks "$pmd")
 		kill -INT "$pmd" 2>/dev/null || true
-		wait_for 10 eval "! kill -0 $pmd 2>/dev/null" || kill -KILL "$pmd" 2>/dev/null || true
+		fp__wait_for 10 eval "! kill -0 $pmd 2>/dev/null" || kill -KILL "$pmd" 2>/dev/null || true
 		wait "$pmd" 2>/dev/null || true
 		python3 - "$WORK/testpmd.log" "$cpu1" "$cpu2" "$t1" "$t2" "$(getconf CLK_TCK)" >>"$RESULTS" <<'PY' ||
 import json, os, re, statistics, sys
