@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the TCP engine (lib/tcp/), closing and timers: FIN in every state, RST and challenge ACKs
+ * (RFC 5961), CLOSE_WAIT, LAST_ACK, FIN_WAIT, CLOSING, TIME_WAIT, idle
+ * expiry and the graceful drain.
+ * The harness (tcp_harness.h) feeds frames to fp_tcp_input() and captures
+ * every frame sent. State-machine tests are named test_tcp_<state>_<event>.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fp/csum.h"
+#include "fp/wire.h"
+#include "tcp_harness.h"
+
+START_TEST(test_tcp_established_fin)
+{
+	struct oseg o;
+
+	env_start();
+	establish();
+	send_data("bye", 3, our_iss + 1);
+	o = next_out();
+	ck_assert_uint_eq(o.len, 3);
+	/* FIN with the echo unacknowledged: ACK it; our FIN follows the data. */
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535),
+			FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_uint_eq(o.flags, FP_TCP_FIN | FP_TCP_ACK);
+	ck_assert_uint_eq(o.seq, our_iss + 4);
+	ck_assert_uint_eq(o.ack, p_seq + 1);
+	expect_none();
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	p_seq++;
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 5, NULL, 0, 65535),
+			FP_VERDICT_CONSUMED);
+	expect_none();
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
+}
+END_TEST
+
+START_TEST(test_tcp_established_fin_with_data)
+{
+	struct oseg o;
+
+	env_start();
+	establish();
+	/* Data and FIN in one segment: one reply carries echo, ACK and FIN. */
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK | FP_TCP_PSH, p_seq, our_iss + 1, "xyz", 3,
+					 65535),
+			FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_uint_eq(o.flags, FP_TCP_FIN | FP_TCP_ACK | FP_TCP_PSH);
+	ck_assert_uint_eq(o.len, 3);
+	ck_assert_uint_eq(o.ack, p_seq + 4);
+	expect_none();
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	in_seg(FP_TCP_ACK, p_seq + 4, our_iss + 5, NULL, 0, 65535);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_established_rst_exact)
+{
+	env_start();
+	establish();
+	ck_assert_int_eq(in_seg(FP_TCP_RST, p_seq, 0, NULL, 0, 0), FP_VERDICT_CONSUMED);
+	expect_none();
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_RESET), 1);
+}
+END_TEST
+
+START_TEST(test_tcp_established_rst_in_window)
+{
+	env_start();
+	establish();
+	/* RFC 5961 3.2: in window but not exact -> challenge ACK, no reset. */
+	ck_assert_int_eq(in_seg(FP_TCP_RST, p_seq + 100, 0, NULL, 0, 0), FP_VERDICT_TX);
+	expect_ack(our_iss + 1, p_seq);
+	ck_assert_uint_eq(flow_state(), FP_TCP_ESTABLISHED);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_CHALLENGE_ACKS), 1);
+	/* The challenge's answer, an exact RST, closes. */
+	in_seg(FP_TCP_RST, p_seq, 0, NULL, 0, 0);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_established_rst_out_of_window)
+{
+	env_start();
+	establish();
+	ck_assert_int_eq(in_seg(FP_TCP_RST, p_seq + 100000, 0, NULL, 0, 0), FP_VERDICT_DROP);
+	expect_none();
+	ck_assert_uint_eq(flow_state(), FP_TCP_ESTABLISHED);
+	ck_assert_uint_eq(ctr(FP_CTR_DROP_TCP_OUT_OF_WINDOW), 1);
+}
+END_TEST
+
+START_TEST(test_tcp_established_syn)
+{
+	env_start();
+	establish();
+	/* RFC 5961 4.2: SYN in a synchronized state -> challenge ACK. */
+	ck_assert_int_eq(in_seg(FP_TCP_SYN, p_seq + 10, 0, NULL, 0, 1000), FP_VERDICT_TX);
+	expect_ack(our_iss + 1, p_seq);
+	ck_assert_uint_eq(flow_state(), FP_TCP_ESTABLISHED);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_CHALLENGE_ACKS), 1);
+	ck_assert_int_eq(in_seg(FP_TCP_SYN, PEER_ISS, 0, NULL, 0, 1000), FP_VERDICT_TX);
+	expect_ack(our_iss + 1, p_seq);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_CHALLENGE_ACKS), 2);
+}
+END_TEST
+
+/* ===================== CLOSE_WAIT / LAST_ACK ===================== */
+
+START_TEST(test_tcp_close_wait_ack)
+{
+	struct oseg o;
+
+	env_start();
+	establish_win(1460, -1, 0);
+	send_data("held", 4, our_iss + 1);
+	expect_ack(our_iss + 1, p_seq);
+	/* FIN while our echo waits for the peer's window: CLOSE_WAIT. */
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 0);
+	expect_ack(our_iss + 1, p_seq + 1);
+	p_seq++;
+	ck_assert_uint_eq(flow_state(), FP_TCP_CLOSE_WAIT);
+	/* Window opens: the data and our FIN go, LAST_ACK. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 1000), FP_VERDICT_TX);
+	o = next_out();
+	ck_assert_uint_eq(o.flags, FP_TCP_ACK | FP_TCP_PSH | FP_TCP_FIN);
+	ck_assert_mem_eq(o.data, "held", 4);
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 6, NULL, 0, 1000);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_close_wait_rst)
+{
+	env_start();
+	establish_win(1460, -1, 0);
+	send_data("held", 4, our_iss + 1);
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 0);
+	p_seq++;
+	ck_assert_uint_eq(flow_state(), FP_TCP_CLOSE_WAIT);
+	in_seg(FP_TCP_RST, p_seq, 0, NULL, 0, 0);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_last_ack_ack)
+{
+	env_start();
+	establish();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	p_seq++;
+	{
+		struct oseg o = next_out();
+
+		ck_assert_uint_eq(o.flags, FP_TCP_FIN | FP_TCP_ACK);
+		ck_assert_uint_eq(o.seq, our_iss + 1);
+	}
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	/* An ACK below our FIN does not close. */
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	expect_none();
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_last_ack_timeout)
+{
+	struct oseg o;
+
+	env_start();
+	establish();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	next_out();
+	/* FIN retransmitted on RTO (srtt from the handshake is ~0: rto_min). */
+	tick(200000);
+	o = next_out();
+	ck_assert_uint_eq(o.flags & FP_TCP_FIN, FP_TCP_FIN);
+	ck_assert_uint_eq(o.seq, our_iss + 1);
+	/* Linger bound (time_wait_ms since the last segment) aborts it. */
+	tick(2000000);
+	while (rd < n_cap)
+		next_out();
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 1);
+}
+END_TEST
+
+START_TEST(test_tcp_last_ack_fin_retransmit)
+{
+	env_start();
+	establish();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	next_out();
+	/* The peer missed our ACK and repeats its FIN: ACK again. */
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535),
+			FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+}
+END_TEST
+
+/* ===================== FIN_WAIT_1 / FIN_WAIT_2 / CLOSING / TIME_WAIT ===================== */
+
+/* Drain an established flow: our FIN goes out, FIN_WAIT_1. */
+static void
+to_fin_wait_1(void)
+{
+	struct oseg o;
+
+	env_start();
+	establish();
+	fp_tcp_drain(&ctx);
+	o = next_out();
+	ck_assert_uint_eq(o.flags, FP_TCP_FIN | FP_TCP_ACK);
+	ck_assert_uint_eq(o.seq, our_iss + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_1);
+}
+
+START_TEST(test_tcp_fin_wait_1_ack)
+{
+	to_fin_wait_1();
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535),
+			FP_VERDICT_CONSUMED);
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_2);
+}
+END_TEST
+
+START_TEST(test_tcp_fin_wait_1_fin)
+{
+	to_fin_wait_1();
+	/* Simultaneous close: their FIN does not ACK ours -> CLOSING. */
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535),
+			FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_CLOSING);
+}
+END_TEST
+
+START_TEST(test_tcp_fin_wait_1_fin_ack)
+{
+	to_fin_wait_1();
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535),
+			FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+}
+END_TEST
+
+START_TEST(test_tcp_close_wait_fin)
+{
+	env_start();
+	establish_win(1460, -1, 0);
+	send_data("held", 4, our_iss + 1);
+	next_out();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 0);
+	next_out();
+	ck_assert_uint_eq(flow_state(), FP_TCP_CLOSE_WAIT);
+	/* The peer repeats its FIN: ACK it again, nothing changes. */
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 0),
+			FP_VERDICT_TX);
+	expect_ack(our_iss + 1, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_CLOSE_WAIT);
+}
+END_TEST
+
+START_TEST(test_tcp_last_ack_rst)
+{
+	env_start();
+	establish();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	next_out();
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	ck_assert_int_eq(in_seg(FP_TCP_RST, p_seq + 1, 0, NULL, 0, 0), FP_VERDICT_CONSUMED);
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_RESET), 1);
+}
+END_TEST
+
+START_TEST(test_tcp_fin_wait_2_data)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_2);
+	/* Half-closed by us: the peer may still send; acknowledged, not echoed. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 2, "more", 4, 65535), FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 4);
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_2);
+}
+END_TEST
+
+START_TEST(test_tcp_closing_rst)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	next_out();
+	ck_assert_uint_eq(flow_state(), FP_TCP_CLOSING);
+	in_seg(FP_TCP_RST, p_seq + 1, 0, NULL, 0, 0);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_time_wait_syn)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	next_out();
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+	/* RFC 5961 4.2 also in TIME_WAIT: a SYN gets a challenge ACK. */
+	ck_assert_int_eq(in_seg(FP_TCP_SYN, p_seq + 100, 0, NULL, 0, 1000), FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+}
+END_TEST
+
+START_TEST(test_tcp_fin_wait_1_data)
+{
+	to_fin_wait_1();
+	/* Data after our FIN cannot be echoed: acknowledged and discarded. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 1, "late", 4, 65535), FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 4);
+	ck_assert_uint_eq(flow_info().buffered, 0);
+}
+END_TEST
+
+START_TEST(test_tcp_fin_wait_2_fin)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535),
+			FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+}
+END_TEST
+
+START_TEST(test_tcp_fin_wait_2_timeout)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	tick(1999000);
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_2);
+	tick(2000);
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 1);
+}
+END_TEST
+
+START_TEST(test_tcp_closing_ack)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	next_out();
+	p_seq++;
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535),
+			FP_VERDICT_CONSUMED);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+}
+END_TEST
+
+START_TEST(test_tcp_time_wait_fin)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	next_out();
+	tick(1500000);
+	/* A repeated FIN: ACK again and restart the 2 MSL clock. */
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535),
+			FP_VERDICT_TX);
+	expect_ack(our_iss + 2, p_seq + 1);
+	tick(1500000);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+	tick(600000);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_time_wait_expiry)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	next_out();
+	tick(1999000);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+	tick(1000);
+	expect_none();
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 0);
+}
+END_TEST
+
+START_TEST(test_tcp_time_wait_rst)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	next_out();
+	in_seg(FP_TCP_RST, p_seq + 1, 0, NULL, 0, 0);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_challenge_ack_rate_limit)
+{
+	int i;
+
+	env_start();
+	establish();
+	for (i = 0; i < 150; i++)
+		in_seg(FP_TCP_RST, p_seq + 1 + (uint32_t)i, 0, NULL, 0, 0);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_CHALLENGE_ACKS), TCP_CHALLENGE_PER_S);
+	ck_assert_int_eq(n_cap - rd, TCP_CHALLENGE_PER_S);
+	rd = n_cap;
+	/* The next second has a fresh budget. */
+	ctx.now_us += 1000000;
+	ck_assert_int_eq(in_seg(FP_TCP_RST, p_seq + 1, 0, NULL, 0, 0), FP_VERDICT_TX);
+	expect_ack(our_iss + 1, p_seq);
+	ck_assert_uint_eq(flow_state(), FP_TCP_ESTABLISHED);
+}
+END_TEST
+
+START_TEST(test_tcp_idle_expiry)
+{
+	cfg.idle_timeout_s = 5;
+	env_start();
+	establish();
+	tick(4000000);
+	send_data("x", 1, our_iss + 1);
+	next_out();
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	/* Idle counts from the last segment. */
+	tick(4999000);
+	ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 1);
+	tick(1000);
+	expect_rst(our_iss + 2);
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 1);
+}
+END_TEST
+
+START_TEST(test_tcp_drain)
+{
+	struct pkt_spec s;
+
+	env_start();
+	establish_win(1460, -1, 0);
+	send_data("queued", 6, our_iss + 1);
+	next_out();
+	fp_tcp_drain(&ctx);
+	/* Data not yet flushed: no FIN yet. */
+	expect_none();
+	ck_assert_uint_eq(flow_state(), FP_TCP_ESTABLISHED);
+	/* New connections are refused. */
+	s = spec(FP_TCP_SYN, 1, 0, NULL, 0);
+	s.sport = 50000;
+	ck_assert_int_eq(in(&s), FP_VERDICT_TX);
+	ck_assert_uint_eq(next_out().flags, FP_TCP_RST | FP_TCP_ACK);
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_REFUSED), 1);
+	/* The window opens: echo, then FIN. */
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 1000);
+	{
+		struct oseg o = next_out();
+
+		ck_assert_uint_eq(o.flags, FP_TCP_ACK | FP_TCP_PSH | FP_TCP_FIN);
+		ck_assert_mem_eq(o.data, "queued", 6);
+	}
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_1);
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 8, NULL, 0, 1000);
+	expect_ack(our_iss + 8, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+	tick(2000000);
+	assert_no_flows();
+}
+END_TEST
+
+static Suite *
+tcp_close_suite(void)
+{
+	Suite *s = suite_create("tcp_close");
+	TCase *tc = th_tcase("core");
+
+	tcase_add_test(tc, test_tcp_close_wait_fin);
+	tcase_add_test(tc, test_tcp_last_ack_rst);
+	tcase_add_test(tc, test_tcp_fin_wait_2_data);
+	tcase_add_test(tc, test_tcp_closing_rst);
+	tcase_add_test(tc, test_tcp_time_wait_syn);
+	tcase_add_test(tc, test_tcp_established_fin);
+	tcase_add_test(tc, test_tcp_established_fin_with_data);
+	tcase_add_test(tc, test_tcp_established_rst_exact);
+	tcase_add_test(tc, test_tcp_established_rst_in_window);
+	tcase_add_test(tc, test_tcp_established_rst_out_of_window);
+	tcase_add_test(tc, test_tcp_established_syn);
+	tcase_add_test(tc, test_tcp_close_wait_ack);
+	tcase_add_test(tc, test_tcp_close_wait_rst);
+	tcase_add_test(tc, test_tcp_last_ack_ack);
+	tcase_add_test(tc, test_tcp_last_ack_timeout);
+	tcase_add_test(tc, test_tcp_last_ack_fin_retransmit);
+	tcase_add_test(tc, test_tcp_fin_wait_1_ack);
+	tcase_add_test(tc, test_tcp_fin_wait_1_fin);
+	tcase_add_test(tc, test_tcp_fin_wait_1_fin_ack);
+	tcase_add_test(tc, test_tcp_fin_wait_1_data);
+	tcase_add_test(tc, test_tcp_fin_wait_2_fin);
+	tcase_add_test(tc, test_tcp_fin_wait_2_timeout);
+	tcase_add_test(tc, test_tcp_closing_ack);
+	tcase_add_test(tc, test_tcp_time_wait_fin);
+	tcase_add_test(tc, test_tcp_time_wait_expiry);
+	tcase_add_test(tc, test_tcp_time_wait_rst);
+	tcase_add_test(tc, test_tcp_challenge_ack_rate_limit);
+	tcase_add_test(tc, test_tcp_idle_expiry);
+	tcase_add_test(tc, test_tcp_drain);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return th_run(tcp_close_suite());
+}

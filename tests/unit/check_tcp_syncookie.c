@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the TCP engine (lib/tcp/), SipHash, ISNs and SYN cookies (lib/tcp/syncookie.c).
+ * The harness (tcp_harness.h) feeds frames to fp_tcp_input() and captures
+ * every frame sent. State-machine tests are named test_tcp_<state>_<event>.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fp/csum.h"
+#include "fp/wire.h"
+#include "tcp_harness.h"
+
+/* ===================== SYN cookies, limits, validation ===================== */
+
+START_TEST(test_tcp_siphash_vector)
+{
+	/* SipHash-2-4 paper, appendix A: key 00..0f, message 00..0e. */
+	uint8_t m[15];
+	uint64_t k0 = 0x0706050403020100ull, k1 = 0x0f0e0d0c0b0a0908ull;
+	unsigned i;
+
+	for (i = 0; i < sizeof(m); i++)
+		m[i] = (uint8_t)i;
+	ck_assert_uint_eq(fp__tcp_siphash(k0, k1, m, 15), 0xa129ca6149be45e5ull);
+	ck_assert_uint_eq(fp__tcp_siphash(k0, k1, m, 0), 0x726fdb47dd0e0e31ull);
+}
+END_TEST
+
+START_TEST(test_tcp_syn_cookie_round_trip)
+{
+	struct oseg o;
+
+	cfg.syn_cookies = 1;
+	env_start();
+	o = syn(PEER_ISS, 1400, 2);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_SENT), 1);
+	ck_assert_uint_eq(o.mss, 1460);
+	ck_assert_int_eq(o.ws, 0);
+	assert_no_flows(); /* no state until the ACK */
+	our_iss = o.seq;
+	p_seq = PEER_ISS + 1;
+	/* The final ACK carries data: the flow is rebuilt from the cookie and echoes. */
+	ctx.now_us += 30000000;
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, p_seq, our_iss + 1, "cookie", 6, 1000), FP_VERDICT_TX);
+	p_seq += 6;
+	o = next_out();
+	ck_assert_uint_eq(o.seq, our_iss + 1);
+	ck_assert_uint_eq(o.ack, p_seq);
+	ck_assert_mem_eq(o.data, "cookie", 6);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_OK), 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_ESTABLISHED);
+	ck_assert_uint_eq(flow_info().snd_wnd, 1000 << 2); /* peer wscale from the cookie */
+	/* MSS from the cookie (1400 -> table entry 1400). */
+	{
+		static uint8_t big[1900];
+
+		in_seg(FP_TCP_ACK, p_seq, our_iss + 7, NULL, 0, 1000);
+		p_win = 1000;
+		send_data(big, 1900, our_iss + 7);
+		ck_assert_uint_eq(next_out().len, 1400);
+	}
+}
+END_TEST
+
+START_TEST(test_tcp_syn_cookie_forged)
+{
+	struct oseg o;
+
+	cfg.syn_cookies = 1;
+	env_start();
+	o = syn(PEER_ISS, 1460, -1);
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, PEER_ISS + 1, o.seq + 2, NULL, 0, 1000), FP_VERDICT_TX);
+	expect_rst(o.seq + 2);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_BAD), 1);
+	/* Right cookie, wrong peer ISN (sequence number). */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, PEER_ISS + 2, o.seq + 1, NULL, 0, 1000), FP_VERDICT_TX);
+	expect_rst(o.seq + 1);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_BAD), 2);
+	/* Right cookie, too late (more than two periods of 67 s). */
+	ctx.now_us += 200000000;
+	ck_assert_int_eq(in_seg(FP_TCP_ACK, PEER_ISS + 1, o.seq + 1, NULL, 0, 1000), FP_VERDICT_TX);
+	expect_rst(o.seq + 1);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_BAD), 3);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_OK), 0);
+	assert_no_flows();
+}
+END_TEST
+
+START_TEST(test_tcp_syn_cookie_auto)
+{
+	struct pkt_spec s;
+	int i;
+
+	cfg.syn_cookies = 2; /* max_flows 8: cookies past 2 half-open flows */
+	env_start();
+	for (i = 0; i < 3; i++) {
+		s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
+		s.sport = (uint16_t)(PEER_PORT + i);
+		ck_assert_int_eq(in(&s), FP_VERDICT_TX);
+		next_out();
+	}
+	ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 2);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_SENT), 1);
+}
+END_TEST
+
+static Suite *
+tcp_syncookie_suite(void)
+{
+	Suite *s = suite_create("tcp_syncookie");
+	TCase *tc = th_tcase("core");
+
+	tcase_add_test(tc, test_tcp_siphash_vector);
+	tcase_add_test(tc, test_tcp_syn_cookie_round_trip);
+	tcase_add_test(tc, test_tcp_syn_cookie_forged);
+	tcase_add_test(tc, test_tcp_syn_cookie_auto);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return th_run(tcp_syncookie_suite());
+}
