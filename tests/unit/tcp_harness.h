@@ -17,7 +17,7 @@
 #include "fp/stats.h"
 #include "fp/tcp.h"
 #include "pkt_build.h"
-#include "../../lib/tcp/tcp_priv.h"
+#include "tcp_priv.h"
 
 #define OUR_IP     0x0a000001u /* 10.0.0.1 */
 #define PEER_IP    0x0a000002u /* 10.0.0.2 */
