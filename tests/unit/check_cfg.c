@@ -403,22 +403,11 @@ START_TEST(test_cfg_load_file)
 }
 END_TEST
 
-/* A file under cfg/ in the source tree this test was compiled from. */
+/* A file under cfg/ in the source tree, whose root meson passes in. */
 static void
 cfg_source_path(char *path, size_t len, const char *rel)
 {
-	const char *src = getenv("FP_SOURCE_ROOT");
-
-	/* meson runs tests from the build root, which __FILE__ is relative to. */
-	if (src != NULL) {
-		snprintf(path, len, "%s/cfg/%s", src, rel);
-	} else {
-		const char *me = __FILE__;
-		const char *tail = strstr(me, "tests/unit/check_cfg.c");
-
-		ck_assert_ptr_nonnull(tail);
-		snprintf(path, len, "%.*scfg/%s", (int)(tail - me), me, rel);
-	}
+	snprintf(path, len, "%s/cfg/%s", FP_SOURCE_ROOT, rel);
 }
 
 /* The shipped default config must load. */
