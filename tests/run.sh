@@ -39,6 +39,25 @@ setup() { # <dir> <meson args...>
   ninja -C "$dir"
 }
 
+# The extra checks of a full run. A step that went missing or lost its run
+# bit fails the run at once, before the long builds, instead of being skipped.
+extras=(tests/fuzz/run.sh lwip-fw/cortex-m-check.sh tools/bench/smoke.sh)
+extras_present() {
+  local extra missing=0
+  for extra in "${extras[@]}"; do
+    if [[ ! -f $extra ]]; then
+      echo "$extra: missing" >&2
+      missing=1
+    elif [[ ! -x $extra ]]; then
+      echo "$extra: not executable (chmod +x, and commit the mode)" >&2
+      missing=1
+    fi
+  done
+  return "$missing"
+}
+
+step "extra steps present"
+extras_present || { echo "tests/run.sh: FAILED: every step must exist and be executable" >&2; exit 1; }
 run_step "lib/ boundaries" tools/check-boundaries.sh
 run_step "build (optimised)" setup build --buildtype=debugoptimized
 run_step "tests (optimised)" meson test -C build --print-errorlogs --num-processes 2
@@ -50,8 +69,8 @@ if [[ $quick != --quick ]]; then
   run_step "tests (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs --num-processes 2
-  for extra in tests/fuzz/run.sh lwip-fw/cortex-m-check.sh tools/bench/smoke.sh; do
-    [[ -x $extra ]] && run_step "$extra" "$extra"
+  for extra in "${extras[@]}"; do
+    run_step "$extra" "$extra"
   done
 fi
 
