@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The receive entry point: fp_input() counts the frame, checks its Ethernet
- * header (length, destination, tags, ethertype), hands ARP to fp_arp_input(),
+ * header with fp_eth_validate() (length, destination, tags), hands ARP to fp_arp_input(),
  * validates IPv4 with fp_ip4_validate() and dispatches it to fp_icmp_input()
  * or fp_tcp_input(). The handler returns the one verdict the adapter acts on.
  * fp_tick() drives the TCP engine's timers.
  */
-#include <string.h>
 
 #include "fp/arp.h"
 #include "fp/core.h"
@@ -33,27 +32,17 @@ ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
 enum fp_verdict
 fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
-	const uint8_t *dst = pkt->data + FP_ETH_OFF_DST;
 	uint16_t type;
 
 	fp_stats_inc(ctx->stats, FP_CTR_RX_PACKETS);
 	fp_stats_add(ctx->stats, FP_CTR_RX_BYTES, pkt->len);
-	if (pkt->len < FP_ETH_HLEN)
-		return fp__drop(ctx, FP_CTR_DROP_ETH_TRUNCATED);
-	/* Unicast to us or broadcast (ARP requests); multicast and other hosts' frames are not ours. */
-	if (pkt->port >= ctx->n_ifaces || pkt->port >= FP_MAX_IFACES ||
-			(memcmp(dst, ctx->ifaces[pkt->port].mac, FP_ETH_ALEN) != 0 &&
-					!fp_eth_is_bcast(dst)))
-		return fp__drop(ctx, FP_CTR_DROP_ETH_NOT_US);
-
+	if (!fp_eth_validate(ctx, pkt))
+		return FP_VERDICT_DROP;
 	type = fp_load_be16(pkt->data + FP_ETH_OFF_TYPE);
-	pkt->l3 = FP_ETH_HLEN;
 	if (type == FP_ETHERTYPE_IPV4)
 		return fp_ip4_validate(ctx, pkt) ? ip4_deliver(ctx, pkt) : FP_VERDICT_DROP;
 	if (type == FP_ETHERTYPE_ARP && (ctx->handlers & FP_HANDLE_ARP))
 		return fp_arp_input(ctx, pkt);
-	if (type == FP_ETHERTYPE_VLAN || type == FP_ETHERTYPE_QINQ)
-		return fp__drop(ctx, FP_CTR_DROP_ETH_VLAN);
 	return fp__drop(ctx, FP_CTR_DROP_ETH_TYPE);
 }
 

@@ -2,9 +2,12 @@
 /*
  * Unit tests for lib/proto/eth.c and fp_input()'s Ethernet step, the first
  * thing every received frame meets: header writer, in-place reply addressing,
- * padding, and the drop reasons for short, foreign, tagged and unknown frames.
+ * padding, and the drop reasons for short, foreign, tagged and unknown frames,
+ * both through fp_input() and through fp_eth_validate() alone (the check the
+ * lwIP firmware's netif runs in front of lwIP).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
 
@@ -202,6 +205,62 @@ START_TEST(test_eth_broadcast_ip4_reaches_ip4)
 }
 END_TEST
 
+/* fp_eth_validate() on a copy of frame: its result, and exactly one counter on a drop. */
+static int
+eth_validate(struct fx *f, const uint8_t *frame, uint16_t len, enum fp_counter why)
+{
+	uint8_t *buf = malloc(len ? len : 1);
+	struct fp_pkt pkt = {.data = buf, .len = len, .room = len};
+	struct fp_stats before = f->stats;
+	int ok;
+
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, frame, len);
+	ok = fp_eth_validate(&f->ctx, &pkt);
+	if (ok) {
+		ck_assert_uint_eq(pkt.l3, FP_ETH_HLEN);
+		ck_assert_uint_eq(fx_drops(&f->stats), fx_drops(&before));
+	} else {
+		ck_assert_uint_eq(fp_stats_get(&f->stats, why), fp_stats_get(&before, why) + 1);
+		ck_assert_uint_eq(fx_drops(&f->stats), fx_drops(&before) + 1);
+	}
+	/* Counting received frames is the caller's job (fp_input(), the netif). */
+	ck_assert_uint_eq(fp_stats_get(&f->stats, FP_CTR_RX_PACKETS), 0);
+	ck_assert_mem_eq(buf, frame, len); /* borrows, never rewrites */
+	free(buf);
+	return ok;
+}
+
+START_TEST(test_eth_validate_alone)
+{
+	struct fx f;
+	uint8_t fr[sizeof(fx_icmp_echo_request)];
+
+	fx_init(&f);
+	ck_assert_int_eq(eth_validate(&f, fx_icmp_echo_request, sizeof(fr), 0), 1);
+	ck_assert_int_eq(eth_validate(&f, fx_arp_request, sizeof(fx_arp_request), 0), 1);
+	for (uint16_t len = 0; len < FP_ETH_HLEN; len++)
+		ck_assert_int_eq(eth_validate(&f, fx_icmp_echo_request, len,
+						 FP_CTR_DROP_ETH_TRUNCATED),
+				0);
+	memcpy(fr, fx_icmp_echo_request, sizeof(fr));
+	fr[5] ^= 0x01; /* another host's unicast MAC */
+	ck_assert_int_eq(eth_validate(&f, fr, sizeof(fr), FP_CTR_DROP_ETH_NOT_US), 0);
+	memcpy(fr, fx_icmp_echo_request, sizeof(fr));
+	fp_store_be16(fr + FP_ETH_OFF_TYPE, FP_ETHERTYPE_VLAN);
+	ck_assert_int_eq(eth_validate(&f, fr, sizeof(fr), FP_CTR_DROP_ETH_VLAN), 0);
+	fp_store_be16(fr + FP_ETH_OFF_TYPE, FP_ETHERTYPE_QINQ);
+	ck_assert_int_eq(eth_validate(&f, fr, sizeof(fr), FP_CTR_DROP_ETH_VLAN), 0);
+	/* Any other ethertype is the caller's decision, not a validation failure. */
+	fp_store_be16(fr + FP_ETH_OFF_TYPE, 0x86dd);
+	ck_assert_int_eq(eth_validate(&f, fr, sizeof(fr), 0), 1);
+	f.ctx.n_ifaces = 0; /* no interface: nothing is for us */
+	ck_assert_int_eq(eth_validate(&f, fx_icmp_echo_request, sizeof(fr),
+					 FP_CTR_DROP_ETH_NOT_US),
+			0);
+}
+END_TEST
+
 static Suite *
 eth_suite(void)
 {
@@ -219,6 +278,7 @@ eth_suite(void)
 	tcase_add_test(tc, test_eth_vlan);
 	tcase_add_test(tc, test_eth_other_types);
 	tcase_add_test(tc, test_eth_broadcast_ip4_reaches_ip4);
+	tcase_add_test(tc, test_eth_validate_alone);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,16 +1,32 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Ethernet II framing: parse on input (fp_input() calls it first), write a
- * header on output (replies and lib-built TCP segments).
+ * Ethernet II framing: receive checks (fp_input()'s first step, and the lwIP
+ * firmware's netif in front of lwIP), a header on output (replies and
+ * lib-built TCP segments).
  */
 #ifndef FP_ETH_H
 #define FP_ETH_H
 
 #include <stdint.h>
 
+#include "fp/pkt.h"
 #include "fp/wire.h"
 
+struct fp_ctx;
+
 #define FP_ETHERTYPE_QINQ 0x88a8 /**< IEEE 802.1ad outer tag: dropped like 802.1Q */
+
+/**
+ * Receive-side Ethernet checks, each with its own drop counter, in this
+ * order: shorter than a header (drop_eth_truncated); pkt->port out of range,
+ * or a destination that is neither the port's MAC nor broadcast
+ * (drop_eth_not_us); an 802.1Q or 802.1ad tag (drop_eth_vlan). The ethertype
+ * itself is the caller's to judge (fp_input() dispatches on it).
+ * On success pkt->l3 is set to the byte after the header.
+ * @return 1 when the frame is ours, 0 when dropped (one counter bumped)
+ * Ownership: borrows pkt. Context: the ctx's owning thread.
+ */
+int fp_eth_validate(struct fp_ctx *ctx, struct fp_pkt *pkt);
 
 /** Write dst, src and ethertype at frame[0..13]. */
 void fp_eth_write(uint8_t *frame, const uint8_t dst[FP_ETH_ALEN], const uint8_t src[FP_ETH_ALEN],
