@@ -45,7 +45,7 @@ struct fw_host {
 	uint32_t stats_ms;         /**< period of the stats line on stdout, 0 = off */
 	char node[FP_CFG_STR_MAX]; /**< [mqtt] node, or the host name with MQTT on */
 	int mqtt_on;               /**< [mqtt] enabled: publish every interval_ms */
-	struct fw_mqtt mqtt;
+	struct fw_mqtt mqtt;       /**< lwIP's MQTT client, driven by lwIP's timers */
 	uint64_t next_mqtt_ms;  /**< monotonic time of the next MQTT document */
 	const char *stats_file; /**< latest stats document, rewritten atomically */
 	struct netif netif;
@@ -80,7 +80,7 @@ fw_usage(FILE *f)
 			"port, node,",
 			"                  topic_prefix, client_id, interval_ms, keepalive_s, "
 			"username,",
-			"                  password (QoS 0, no TLS)",
+			"                  password, qos (no TLS)",
 			"  -i TAP          tap interface to attach to or create (default fwtap0);",
 			"                  configure its kernel side with ip(8)",
 			"  -a ADDR/LEN     our IPv4 address (overrides [port 0] address)",
@@ -358,27 +358,21 @@ fw_poll_timeout(struct fw_host *h)
 
 	if (h->stats_ms != 0)
 		ms = fw_min_left(ms, now, h->next_stats_ms);
-	if (h->mqtt_on) {
+	if (h->mqtt_on)
 		ms = fw_min_left(ms, now, h->next_mqtt_ms);
-		if (ms > 250)
-			ms = 250; /* fw_mqtt_tick: reconnect back-off, keepalive */
-	}
 	return ms > 1000 ? 1000 : (int)ms;
 }
 
-/* Periodic work of the main loop: MQTT client, stats documents. */
+/* Periodic work of the main loop: stats documents (MQTT runs on lwIP's timers). */
 static void
 fw_periodic(struct fw_host *h)
 {
 	uint64_t now = fw_clock_ms(CLOCK_MONOTONIC);
 	int to_stdout = 0, to_mqtt = 0;
 
-	if (h->mqtt_on) {
-		fw_mqtt_tick(&h->mqtt, (uint32_t)now);
-		if (now >= h->next_mqtt_ms) {
-			h->next_mqtt_ms += h->cfg.mqtt.interval_ms;
-			to_mqtt = 1;
-		}
+	if (h->mqtt_on && now >= h->next_mqtt_ms) {
+		h->next_mqtt_ms += h->cfg.mqtt.interval_ms;
+		to_mqtt = 1;
 	}
 	if (h->stats_ms != 0 && now >= h->next_stats_ms) {
 		h->next_stats_ms += h->stats_ms;
@@ -463,19 +457,18 @@ main(int argc, char **argv)
 		memcpy(h->node, h->cfg.mqtt.node, sizeof(h->node)); /* same size, terminated */
 	else if (h->cfg.mqtt.enabled && gethostname(h->node, sizeof(h->node) - 1) != 0)
 		snprintf(h->node, sizeof(h->node), "fastpath-fw");
+	h->start_ms = fw_clock_ms(CLOCK_MONOTONIC);
+	if (fw_host_start(h, conns, bufmem) != 0)
+		return 1;
 	if (h->cfg.mqtt.enabled) {
 		char err[128];
 
-		if (fw_mqtt_init(&h->mqtt, &h->cfg.mqtt, h->node, err, sizeof(err)) != 0) {
+		if (fw_mqtt_start(&h->mqtt, &h->cfg.mqtt, h->node, err, sizeof(err)) != 0) {
 			fprintf(stderr, "fastpath-fw: %s\n", err);
 			return 1;
 		}
 		h->mqtt_on = 1;
 	}
-
-	h->start_ms = fw_clock_ms(CLOCK_MONOTONIC);
-	if (fw_host_start(h, conns, bufmem) != 0)
-		return 1;
 	printf("fastpath-fw: lwIP %s on %s, %s/%u, echo on %u port(s), max_flows %" PRIu32
 	       ", buffer %" PRIu32 "\n",
 			LWIP_VERSION_STRING, h->tap.name, ip4addr_ntoa(netif_ip4_addr(&h->netif)),
