@@ -3,8 +3,11 @@
 #
 # The whole test suite, as CI runs it: install what is missing, then
 #   1. optimised build (warnings are errors): unit + integration tests,
-#   2. ASan/UBSan build: unit + integration tests,
-#   3. extra checks: lib/ boundaries, Cortex-M compile, fuzz smoke, bench smoke.
+#      (the optimised build also builds the MPS2 firmware image and boots it
+#      in QEMU: fw-board),
+#   2. ASan/UBSan build: unit + integration tests (no board image: the
+#      sanitizers are for host code, and its QEMU test runs once),
+#   3. extra checks: lib/ boundaries, fuzz smoke, bench smoke.
 # Needs root (network namespaces). Usage: tests/run.sh [--quick]
 #   --quick  skips the sanitizer build and the extra checks.
 set -euo pipefail
@@ -41,7 +44,7 @@ setup() { # <dir> <meson args...>
 
 # The extra checks of a full run. A step that went missing or lost its run
 # bit fails the run at once, before the long builds, instead of being skipped.
-extras=(tests/fuzz/run.sh lwip-fw/cortex-m-check.sh tools/bench/smoke.sh)
+extras=(tests/fuzz/run.sh tools/bench/smoke.sh)
 extras_present() {
   local extra missing=0
   for extra in "${extras[@]}"; do
@@ -60,12 +63,14 @@ step "extra steps present"
 extras_present || { echo "tests/run.sh: FAILED: every step must exist and be executable" >&2; exit 1; }
 run_step "lib/ boundaries" tools/check-boundaries.sh
 run_step "build (optimised)" setup build --buildtype=debugoptimized
+# The firmware image's flash and RAM use against its budget, in the CI log.
+run_step "firmware image size" cat build/lwip-fw/fastpath-fw-mps2.size
 run_step "tests (optimised)" meson test -C build --print-errorlogs --num-processes 2
 
 if [[ $quick != --quick ]]; then
   # clang's UBSan runtime needs b_lundef off; gcc is fine either way.
   run_step "build (ASan+UBSan)" setup build-asan --buildtype=debug \
-    -Db_sanitize=address,undefined -Db_lundef=false
+    -Db_sanitize=address,undefined -Db_lundef=false -Dboard=disabled
   run_step "tests (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     meson test -C build-asan --print-errorlogs --num-processes 2

@@ -6,9 +6,16 @@
 # mps2.ld enforces (the link fails past it). There is no C heap to count:
 # mps2.c's _sbrk refuses every request (see there).
 #
-#   image-report.sh IMAGE.elf OUT.size SIZE LWIP_SRC
+# Also fails if lib/ references the C heap (its state lives in caller memory).
+#
+#   image-report.sh IMAGE.elf OUT.size SIZE NM LWIP_SRC LIBFP.a
 set -euo pipefail
-elf=$1 out=$2 size=$3 lwip_src=$4
+elf=$1 out=$2 size=$3 nm=$4 lwip_src=$5 libfp=$6
+heap=$("$nm" -u "$libfp" | awk '$2 ~ /^(malloc|calloc|realloc|free|_sbrk)$/ {print $2}' | sort -u)
+if [[ -n $heap ]]; then
+	echo "image-report: lib/ references the heap allocator: $(echo $heap)" >&2
+	exit 1
+fi
 flash_budget=$((128 * 1024)) ram_budget=$((64 * 1024))
 
 read -r text exidx data bss stack < <("$size" -A "$elf" | awk '

@@ -9,6 +9,9 @@
 #   fastpath-afxdp     the appliance on net_af_xdp (skipped, with the reason, if it fails here)
 #   libevent, libuv    the reference kernel-socket echo servers (tools/bench/echo_*.c)
 #   firmware           lwip-fw's host build on a tap (netns fp-benchfw, tap ft-bench)
+#   board              lwip-fw's MPS2 image under QEMU (mps2-an386) on the same tap:
+#                      EMULATED figures, a Cortex-M on TCG, not hardware; max_flows 4,
+#                      so only the cases with at most 4 connections (pp1, bulk)
 # with the load client (bench-loadgen) pinned to CPU 0 and the server's
 # polling/serving thread on CPU 1. Then the kernel-free microbenchmark next to
 # dpdk-testpmd io forwarding on net_null, and the per-flow memory figures.
@@ -24,7 +27,7 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BENCH_BUILD:-$SRC/build-bench}
 SECONDS_PER_CASE=2
 ROUNDS=5
-SERVERS=fastpath-afpacket,fastpath-afxdp,libevent,libuv,firmware
+SERVERS=fastpath-afpacket,fastpath-afxdp,libevent,libuv,firmware,board
 CASES=pp1,pp64,bulk,churn
 MICRO=1
 MICRO_SECONDS=2
@@ -114,7 +117,7 @@ build() {
 	fi
 	local want=(tools/bench/bench-loadgen tools/bench/bench-echo-libevent
 		tools/bench/bench-echo-libuv tools/bench/bench-fastpath-micro
-		app/fastpath lwip-fw/fastpath-fw) targets=() t
+		app/fastpath lwip-fw/fastpath-fw lwip-fw/fastpath-fw-mps2.elf) targets=() t
 	for t in "${want[@]}"; do
 		ninja -C "$BUILD" -t query "$t" >/dev/null 2>&1 && targets+=("$t")
 	done
@@ -229,6 +232,35 @@ start_server() {
 			return 1
 		fi
 		;;
+	board)
+		local img=$BUILD/lwip-fw/fastpath-fw-mps2.elf
+		[[ -f $img ]] || { SKIP_WHY="no board image (arm-none-eabi-gcc or lwIP sources missing?)"; return 2; }
+		command -v qemu-system-arm >/dev/null || { SKIP_WHY="qemu-system-arm missing"; return 2; }
+		ip netns del "$FW_NS" 2>/dev/null || true
+		ip netns add "$FW_NS"
+		ip -n "$FW_NS" link set lo up
+		client_sysctls "$FW_NS"
+		CLIENT_NS=$FW_NS
+		# The image's address is built in (lwip-fw/cortex-m/board.conf): $SRV_IP.
+		ip netns exec "$FW_NS" taskset -c "$CPU_SERVER" qemu-system-arm -M mps2-an386 \
+			-display none -monitor none -serial stdio -kernel "$img" \
+			-nic "tap,ifname=$FW_TAP,script=no,downscript=no,model=lan9118" \
+			>"$SRV_LOG" 2>&1 9>&- &
+		SRV_PID=$!
+		if ! fp__wait_for 10 ip -n "$FW_NS" link show "$FW_TAP" >/dev/null 2>&1; then
+			SKIP_WHY="tap $FW_TAP never appeared: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+			stop_server
+			return 1
+		fi
+		fp__quiet_if "$FW_NS" "$FW_TAP"
+		ip -n "$FW_NS" addr add "$CLI_IP/24" dev "$FW_TAP"
+		ip -n "$FW_NS" link set "$FW_TAP" up
+		if ! wait_ready 20 ping_ok; then
+			SKIP_WHY="did not answer ping within 20 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+			stop_server
+			return 1
+		fi
+		;;
 	*)
 		SKIP_WHY="unknown server $name"
 		return 1
@@ -273,6 +305,11 @@ record_error() { # <server> <case> <round> <message>
 
 run_case() { # <server> <case> <round>
 	local args line rc=0
+	# The board image serves 4 flows (board_cfg.h): more connections are refused.
+	if [[ $1 == board && ( $2 == pp64 || $2 == churn ) ]]; then
+		log "board: $2 skipped (more connections than the image's max_flows 4)"
+		return
+	fi
 	args=$(case_args "$2") || { record_error "$1" "$2" "$3" "unknown case"; return; }
 	local stat0 stat1
 	stat0=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
