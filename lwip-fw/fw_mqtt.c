@@ -42,8 +42,7 @@ fw_mqtt_retry_later(struct fw_mqtt *m)
 }
 
 static err_t
-fw_mqtt_publish(struct fw_mqtt *m, const char *topic, const void *payload, size_t len,
-		int retain)
+fw_mqtt_publish(struct fw_mqtt *m, const char *topic, const void *payload, size_t len, int retain)
 {
 	if (len > 0xffff)
 		return ERR_VAL;
@@ -107,11 +106,10 @@ fw_mqtt_start(struct fw_mqtt *m, const struct fp_cfg_mqtt *cfg, const char *node
 		fw_mqtt_set_err(err, err_len, "TLS is not supported by the firmware");
 		return -EINVAL;
 	}
-	if (!fw_mqtt_fits(cfg->client_id[0] != '\0' ?
-					  snprintf(m->client_id, sizeof(m->client_id), "%s",
-							  cfg->client_id) :
-					  snprintf(m->client_id, sizeof(m->client_id),
-							  "fastpath-%s", node),
+	if (!fw_mqtt_fits(cfg->client_id[0] != '\0' ? snprintf(m->client_id, sizeof(m->client_id),
+								      "%s", cfg->client_id) :
+						      snprintf(m->client_id, sizeof(m->client_id),
+								      "fastpath-%s", node),
 			    sizeof(m->client_id)) ||
 			!fw_mqtt_fits(snprintf(m->topic_stats, sizeof(m->topic_stats),
 						      "%s/%s/stats", cfg->topic_prefix, node),

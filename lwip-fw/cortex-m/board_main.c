@@ -81,8 +81,8 @@ fw_configure(void)
 	const char *key;
 
 	fp_cfg_defaults(&fw.cfg);
-	if (fp_cfg_parse(&fw.cfg, fw_board_config_name, fw_board_config_text,
-			    fw_board_config_len, err, sizeof(err)) != 0 ||
+	if (fp_cfg_parse(&fw.cfg, fw_board_config_name, fw_board_config_text, fw_board_config_len,
+			    err, sizeof(err)) != 0 ||
 			fw_board_cfg_check(&fw.cfg, err, sizeof(err), &key) != 0) {
 		fw_board_puts(err);
 		return -EINVAL;

@@ -69,7 +69,7 @@ find_line(const char *text, size_t len, const char *section, const char *key)
 			const char *close = memchr(s, ']', (size_t)(eol - s));
 
 			in_section = close != NULL && (size_t)(close - s - 1) == strlen(section) &&
-				     memcmp(s + 1, section, strlen(section)) == 0;
+					memcmp(s + 1, section, strlen(section)) == 0;
 		} else if (in_section && (size_t)(eol - s) > strlen(key) &&
 				memcmp(s, key, strlen(key)) == 0 &&
 				*skip_ws(s + strlen(key), eol) == '=') {
@@ -144,7 +144,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	out = fopen(argv[2], "w");
-	if (out == NULL || write_c(out, argc == 4 ? argv[3] : argv[1], text, len) != 0 || fclose(out) != 0) {
+	if (out == NULL || write_c(out, argc == 4 ? argv[3] : argv[1], text, len) != 0 ||
+			fclose(out) != 0) {
 		fprintf(stderr, "fw-cfg-gen: writing %s: %s\n", argv[2], strerror(errno));
 		remove(argv[2]);
 		free(text);

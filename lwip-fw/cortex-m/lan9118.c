@@ -33,36 +33,36 @@
 #define MAC_CSR_CMD    0xa4
 #define MAC_CSR_DATA   0xa8
 
-#define BYTE_TEST_MAGIC   0x87654321u
-#define HW_CFG_SRST       (1u << 0)
-#define PMT_CTRL_READY    (1u << 0)
-#define IRQ_CFG_TYPE_PP   (1u << 0) /* push-pull */
-#define IRQ_CFG_POL_HIGH  (1u << 4) /* active high */
-#define IRQ_CFG_EN        (1u << 8)
-#define INT_RSFL          (1u << 3) /* RX status FIFO above its level */
-#define TX_CFG_TX_ON      (1u << 1)
-#define RX_STS_ES         (1u << 15)
-#define RX_STS_LEN(s)     (((s) >> 16) & 0x3fff)
-#define RX_FIFO_INF_SUSED(v) (((v) >> 16) & 0xff)
-#define TX_FIFO_INF_TDFREE(v) ((v) & 0xffff)
-#define TX_CMD_A_FS       (1u << 13)
-#define TX_CMD_A_LS       (1u << 12)
+#define BYTE_TEST_MAGIC       0x87654321u
+#define HW_CFG_SRST           (1u << 0)
+#define PMT_CTRL_READY        (1u << 0)
+#define IRQ_CFG_TYPE_PP       (1u << 0) /* push-pull */
+#define IRQ_CFG_POL_HIGH      (1u << 4) /* active high */
+#define IRQ_CFG_EN            (1u << 8)
+#define INT_RSFL              (1u << 3) /* RX status FIFO above its level */
+#define TX_CFG_TX_ON          (1u << 1)
+#define RX_STS_ES             (1u << 15)
+#define RX_STS_LEN(s)         (((s) >> 16) & 0x3fff)
+#define RX_FIFO_INF_SUSED(v)  (((v) >> 16) & 0xff)
+#define TX_FIFO_INF_TDFREE(v) ((v)&0xffff)
+#define TX_CMD_A_FS           (1u << 13)
+#define TX_CMD_A_LS           (1u << 12)
 
 /* MAC control and status registers, reached through MAC_CSR_CMD/DATA. */
-#define MAC_CSR_BUSY  (1u << 31)
-#define MAC_CSR_READ  (1u << 30)
-#define MAC_CR        1
-#define MAC_ADDRH     2
-#define MAC_ADDRL     3
-#define MAC_MII_ACC   6
-#define MAC_MII_DATA  7
-#define MAC_CR_FDPX   (1u << 20)
-#define MAC_CR_TXEN   (1u << 3)
-#define MAC_CR_RXEN   (1u << 2)
-#define MII_ACC_BUSY  (1u << 0)
-#define MII_PHY_ADDR  1u /* the internal PHY */
-#define PHY_BSR       1
-#define PHY_BSR_LINK  (1u << 2)
+#define MAC_CSR_BUSY (1u << 31)
+#define MAC_CSR_READ (1u << 30)
+#define MAC_CR       1
+#define MAC_ADDRH    2
+#define MAC_ADDRL    3
+#define MAC_MII_ACC  6
+#define MAC_MII_DATA 7
+#define MAC_CR_FDPX  (1u << 20)
+#define MAC_CR_TXEN  (1u << 3)
+#define MAC_CR_RXEN  (1u << 2)
+#define MII_ACC_BUSY (1u << 0)
+#define MII_PHY_ADDR 1u /* the internal PHY */
+#define PHY_BSR      1
+#define PHY_BSR_LINK (1u << 2)
 
 #define FRAME_MAX     1514 /* lwIP's frames: MTU 1500 + Ethernet header, no FCS */
 #define SPIN_MAX      100000

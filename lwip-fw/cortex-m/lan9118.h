@@ -14,10 +14,10 @@
 
 /** Driver state; netif->state points at it. */
 struct lan9118 {
-	uintptr_t base;         /**< register block address */
-	uint32_t rx_dropped;    /**< frames received but not handed on (no pbuf, bad status) */
-	uint32_t tx_timeouts;   /**< frames not sent: TX FIFO never had room */
-	uint32_t next_link_ms;  /**< sys_now() of the next PHY link check */
+	uintptr_t base;        /**< register block address */
+	uint32_t rx_dropped;   /**< frames received but not handed on (no pbuf, bad status) */
+	uint32_t tx_timeouts;  /**< frames not sent: TX FIFO never had room */
+	uint32_t next_link_ms; /**< sys_now() of the next PHY link check */
 };
 
 /**

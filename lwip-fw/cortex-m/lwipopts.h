@@ -39,7 +39,7 @@
 #define MEM_ALIGNMENT           4
 #define MEM_SIZE                (16 * 1024)
 #define MEMP_NUM_PBUF           8
-#define PBUF_POOL_SIZE          12 /* received frames, 1516 bytes each */
+#define PBUF_POOL_SIZE          12                 /* received frames, 1516 bytes each */
 #define MEMP_NUM_TCP_PCB        (FW_MAX_FLOWS + 3) /* + MQTT, TIME_WAIT, a refused one */
 #define MEMP_NUM_TCP_PCB_LISTEN FW_MAX_LISTEN
 #define MEMP_NUM_TCP_SEG        32

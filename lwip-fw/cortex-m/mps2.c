@@ -27,13 +27,13 @@
 #define UART_BAUD       115200u
 
 /* ARMv7-M system control space. */
-#define SYST_CSR        (*(volatile uint32_t *)0xe000e010u)
-#define SYST_RVR        (*(volatile uint32_t *)0xe000e014u)
-#define SYST_CVR        (*(volatile uint32_t *)0xe000e018u)
-#define SYST_CSR_ENABLE (1u << 0)
+#define SYST_CSR         (*(volatile uint32_t *)0xe000e010u)
+#define SYST_RVR         (*(volatile uint32_t *)0xe000e014u)
+#define SYST_CVR         (*(volatile uint32_t *)0xe000e018u)
+#define SYST_CSR_ENABLE  (1u << 0)
 #define SYST_CSR_TICKINT (1u << 1)
-#define SYST_CSR_CPUCLK (1u << 2)
-#define NVIC_ISER0      (*(volatile uint32_t *)0xe000e100u)
+#define SYST_CSR_CPUCLK  (1u << 2)
+#define NVIC_ISER0       (*(volatile uint32_t *)0xe000e100u)
 
 static volatile uint32_t mps2_ms;
 static struct lan9118 mps2_eth = {.base = MPS2_LAN9118_BASE};
@@ -200,7 +200,7 @@ main(void)
 	SYST_CSR = SYST_CSR_CPUCLK | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
 	/* LAN9118 FREE_RUN counts at 25 MHz from reset: differs from boot to boot. */
 	mps2_rand_state = *(volatile const uint32_t *)(MPS2_LAN9118_BASE + 0x9c) ^ SYST_CVR ^
-			  0x9e3779b9u;
+			0x9e3779b9u;
 	if (mps2_rand_state == 0)
 		mps2_rand_state = 1;
 	return fw_board_main();

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#define MPS2_SYSCLK_HZ    25000000u  /* AN385/AN386 FPGA system clock */
+#define MPS2_SYSCLK_HZ    25000000u   /* AN385/AN386 FPGA system clock */
 #define MPS2_UART0_BASE   0x40004000u /* CMSDK APB UART 0: the console */
 #define MPS2_LAN9118_BASE 0x40200000u
 #define MPS2_IRQ_ETHERNET 13

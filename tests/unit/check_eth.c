@@ -255,8 +255,7 @@ START_TEST(test_eth_validate_alone)
 	fp_store_be16(fr + FP_ETH_OFF_TYPE, 0x86dd);
 	ck_assert_int_eq(eth_validate(&f, fr, sizeof(fr), 0), 1);
 	f.ctx.n_ifaces = 0; /* no interface: nothing is for us */
-	ck_assert_int_eq(eth_validate(&f, fx_icmp_echo_request, sizeof(fr),
-					 FP_CTR_DROP_ETH_NOT_US),
+	ck_assert_int_eq(eth_validate(&f, fx_icmp_echo_request, sizeof(fr), FP_CTR_DROP_ETH_NOT_US),
 			0);
 }
 END_TEST

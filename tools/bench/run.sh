@@ -169,6 +169,32 @@ write_config() { # <file>
 		"$SRC/cfg/fastpath.conf" >"$1"
 }
 
+# The firmware kinds serve on a tap they create in $FW_NS, the client's namespace.
+tap_netns() {
+	ip netns del "$FW_NS" 2>/dev/null || true
+	ip netns add "$FW_NS"
+	ip -n "$FW_NS" link set lo up
+	client_sysctls "$FW_NS"
+	CLIENT_NS=$FW_NS
+}
+
+# Give the tap the server started its client address; wait for ping. @return 0, or 1 (stopped)
+tap_ready() {
+	if ! fp__wait_for 10 ip -n "$FW_NS" link show "$FW_TAP" >/dev/null 2>&1; then
+		SKIP_WHY="tap $FW_TAP never appeared: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+		stop_server
+		return 1
+	fi
+	fp__quiet_if "$FW_NS" "$FW_TAP"
+	ip -n "$FW_NS" addr add "$CLI_IP/24" dev "$FW_TAP"
+	ip -n "$FW_NS" link set "$FW_TAP" up
+	if ! wait_ready 20 ping_ok; then
+		SKIP_WHY="did not answer ping within 20 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+		stop_server
+		return 1
+	fi
+}
+
 # start_server <name>: 0 = serving, 1 = failed (error), 2 = not available here (skip)
 start_server() {
 	local name=$1 cfg=$WORK/fastpath.conf
@@ -210,56 +236,24 @@ start_server() {
 		local bin=$BUILD/lwip-fw/fastpath-fw
 		[[ -x $bin ]] || { SKIP_WHY="lwip-fw/fastpath-fw not built (liblwip-dev missing?)"; return 2; }
 		write_config "$cfg"
-		ip netns del "$FW_NS" 2>/dev/null || true
-		ip netns add "$FW_NS"
-		ip -n "$FW_NS" link set lo up
-		client_sysctls "$FW_NS"
-		CLIENT_NS=$FW_NS
+		tap_netns
 		ip netns exec "$FW_NS" taskset -c "$CPU_SERVER" "$bin" -c "$cfg" -i "$FW_TAP" \
 			-a "$SRV_IP/24" -s 0 >"$SRV_LOG" 2>&1 9>&- &
 		SRV_PID=$!
-		if ! fp__wait_for 10 ip -n "$FW_NS" link show "$FW_TAP" >/dev/null 2>&1; then
-			SKIP_WHY="tap $FW_TAP never appeared: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
-			stop_server
-			return 1
-		fi
-		fp__quiet_if "$FW_NS" "$FW_TAP"
-		ip -n "$FW_NS" addr add "$CLI_IP/24" dev "$FW_TAP"
-		ip -n "$FW_NS" link set "$FW_TAP" up
-		if ! wait_ready 20 ping_ok; then
-			SKIP_WHY="did not answer ping within 20 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
-			stop_server
-			return 1
-		fi
+		tap_ready || return 1
 		;;
 	board)
 		local img=$BUILD/lwip-fw/fastpath-fw-mps2.elf
 		[[ -f $img ]] || { SKIP_WHY="no board image (arm-none-eabi-gcc or lwIP sources missing?)"; return 2; }
 		command -v qemu-system-arm >/dev/null || { SKIP_WHY="qemu-system-arm missing"; return 2; }
-		ip netns del "$FW_NS" 2>/dev/null || true
-		ip netns add "$FW_NS"
-		ip -n "$FW_NS" link set lo up
-		client_sysctls "$FW_NS"
-		CLIENT_NS=$FW_NS
+		tap_netns
 		# The image's address is built in (lwip-fw/cortex-m/board.conf): $SRV_IP.
 		ip netns exec "$FW_NS" taskset -c "$CPU_SERVER" qemu-system-arm -M mps2-an386 \
 			-display none -monitor none -serial stdio -kernel "$img" \
 			-nic "tap,ifname=$FW_TAP,script=no,downscript=no,model=lan9118" \
 			>"$SRV_LOG" 2>&1 9>&- &
 		SRV_PID=$!
-		if ! fp__wait_for 10 ip -n "$FW_NS" link show "$FW_TAP" >/dev/null 2>&1; then
-			SKIP_WHY="tap $FW_TAP never appeared: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
-			stop_server
-			return 1
-		fi
-		fp__quiet_if "$FW_NS" "$FW_TAP"
-		ip -n "$FW_NS" addr add "$CLI_IP/24" dev "$FW_TAP"
-		ip -n "$FW_NS" link set "$FW_TAP" up
-		if ! wait_ready 20 ping_ok; then
-			SKIP_WHY="did not answer ping within 20 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
-			stop_server
-			return 1
-		fi
+		tap_ready || return 1
 		;;
 	*)
 		SKIP_WHY="unknown server $name"
