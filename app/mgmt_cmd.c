@@ -21,6 +21,7 @@
 #include "fp/cfg.h"
 #include "fp/tcp.h"
 #include "fp/tlm.h"
+#include "fp/utf8.h"
 
 #include "log.h"
 #include "mgmt_int.h"
@@ -32,6 +33,7 @@
 #define FLOWS_DEFAULT_LIMIT 100
 #define FLOWS_MAX_LIMIT     100000
 #define FLOWS_CHUNK         512
+#define QUOTE_MAX           64 /* bytes of a client's string repeated in an error */
 
 /* ------------------------------------------------------------ buffers */
 
@@ -91,18 +93,39 @@ mgmt_cmd_error(struct mgmt_buf *out, const char *msg)
 
 static int errorf(struct mgmt_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* An error reply; returns 0 so that handlers can "return errorf(...)". */
+/*
+ * An error reply; returns 0 so that handlers can "return errorf(...)". A
+ * message cut to fit is cut on a character boundary, so it stays UTF-8.
+ */
 static int
 errorf(struct mgmt_buf *out, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof(msg))
+		msg[fp_utf8_prefix(msg, sizeof(msg) - 1, sizeof(msg) - 1)] = '\0';
 	mgmt_cmd_error(out, msg);
 	return 0;
+}
+
+struct quoted {
+	char s[QUOTE_MAX + 4];
+};
+
+/* A client's string for an error message: at most QUOTE_MAX bytes, whole characters, "..." if cut. */
+static const char *
+quote(struct quoted *q, const char *s)
+{
+	size_t len = strlen(s);
+	size_t n = fp_utf8_prefix(s, len, QUOTE_MAX);
+
+	snprintf(q->s, sizeof(q->s), "%.*s%s", (int)n, s, n < len ? "..." : "");
+	return q->s;
 }
 
 static int
@@ -457,6 +480,7 @@ static int
 cmd_flows(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 {
 	struct flows_ctx fc = {.lcore = -1, .port = -1, .state = -1, .limit = FLOWS_DEFAULT_LIMIT};
+	struct quoted q;
 	const char *s;
 	int64_t v;
 	int rc;
@@ -484,11 +508,11 @@ cmd_flows(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 			if (strcasecmp(s, fp_tcp_state_name((enum fp_tcp_state)st)) == 0)
 				fc.state = st;
 		if (fc.state < 0)
-			return errorf(out, "unknown state '%s'", s);
+			return errorf(out, "unknown state '%s'", quote(&q, s));
 	}
 	s = fp_tlm_req_str(req, "remote");
 	if (s != NULL && parse_ip4(s, &fc.remote) != 0)
-		return errorf(out, "remote must be an IPv4 address, not '%s'", s);
+		return errorf(out, "remote must be an IPv4 address, not '%s'", quote(&q, s));
 
 	fc.rows = calloc(fc.limit ? fc.limit : 1, sizeof(*fc.rows));
 	if (fc.rows == NULL)
@@ -634,13 +658,14 @@ static int
 cmd_config(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 {
 	const char *op = fp_tlm_req_str(req, "op");
+	struct quoted q;
 	struct fp_cfg *shown;
 	size_t cap = 16384;
 	char *text = NULL;
 	int n = -ENOSPC;
 
 	if (op != NULL && strcmp(op, "get") != 0)
-		return errorf(out, "config op '%s' is not supported (only get)", op);
+		return errorf(out, "config op '%s' is not supported (only get)", quote(&q, op));
 	/* the broker password stays in the appliance */
 	shown = malloc(sizeof(*shown));
 	if (shown == NULL)
@@ -706,6 +731,7 @@ cmd_log(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 {
 	const struct fp_tlm_field *f = fp_tlm_req_get(req, "level");
 	const char *name = fp_tlm_req_str(req, "logtype");
+	struct quoted q;
 	int type, level = -1;
 
 	(void)m;
@@ -714,7 +740,7 @@ cmd_log(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 	/* only the app's own logtype: a typo must not register a new one */
 	type = strcmp(name, MGMT_APP_LOGTYPE) == 0 ? app_logtype : -1;
 	if (type < 0)
-		return errorf(out, "unknown logtype '%s'", name);
+		return errorf(out, "unknown logtype '%s'", quote(&q, name));
 	if (f != NULL) {
 		if (f->type == FP_TLM_VAL_INT && f->num >= (int)RTE_LOG_EMERG &&
 				f->num <= (int)RTE_LOG_DEBUG)
@@ -818,6 +844,7 @@ mgmt_cmd_exec(struct mgmt *m, const char *line, size_t len, struct mgmt_buf *out
 		const char *origin)
 {
 	static struct fp_tlm_req req; /* 2.4 KB: off the stack; management thread only */
+	struct quoted q;
 	const char *err = NULL;
 	const char *name;
 	int rc;
@@ -839,5 +866,5 @@ mgmt_cmd_exec(struct mgmt *m, const char *line, size_t len, struct mgmt_buf *out
 			return;
 		}
 	}
-	errorf(out, "unknown command '%.64s' (try help)", name);
+	errorf(out, "unknown command '%s' (try help)", quote(&q, name));
 }

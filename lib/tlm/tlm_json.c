@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fp/tlm.h"
+#include "fp/utf8.h"
 
 void
 fp_tlm_json_init(struct fp_tlm_json *j, char *buf, size_t cap)
@@ -116,6 +117,19 @@ put_escaped(struct fp_tlm_json *j, const char *s, size_t n)
 		char esc[6];
 		size_t elen = 2;
 
+		if (c >= 0x80) {
+			size_t seq = fp_utf8_seq_len((const uint8_t *)s + i, n - i);
+
+			if (seq > 0) {
+				i += seq - 1;
+				continue;
+			}
+			/* RFC 8259 8.1: JSON text is UTF-8; a stray byte becomes U+FFFD */
+			put(j, s + run, i - run);
+			run = i + 1;
+			put(j, "\\ufffd", 6);
+			continue;
+		}
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
 		put(j, s + run, i - run);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fp/tlm.h"
+#include "fp/utf8.h"
 
 struct cursor {
 	const char *p;
@@ -54,42 +55,6 @@ hex4(const char *p, uint32_t *out)
 	}
 	*out = v;
 	return 0;
-}
-
-/* Length of the valid UTF-8 sequence at p (RFC 3629 section 4), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t avail)
-{
-	unsigned char b = p[0];
-	size_t n;
-	uint32_t cp;
-
-	if (b < 0x80)
-		return 1;
-	if (b >= 0xc2 && b <= 0xdf) {
-		n = 2;
-		cp = b & 0x1f;
-	} else if (b >= 0xe0 && b <= 0xef) {
-		n = 3;
-		cp = b & 0x0f;
-	} else if (b >= 0xf0 && b <= 0xf4) {
-		n = 4;
-		cp = b & 0x07;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
-			cp > 0x10ffff)
-		return 0;
-	return n;
 }
 
 static size_t
@@ -202,7 +167,7 @@ parse_string(struct cursor *c, char *out, size_t cap, const char *too_long)
 				return fail(c, -EINVAL, "bad escape");
 			}
 		} else {
-			tlen = utf8_len((const unsigned char *)c->p, (size_t)(c->end - c->p));
+			tlen = fp_utf8_seq_len((const uint8_t *)c->p, (size_t)(c->end - c->p));
 			if (tlen == 0)
 				return fail(c, -EINVAL, "invalid UTF-8");
 			memcpy(tmp, c->p, tlen);

@@ -12,6 +12,7 @@
 
 #include "fp/stats.h"
 #include "fp/tlm.h"
+#include "fp/utf8.h"
 
 /* ---------------------------------------------------------------- writer */
 
@@ -129,6 +130,90 @@ START_TEST(test_tlm_json_misuse)
 	for (int i = 0; i < FP_TLM_JSON_MAX_DEPTH + 1; i++)
 		fp_tlm_json_arr_begin(&j);
 	ck_assert_int_eq(fp_tlm_json_finish(&j), -EINVAL);
+}
+END_TEST
+
+/* RFC 8259 8.1: whatever bytes a string holds, the document is UTF-8. */
+START_TEST(test_tlm_json_invalid_utf8_replaced)
+{
+	static const struct {
+		const char *in;
+		const char *want;
+	} cases[] = {
+			{"\xc3\xa9", "\"\xc3\xa9\""},                /* valid: kept as is */
+			{"a\xc3", "\"a\\ufffd\""},                   /* cut after the lead byte */
+			{"\xe2\x82", "\"\\ufffd\\ufffd\""},          /* cut 3-byte sequence */
+			{"\x80x", "\"\\ufffdx\""},                   /* lone continuation byte */
+			{"\xc0\xaf", "\"\\ufffd\\ufffd\""},          /* overlong '/' */
+			{"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""}, /* UTF-16 surrogate */
+			{"\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""}, /* > U+10FFFF */
+			{"\xff\"", "\"\\ufffd\\\"\""},               /* and escapes still apply */
+			{"\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\""}, /* 4-byte: kept */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[64];
+		struct fp_tlm_json j;
+		int n;
+
+		fp_tlm_json_init(&j, buf, sizeof(buf));
+		fp_tlm_json_str(&j, cases[i].in);
+		n = fp_tlm_json_finish(&j);
+		ck_assert_msg(n > 0 && strcmp(buf, cases[i].want) == 0, "case %zu: got %s", i, buf);
+		ck_assert(fp_utf8_valid(buf, (size_t)n));
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------------ utf8 */
+
+START_TEST(test_utf8_seq_len)
+{
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"a", 1), 1);
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xc3\xa9", 2), 2);
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xc3\xa9", 1), 0); /* short */
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xe2\x82\xac", 3), 3);
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xf0\x9f\x98\x80", 4), 4);
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xf4\x8f\xbf\xbf", 4), 4); /* U+10FFFF */
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xf4\x90\x80\x80", 4), 0);
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xe0\x80\x80", 3), 0); /* overlong */
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xc1\xbf", 2), 0);     /* overlong */
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xed\xbf\xbf", 3), 0); /* surrogate */
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xbf", 1), 0);
+	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xc3\x41", 2), 0);
+}
+END_TEST
+
+/* Every cut of a mixed string is valid UTF-8 and as long as it can be. */
+START_TEST(test_utf8_prefix_every_cut)
+{
+	/* 'a', e-acute (2), euro (3), grinning face (4), 'z' */
+	static const char s[] = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z";
+	static const size_t bounds[] = {0, 1, 3, 6, 10, 11};
+	size_t len = sizeof(s) - 1;
+
+	for (size_t max = 0; max <= len + 2; max++) {
+		size_t want = 0, got = fp_utf8_prefix(s, len, max);
+
+		for (size_t i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++)
+			if (bounds[i] <= max)
+				want = bounds[i];
+		ck_assert_msg(got == want, "max %zu: got %zu, want %zu", max, got, want);
+		ck_assert(fp_utf8_valid(s, got));
+	}
+	/* bytes that are not UTF-8 count one each: the cut still lands on max */
+	ck_assert_uint_eq(fp_utf8_prefix("\xff\xff\xff\xff", 4, 3), 3);
+	ck_assert_uint_eq(fp_utf8_prefix("ab\xe2\x82", 4, 3), 3);
+}
+END_TEST
+
+START_TEST(test_utf8_valid)
+{
+	ck_assert(fp_utf8_valid("", 0));
+	ck_assert(fp_utf8_valid("plain", 5));
+	ck_assert(fp_utf8_valid("\xc3\xa9\xe2\x82\xac", 5));
+	ck_assert(!fp_utf8_valid("\xc3\xa9\xe2\x82", 4));
+	ck_assert(!fp_utf8_valid("a\x80", 2));
 }
 END_TEST
 
@@ -455,6 +540,13 @@ tlm_suite(void)
 	tcase_add_test(tc, test_tlm_json_strn_nul);
 	tcase_add_test(tc, test_tlm_json_enospc_every_size);
 	tcase_add_test(tc, test_tlm_json_misuse);
+	tcase_add_test(tc, test_tlm_json_invalid_utf8_replaced);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("utf8");
+	tcase_add_test(tc, test_utf8_seq_len);
+	tcase_add_test(tc, test_utf8_prefix_every_cut);
+	tcase_add_test(tc, test_utf8_valid);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("doc");

@@ -47,9 +47,13 @@ void fp_tlm_json_arr_begin(struct fp_tlm_json *j);
 void fp_tlm_json_arr_end(struct fp_tlm_json *j);
 /** Member name inside an object; the next call writes its value. */
 void fp_tlm_json_key(struct fp_tlm_json *j, const char *key);
-/** String value (NUL-terminated); control bytes, '"' and '\\' are escaped. */
+/**
+ * String value (NUL-terminated); control bytes, '"' and '\\' are escaped, and
+ * each byte that is not part of well-formed UTF-8 is written as \ufffd, so
+ * the document is valid JSON (RFC 8259 8.1) whatever the input.
+ */
 void fp_tlm_json_str(struct fp_tlm_json *j, const char *s);
-/** String value of n bytes (may contain NUL, escaped as \u0000). */
+/** String value of n bytes (may contain NUL, escaped as \u0000), as fp_tlm_json_str(). */
 void fp_tlm_json_strn(struct fp_tlm_json *j, const char *s, size_t n);
 void fp_tlm_json_u64(struct fp_tlm_json *j, uint64_t v);
 void fp_tlm_json_i64(struct fp_tlm_json *j, int64_t v);
