@@ -30,6 +30,12 @@ fp_eth_validate(struct fp_ctx *ctx, struct fp_pkt *pkt)
 			(memcmp(dst, ctx->ifaces[pkt->port].mac, FP_ETH_ALEN) != 0 &&
 					!fp_eth_is_bcast(dst)))
 		return eth_drop(ctx, FP_CTR_DROP_ETH_NOT_US);
+	/*
+	 * A source address is never a group address (IEEE 802 I/G bit): such a
+	 * frame is forged, and every reply to it would go to the whole link.
+	 */
+	if (fp_eth_is_group(pkt->data + FP_ETH_OFF_SRC))
+		return eth_drop(ctx, FP_CTR_DROP_ETH_SRC_GROUP);
 	/* No VLANs are configured: a tagged frame belongs to none of our interfaces. */
 	type = fp_load_be16(pkt->data + FP_ETH_OFF_TYPE);
 	if (type == FP_ETHERTYPE_VLAN || type == FP_ETHERTYPE_QINQ)

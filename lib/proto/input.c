@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The receive entry point: fp_input() counts the frame, checks its Ethernet
- * header with fp_eth_validate() (length, destination, tags), hands ARP to fp_arp_input(),
- * validates IPv4 with fp_ip4_validate() and dispatches it to fp_icmp_input()
+ * header with fp_eth_validate() (length, destination, source, tags), hands ARP
+ * to fp_arp_input(), validates IPv4 with fp_ip4_validate(), refuses unicast
+ * IPv4 that came as a link broadcast, and dispatches it to fp_icmp_input()
  * or fp_tcp_input(). The handler returns the one verdict the adapter acts on.
  * fp_tick() drives the TCP engine's timers.
  */
@@ -39,8 +40,18 @@ fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	if (!fp_eth_validate(ctx, pkt))
 		return FP_VERDICT_DROP;
 	type = fp_load_be16(pkt->data + FP_ETH_OFF_TYPE);
-	if (type == FP_ETHERTYPE_IPV4)
-		return fp_ip4_validate(ctx, pkt) ? ip4_deliver(ctx, pkt) : FP_VERDICT_DROP;
+	if (type == FP_ETHERTYPE_IPV4) {
+		if (!fp_ip4_validate(ctx, pkt))
+			return FP_VERDICT_DROP;
+		/*
+		 * RFC 1122 3.3.6: discard a datagram received on a link-layer
+		 * broadcast unless it is addressed to an IP broadcast or multicast
+		 * address; we serve neither, so what passed validation is unicast.
+		 */
+		if (fp_eth_is_group(pkt->data + FP_ETH_OFF_DST))
+			return fp__drop(ctx, FP_CTR_DROP_IP4_LINK_BCAST);
+		return ip4_deliver(ctx, pkt);
+	}
 	if (type == FP_ETHERTYPE_ARP && (ctx->handlers & FP_HANDLE_ARP))
 		return fp_arp_input(ctx, pkt);
 	return fp__drop(ctx, FP_CTR_DROP_ETH_TYPE);

@@ -11,6 +11,7 @@
 
 #include "fp/cfg.h"
 #include "fp/csum.h"
+#include "fp/eth.h"
 #include "fp/tcp.h"
 #include "fp/wire.h"
 #include "../fixtures/fx_ctx.h"
@@ -292,6 +293,78 @@ START_TEST(test_input_mutated_frames_invariant)
 }
 END_TEST
 
+/*
+ * IEEE 802 sources are individual addresses: a ping, a SYN or an ARP request
+ * from a broadcast or multicast source is dropped, no reply goes to the group
+ * and no flow is made (RFC 1122 3.3.6).
+ */
+START_TEST(test_input_group_source_dropped)
+{
+	static const uint8_t groups[][6] = {
+			{0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+			{0x01, 0x00, 0x5e, 0x00, 0x00, 0x01},
+			{0x33, 0x33, 0x00, 0x00, 0x00, 0x01},
+			{0x03, 0x00, 0x00, 0x00, 0x00, 0x02}, /* only the I/G bit set */
+	};
+	const uint8_t *frames[] = {fx_icmp_echo_request, fx_tcp_syn, fx_arp_request};
+	const uint16_t lens[] = {
+			sizeof(fx_icmp_echo_request), sizeof(fx_tcp_syn), sizeof(fx_arp_request)};
+	struct fxt t;
+
+	fxt_init(&t);
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (size_t i = 0; i < 3; i++) {
+			uint8_t fr[128];
+
+			memcpy(fr, frames[i], lens[i]);
+			memcpy(fr + FP_ETH_OFF_SRC, groups[g], 6);
+			fx_expect_drop(&t.fx, fr, lens[i], FP_CTR_DROP_ETH_SRC_GROUP);
+		}
+	}
+	ck_assert_uint_eq(fp_stats_get(&t.fx.stats, FP_CTR_DROP_ETH_SRC_GROUP), 12);
+	ck_assert_uint_eq(fp_tcp_flow_count(t.fx.ctx.tcp), 0);
+	ck_assert_uint_eq(fp_stats_get(&t.fx.stats, FP_CTR_ARP_REPLIES_SENT), 0);
+	/* the same frames from a unicast source are answered */
+	for (size_t i = 0; i < 3; i++)
+		ck_assert_int_eq(fx_run(&t.fx, frames[i], lens[i], 128, 0, NULL, NULL), FP_VERDICT_TX);
+	fxt_fini(&t);
+}
+END_TEST
+
+/*
+ * RFC 1122 3.3.6: unicast IPv4 that came as a link-layer broadcast is
+ * dropped (its own counter); an ARP request, broadcast by design, is answered.
+ */
+START_TEST(test_input_unicast_ip4_on_link_bcast_dropped)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	uint8_t fr[128], out[128];
+	struct fxt t;
+
+	fxt_init(&t);
+	memcpy(fr, fx_icmp_echo_request, sizeof(fx_icmp_echo_request));
+	memcpy(fr + FP_ETH_OFF_DST, bcast, 6);
+	fx_expect_drop(&t.fx, fr, sizeof(fx_icmp_echo_request), FP_CTR_DROP_IP4_LINK_BCAST);
+	memcpy(fr, fx_tcp_syn, sizeof(fx_tcp_syn));
+	memcpy(fr + FP_ETH_OFF_DST, bcast, 6);
+	fx_expect_drop(&t.fx, fr, sizeof(fx_tcp_syn), FP_CTR_DROP_IP4_LINK_BCAST);
+	ck_assert_uint_eq(fp_tcp_flow_count(t.fx.ctx.tcp), 0);
+	/* IPv4 that is not ours keeps its older reason, whatever the link address */
+	/* swap the last bytes of source and destination: the header sum holds */
+	fr[FP_ETH_HLEN + FP_IP4_OFF_DST + 3] = 2;
+	fr[FP_ETH_HLEN + FP_IP4_OFF_SRC + 3] = 1;
+	fx_expect_drop(&t.fx, fr, sizeof(fx_tcp_syn), FP_CTR_DROP_IP4_NOT_US);
+	ck_assert_uint_eq(fp_stats_get(&t.fx.stats, FP_CTR_DROP_IP4_LINK_BCAST), 2);
+
+	ck_assert(fp_eth_is_bcast(fx_arp_request + FP_ETH_OFF_DST));
+	ck_assert_int_eq(fx_run(&t.fx, fx_arp_request, sizeof(fx_arp_request), 128, 0, out, NULL),
+			FP_VERDICT_TX);
+	ck_assert_mem_eq(out + FP_ETH_OFF_DST, fx_arp_request + FP_ETH_OFF_SRC, 6);
+	ck_assert_uint_eq(fp_stats_get(&t.fx.stats, FP_CTR_ARP_REPLIES_SENT), 1);
+	fxt_fini(&t);
+}
+END_TEST
+
 static Suite *
 input_suite(void)
 {
@@ -305,6 +378,8 @@ input_suite(void)
 	tcase_add_test(tc, test_input_tcp_header_cut_by_ip_length);
 	tcase_add_test(tc, test_input_tick);
 	tcase_add_test(tc, test_input_mutated_frames_invariant);
+	tcase_add_test(tc, test_input_group_source_dropped);
+	tcase_add_test(tc, test_input_unicast_ip4_on_link_bcast_dropped);
 	suite_add_tcase(s, tc);
 	return s;
 }

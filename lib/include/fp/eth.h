@@ -20,7 +20,8 @@ struct fp_ctx;
  * Receive-side Ethernet checks, each with its own drop counter, in this
  * order: shorter than a header (drop_eth_truncated); pkt->port out of range,
  * or a destination that is neither the port's MAC nor broadcast
- * (drop_eth_not_us); an 802.1Q or 802.1ad tag (drop_eth_vlan). The ethertype
+ * (drop_eth_not_us); a group (broadcast or multicast) source address
+ * (drop_eth_src_group); an 802.1Q or 802.1ad tag (drop_eth_vlan). The ethertype
  * itself is the caller's to judge (fp_input() dispatches on it).
  * On success pkt->l3 is set to the byte after the header.
  * @return 1 when the frame is ours, 0 when dropped (one counter bumped)

@@ -42,6 +42,7 @@
 	X(FLOWS_REFUSED, "flows_refused")                               \
 	X(DROP_ETH_TRUNCATED, "drop_eth_truncated")                     \
 	X(DROP_ETH_NOT_US, "drop_eth_not_us")                           \
+	X(DROP_ETH_SRC_GROUP, "drop_eth_src_group")                     \
 	X(DROP_ETH_VLAN, "drop_eth_vlan")                               \
 	X(DROP_ETH_TYPE, "drop_eth_type")                               \
 	X(DROP_ARP_MALFORMED, "drop_arp_malformed")                     \
@@ -55,6 +56,7 @@
 	X(DROP_IP4_OPTIONS, "drop_ip4_options")                         \
 	X(DROP_IP4_FRAGMENT, "drop_ip4_fragment")                       \
 	X(DROP_IP4_NOT_US, "drop_ip4_not_us")                           \
+	X(DROP_IP4_LINK_BCAST, "drop_ip4_link_bcast")                   \
 	X(DROP_IP4_BAD_SRC, "drop_ip4_bad_src")                         \
 	X(DROP_IP4_PROTO, "drop_ip4_proto")                             \
 	X(DROP_ICMP_TRUNCATED, "drop_icmp_truncated")                   \
