@@ -287,6 +287,7 @@ build_status(struct fp_tlm_json *j, void *arg)
 	fp_tlm_json_kv_u64(j, "published", ms.published);
 	fp_tlm_json_kv_u64(j, "dropped", ms.dropped);
 	fp_tlm_json_kv_u64(j, "commands", ms.commands);
+	fp_tlm_json_kv_u64(j, "commands_refused", ms.refused);
 	fp_tlm_json_obj_end(j);
 	fp_tlm_json_obj_end(j);
 }
@@ -798,23 +799,23 @@ cmd_shutdown(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 /* --------------------------------------------------------------- help */
 
 struct cmd {
-	const char *name;
 	int (*fn)(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out);
 	const char *help;
 };
 
 static int cmd_help(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out);
 
-static const struct cmd cmds[] = {
-		{"status", cmd_status, "version, uptime, lcores, ports and links"},
-		{"stats", cmd_stats, "counters per lcore and total (the telemetry document)"},
-		{"flows", cmd_flows, "TCP flows; args: limit, port, state, remote, lcore"},
-		{"ports", cmd_ports, "ethdev stats and xstats per port"},
-		{"pipeline", cmd_pipeline, "the pipeline definition and each worker's stages"},
-		{"config", cmd_config, "the effective configuration; args: op=\"get\""},
-		{"log", cmd_log, "get or set the app log level; args: level"},
-		{"shutdown", cmd_shutdown, "drain the workers, then exit 0; args: timeout_ms"},
-		{"help", cmd_help, "this list"},
+/* Indexed by enum fp_tlm_cmd: the names, and which ones write, are lib/tlm's. */
+static const struct cmd cmds[FP_TLM_CMD_COUNT] = {
+		[FP_TLM_CMD_STATUS] = {cmd_status, "version, uptime, lcores, ports and links"},
+		[FP_TLM_CMD_STATS] = {cmd_stats, "counters per lcore and total (the telemetry document)"},
+		[FP_TLM_CMD_FLOWS] = {cmd_flows, "TCP flows; args: limit, port, state, remote, lcore"},
+		[FP_TLM_CMD_PORTS] = {cmd_ports, "ethdev stats and xstats per port"},
+		[FP_TLM_CMD_PIPELINE] = {cmd_pipeline, "the pipeline definition and each worker's stages"},
+		[FP_TLM_CMD_CONFIG] = {cmd_config, "the effective configuration; args: op=\"get\""},
+		[FP_TLM_CMD_LOG] = {cmd_log, "get or set the app log level; args: level"},
+		[FP_TLM_CMD_SHUTDOWN] = {cmd_shutdown, "drain the workers, then exit 0; args: timeout_ms"},
+		[FP_TLM_CMD_HELP] = {cmd_help, "this list"},
 };
 
 static void
@@ -825,8 +826,8 @@ build_help(struct fp_tlm_json *j, void *arg)
 	fp_tlm_json_kv_bool(j, "ok", 1);
 	fp_tlm_json_key(j, "commands");
 	fp_tlm_json_obj_begin(j);
-	for (size_t i = 0; i < RTE_DIM(cmds); i++)
-		fp_tlm_json_kv_str(j, cmds[i].name, cmds[i].help);
+	for (int i = 0; i < FP_TLM_CMD_COUNT; i++)
+		fp_tlm_json_kv_str(j, fp_tlm_cmd_name((enum fp_tlm_cmd)i), cmds[i].help);
 	fp_tlm_json_obj_end(j);
 	fp_tlm_json_obj_end(j);
 }
@@ -839,32 +840,37 @@ cmd_help(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 	return reply(out, build_help, NULL);
 }
 
-void
+int
 mgmt_cmd_exec(struct mgmt *m, const char *line, size_t len, struct mgmt_buf *out,
-		const char *origin)
+		const char *origin, uint32_t allowed)
 {
 	static struct fp_tlm_req req; /* 2.4 KB: off the stack; management thread only */
 	struct quoted q;
 	const char *err = NULL;
 	const char *name;
-	int rc;
+	int rc, id;
 
 	rc = fp_tlm_req_parse(&req, line, len, &err);
 	if (rc != 0) {
 		errorf(out, "bad request: %s", err != NULL ? err : "malformed");
-		return;
+		return 0;
 	}
 	name = fp_tlm_req_str(&req, "cmd");
 	if (name == NULL) {
 		mgmt_cmd_error(out, "bad request: \"cmd\" (a string) is required");
-		return;
+		return 0;
 	}
-	for (size_t i = 0; i < RTE_DIM(cmds); i++) {
-		if (strcmp(name, cmds[i].name) == 0) {
-			MGMT_LOG(DEBUG, "%s: %s", origin, name);
-			cmds[i].fn(m, &req, out);
-			return;
-		}
+	id = fp_tlm_cmd_find(name, strlen(name));
+	if (id < 0) {
+		errorf(out, "unknown command '%s' (try help)", quote(&q, name));
+		return 0;
 	}
-	errorf(out, "unknown command '%s' (try help)", quote(&q, name));
+	if (!(allowed & (1u << id))) {
+		errorf(out, "%s is not allowed over %s (see [%s] commands_allow)", name, origin,
+				origin);
+		return -EPERM;
+	}
+	MGMT_LOG(DEBUG, "%s: %s", origin, name);
+	cmds[id].fn(m, &req, out);
+	return 0;
 }

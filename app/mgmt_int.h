@@ -99,11 +99,13 @@ void mgmt_buf_free(struct mgmt_buf *b);
 /**
  * Execute one request line and write the reply line (no newline) to out.
  * Always produces a reply: {"ok":true,...} or {"ok":false,"error":"..."}.
- * @param origin  "socket" or "mqtt", for logs
+ * @param origin   "socket" or "mqtt", for logs and the refusal message
+ * @param allowed  bit per enum fp_tlm_cmd this origin may run (FP_TLM_CMD_ALL)
+ * @return 0, or -EPERM when the command was refused (the reply says so)
  * Context: management thread.
  */
-void mgmt_cmd_exec(struct mgmt *m, const char *line, size_t len, struct mgmt_buf *out,
-		const char *origin);
+int mgmt_cmd_exec(struct mgmt *m, const char *line, size_t len, struct mgmt_buf *out,
+		const char *origin, uint32_t allowed);
 
 /** An error reply into out. */
 void mgmt_cmd_error(struct mgmt_buf *out, const char *msg);

@@ -261,7 +261,9 @@ client_lines(struct client *c)
 		if (len > 0) {
 			struct mgmt_buf out = {0};
 
-			mgmt_cmd_exec(c->srv->m, c->in + start, len, &out, "socket");
+			/* the socket's mode and owner decide who gets this far */
+			mgmt_cmd_exec(c->srv->m, c->in + start, len, &out, "socket",
+					FP_TLM_CMD_ALL);
 			if (out.p == NULL) {
 				client_fail(c, "out of memory");
 				return false;

@@ -10,6 +10,7 @@
  * dropped and counted.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,7 @@ struct mqtt {
 	bool lost;                 /**< set by callbacks: the session ended */
 	int inflight;              /**< publishes not yet written (QoS 0) or acknowledged */
 	uint64_t seq;
+	uint64_t refused_logged_ms; /**< uv_now() of the last refusal logged, 0 = none */
 	char node[FP_CFG_STR_MAX];
 	char client_id[FP_CFG_STR_MAX];
 	char t_stats[MQTT_TOPIC_MAX];
@@ -326,18 +328,53 @@ on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *ms
 {
 	struct mqtt *mq = obj;
 	struct mgmt_buf out = {0};
+	uint64_t now;
 
 	if (strcmp(msg->topic, mq->t_cmd) != 0)
 		return;
 	mq->st.commands++;
-	mgmt_cmd_exec(mq->m, msg->payload != NULL ? msg->payload : "",
-			msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0, &out, "mqtt");
+	if (mgmt_cmd_exec(mq->m, msg->payload != NULL ? msg->payload : "",
+			    msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0, &out, "mqtt",
+			    mq->cfg->commands_allow) == -EPERM) {
+		mq->st.refused++;
+		/* someone tried what the config does not allow: say so, at most once a second */
+		now = uv_now(&mq->m->loop);
+		if (mq->refused_logged_ms == 0 || now - mq->refused_logged_ms >= 1000) {
+			MQTT_LOG(WARNING, "refused a command on %s (%" PRIu64 " so far): %s",
+					mq->t_cmd, mq->st.refused, out.p != NULL ? out.p : "");
+			mq->refused_logged_ms = now;
+		}
+	}
 	/* a flood of commands must not queue replies without bound */
 	if (out.p != NULL && mq->inflight < 4 * MQTT_MAX_INFLIGHT &&
 			mosquitto_publish(mosq, NULL, mq->t_reply, (int)out.len, out.p,
 					mq->cfg->qos, false) == MOSQ_ERR_SUCCESS)
 		mq->inflight++;
 	mgmt_buf_free(&out);
+}
+
+/* Which commands the cmd topic runs; the ones that write want an ACL on the broker. */
+static void
+log_commands(const struct mqtt *mq)
+{
+	char names[128];
+	size_t n = 0;
+	bool writes = false;
+
+	names[0] = '\0';
+	for (int i = 0; i < FP_TLM_CMD_COUNT && n < sizeof(names); i++) {
+		if (!(mq->cfg->commands_allow & (1u << i)))
+			continue;
+		n += (size_t)snprintf(names + n, sizeof(names) - n, "%s%s", n ? " " : "",
+				fp_tlm_cmd_name((enum fp_tlm_cmd)i));
+		writes |= !(FP_TLM_CMD_READ_ONLY & (1u << i));
+	}
+	if (writes)
+		MQTT_LOG(WARNING, "%s runs commands that change the appliance (%s): whoever may "
+				  "publish there can use them, so the broker's ACL must restrict it",
+				mq->t_cmd, names);
+	else
+		MQTT_LOG(INFO, "%s runs read-only commands: %s", mq->t_cmd, names);
 }
 
 static int
@@ -430,6 +467,8 @@ mqtt_start(struct mgmt *m)
 	m->mqtt = mq;
 	MQTT_LOG(INFO, "publishing to %s every %u ms via %s:%u", mq->t_stats, cfg->interval_ms,
 			cfg->host, cfg->port);
+	if (cfg->commands)
+		log_commands(mq);
 	return 0;
 }
 

@@ -23,6 +23,7 @@ struct mqtt_status {
 	uint64_t published; /**< stats documents handed to the client library */
 	uint64_t dropped;   /**< stats documents dropped: not connected or output backlog */
 	uint64_t commands;  /**< requests answered on the cmd topic */
+	uint64_t refused;   /**< of those, refused: not in [mqtt] commands_allow */
 };
 
 /**

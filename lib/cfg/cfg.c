@@ -16,6 +16,7 @@
 
 #include "fp/cfg.h"
 #include "fp/text.h"
+#include "fp/tlm.h"
 
 #define CFG_LINE_MAX 512 /* bytes per line, newline excluded */
 #define CFG_SOCK_MAX 107 /* sun_path holds 108 bytes with the NUL */
@@ -30,6 +31,7 @@ enum key_type {
 	KEY_ADDR,    /* a.b.c.d/len into fp_cfg_port ip4 + prefix_len */
 	KEY_LISTEN,  /* port list into fp_cfg_tcp listen[] + n_listen */
 	KEY_SYNCOOK, /* off | on | auto */
+	KEY_CMDS,    /* management command names into a uint32_t mask (fp/tlm.h) */
 };
 
 enum key_flag {
@@ -117,6 +119,8 @@ static const struct key mqtt_keys[] = {
 		S(fp_cfg_mqtt, tls_cert, 0),
 		S(fp_cfg_mqtt, tls_key, 0),
 		U(fp_cfg_mqtt, commands, KEY_BOOL, 0, 1),
+		{"commands_allow", KEY_CMDS, offsetof(struct fp_cfg_mqtt, commands_allow), 0, 0, 0,
+				0},
 		{NULL, KEY_U8, 0, 0, 0, 0, 0},
 };
 
@@ -135,7 +139,7 @@ struct parser {
 	int slot;                       /* enum sect, -1 before the first header */
 	unsigned sect_line[SECT_SLOTS]; /* header line, 0 = not seen */
 	uint32_t seen[SECT_SLOTS];      /* bit i: key i of the section was set */
-	unsigned key_line[SECT_SLOTS][16];
+	unsigned key_line[SECT_SLOTS][32]; /* as many keys as seen[] has bits */
 	unsigned max_port_line; /* header line of the highest [port N] */
 };
 
@@ -376,6 +380,53 @@ set_listen(struct parser *ps, const struct key *k, struct fp_cfg_tcp *tcp, char 
 	return 0;
 }
 
+/* "status, stats flows": command names, commas and/or blanks between them. */
+static int
+set_cmds(struct parser *ps, const struct key *k, uint32_t *mask, char *val)
+{
+	uint32_t m = 0;
+	char *s = val;
+
+	for (;;) {
+		char *tok;
+		int id;
+
+		while (fp_text_blank(*s) || *s == ',')
+			s++;
+		if (fp_text_at_end(s))
+			break;
+		tok = s;
+		while (*s != '\0' && !fp_text_blank(*s) && *s != ',')
+			s++;
+		id = fp_tlm_cmd_find(tok, (size_t)(s - tok));
+		if (id < 0) {
+			char known[128];
+			size_t n = 0;
+
+			for (int i = 0; i < FP_TLM_CMD_COUNT && n < sizeof(known); i++)
+				n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s",
+						i ? ", " : "", fp_tlm_cmd_name((enum fp_tlm_cmd)i));
+			fp_text_fail(&ps->src, "%s: unknown command '%.*s' (want %s)", k->name,
+					(int)(s - tok < CFG_SHOW_MAX ? s - tok : CFG_SHOW_MAX), tok,
+					known);
+			return -EINVAL;
+		}
+		if (m & (1u << id)) {
+			fp_text_fail(&ps->src, "%s: %s listed twice", k->name,
+					fp_tlm_cmd_name((enum fp_tlm_cmd)id));
+			return -EINVAL;
+		}
+		m |= 1u << id;
+	}
+	if (m == 0) {
+		fp_text_fail(&ps->src, "%s: missing value (commands = no turns the topic off)",
+				k->name);
+		return -EINVAL;
+	}
+	*mask = m;
+	return 0;
+}
+
 /*
  * Split off one value: a "quoted string" (\" and \\ escapes) or a run of
  * non-blank bytes. Only blanks or a comment may follow it.
@@ -429,6 +480,8 @@ set_value(struct parser *ps, const struct key *k, void *base, char *s)
 
 	if (k->type == KEY_LISTEN)
 		return set_listen(ps, k, base, s);
+	if (k->type == KEY_CMDS)
+		return set_cmds(ps, k, (uint32_t *)((char *)base + k->off), s);
 
 	val = take_value(ps, k, s);
 	if (val == NULL)
@@ -462,6 +515,7 @@ set_value(struct parser *ps, const struct key *k, void *base, char *s)
 		return 0;
 	}
 	case KEY_LISTEN:
+	case KEY_CMDS:
 		break;
 	}
 	return -EINVAL;
@@ -609,6 +663,35 @@ check_order(struct parser *ps, int slot, const char *a_name, uint32_t a, const c
 	return -EINVAL;
 }
 
+/*
+ * A command that changes the appliance (shutdown, log) over MQTT runs for
+ * whoever may publish to the cmd topic: only with a broker that knows who we
+ * are, which then also knows who they are and can hold an ACL. TLS alone
+ * (tls_ca) authenticates the broker to us, not its clients to the broker.
+ */
+static int
+check_mqtt_commands(struct parser *ps)
+{
+	const struct fp_cfg_mqtt *mq = &ps->cfg->mqtt;
+	uint32_t writes = mq->commands_allow & ~FP_TLM_CMD_READ_ONLY;
+	unsigned la, lb;
+	int id = 0;
+
+	if (!mq->commands || writes == 0 || mq->username[0] || mq->tls_cert[0])
+		return 0;
+	while (!(writes & (1u << id)))
+		id++;
+	la = key_line(ps, SECT_MQTT, "commands_allow");
+	lb = key_line(ps, SECT_MQTT, "commands");
+	ps->src.line = la > lb ? la : lb;
+	fp_text_fail(&ps->src,
+			"commands_allow: %s changes the appliance, so the cmd topic may only take "
+			"it from an authenticated broker: set username (or tls_cert), and give "
+			"the broker an ACL on the topic",
+			fp_tlm_cmd_name((enum fp_tlm_cmd)id));
+	return -EINVAL;
+}
+
 /* Checks that involve several keys, once the whole text is read. */
 static int
 parse_finish(struct parser *ps)
@@ -633,6 +716,8 @@ parse_finish(struct parser *ps)
 			    tcp->rto_initial_ms) < 0 ||
 			check_order(ps, SECT_TCP, "rto_initial_ms", tcp->rto_initial_ms,
 					"rto_max_ms", tcp->rto_max_ms) < 0)
+		return -EINVAL;
+	if (check_mqtt_commands(ps) < 0)
 		return -EINVAL;
 	/* The DPDK mempool refuses a per-lcore cache larger than mbufs / 1.5. */
 	if ((uint64_t)cfg->dpdk.mbuf_cache * 3 > (uint64_t)cfg->dpdk.mbufs * 2) {
@@ -694,6 +779,7 @@ fp_cfg_defaults(struct fp_cfg *cfg)
 	snprintf(cfg->mqtt.topic_prefix, sizeof(cfg->mqtt.topic_prefix), "%s", "fastpath");
 	cfg->mqtt.interval_ms = 1000;
 	cfg->mqtt.keepalive_s = 30;
+	cfg->mqtt.commands_allow = FP_TLM_CMD_READ_ONLY;
 }
 
 int
@@ -864,6 +950,18 @@ put_key(struct writer *w, const struct key *k, const void *base)
 
 		for (uint8_t i = 0; i < tcp->n_listen; i++)
 			put(w, "%s%u", i > 0 ? ", " : "", tcp->listen[i]);
+		break;
+	}
+	case KEY_CMDS: {
+		uint32_t mask = *(const uint32_t *)field;
+		const char *sep = "";
+
+		for (int i = 0; i < FP_TLM_CMD_COUNT; i++) {
+			if (mask & (1u << i)) {
+				put(w, "%s%s", sep, fp_tlm_cmd_name((enum fp_tlm_cmd)i));
+				sep = ", ";
+			}
+		}
 		break;
 	}
 	}

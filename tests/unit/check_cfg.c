@@ -13,6 +13,7 @@
 #include <check.h>
 
 #include "fp/cfg.h"
+#include "fp/tlm.h"
 
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
@@ -66,6 +67,7 @@ START_TEST(test_cfg_defaults)
 	ck_assert_uint_eq(cfg.mqtt.interval_ms, 1000);
 	ck_assert_uint_eq(cfg.mqtt.keepalive_s, 30);
 	ck_assert_uint_eq(cfg.mqtt.commands, 0);
+	ck_assert_uint_eq(cfg.mqtt.commands_allow, FP_TLM_CMD_READ_ONLY);
 }
 END_TEST
 
@@ -122,7 +124,8 @@ START_TEST(test_cfg_every_key)
 				   "tls_ca = /etc/ca.pem\n"
 				   "tls_cert = /etc/c.pem\n"
 				   "tls_key = /etc/k.pem\n"
-				   "commands = true\n";
+				   "commands = true\n"
+				   "commands_allow = status,stats shutdown\n";
 
 	ck_assert_int_eq(parse(text), 0);
 	ck_assert_str_eq(err, "");
@@ -168,6 +171,50 @@ START_TEST(test_cfg_every_key)
 	ck_assert_str_eq(cfg.mqtt.tls_cert, "/etc/c.pem");
 	ck_assert_str_eq(cfg.mqtt.tls_key, "/etc/k.pem");
 	ck_assert_uint_eq(cfg.mqtt.commands, 1);
+	ck_assert_uint_eq(cfg.mqtt.commands_allow,
+			1u << FP_TLM_CMD_STATUS | 1u << FP_TLM_CMD_STATS | 1u << FP_TLM_CMD_SHUTDOWN);
+}
+END_TEST
+
+/* Over MQTT only what reads, unless commands_allow says more. */
+START_TEST(test_cfg_commands_allow)
+{
+	uint32_t ro = FP_TLM_CMD_READ_ONLY;
+
+	/* the read-only set: everything but log and shutdown */
+	ck_assert_uint_eq(ro & (1u << FP_TLM_CMD_SHUTDOWN | 1u << FP_TLM_CMD_LOG), 0);
+	ck_assert_uint_eq(ro | 1u << FP_TLM_CMD_SHUTDOWN | 1u << FP_TLM_CMD_LOG, FP_TLM_CMD_ALL);
+	ck_assert_int_eq(parse("[mqtt]\ncommands = yes\n"), 0);
+	ck_assert_uint_eq(cfg.mqtt.commands_allow, ro);
+	ck_assert_int_eq(parse("[mqtt]\ncommands = yes\ncommands_allow = help # only\n"), 0);
+	ck_assert_uint_eq(cfg.mqtt.commands_allow, 1u << FP_TLM_CMD_HELP);
+	/* a write command needs an authenticated broker: user name or client certificate */
+	ck_assert_int_eq(parse("[mqtt]\ncommands = yes\ncommands_allow = stats, shutdown\n"
+			       "username = fp\n"),
+			0);
+	ck_assert_uint_eq(cfg.mqtt.commands_allow, 1u << FP_TLM_CMD_STATS | 1u << FP_TLM_CMD_SHUTDOWN);
+	ck_assert_int_eq(parse("[mqtt]\ncommands = yes\ncommands_allow = log\ntls_cert = /c.pem\n"), 0);
+	/* with the topic off, the list is inert */
+	ck_assert_int_eq(parse("[mqtt]\ncommands = no\ncommands_allow = shutdown\n"), 0);
+	ck_parse_error("[mqtt]\ncommands = yes\ncommands_allow = status shutdown\n",
+			"t.conf:3: commands_allow: shutdown changes the appliance, so the cmd topic "
+			"may only take it from an authenticated broker: set username (or tls_cert), "
+			"and give the broker an ACL on the topic");
+	/* TLS with only a CA does not tell the broker who we are */
+	ck_parse_error("[mqtt]\ncommands_allow = log\ntls_ca = /ca.pem\n\ncommands = on\n",
+			"t.conf:5: commands_allow: log changes the appliance, so the cmd topic "
+			"may only take it from an authenticated broker: set username (or tls_cert), "
+			"and give the broker an ACL on the topic");
+	ck_parse_error("[mqtt]\ncommands_allow = status, reboot\n",
+			"t.conf:2: commands_allow: unknown command 'reboot' (want status, stats, "
+			"flows, ports, pipeline, config, log, shutdown, help)");
+	ck_parse_error("[mqtt]\ncommands_allow = stats stats\n",
+			"t.conf:2: commands_allow: stats listed twice");
+	ck_parse_error("[mqtt]\ncommands_allow = # none\n",
+			"t.conf:2: commands_allow: missing value (commands = no turns the topic off)");
+	ck_parse_error("[mqtt]\ncommands_allow = statu\n",
+			"t.conf:2: commands_allow: unknown command 'statu' (want status, stats, "
+			"flows, ports, pipeline, config, log, shutdown, help)");
 }
 END_TEST
 
@@ -496,6 +543,7 @@ START_TEST(test_cfg_round_trip_everything)
 			      "mbuf_cache = 0\n"
 			      "[mgmt]\nsocket =\ngroup = wheel\n"
 			      "[mqtt]\nenabled = yes\ncommands = yes\nqos = 2\n"
+			      "commands_allow = help, flows, shutdown, log\n"
 			      "password = \"#a \\\" b\\\\\"\nusername = \"\\\"q\"\n"
 			      "node = n1\nclient_id = c\n"),
 			0);
@@ -526,6 +574,7 @@ cfg_suite(void)
 	tcase_add_test(tc, test_cfg_empty_text_keeps_defaults);
 	tcase_add_test(tc, test_cfg_every_key);
 	tcase_add_test(tc, test_cfg_values);
+	tcase_add_test(tc, test_cfg_commands_allow);
 	tcase_add_test(tc, test_cfg_err_unknown_section);
 	tcase_add_test(tc, test_cfg_err_unknown_key);
 	tcase_add_test(tc, test_cfg_err_missing_equals);

@@ -71,6 +71,8 @@ struct fp_cfg_mqtt {
 	char tls_cert[FP_CFG_PATH_MAX];
 	char tls_key[FP_CFG_PATH_MAX];
 	uint8_t commands;               /**< accept <prefix>/<node>/cmd, default off */
+	uint32_t commands_allow;        /**< bit per enum fp_tlm_cmd the cmd topic runs;
+	                                     default FP_TLM_CMD_READ_ONLY */
 };
 
 struct fp_cfg {

@@ -170,4 +170,45 @@ const char *fp_tlm_req_str(const struct fp_tlm_req *req, const char *key);
  */
 int fp_tlm_req_int(const struct fp_tlm_req *req, const char *key, int64_t *out);
 
+/* ------------------------------------------------------------------------ */
+/* Management commands                                                       */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * X(ENUM_SUFFIX, "name", writes): every command of the management protocol,
+ * in the order "help" lists them. writes = 1 marks a command that changes
+ * the appliance (drains and exits, sets the log level): the MQTT cmd topic
+ * takes those only when [mqtt] commands_allow names them.
+ */
+#define FP_TLM_FOREACH_CMD(X)        \
+	X(STATUS, "status", 0)       \
+	X(STATS, "stats", 0)         \
+	X(FLOWS, "flows", 0)         \
+	X(PORTS, "ports", 0)         \
+	X(PIPELINE, "pipeline", 0)   \
+	X(CONFIG, "config", 0)       \
+	X(LOG, "log", 1)             \
+	X(SHUTDOWN, "shutdown", 1)   \
+	X(HELP, "help", 0)
+
+enum fp_tlm_cmd {
+#define FP_X_ENUM(id, name, writes) FP_TLM_CMD_##id,
+	FP_TLM_FOREACH_CMD(FP_X_ENUM)
+#undef FP_X_ENUM
+	FP_TLM_CMD_COUNT
+};
+
+#define FP__TLM_CMD_RO(id, name, writes) | ((writes) ? 0u : 1u << FP_TLM_CMD_##id)
+
+/** Bit (1 << enum fp_tlm_cmd) of every command; a mask of them says what an origin may run. */
+#define FP_TLM_CMD_ALL ((1u << FP_TLM_CMD_COUNT) - 1)
+/** The commands that only read: what the MQTT cmd topic takes by default. */
+#define FP_TLM_CMD_READ_ONLY (0u FP_TLM_FOREACH_CMD(FP__TLM_CMD_RO))
+
+/** Name of a command ("status"), or NULL when out of range. */
+const char *fp_tlm_cmd_name(enum fp_tlm_cmd id);
+
+/** The command called name (len bytes, not NUL-terminated). @return its id, or -ENOENT */
+int fp_tlm_cmd_find(const char *name, size_t len);
+
 #endif /* FP_TLM_H */
