@@ -7,6 +7,7 @@
  * Runs on the management thread's libuv loop; replies come from mgmt_cmd.c.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -403,43 +404,100 @@ connection_cb(uv_stream_t *listener, int status)
 	uv_timer_start(&c->timer, timer_cb, srv->m->idle_ms, srv->m->idle_ms);
 }
 
-/* mkdir -p of the socket's parent directory. */
+/* mkdir -p of the socket's directory: the parts that are missing, mode 0755, ours. */
 static int
-mkdir_parent(const char *path)
+mkdir_p(const char *dir)
 {
-	char dir[FP_CFG_PATH_MAX];
-	char *slash;
+	char tmp[FP_CFG_PATH_MAX];
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash == NULL || slash == dir)
-		return 0;
-	*slash = '\0';
-	for (char *p = dir + 1; *p; p++) {
+	snprintf(tmp, sizeof(tmp), "%s", dir);
+	for (char *p = tmp + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
 			return -errno;
 		*p = '/';
 	}
-	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
 		return -errno;
 	return 0;
 }
 
-/* A socket file left by a dead instance is removed; a live one is an error. */
+/*
+ * Whoever can write the socket's directory can replace the socket with
+ * their own, or with a link to a file we would then chmod. So the directory
+ * must be a directory itself (not a symlink to one), owned by root or by us,
+ * and writable by nobody else, except by the socket's group when [mgmt]
+ * group is set: those members may use the socket anyway.
+ * @return an O_DIRECTORY fd for the checks and calls that follow, or a
+ *         negative errno after logging why
+ */
 static int
-clear_stale(const char *path)
+open_socket_dir(const char *dir, bool have_group, gid_t group)
+{
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0) {
+		rc = -errno;
+		if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+			MGMT_LOG(ERR, "socket directory %s is a symbolic link: refusing it, "
+				      "give [mgmt] socket its real path",
+					dir);
+		else
+			MGMT_LOG(ERR, "socket directory %s: %s", dir, strerror(-rc));
+		return rc;
+	}
+	if (fstat(fd, &st) != 0) {
+		rc = -errno;
+		MGMT_LOG(ERR, "socket directory %s: %s", dir, strerror(-rc));
+		goto out_close;
+	}
+	rc = -EPERM;
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		MGMT_LOG(ERR, "socket directory %s is owned by uid %u, not by root or by us "
+			      "(uid %u): its owner could replace the socket",
+				dir, (unsigned)st.st_uid, (unsigned)geteuid());
+		goto out_close;
+	}
+	if (st.st_mode & S_IWOTH) {
+		MGMT_LOG(ERR, "socket directory %s is writable by everyone (mode %04o): "
+			      "anyone could replace the socket",
+				dir, (unsigned)(st.st_mode & 07777));
+		goto out_close;
+	}
+	if ((st.st_mode & S_IWGRP) && !(have_group && st.st_gid == group)) {
+		MGMT_LOG(ERR, "socket directory %s is writable by group %u (mode %04o), which "
+			      "is not the [mgmt] group: its members could replace the socket",
+				dir, (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777));
+		goto out_close;
+	}
+	return fd;
+out_close:
+	close(fd);
+	return rc;
+}
+
+/* A socket file left by a dead instance is removed; a live one, or anything else, is an error. */
+static int
+clear_stale(int dirfd, const char *name, const char *path)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct stat st;
 	int fd, rc;
 
-	if (lstat(path, &st) != 0)
-		return 0;
-	if (!S_ISSOCK(st.st_mode))
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISLNK(st.st_mode)) {
+		MGMT_LOG(ERR, "socket %s is a symbolic link: refusing to replace it", path);
 		return -EEXIST;
+	}
+	if (!S_ISSOCK(st.st_mode)) {
+		MGMT_LOG(ERR, "socket %s exists and is not a socket: refusing to replace it", path);
+		return -EEXIST;
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -447,10 +505,49 @@ clear_stale(const char *path)
 	memcpy(sa.sun_path, path, strnlen(path, sizeof(sa.sun_path) - 1));
 	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 	close(fd);
-	if (rc == 0)
+	if (rc == 0) {
+		MGMT_LOG(ERR, "socket %s: another instance is listening on it", path);
 		return -EADDRINUSE;
-	unlink(path);
+	}
+	if (unlinkat(dirfd, name, 0) != 0)
+		return -errno;
 	return 0;
+}
+
+/*
+ * Bind a listening socket at path (name inside dirfd) that only root, or the
+ * group, can connect to. The socket file takes its mode from the socket's
+ * own inode at bind (Linux unix_bind(), minus the umask), so fchmod() before
+ * bind() means there is no moment when others may connect, without touching
+ * the process-wide umask. The group and the exact mode are then set on the
+ * file without following a symlink.
+ * @return the socket fd, or a negative errno
+ */
+static int
+bind_socket(int dirfd, const char *name, const char *path, bool have_group, gid_t group,
+		mode_t mode)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd, rc = 0;
+
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	memcpy(sa.sun_path, path, strlen(path));
+	if (fchmod(fd, 0600) != 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		rc = -errno;
+		goto out_close;
+	}
+	if ((have_group && fchownat(dirfd, name, (uid_t)-1, group, AT_SYMLINK_NOFOLLOW) != 0) ||
+			fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW) != 0) {
+		rc = -errno;
+		unlinkat(dirfd, name, 0);
+		goto out_close;
+	}
+	return fd;
+out_close:
+	close(fd);
+	return rc;
 }
 
 int
@@ -458,9 +555,12 @@ mgmt_server_start(struct mgmt *m)
 {
 	struct mgmt_server *srv = &server_g;
 	const struct fp_cfg_mgmt *cfg = &m->app->cfg.mgmt;
-	mode_t mode = cfg->group[0] ? 0660 : 0600;
-	mode_t old_umask;
-	int rc;
+	bool have_group = cfg->group[0] != '\0';
+	mode_t mode = have_group ? 0660 : 0600;
+	char dir[sizeof(srv->path)];
+	const char *name;
+	gid_t gid = 0;
+	int dirfd, fd, rc;
 
 	memset(srv, 0, sizeof(*srv));
 	srv->m = m;
@@ -469,34 +569,56 @@ mgmt_server_start(struct mgmt *m)
 		return -ENAMETOOLONG;
 	}
 	memcpy(srv->path, cfg->socket, strlen(cfg->socket) + 1);
-	rc = mkdir_parent(srv->path);
-	if (rc == 0)
-		rc = clear_stale(srv->path);
-	if (rc != 0) {
-		MGMT_LOG(ERR, "socket %s: %s", srv->path, strerror(-rc));
-		return rc;
-	}
-	rc = uv_pipe_init(&m->loop, &srv->listener, 0);
-	if (rc != 0)
-		return rc;
-	srv->listener.data = srv;
-	/* create it with the final mode already: no window where others may connect */
-	old_umask = umask(0777 & ~mode);
-	rc = uv_pipe_bind(&srv->listener, srv->path);
-	umask(old_umask);
-	if (rc == 0 && cfg->group[0]) {
+	if (have_group) {
 		struct group *gr = getgrnam(cfg->group);
 
 		if (gr == NULL) {
 			MGMT_LOG(ERR, "socket group '%s' does not exist", cfg->group);
-			rc = -ENOENT;
-		} else if (chown(srv->path, (uid_t)-1, gr->gr_gid) != 0) {
-			rc = -errno;
+			return -ENOENT;
 		}
+		gid = gr->gr_gid;
 	}
-	if (rc == 0 && chmod(srv->path, mode) != 0)
-		rc = -errno;
-	if (rc == 0)
+	/* split into directory and name: "sock" is ./sock, "/sock" is in / */
+	memcpy(dir, srv->path, sizeof(dir));
+	name = strrchr(srv->path, '/');
+	if (name == NULL) {
+		snprintf(dir, sizeof(dir), ".");
+		name = srv->path;
+	} else {
+		dir[name == srv->path ? 1 : name - srv->path] = '\0';
+		name++;
+	}
+	if (name[0] == '\0') {
+		MGMT_LOG(ERR, "socket path %s names a directory", srv->path);
+		return -EISDIR;
+	}
+	rc = mkdir_p(dir);
+	if (rc != 0) {
+		MGMT_LOG(ERR, "socket directory %s: %s", dir, strerror(-rc));
+		return rc;
+	}
+	dirfd = open_socket_dir(dir, have_group, gid);
+	if (dirfd < 0)
+		return dirfd;
+	rc = clear_stale(dirfd, name, srv->path);
+	fd = rc == 0 ? bind_socket(dirfd, name, srv->path, have_group, gid, mode) : rc;
+	close(dirfd);
+	if (fd < 0) {
+		if (fd != -EEXIST && fd != -EADDRINUSE)
+			MGMT_LOG(ERR, "socket %s: %s", srv->path, strerror(-fd));
+		return fd;
+	}
+	rc = uv_pipe_init(&m->loop, &srv->listener, 0);
+	if (rc != 0) {
+		close(fd);
+		unlink(srv->path);
+		return rc;
+	}
+	srv->listener.data = srv;
+	rc = uv_pipe_open(&srv->listener, fd);
+	if (rc != 0)
+		close(fd); /* still ours: the handle did not take it */
+	else
 		rc = uv_listen((uv_stream_t *)&srv->listener, 128, connection_cb);
 	if (rc != 0) {
 		MGMT_LOG(ERR, "socket %s: %s", srv->path, uv_strerror(rc));
