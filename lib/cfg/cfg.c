@@ -510,6 +510,16 @@ set_value(struct parser *ps, const struct key *k, void *base, char *s)
 			fp_text_fail(&ps->src, "%s: value too long (max %zu bytes)", k->name, max);
 			return -EINVAL;
 		}
+		/* a stray CR (or any control byte) would not survive "config get" */
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)val[i];
+
+			if ((c < 0x20 && c != '\t') || c == 0x7f) {
+				fp_text_fail(&ps->src, "%s: control character 0x%02x in the value",
+						k->name, c);
+				return -EINVAL;
+			}
+		}
 		memset((char *)base + k->off, 0, k->size);
 		memcpy((char *)base + k->off, val, len);
 		return 0;

@@ -395,6 +395,21 @@ START_TEST(test_cfg_err_cross_checks)
 }
 END_TEST
 
+/* Found by fuzzing: a CR inside a value came back without it from fp_cfg_format(). */
+START_TEST(test_cfg_err_control_char)
+{
+	ck_parse_error("[mqtt]\nnode=ab\r\t\t\n",
+			"t.conf:2: node: control character 0x0d in the value");
+	ck_parse_error("[mqtt]\nnode = \"a\x1b[0m\"\n",
+			"t.conf:2: node: control character 0x1b in the value");
+	ck_parse_error("[mgmt]\ngroup = a\x7f\n",
+			"t.conf:2: group: control character 0x7f in the value");
+	/* a tab inside quotes is a blank, not a control character */
+	ck_assert_int_eq(parse("[mqtt]\nnode = \"a\tb\"\n"), 0);
+	ck_assert_str_eq(cfg.mqtt.node, "a\tb");
+}
+END_TEST
+
 START_TEST(test_cfg_err_nul_byte)
 {
 	static const char text[] = "[tcp]\nmss = 1\0002\n";
@@ -588,6 +603,7 @@ cfg_suite(void)
 	tcase_add_test(tc, test_cfg_err_ports);
 	tcase_add_test(tc, test_cfg_err_cross_checks);
 	tcase_add_test(tc, test_cfg_err_nul_byte);
+	tcase_add_test(tc, test_cfg_err_control_char);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");
