@@ -331,6 +331,28 @@ set_addr(struct parser *ps, const struct key *k, struct fp_cfg_port *port, char 
 	return 0;
 }
 
+/*
+ * The next item of a list with commas and/or blanks between items, which
+ * runs to the end of the line or a comment. @return the item (its length in
+ * *len, *s moved past it), or NULL at the end of the list.
+ */
+static char *
+next_item(char **s, size_t *len)
+{
+	char *p = *s, *item;
+
+	while (fp_text_blank(*p) || *p == ',')
+		p++;
+	if (fp_text_at_end(p))
+		return NULL;
+	item = p;
+	while (*p != '\0' && !fp_text_blank(*p) && *p != ',')
+		p++;
+	*len = (size_t)(p - item);
+	*s = p;
+	return item;
+}
+
 /* "7, 9 5001": commas and/or blanks between ports. val runs to the end of the line. */
 static int
 set_listen(struct parser *ps, const struct key *k, struct fp_cfg_tcp *tcp, char *val)
@@ -342,15 +364,12 @@ set_listen(struct parser *ps, const struct key *k, struct fp_cfg_tcp *tcp, char 
 	for (;;) {
 		char *tok;
 		char save;
+		size_t len;
 		uint32_t v;
 
-		while (fp_text_blank(*s) || *s == ',')
-			s++;
-		if (fp_text_at_end(s))
+		tok = next_item(&s, &len);
+		if (tok == NULL)
 			break;
-		tok = s;
-		while (*s != '\0' && !fp_text_blank(*s) && *s != ',')
-			s++;
 		save = *s;
 		*s = '\0';
 		if (parse_ranged(ps, k, tok, &v) < 0)
@@ -388,17 +407,13 @@ set_cmds(struct parser *ps, const struct key *k, uint32_t *mask, char *val)
 	char *s = val;
 
 	for (;;) {
-		char *tok;
+		size_t len;
+		char *tok = next_item(&s, &len);
 		int id;
 
-		while (fp_text_blank(*s) || *s == ',')
-			s++;
-		if (fp_text_at_end(s))
+		if (tok == NULL)
 			break;
-		tok = s;
-		while (*s != '\0' && !fp_text_blank(*s) && *s != ',')
-			s++;
-		id = fp_tlm_cmd_find(tok, (size_t)(s - tok));
+		id = fp_tlm_cmd_find(tok, len);
 		if (id < 0) {
 			char known[128];
 			size_t n = 0;
@@ -407,7 +422,7 @@ set_cmds(struct parser *ps, const struct key *k, uint32_t *mask, char *val)
 				n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s",
 						i ? ", " : "", fp_tlm_cmd_name((enum fp_tlm_cmd)i));
 			fp_text_fail(&ps->src, "%s: unknown command '%.*s' (want %s)", k->name,
-					(int)(s - tok < CFG_SHOW_MAX ? s - tok : CFG_SHOW_MAX), tok,
+					(int)(len < CFG_SHOW_MAX ? len : CFG_SHOW_MAX), tok,
 					known);
 			return -EINVAL;
 		}
