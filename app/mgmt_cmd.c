@@ -808,13 +808,17 @@ static int cmd_help(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_bu
 /* Indexed by enum fp_tlm_cmd: the names, and which ones write, are lib/tlm's. */
 static const struct cmd cmds[FP_TLM_CMD_COUNT] = {
 		[FP_TLM_CMD_STATUS] = {cmd_status, "version, uptime, lcores, ports and links"},
-		[FP_TLM_CMD_STATS] = {cmd_stats, "counters per lcore and total (the telemetry document)"},
-		[FP_TLM_CMD_FLOWS] = {cmd_flows, "TCP flows; args: limit, port, state, remote, lcore"},
+		[FP_TLM_CMD_STATS] = {cmd_stats,
+				"counters per lcore and total (the telemetry document)"},
+		[FP_TLM_CMD_FLOWS] = {cmd_flows,
+				"TCP flows; args: limit, port, state, remote, lcore"},
 		[FP_TLM_CMD_PORTS] = {cmd_ports, "ethdev stats and xstats per port"},
-		[FP_TLM_CMD_PIPELINE] = {cmd_pipeline, "the pipeline definition and each worker's stages"},
+		[FP_TLM_CMD_PIPELINE] = {cmd_pipeline,
+				"the pipeline definition and each worker's stages"},
 		[FP_TLM_CMD_CONFIG] = {cmd_config, "the effective configuration; args: op=\"get\""},
 		[FP_TLM_CMD_LOG] = {cmd_log, "get or set the app log level; args: level"},
-		[FP_TLM_CMD_SHUTDOWN] = {cmd_shutdown, "drain the workers, then exit 0; args: timeout_ms"},
+		[FP_TLM_CMD_SHUTDOWN] = {cmd_shutdown,
+				"drain the workers, then exit 0; args: timeout_ms"},
 		[FP_TLM_CMD_HELP] = {cmd_help, "this list"},
 };
 

@@ -443,8 +443,9 @@ open_socket_dir(const char *dir, bool have_group, gid_t group)
 	if (fd < 0) {
 		rc = -errno;
 		if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
-			MGMT_LOG(ERR, "socket directory %s is a symbolic link: refusing it, "
-				      "give [mgmt] socket its real path",
+			MGMT_LOG(ERR,
+					"socket directory %s is a symbolic link: refusing it, "
+					"give [mgmt] socket its real path",
 					dir);
 		else
 			MGMT_LOG(ERR, "socket directory %s: %s", dir, strerror(-rc));
@@ -457,20 +458,23 @@ open_socket_dir(const char *dir, bool have_group, gid_t group)
 	}
 	rc = -EPERM;
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		MGMT_LOG(ERR, "socket directory %s is owned by uid %u, not by root or by us "
-			      "(uid %u): its owner could replace the socket",
+		MGMT_LOG(ERR,
+				"socket directory %s is owned by uid %u, not by root or by us "
+				"(uid %u): its owner could replace the socket",
 				dir, (unsigned)st.st_uid, (unsigned)geteuid());
 		goto out_close;
 	}
 	if (st.st_mode & S_IWOTH) {
-		MGMT_LOG(ERR, "socket directory %s is writable by everyone (mode %04o): "
-			      "anyone could replace the socket",
+		MGMT_LOG(ERR,
+				"socket directory %s is writable by everyone (mode %04o): "
+				"anyone could replace the socket",
 				dir, (unsigned)(st.st_mode & 07777));
 		goto out_close;
 	}
 	if ((st.st_mode & S_IWGRP) && !(have_group && st.st_gid == group)) {
-		MGMT_LOG(ERR, "socket directory %s is writable by group %u (mode %04o), which "
-			      "is not the [mgmt] group: its members could replace the socket",
+		MGMT_LOG(ERR,
+				"socket directory %s is writable by group %u (mode %04o), which "
+				"is not the [mgmt] group: its members could replace the socket",
 				dir, (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777));
 		goto out_close;
 	}

@@ -370,8 +370,9 @@ log_commands(const struct mqtt *mq)
 		writes |= !(FP_TLM_CMD_READ_ONLY & (1u << i));
 	}
 	if (writes)
-		MQTT_LOG(WARNING, "%s runs commands that change the appliance (%s): whoever may "
-				  "publish there can use them, so the broker's ACL must restrict it",
+		MQTT_LOG(WARNING,
+				"%s runs commands that change the appliance (%s): whoever may "
+				"publish there can use them, so the broker's ACL must restrict it",
 				mq->t_cmd, names);
 	else
 		MQTT_LOG(INFO, "%s runs read-only commands: %s", mq->t_cmd, names);

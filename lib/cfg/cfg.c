@@ -135,12 +135,12 @@ static const struct key *const sect_keys[] = {tcp_keys, dpdk_keys, mgmt_keys, mq
 /* One parse, across calls of parse_line(). */
 struct parser {
 	struct fp_cfg *cfg;
-	struct fp_text_src src;         /* file name, line, error buffer */
-	int slot;                       /* enum sect, -1 before the first header */
-	unsigned sect_line[SECT_SLOTS]; /* header line, 0 = not seen */
-	uint32_t seen[SECT_SLOTS];      /* bit i: key i of the section was set */
+	struct fp_text_src src;            /* file name, line, error buffer */
+	int slot;                          /* enum sect, -1 before the first header */
+	unsigned sect_line[SECT_SLOTS];    /* header line, 0 = not seen */
+	uint32_t seen[SECT_SLOTS];         /* bit i: key i of the section was set */
 	unsigned key_line[SECT_SLOTS][32]; /* as many keys as seen[] has bits */
-	unsigned max_port_line; /* header line of the highest [port N] */
+	unsigned max_port_line;            /* header line of the highest [port N] */
 };
 
 static int
@@ -422,8 +422,7 @@ set_cmds(struct parser *ps, const struct key *k, uint32_t *mask, char *val)
 				n += (size_t)snprintf(known + n, sizeof(known) - n, "%s%s",
 						i ? ", " : "", fp_tlm_cmd_name((enum fp_tlm_cmd)i));
 			fp_text_fail(&ps->src, "%s: unknown command '%.*s' (want %s)", k->name,
-					(int)(len < CFG_SHOW_MAX ? len : CFG_SHOW_MAX), tok,
-					known);
+					(int)(len < CFG_SHOW_MAX ? len : CFG_SHOW_MAX), tok, known);
 			return -EINVAL;
 		}
 		if (m & (1u << id)) {

@@ -172,7 +172,8 @@ START_TEST(test_cfg_every_key)
 	ck_assert_str_eq(cfg.mqtt.tls_key, "/etc/k.pem");
 	ck_assert_uint_eq(cfg.mqtt.commands, 1);
 	ck_assert_uint_eq(cfg.mqtt.commands_allow,
-			1u << FP_TLM_CMD_STATUS | 1u << FP_TLM_CMD_STATS | 1u << FP_TLM_CMD_SHUTDOWN);
+			1u << FP_TLM_CMD_STATUS | 1u << FP_TLM_CMD_STATS |
+					1u << FP_TLM_CMD_SHUTDOWN);
 }
 END_TEST
 
@@ -192,18 +193,23 @@ START_TEST(test_cfg_commands_allow)
 	ck_assert_int_eq(parse("[mqtt]\ncommands = yes\ncommands_allow = stats, shutdown\n"
 			       "username = fp\n"),
 			0);
-	ck_assert_uint_eq(cfg.mqtt.commands_allow, 1u << FP_TLM_CMD_STATS | 1u << FP_TLM_CMD_SHUTDOWN);
-	ck_assert_int_eq(parse("[mqtt]\ncommands = yes\ncommands_allow = log\ntls_cert = /c.pem\n"), 0);
+	ck_assert_uint_eq(cfg.mqtt.commands_allow,
+			1u << FP_TLM_CMD_STATS | 1u << FP_TLM_CMD_SHUTDOWN);
+	ck_assert_int_eq(parse("[mqtt]\ncommands = yes\ncommands_allow = log\ntls_cert = /c.pem\n"),
+			0);
 	/* with the topic off, the list is inert */
 	ck_assert_int_eq(parse("[mqtt]\ncommands = no\ncommands_allow = shutdown\n"), 0);
 	ck_parse_error("[mqtt]\ncommands = yes\ncommands_allow = status shutdown\n",
-			"t.conf:3: commands_allow: shutdown changes the appliance, so the cmd topic "
-			"may only take it from an authenticated broker: set username (or tls_cert), "
+			"t.conf:3: commands_allow: shutdown changes the appliance, so the cmd "
+			"topic "
+			"may only take it from an authenticated broker: set username (or "
+			"tls_cert), "
 			"and give the broker an ACL on the topic");
 	/* TLS with only a CA does not tell the broker who we are */
 	ck_parse_error("[mqtt]\ncommands_allow = log\ntls_ca = /ca.pem\n\ncommands = on\n",
 			"t.conf:5: commands_allow: log changes the appliance, so the cmd topic "
-			"may only take it from an authenticated broker: set username (or tls_cert), "
+			"may only take it from an authenticated broker: set username (or "
+			"tls_cert), "
 			"and give the broker an ACL on the topic");
 	ck_parse_error("[mqtt]\ncommands_allow = status, reboot\n",
 			"t.conf:2: commands_allow: unknown command 'reboot' (want status, stats, "
@@ -211,7 +217,8 @@ START_TEST(test_cfg_commands_allow)
 	ck_parse_error("[mqtt]\ncommands_allow = stats stats\n",
 			"t.conf:2: commands_allow: stats listed twice");
 	ck_parse_error("[mqtt]\ncommands_allow = # none\n",
-			"t.conf:2: commands_allow: missing value (commands = no turns the topic off)");
+			"t.conf:2: commands_allow: missing value (commands = no turns the topic "
+			"off)");
 	ck_parse_error("[mqtt]\ncommands_allow = statu\n",
 			"t.conf:2: commands_allow: unknown command 'statu' (want status, stats, "
 			"flows, ports, pipeline, config, log, shutdown, help)");

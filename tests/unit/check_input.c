@@ -301,8 +301,7 @@ END_TEST
 START_TEST(test_input_group_source_dropped)
 {
 	static const uint8_t groups[][6] = {
-			{0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
-			{0x01, 0x00, 0x5e, 0x00, 0x00, 0x01},
+			{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01},
 			{0x33, 0x33, 0x00, 0x00, 0x00, 0x01},
 			{0x03, 0x00, 0x00, 0x00, 0x00, 0x02}, /* only the I/G bit set */
 	};
@@ -326,7 +325,8 @@ START_TEST(test_input_group_source_dropped)
 	ck_assert_uint_eq(fp_stats_get(&t.fx.stats, FP_CTR_ARP_REPLIES_SENT), 0);
 	/* the same frames from a unicast source are answered */
 	for (size_t i = 0; i < 3; i++)
-		ck_assert_int_eq(fx_run(&t.fx, frames[i], lens[i], 128, 0, NULL, NULL), FP_VERDICT_TX);
+		ck_assert_int_eq(fx_run(&t.fx, frames[i], lens[i], 128, 0, NULL, NULL),
+				FP_VERDICT_TX);
 	fxt_fini(&t);
 }
 END_TEST

@@ -140,14 +140,14 @@ START_TEST(test_tlm_json_invalid_utf8_replaced)
 		const char *in;
 		const char *want;
 	} cases[] = {
-			{"\xc3\xa9", "\"\xc3\xa9\""},                /* valid: kept as is */
-			{"a\xc3", "\"a\\ufffd\""},                   /* cut after the lead byte */
-			{"\xe2\x82", "\"\\ufffd\\ufffd\""},          /* cut 3-byte sequence */
-			{"\x80x", "\"\\ufffdx\""},                   /* lone continuation byte */
-			{"\xc0\xaf", "\"\\ufffd\\ufffd\""},          /* overlong '/' */
+			{"\xc3\xa9", "\"\xc3\xa9\""},                  /* valid: kept as is */
+			{"a\xc3", "\"a\\ufffd\""},                     /* cut after the lead byte */
+			{"\xe2\x82", "\"\\ufffd\\ufffd\""},            /* cut 3-byte sequence */
+			{"\x80x", "\"\\ufffdx\""},                     /* lone continuation byte */
+			{"\xc0\xaf", "\"\\ufffd\\ufffd\""},            /* overlong '/' */
 			{"\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""}, /* UTF-16 surrogate */
 			{"\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""}, /* > U+10FFFF */
-			{"\xff\"", "\"\\ufffd\\\"\""},               /* and escapes still apply */
+			{"\xff\"", "\"\\ufffd\\\"\""},                /* and escapes still apply */
 			{"\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\""}, /* 4-byte: kept */
 	};
 
@@ -174,7 +174,8 @@ START_TEST(test_utf8_seq_len)
 	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xc3\xa9", 1), 0); /* short */
 	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xe2\x82\xac", 3), 3);
 	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xf0\x9f\x98\x80", 4), 4);
-	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xf4\x8f\xbf\xbf", 4), 4); /* U+10FFFF */
+	ck_assert_uint_eq(
+			fp_utf8_seq_len((const uint8_t *)"\xf4\x8f\xbf\xbf", 4), 4); /* U+10FFFF */
 	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xf4\x90\x80\x80", 4), 0);
 	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xe0\x80\x80", 3), 0); /* overlong */
 	ck_assert_uint_eq(fp_utf8_seq_len((const uint8_t *)"\xc1\xbf", 2), 0);     /* overlong */

@@ -180,15 +180,15 @@ int fp_tlm_req_int(const struct fp_tlm_req *req, const char *key, int64_t *out);
  * the appliance (drains and exits, sets the log level): the MQTT cmd topic
  * takes those only when [mqtt] commands_allow names them.
  */
-#define FP_TLM_FOREACH_CMD(X)        \
-	X(STATUS, "status", 0)       \
-	X(STATS, "stats", 0)         \
-	X(FLOWS, "flows", 0)         \
-	X(PORTS, "ports", 0)         \
-	X(PIPELINE, "pipeline", 0)   \
-	X(CONFIG, "config", 0)       \
-	X(LOG, "log", 1)             \
-	X(SHUTDOWN, "shutdown", 1)   \
+#define FP_TLM_FOREACH_CMD(X)      \
+	X(STATUS, "status", 0)     \
+	X(STATS, "stats", 0)       \
+	X(FLOWS, "flows", 0)       \
+	X(PORTS, "ports", 0)       \
+	X(PIPELINE, "pipeline", 0) \
+	X(CONFIG, "config", 0)     \
+	X(LOG, "log", 1)           \
+	X(SHUTDOWN, "shutdown", 1) \
 	X(HELP, "help", 0)
 
 enum fp_tlm_cmd {
