@@ -37,7 +37,7 @@ REPLIES = {
                            "flows_open": 2, "stages": ["rx", "arp", "icmp", "tcp_echo", "tx"]}],
                "ports": [PORT], "mgmt": {"socket": "/x.sock", "clients": 1, "refused": 4, "cut_off": 2},
                "mqtt": {"enabled": True, "connected": False, "connects": 1, "published": 5,
-                        "dropped": 3, "commands": 0}},
+                        "dropped": 3, "commands": 2, "commands_refused": 1}},
     "stats": {"ok": True, "stats": {"schema": "fastpath.stats/1", "target": "dpdk", "version": "0.1.0",
                                      "seq": 0, "uptime_ms": 1000, "n_contexts": 1, "total": COUNTERS,
                                      "contexts": [dict(id=1, **COUNTERS)]}},
@@ -110,7 +110,8 @@ def main():
         check(rc == 0 and "fastpath 0.1.0 (DPDK 22.11.11), pid 42, up 01:02:03" in out, "status header")
         check("rx arp icmp tcp_echo tx" in out and "198.18.0.1/24" in out and "10000 Mb/s full" in out,
               "status lcore and port rows")
-        check("mqtt NOT connected: 1 connects, 5 published, 3 dropped" in out, "status mqtt line")
+        check("mqtt NOT connected: 1 connects, 5 published, 3 dropped, 2 commands (1 refused)" in out,
+              "status mqtt line")
         check("(1 clients, 4 refused, 2 cut off)" in out, "status mgmt line")
 
         rc, out, _ = run(sock, "stats")
