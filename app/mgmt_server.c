@@ -484,11 +484,31 @@ out_close:
 	return rc;
 }
 
+/*
+ * The address of name in the directory dirfd, which was checked: through
+ * /proc/self/fd, so a directory swapped in since (by whoever may write its
+ * parent) is not used; the path itself when that does not fit sun_path.
+ */
+static void
+sock_addr(struct sockaddr_un *sa, int dirfd, const char *name, const char *path)
+{
+	int n;
+
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	n = snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dirfd, name);
+	if (n < 0 || (size_t)n >= sizeof(sa->sun_path)) {
+		memset(sa->sun_path, 0, sizeof(sa->sun_path));
+		/* the caller checked that path fits sun_path */
+		memcpy(sa->sun_path, path, strnlen(path, sizeof(sa->sun_path) - 1));
+	}
+}
+
 /* A socket file left by a dead instance is removed; a live one, or anything else, is an error. */
 static int
 clear_stale(int dirfd, const char *name, const char *path)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa;
 	struct stat st;
 	int fd, rc;
 
@@ -505,8 +525,7 @@ clear_stale(int dirfd, const char *name, const char *path)
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	/* the caller checked that path fits sun_path */
-	memcpy(sa.sun_path, path, strnlen(path, sizeof(sa.sun_path) - 1));
+	sock_addr(&sa, dirfd, name, path);
 	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
 	close(fd);
 	if (rc == 0) {
@@ -531,13 +550,13 @@ static int
 bind_socket(int dirfd, const char *name, const char *path, bool have_group, gid_t group,
 		mode_t mode)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sockaddr_un sa;
 	int fd, rc = 0;
 
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
-	memcpy(sa.sun_path, path, strlen(path));
+	sock_addr(&sa, dirfd, name, path);
 	if (fchmod(fd, 0600) != 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		rc = -errno;
 		goto out_close;

@@ -3,11 +3,11 @@
 #
 # Where the management socket may live, through the real binary: a directory
 # that is writable by everyone, owned by another user, group-writable without
-# [mgmt] group, or a symbolic link, and a symbolic link at the socket path,
-# are each refused at start with a message that names the problem (and the
-# link's target is left alone); a missing directory is created, a normal one
-# gets a 0600 socket, and with [mgmt] group a 0660 socket of that group in a
-# directory that group may write. Replies stay UTF-8 JSON whatever bytes a
+# [mgmt] group, or a symbolic link, a symbolic link at the socket path, and a
+# socket someone listens on, are each refused at start with a message that
+# names the problem (and the link's target is left alone); a missing
+# directory is created, a normal one gets a 0600 socket, and with [mgmt]
+# group a 0660 socket of that group in a directory that group may write. Replies stay UTF-8 JSON whatever bytes a
 # client or the config puts in them: a long multibyte command name is cut on
 # a character boundary, and a Latin-1 byte in the config reads back as U+FFFD.
 set -euo pipefail
@@ -74,6 +74,19 @@ use_socket "$W/dir/mgmt.sock"
 expect_refused "symlink at the socket path" "socket $W/dir/mgmt.sock is a symbolic link: refusing to replace it"
 fp_assert_eq "symlink target untouched" "644 root precious" "$(stat -c '%a %U' "$W/target") $(cat "$W/target")"
 rm "$W/dir/mgmt.sock"
+
+mkdir -m 0755 "$W/live"
+"$FP_PY" -c 'import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen()
+time.sleep(120)' "$W/live/mgmt.sock" &
+LISTENER=$!
+fp_on_exit "kill $LISTENER"
+fp__wait_for 10 test -S "$W/live/mgmt.sock" || fp_fail "the stand-in listener did not start"
+use_socket "$W/live/mgmt.sock"
+expect_refused "a socket someone listens on" "socket $W/live/mgmt.sock: another instance is listening on it"
+kill "$LISTENER"
 
 # --- a missing directory is created; the socket is 0600, replies are UTF-8 JSON ----------------
 use_socket "$W/new/sub/mgmt.sock"
