@@ -3,7 +3,10 @@
  * Reference TCP echo server on libevent: the classic single-threaded kernel
  * socket design (evconnlistener + one bufferevent per connection, epoll
  * backend) that users would pick instead of fastpath. Run by tools/bench/run.sh
- * as the "libevent" row. Usage: bench-echo-libevent ADDR PORT
+ * as the "libevent" row, and with --reuseport as each process of the
+ * "reuseport-N" rows: N copies bind the same address with SO_REUSEPORT and
+ * the kernel spreads new connections over their listeners by 4-tuple hash
+ * (nginx's `listen ... reuseport` model). Usage: bench-echo-libevent [--reuseport] ADDR PORT
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -13,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -85,13 +89,18 @@ main(int argc, char **argv)
 	struct event_base *base;
 	struct evconnlistener *lst;
 	struct event *sigint, *sigterm;
-	int rc = 1;
+	unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE;
+	int rc = 1, a = 1;
 
-	if (argc != 3 || inet_pton(AF_INET, argv[1], &sin.sin_addr) != 1) {
-		fprintf(stderr, "usage: %s ADDR PORT\n", argv[0]);
+	if (argc > 1 && strcmp(argv[1], "--reuseport") == 0) {
+		flags |= LEV_OPT_REUSEABLE_PORT;
+		a++;
+	}
+	if (argc - a != 2 || inet_pton(AF_INET, argv[a], &sin.sin_addr) != 1) {
+		fprintf(stderr, "usage: %s [--reuseport] ADDR PORT\n", argv[0]);
 		return 2;
 	}
-	sin.sin_port = htons((uint16_t)atoi(argv[2]));
+	sin.sin_port = htons((uint16_t)atoi(argv[a + 1]));
 	/* A peer that resets while we write must not kill the server. */
 	signal(SIGPIPE, SIG_IGN);
 	base = event_base_new();
@@ -99,9 +108,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "event_base_new failed\n");
 		return 1;
 	}
-	lst = evconnlistener_new_bind(base, on_accept, NULL,
-			LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 1024, (struct sockaddr *)&sin,
-			sizeof(sin));
+	lst = evconnlistener_new_bind(
+			base, on_accept, NULL, flags, 1024, (struct sockaddr *)&sin, sizeof(sin));
 	if (lst == NULL) {
 		perror("listen");
 		goto out_base;
@@ -110,8 +118,9 @@ main(int argc, char **argv)
 	sigterm = evsignal_new(base, SIGTERM, on_signal, base);
 	event_add(sigint, NULL);
 	event_add(sigterm, NULL);
-	printf("libevent %s echo on %s:%s (%s)\n", event_get_version(), argv[1], argv[2],
-			event_base_get_method(base));
+	printf("libevent %s echo on %s:%s (%s%s), pid %d\n", event_get_version(), argv[a],
+			argv[a + 1], event_base_get_method(base),
+			flags & LEV_OPT_REUSEABLE_PORT ? ", SO_REUSEPORT" : "", (int)getpid());
 	fflush(stdout);
 	rc = event_base_dispatch(base) < 0;
 	event_free(sigint);
