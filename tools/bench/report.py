@@ -8,21 +8,34 @@ import statistics
 import sys
 from collections import defaultdict
 
-SERVERS = ["fastpath-afpacket", "fastpath-afxdp", "libevent", "libuv", "firmware"]
-FASTPATH = ["fastpath-afpacket", "fastpath-afxdp"]
-BASELINES = ["libevent", "libuv"]
+SERVERS = ["fastpath-afpacket", "fastpath-2w", "fastpath-afxdp", "libevent", "libuv",
+           "reuseport-1", "reuseport-2", "threadpool", "firmware", "board"]
+# Ratio columns (a/b), shown when both ran: fastpath against the single-loop
+# servers, each multicore model against fastpath with as many workers, and
+# what a second worker or process buys each model on this machine.
+RATIOS = [
+    ("fastpath-afpacket", "libevent"), ("fastpath-afpacket", "libuv"),
+    ("fastpath-afxdp", "libevent"), ("fastpath-afxdp", "libuv"),
+    ("fastpath-afpacket", "reuseport-1"), ("fastpath-afpacket", "threadpool"),
+    ("fastpath-2w", "reuseport-2"),
+    ("fastpath-2w", "fastpath-afpacket"), ("reuseport-2", "reuseport-1"),
+]
+SHORT = {"fastpath-afpacket": "afpacket", "fastpath-afxdp": "afxdp", "fastpath-2w": "fp-2w"}
 # case: (title, key, unit)
 METRICS = [
     ("pp1", "ping-pong 64 B, 1 conn", "rate", "req/s"),
     ("pp1", "  p50 latency", "p50_us", "us"),
     ("pp1", "  p99 latency", "p99_us", "us"),
     ("pp1", "  p99.9 latency", "p999_us", "us"),
+    ("pp1", "  server context switches per request", "srv_csw_per_op", "per req"),
     ("pp64", "ping-pong 64 B, 64 conns", "rate", "req/s"),
     ("pp64", "  p50 latency", "p50_us", "us"),
     ("pp64", "  p99 latency", "p99_us", "us"),
     ("pp64", "  p99.9 latency", "p999_us", "us"),
+    ("pp64", "  server context switches per request", "srv_csw_per_op", "per req"),
     ("bulk", "bulk echo, 1 conn", "mbps", "MB/s"),
     ("churn", "churn (connect, 64 B, close), 8 parallel", "rate", "conn/s"),
+    ("churn", "  server context switches per connection", "srv_csw_per_op", "per conn"),
     ("pp1", "CPU 0 (client) busy, pp1", "cpu0_busy", "% of a CPU"),
     ("pp1", "CPU 1 (server) busy, pp1", "cpu1_busy", "% of a CPU"),
     ("pp64", "CPU 0 (client) busy, pp64", "cpu0_busy", "% of a CPU"),
@@ -32,7 +45,11 @@ METRICS = [
     ("churn", "CPU 0 (client) busy, churn", "cpu0_busy", "% of a CPU"),
     ("churn", "CPU 1 (server) busy, churn", "cpu1_busy", "% of a CPU"),
     ("cpu", "server's busiest thread during the cases", "share", "% of a CPU"),
+    ("cpu", "server, all its threads during the cases", "total", "% of a CPU"),
+    ("cpu", "server threads (processes x threads)", "threads", "count"),
 ]
+# Units that are descriptions of a run, not figures of merit: no ratio.
+NO_RATIO = {"% of a CPU", "per req", "per conn", "count"}
 
 
 def fmt(v):
@@ -73,9 +90,9 @@ def main(path):
     if present:
         out.append(f"Echo servers over veth, {rounds} round(s) ABAB; "
                    "cells: median (min..max) over rounds; ratios of medians.\n")
-        fp = [s for s in FASTPATH if s in present]
-        ratio_cols = [(f, b) for f in fp for b in BASELINES if b in present]
-        head = ["case", "unit"] + present + [f"{f.split('-')[1]}/{b}" for f, b in ratio_cols]
+        ratio_cols = [(a, b) for a, b in RATIOS if a in present and b in present]
+        head = ["case", "unit"] + present + [f"{SHORT.get(a, a)}/{SHORT.get(b, b)}"
+                                             for a, b in ratio_cols]
         out.append("| " + " | ".join(head) + " |")
         out.append("|" + "---|" * len(head))
         for case, title, key, unit in METRICS:
@@ -87,14 +104,15 @@ def main(path):
                     cells.append("-")
                     continue
                 med[s] = statistics.median(vals)
-                cells.append(f"{fmt(med[s])} ({fmt(min(vals))}..{fmt(max(vals))})"
-                             if len(vals) > 1 else fmt(med[s]))
-            for f, b in ratio_cols:
-                ok = unit != "% of a CPU" and med.get(f) and med.get(b)
-                cells.append(f"{med[f] / med[b]:.2f}x" if ok else "-")
+                show = (lambda v: f"{v:.0f}") if unit == "count" else fmt
+                cells.append(f"{show(med[s])} ({show(min(vals))}..{show(max(vals))})"
+                             if len(vals) > 1 else show(med[s]))
+            for a, b in ratio_cols:
+                ok = unit not in NO_RATIO and med.get(a) and med.get(b)
+                cells.append(f"{med[a] / med[b]:.2f}x" if ok else "-")
             out.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
         out.append("")
-        out.append("Latency ratios below 1 mean fastpath is faster; throughput ratios above 1 do.")
+        out.append("Ratios a/b: for latency below 1 means a is faster; for throughput above 1 does.")
         out.append("")
     if micro or pmd:
         out.append("Microbenchmark: fp_input() on prebuilt frames, one lcore (CPU 1), "

@@ -5,15 +5,18 @@
 # directory, sets up the topology (client in netns fp-bench, veth pair
 # fa-bench/fb-bench, server on fa-bench in the root namespace), then in one
 # invocation runs every server on it, rounds alternating ABAB:
-#   fastpath-afpacket  the appliance on net_af_packet
+#   fastpath-afpacket  the appliance on net_af_packet, one worker
+#   fastpath-2w        the same with two workers (two queue pairs, RSS by af_packet fanout)
 #   fastpath-afxdp     the appliance on net_af_xdp (skipped, with the reason, if it fails here)
 #   libevent, libuv    the reference kernel-socket echo servers (tools/bench/echo_*.c)
+#   reuseport-N        N libevent processes sharing the port with SO_REUSEPORT
+#   threadpool         a libuv loop handing every read to its thread pool (uv_queue_work)
 #   firmware           lwip-fw's host build on a tap (netns fp-benchfw, tap ft-bench)
 #   board              lwip-fw's MPS2 image under QEMU (mps2-an386) on the same tap:
 #                      EMULATED figures, a Cortex-M on TCG, not hardware; max_flows 4,
 #                      so only the cases with at most 4 connections (pp1, bulk)
-# with the load client (bench-loadgen) pinned to CPU 0 and the server's
-# polling/serving thread on CPU 1. Then the kernel-free microbenchmark next to
+# with the load client (bench-loadgen) pinned to CPU 0 and every thread of the
+# server on CPU 1. Then the kernel-free microbenchmark next to
 # dpdk-testpmd io forwarding on net_null, and the per-flow memory figures.
 # Prints min/median/max tables and the ratios; exits 1 if any case errored.
 #
@@ -27,7 +30,7 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BENCH_BUILD:-$SRC/build-bench}
 SECONDS_PER_CASE=2
 ROUNDS=5
-SERVERS=fastpath-afpacket,fastpath-afxdp,libevent,libuv,firmware,board
+SERVERS=fastpath-afpacket,fastpath-2w,fastpath-afxdp,libevent,libuv,reuseport-1,reuseport-2,threadpool,firmware,board
 CASES=pp1,pp64,bulk,churn
 MICRO=1
 MICRO_SECONDS=2
@@ -88,7 +91,7 @@ OUT=${OUT:-$WORK}
 mkdir -p "$OUT"
 RESULTS=$OUT/results.jsonl
 : >"$RESULTS"
-SRV_PID=
+SRV_PIDS=() # the server's processes (reuseport-N has N)
 FAILS=0
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -116,7 +119,8 @@ build() {
 			{ tail -20 "$WORK/meson-setup.log" >&2; return 1; }
 	fi
 	local want=(tools/bench/bench-loadgen tools/bench/bench-echo-libevent
-		tools/bench/bench-echo-libuv tools/bench/bench-fastpath-micro
+		tools/bench/bench-echo-libuv tools/bench/bench-echo-threadpool
+		tools/bench/bench-fastpath-micro
 		app/fastpath lwip-fw/fastpath-fw lwip-fw/fastpath-fw-mps2.elf) targets=() t
 	for t in "${want[@]}"; do
 		ninja -C "$BUILD" -t query "$t" >/dev/null 2>&1 && targets+=("$t")
@@ -143,7 +147,13 @@ topo_up() {
 CLIENT_NS=$NS
 SRV_LOG=
 
-server_alive() { [[ -n $SRV_PID ]] && kill -0 "$SRV_PID" 2>/dev/null; }
+server_alive() {
+	local pid
+	((${#SRV_PIDS[@]})) || return 1
+	for pid in "${SRV_PIDS[@]}"; do
+		kill -0 "$pid" 2>/dev/null || return 1
+	done
+}
 # wait_ready <seconds> <probe>: 0 once probe succeeds, 1 on timeout or when the server exits.
 wait_ready() {
 	local deadline=$((SECONDS + $1))
@@ -156,6 +166,10 @@ wait_ready() {
 ping_ok() { server_alive && ip netns exec "$CLIENT_NS" ping -c 1 -W 1 "$SRV_IP" >/dev/null 2>&1; }
 port_ok() {
 	server_alive && ip netns exec "$CLIENT_NS" bash -c "exec 3<>/dev/tcp/$SRV_IP/$PORT" 2>/dev/null
+}
+# Every process of a reuseport group listens (the first alone would take every connection).
+listeners_ok() { # <count>
+	(($(ss -Hltn "src $SRV_IP:$PORT" | wc -l) >= $1)) && port_ok
 }
 
 write_config() { # <file>
@@ -202,17 +216,24 @@ start_server() {
 	CLIENT_NS=$NS
 	: >"$SRV_LOG"
 	case $name in
-	fastpath-afpacket | fastpath-afxdp)
+	fastpath-afpacket | fastpath-2w | fastpath-afxdp)
 		[[ -x $BUILD/app/fastpath ]] || { SKIP_WHY="app/fastpath not built"; return 2; }
 		write_config "$cfg"
-		local vdev="net_af_packet0,iface=$IF_SRV,framecnt=4096" prefix=fp_bench
+		local vdev="net_af_packet0,iface=$IF_SRV,framecnt=4096" prefix=fp_bench lcores=(-l 0-1)
 		if [[ $name == fastpath-afxdp ]]; then
 			vdev="net_af_xdp0,iface=$IF_SRV,start_queue=0,queue_count=1"
 			prefix=fp_bench_xdp
+		elif [[ $name == fastpath-2w ]]; then
+			# Two workers on CPU 1, the main lcore on CPU 0 (EAL refuses
+			# -l 0-2 on 2 CPUs); af_packet's qpairs=2 is a fanout group of
+			# two sockets, the kernel's flow hash picking the queue.
+			vdev+=,qpairs=2
+			prefix=fp_bench_2w
+			lcores=(--lcores "0@$CPU_CLIENT,1@$CPU_SERVER,2@$CPU_SERVER")
 		fi
-		"$BUILD/app/fastpath" -l 0-1 --no-huge -m 512 --no-pci --file-prefix="$prefix" \
+		"$BUILD/app/fastpath" "${lcores[@]}" --no-huge -m 512 --no-pci --file-prefix="$prefix" \
 			--vdev "$vdev" -- -c "$cfg" >"$SRV_LOG" 2>&1 9>&- &
-		SRV_PID=$!
+		SRV_PIDS=($!)
 		if ! wait_ready 30 ping_ok; then
 			SKIP_WHY="exited or did not answer ping within 30 s; last log lines: $(tail -n 5 "$SRV_LOG" | tr '\n' '|')"
 			stop_server
@@ -225,7 +246,37 @@ start_server() {
 		[[ -x $bin ]] || { SKIP_WHY="$bin not built"; return 1; }
 		ip addr add "$SRV_IP/24" dev "$IF_SRV"
 		taskset -c "$CPU_SERVER" "$bin" "$SRV_IP" "$PORT" >"$SRV_LOG" 2>&1 9>&- &
-		SRV_PID=$!
+		SRV_PIDS=($!)
+		if ! wait_ready 10 port_ok; then
+			SKIP_WHY="not listening within 10 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+			stop_server
+			return 1
+		fi
+		;;
+	reuseport-[1-9])
+		local bin=$BUILD/tools/bench/bench-echo-libevent n=${name#reuseport-} i
+		[[ -x $bin ]] || { SKIP_WHY="$bin not built"; return 1; }
+		ip addr add "$SRV_IP/24" dev "$IF_SRV"
+		SRV_PIDS=()
+		for ((i = 0; i < n; i++)); do
+			taskset -c "$CPU_SERVER" "$bin" --reuseport "$SRV_IP" "$PORT" >>"$SRV_LOG" 2>&1 9>&- &
+			SRV_PIDS+=($!)
+		done
+		# shellcheck disable=SC2317 # called through wait_ready
+		all_listen() { listeners_ok "$n"; }
+		if ! wait_ready 10 all_listen; then
+			SKIP_WHY="not all $n listening within 10 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+			stop_server
+			return 1
+		fi
+		;;
+	threadpool)
+		local bin=$BUILD/tools/bench/bench-echo-threadpool
+		[[ -x $bin ]] || { SKIP_WHY="$bin not built"; return 1; }
+		ip addr add "$SRV_IP/24" dev "$IF_SRV"
+		# The loop and its pool threads share CPU 1, like every other server here.
+		taskset -c "$CPU_SERVER" "$bin" "$SRV_IP" "$PORT" >"$SRV_LOG" 2>&1 9>&- &
+		SRV_PIDS=($!)
 		if ! wait_ready 10 port_ok; then
 			SKIP_WHY="not listening within 10 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
 			stop_server
@@ -239,7 +290,7 @@ start_server() {
 		tap_netns
 		ip netns exec "$FW_NS" taskset -c "$CPU_SERVER" "$bin" -c "$cfg" -i "$FW_TAP" \
 			-a "$SRV_IP/24" -s 0 >"$SRV_LOG" 2>&1 9>&- &
-		SRV_PID=$!
+		SRV_PIDS=($!)
 		tap_ready || return 1
 		;;
 	board)
@@ -252,7 +303,7 @@ start_server() {
 			-display none -monitor none -serial stdio -kernel "$img" \
 			-nic "tap,ifname=$FW_TAP,script=no,downscript=no,model=lan9118" \
 			>"$SRV_LOG" 2>&1 9>&- &
-		SRV_PID=$!
+		SRV_PIDS=($!)
 		tap_ready || return 1
 		;;
 	*)
@@ -263,17 +314,21 @@ start_server() {
 	return 0
 }
 
-# Stop the running server (SIGTERM, then SIGKILL after 15 s). @return its exit status
+# Stop the running server's processes (SIGTERM, then SIGKILL after 15 s).
+# @return 0 if every one exited 0, else the last non-zero status
 stop_server() {
-	local pid=$SRV_PID rc=0
-	[[ -n $pid ]] || return 0
-	SRV_PID=
-	kill -TERM "$pid" 2>/dev/null || true
-	if ! fp__wait_for 15 eval "! kill -0 $pid 2>/dev/null"; then
-		log "pid $pid ignored SIGTERM for 15 s, killing it"
-		kill -KILL "$pid" 2>/dev/null || true
-	fi
-	wait "$pid" 2>/dev/null || rc=$?
+	local pids=("${SRV_PIDS[@]}") pid st rc=0
+	SRV_PIDS=()
+	((${#pids[@]})) && { kill -TERM "${pids[@]}" 2>/dev/null || true; }
+	for pid in "${pids[@]}"; do
+		if ! fp__wait_for 15 fp__gone "$pid"; then
+			log "pid $pid ignored SIGTERM for 15 s, killing it"
+			kill -KILL "$pid" 2>/dev/null || true
+		fi
+		st=0
+		wait "$pid" 2>/dev/null || st=$?
+		((st == 0)) || rc=$st
+	done
 	ip addr flush dev "$IF_SRV" 2>/dev/null || true
 	ip netns del "$FW_NS" 2>/dev/null || true
 	return "$rc"
@@ -305,21 +360,26 @@ run_case() { # <server> <case> <round>
 		return
 	fi
 	args=$(case_args "$2") || { record_error "$1" "$2" "$3" "unknown case"; return; }
-	local stat0 stat1
+	local stat0 stat1 csw0 csw1 t0 t1
 	stat0=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
+	csw0=$(ctx_switches "${SRV_PIDS[@]}") t0=$(date +%s.%N)
 	# shellcheck disable=SC2086
 	line=$(ip netns exec "$CLIENT_NS" taskset -c "$CPU_CLIENT" \
 		"$BUILD/tools/bench/bench-loadgen" --host "$SRV_IP" --port "$PORT" $args \
 		--seconds "$SECONDS_PER_CASE" --json --label "$1") || rc=$?
 	stat1=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
+	csw1=$(ctx_switches "${SRV_PIDS[@]}") t1=$(date +%s.%N)
 	if [[ -z $line ]]; then
 		record_error "$1" "$2" "$3" "load client exited $rc without a result"
 		return
 	fi
-	# Add how busy each CPU was (anything but idle and iowait) during the run.
-	python3 - "$line" "$2" "$3" "$stat0" "$stat1" >>"$RESULTS" <<'PY'
+	# Add how busy each CPU was (anything but idle and iowait) during the
+	# run, and the server's context switches per operation: the handoffs its
+	# threading model costs (the rate is per measured second; the count
+	# covers the client's whole run, warm-up included, hence "about").
+	python3 - "$line" "$2" "$3" "$stat0" "$stat1" "$((csw1 - csw0))" "$t0" "$t1" >>"$RESULTS" <<'PY'
 import json, sys
-line, case, rnd, s0, s1 = sys.argv[1:]
+line, case, rnd, s0, s1, csw, t0, t1 = sys.argv[1:]
 def parse(s):
     out = {}
     for l in filter(None, s.split(";")):
@@ -333,6 +393,10 @@ d["case"], d["round"] = case, int(rnd)
 for cpu in b:
     tot, idle = b[cpu][0] - a[cpu][0], b[cpu][1] - a[cpu][1]
     d[cpu + "_busy"] = round(1 - idle / tot, 3) if tot else 0
+ops_per_s = d.get("rate", 0) if d.get("mode") != "bulk" else 0
+wall = float(t1) - float(t0)
+if ops_per_s > 0 and wall > 0:
+    d["srv_csw_per_op"] = round(int(csw) / wall / ops_per_s, 3)
 print(json.dumps(d))
 PY
 	if ((rc != 0)); then
@@ -341,17 +405,21 @@ PY
 	fi
 }
 
-# The server's busiest thread's share of a CPU while the cases ran: 100% for a
-# polling fastpath worker that had its core alone; less means it was sharing.
+# The server's busiest thread's share of a CPU while the cases ran (100% for a
+# polling fastpath worker that had its core alone; less means it was sharing),
+# and all its threads' together (processes of a reuseport group included).
 record_cpu() { # <server> <round> <ticks1> <ticks2> <t1> <t2>
 	python3 - "$@" "$(getconf CLK_TCK)" >>"$RESULTS" <<'PY' || true
 import json, sys
 name, rnd, c1, c2, t1, t2, hz = sys.argv[1:]
 d1 = dict(x.split(":") for x in c1.split())
 d2 = dict(x.split(":") for x in c2.split())
-busy = max((int(d2[k]) - int(d1[k]) for k in d2 if k in d1), default=0) / int(hz)
+# A thread born during the cases (libuv starts its pool on the first job) from 0.
+used = [int(d2[k]) - int(d1.get(k, 0)) for k in d2]
+wall = float(t2) - float(t1)
 print(json.dumps({"case": "cpu", "label": name, "round": int(rnd),
-                  "share": busy / (float(t2) - float(t1))}))
+                  "share": max(used, default=0) / int(hz) / wall,
+                  "total": sum(used) / int(hz) / wall, "threads": len(used)}))
 PY
 }
 
@@ -376,12 +444,12 @@ run_servers() {
 			fi
 			log "round $round/$ROUNDS: $name"
 			local t1 t2 cpu1 cpu2
-			t1=$(date +%s.%N) cpu1=$(thread_ticks "$SRV_PID")
+			t1=$(date +%s.%N) cpu1=$(thread_ticks "${SRV_PIDS[@]}")
 			for case in "${cases[@]}"; do
 				server_alive || { record_error "$name" "$case" "$round" "server died"; break; }
 				run_case "$name" "$case" "$round"
 			done
-			t2=$(date +%s.%N) cpu2=$(thread_ticks "$SRV_PID")
+			t2=$(date +%s.%N) cpu2=$(thread_ticks "${SRV_PIDS[@]}")
 			record_cpu "$name" "$round" "$cpu1" "$cpu2" "$t1" "$t2"
 			if ! stop_server; then
 				record_error "$name" stop "$round" "server exited non-zero (log: $SRV_LOG)"
@@ -391,13 +459,22 @@ run_servers() {
 }
 
 # ---------------------------------------------------------------- micro + memory
-thread_ticks() { # <pid>: "tid:utime+stime ..." for each thread
-	local st f
-	for st in /proc/"$1"/task/*/stat; do
-		f=$(cut -d' ' -f1,14,15 "$st" 2>/dev/null) || continue
-		set -- $f
-		printf '%s:%s ' "$1" "$(($2 + $3))"
+thread_ticks() { # <pid>...: "tid:utime+stime ..." for each thread of each process
+	local st pid tid ut stime
+	for pid in "$@"; do
+		for st in /proc/"$pid"/task/*/stat; do
+			read -r tid ut stime < <(cut -d' ' -f1,14,15 "$st" 2>/dev/null) || continue
+			printf '%s:%s ' "$tid" "$((ut + stime))"
+		done
 	done
+}
+
+# Voluntary + involuntary context switches of every thread of the given processes.
+ctx_switches() { # <pid>...
+	local pid
+	for pid in "$@"; do
+		cat /proc/"$pid"/task/*/status 2>/dev/null
+	done | awk '/^(non)?voluntary_ctxt_switches:/ {n += $2} END {print n + 0}'
 }
 
 run_micro() {
