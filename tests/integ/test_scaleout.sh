@@ -238,7 +238,9 @@ done
 fp_log "ok: central broker's documents match each appliance's counters"
 
 if [[ -n ${FP_SCALE_HOLD:-} ]]; then
-	fp_log "holding the topology: try the commands in docs/SCALING.md, then press Enter"
+	fp_log "holding the topology (docs/SCALING.md has commands to try); press Enter to go on"
+	fp_log "  appliance sockets: $FP_WORK/app0.sock $FP_WORK/app1.sock"
+	fp_log "  central broker: 127.0.0.1:$MQ_CENTRAL, edge brokers: ${MQ_EDGE[*]}"
 	read -r _ || true
 fi
 
@@ -262,6 +264,12 @@ fp_assert_eq "retained status of ${NODES[0]} at the central broker" offline \
 	"$(mosquitto_sub -h 127.0.0.1 -p $MQ_CENTRAL -t "fastpath/${NODES[0]}/status" --retained-only -C 1 -W 3)"
 fp_assert_eq "retained status of ${NODES[1]} at the central broker" online \
 	"$(mosquitto_sub -h 127.0.0.1 -p $MQ_CENTRAL -t "fastpath/${NODES[1]}/status" --retained-only -C 1 -W 3)"
+# Had the whole host gone, its broker could not have sent that will; the
+# bridge's own last will says so instead.
+fp_broker_stop "${NODES[0]}"
+fp__wait_for 10 central_has "^bridge/${NODES[0]}/state 0" ||
+	fp_fail "no bridge state 0 for ${NODES[0]} at the central broker after its broker died"
+fp_log "ok: SIGKILL of edge broker 0: the central broker has bridge/${NODES[0]}/state 0"
 
 # Until the router stops using it, the dead member black-holes its share.
 p=$(hold --conns 16 --probe --timeout 1.5) || fp_fail "probe: $p"
