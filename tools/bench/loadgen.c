@@ -542,7 +542,9 @@ main(int argc, char **argv)
 	}
 	if (r.ops == 0 && r.bytes == 0)
 		error(&r, NULL, "nothing completed", 0);
-	qsort(r.lat.v, r.lat.n, sizeof(*r.lat.v), cmp_u32);
+	/* Bulk mode has no samples, and qsort's array must not be NULL even for 0. */
+	if (r.lat.n > 0)
+		qsort(r.lat.v, r.lat.n, sizeof(*r.lat.v), cmp_u32);
 	report(&r, (double)(t - t_meas) / 1e9);
 out:
 	if (r.errors && !r.measuring)
