@@ -5,11 +5,12 @@
  * in libuv's own echo-server example). Run by tools/bench/run.sh as the
  * "libuv" row. Usage: bench-echo-libuv ADDR PORT
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <uv.h>
+
+#include "echo_uv.h"
 
 /* Stop reading from a peer that does not read its echo once this much is queued. */
 #define OUT_HIGH_WATER (1u << 20)
@@ -105,42 +106,8 @@ on_connection(uv_stream_t *server, int status)
 	uv_read_start((uv_stream_t *)c, on_alloc, on_read);
 }
 
-static void
-on_signal(uv_signal_t *h, int sig)
-{
-	(void)sig;
-	uv_stop(h->loop);
-}
-
 int
 main(int argc, char **argv)
 {
-	uv_loop_t *loop = uv_default_loop();
-	struct sockaddr_in sin;
-	uv_signal_t sigint, sigterm;
-	uv_tcp_t server;
-	int rc;
-
-	if (argc != 3 || uv_ip4_addr(argv[1], atoi(argv[2]), &sin) != 0) {
-		fprintf(stderr, "usage: %s ADDR PORT\n", argv[0]);
-		return 2;
-	}
-	/* A peer that resets while we write must not kill the server. */
-	signal(SIGPIPE, SIG_IGN);
-	uv_tcp_init(loop, &server);
-	rc = uv_tcp_bind(&server, (const struct sockaddr *)&sin, 0);
-	if (rc == 0)
-		rc = uv_listen((uv_stream_t *)&server, 1024, on_connection);
-	if (rc != 0) {
-		fprintf(stderr, "listen %s:%s: %s\n", argv[1], argv[2], uv_strerror(rc));
-		return 1;
-	}
-	uv_signal_init(loop, &sigint);
-	uv_signal_init(loop, &sigterm);
-	uv_signal_start(&sigint, on_signal, SIGINT);
-	uv_signal_start(&sigterm, on_signal, SIGTERM);
-	printf("libuv %s echo on %s:%s (epoll)\n", uv_version_string(), argv[1], argv[2]);
-	fflush(stdout);
-	uv_run(loop, UV_RUN_DEFAULT);
-	return 0;
+	return echo_uv_serve(argc, argv, on_connection, "epoll");
 }

@@ -12,13 +12,14 @@
  * row. Usage: bench-echo-threadpool ADDR PORT (pool size: UV_THREADPOOL_SIZE,
  * libuv's default 4). On exit it prints how many jobs ran on how many threads.
  */
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <uv.h>
+
+#include "echo_uv.h"
 
 /* Stop reading from a peer that does not read its echo once this much is queued. */
 #define OUT_HIGH_WATER (1u << 20)
@@ -267,46 +268,18 @@ on_connection(uv_stream_t *server, int status)
 	uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read);
 }
 
-static void
-on_signal(uv_signal_t *h, int sig)
-{
-	(void)sig;
-	uv_stop(h->loop);
-}
-
 int
 main(int argc, char **argv)
 {
-	uv_loop_t *loop = uv_default_loop();
-	struct sockaddr_in sin;
-	uv_signal_t sigint, sigterm;
-	uv_tcp_t server;
 	const char *pool = getenv("UV_THREADPOOL_SIZE");
+	char model[96];
 	int rc;
 
-	if (argc != 3 || uv_ip4_addr(argv[1], atoi(argv[2]), &sin) != 0) {
-		fprintf(stderr, "usage: %s ADDR PORT\n", argv[0]);
-		return 2;
-	}
-	/* A peer that resets while we write must not kill the server. */
-	signal(SIGPIPE, SIG_IGN);
-	uv_tcp_init(loop, &server);
-	rc = uv_tcp_bind(&server, (const struct sockaddr *)&sin, 0);
+	snprintf(model, sizeof(model), "one loop thread + uv_queue_work pool of %s thread(s)",
+			pool ? pool : "4 (default)");
+	rc = echo_uv_serve(argc, argv, on_connection, model);
 	if (rc == 0)
-		rc = uv_listen((uv_stream_t *)&server, 1024, on_connection);
-	if (rc != 0) {
-		fprintf(stderr, "listen %s:%s: %s\n", argv[1], argv[2], uv_strerror(rc));
-		return 1;
-	}
-	uv_signal_init(loop, &sigint);
-	uv_signal_init(loop, &sigterm);
-	uv_signal_start(&sigint, on_signal, SIGINT);
-	uv_signal_start(&sigterm, on_signal, SIGTERM);
-	printf("libuv %s echo on %s:%s, one loop thread + uv_queue_work pool of %s thread(s)\n",
-			uv_version_string(), argv[1], argv[2], pool ? pool : "4 (default)");
-	fflush(stdout);
-	uv_run(loop, UV_RUN_DEFAULT);
-	printf("jobs handed to the pool: %lu, on %u pool thread(s)\n", atomic_load(&jobs),
-			atomic_load(&pool_threads));
-	return 0;
+		printf("jobs handed to the pool: %lu, on %u pool thread(s)\n", atomic_load(&jobs),
+				atomic_load(&pool_threads));
+	return rc;
 }
