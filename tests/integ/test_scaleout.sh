@@ -85,7 +85,8 @@ topo_up() {
 	rt ip link set "fr-$FP_TEST" up
 
 	for i in 0 1; do
-		a=$(app_if $i) r=$(rt_if $i)
+		a=$(app_if $i)
+		r=$(rt_if $i)
 		ip link del "$a" 2>/dev/null || true
 		ip link add "$a" type veth peer name "$r" netns "$RT_NS"
 		fp_on_exit "ip link del $a"
@@ -219,7 +220,8 @@ N=64
 out=$(fp_echo --port 7 --conns $N --bytes 4096 --timeout 60) ||
 	fp_fail "$N x 4 KiB through the router: $out"
 fp_log "ok: $N connections echoed through the ECMP route: $out"
-f0=$(app_counter 0 flows_opened) f1=$(app_counter 1 flows_opened)
+f0=$(app_counter 0 flows_opened)
+f1=$(app_counter 1 flows_opened)
 fp_log "flows_opened: appliance 0 $f0, appliance 1 $f1"
 fp_assert_eq "flows over both appliances" $N $((f0 + f1))
 fp_assert_ge "flows on appliance 0" 1 "$f0"
@@ -250,7 +252,8 @@ hold --conns 16 --ready "$FP_WORK/held" --go "$FP_WORK/go" --timeout 5 >"$FP_WOR
 HOLD_PID=$!
 fp_on_exit "kill $HOLD_PID"
 fp__wait_for 15 test -s "$FP_WORK/held" || fp_fail "held connections: $(cat "$FP_WORK/hold.out")"
-on0=$(app_flow_ports 0 | sort) on1=$(app_flow_ports 1 | sort)
+on0=$(app_flow_ports 0 | sort)
+on1=$(app_flow_ports 1 | sort)
 fp_assert_ge "held flows on appliance 0" 1 "$(grep -c . <<<"$on0")"
 fp_assert_ge "held flows on appliance 1" 1 "$(grep -c . <<<"$on1")"
 

@@ -362,13 +362,15 @@ run_case() { # <server> <case> <round>
 	args=$(case_args "$2") || { record_error "$1" "$2" "$3" "unknown case"; return; }
 	local stat0 stat1 csw0 csw1 t0 t1
 	stat0=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
-	csw0=$(ctx_switches "${SRV_PIDS[@]}") t0=$(date +%s.%N)
+	csw0=$(ctx_switches "${SRV_PIDS[@]}")
+	t0=$(date +%s.%N)
 	# shellcheck disable=SC2086
 	line=$(ip netns exec "$CLIENT_NS" taskset -c "$CPU_CLIENT" \
 		"$BUILD/tools/bench/bench-loadgen" --host "$SRV_IP" --port "$PORT" $args \
 		--seconds "$SECONDS_PER_CASE" --json --label "$1") || rc=$?
 	stat1=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
-	csw1=$(ctx_switches "${SRV_PIDS[@]}") t1=$(date +%s.%N)
+	csw1=$(ctx_switches "${SRV_PIDS[@]}")
+	t1=$(date +%s.%N)
 	if [[ -z $line ]]; then
 		record_error "$1" "$2" "$3" "load client exited $rc without a result"
 		return
@@ -444,12 +446,14 @@ run_servers() {
 			fi
 			log "round $round/$ROUNDS: $name"
 			local t1 t2 cpu1 cpu2
-			t1=$(date +%s.%N) cpu1=$(thread_ticks "${SRV_PIDS[@]}")
+			t1=$(date +%s.%N)
+			cpu1=$(thread_ticks "${SRV_PIDS[@]}")
 			for case in "${cases[@]}"; do
 				server_alive || { record_error "$name" "$case" "$round" "server died"; break; }
 				run_case "$name" "$case" "$round"
 			done
-			t2=$(date +%s.%N) cpu2=$(thread_ticks "${SRV_PIDS[@]}")
+			t2=$(date +%s.%N)
+			cpu2=$(thread_ticks "${SRV_PIDS[@]}")
 			record_cpu "$name" "$round" "$cpu1" "$cpu2" "$t1" "$t2"
 			if ! stop_server; then
 				record_error "$name" stop "$round" "server exited non-zero (log: $SRV_LOG)"
@@ -496,9 +500,11 @@ run_micro() {
 		# its thread's utime+stime: on a shared core the wall-clock rate is
 		# divided by it, as the microbenchmark uses its own CPU time.
 		sleep 2
-		t1=$(date +%s.%N) cpu1=$(thread_ticks "$pmd")
+		t1=$(date +%s.%N)
+		cpu1=$(thread_ticks "$pmd")
 		sleep "$((PMD_SECONDS - 2))"
-		t2=$(date +%s.%N) cpu2=$(thread_ticks "$pmd")
+		t2=$(date +%s.%N)
+		cpu2=$(thread_ticks "$pmd")
 		kill -INT "$pmd" 2>/dev/null || true
 		fp__wait_for 10 eval "! kill -0 $pmd 2>/dev/null" || kill -KILL "$pmd" 2>/dev/null || true
 		wait "$pmd" 2>/dev/null || true
