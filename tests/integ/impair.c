@@ -8,7 +8,9 @@
  *   client ns [fb-X] <-veth-> [fc-X] impair [fd-X] <-veth-> [fa-X] fastpath
  *
  * Reordering holds a frame back and sends it after the next one (or after
- * --hold-us when no next one comes). On SIGTERM/SIGINT it prints what it did.
+ * --hold-us when no next one comes). --delay-us puts every frame on a delay
+ * line first (a peer that far away; a full line is loss). On SIGTERM/SIGINT
+ * it prints what it did.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -28,6 +30,7 @@
 #include <unistd.h>
 
 #define FRAME_MAX 2048
+#define LINE_MAX  512 /* frames on a delay line per direction */
 
 struct held {
 	uint8_t buf[FRAME_MAX];
@@ -35,15 +38,25 @@ struct held {
 	uint64_t since;  /**< monotonic us when it was held */
 };
 
+/** Frames waiting for their time, in order (a FIFO: one delay for all). */
+struct line {
+	uint8_t buf[LINE_MAX][FRAME_MAX];
+	ssize_t len[LINE_MAX];
+	uint64_t due[LINE_MAX]; /**< monotonic us */
+	unsigned head, n;
+};
+
 struct dir {
 	int in, out;
 	struct held held;
+	struct line line;
 	uint64_t frames, dropped, duplicated, reordered;
 };
 
 static volatile sig_atomic_t stop;
 static double loss_p, dup_p, reorder_p;
 static uint64_t hold_us = 1000;
+static uint64_t delay_us;
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 static void
@@ -100,8 +113,37 @@ open_if(const char *name)
 static void
 emit(struct dir *d, const uint8_t *buf, ssize_t len)
 {
-	/* A full socket buffer is loss, as on a real link. */
-	(void)!send(d->out, buf, (size_t)len, MSG_DONTWAIT);
+	struct line *l = &d->line;
+	unsigned tail;
+
+	if (delay_us == 0) {
+		/* A full socket buffer is loss, as on a real link. */
+		(void)!send(d->out, buf, (size_t)len, MSG_DONTWAIT);
+		return;
+	}
+	if (l->n == LINE_MAX) {
+		d->dropped++;
+		return;
+	}
+	tail = (l->head + l->n++) % LINE_MAX;
+	memcpy(l->buf[tail], buf, (size_t)len);
+	l->len[tail] = len;
+	l->due[tail] = now_us() + delay_us;
+}
+
+/* Send what the delay line holds and is due. @return us until the next is due, or -1 */
+static int64_t
+line_flush(struct dir *d)
+{
+	struct line *l = &d->line;
+	uint64_t now = now_us();
+
+	while (l->n && l->due[l->head] <= now) {
+		(void)!send(d->out, l->buf[l->head], (size_t)l->len[l->head], MSG_DONTWAIT);
+		l->head = (l->head + 1) % LINE_MAX;
+		l->n--;
+	}
+	return l->n ? (int64_t)(l->due[l->head] - now) : -1;
 }
 
 static void
@@ -151,10 +193,11 @@ main(int argc, char **argv)
 		{"dup", required_argument, NULL, 'd'},
 		{"reorder", required_argument, NULL, 'r'},
 		{"hold-us", required_argument, NULL, 'h'},
+		{"delay-us", required_argument, NULL, 'D'},
 		{"seed", required_argument, NULL, 's'},
 		{NULL, 0, NULL, 0},
 	};
-	struct dir dirs[2];
+	struct dir *dirs;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -163,10 +206,11 @@ main(int argc, char **argv)
 		case 'd': dup_p = atof(optarg) / 100.0; break;
 		case 'r': reorder_p = atof(optarg) / 100.0; break;
 		case 'h': hold_us = strtoull(optarg, NULL, 10); break;
+		case 'D': delay_us = strtoull(optarg, NULL, 10); break;
 		case 's': rng_state ^= strtoull(optarg, NULL, 10) * 0x100000001b3ull; break;
 		default:
 			fprintf(stderr, "usage: impair [--loss PCT] [--dup PCT] [--reorder PCT] "
-					"[--hold-us N] [--seed N] IF_A IF_B\n");
+					"[--hold-us N] [--delay-us N] [--seed N] IF_A IF_B\n");
 			return 2;
 		}
 	}
@@ -174,13 +218,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "impair: need two interfaces\n");
 		return 2;
 	}
-	memset(dirs, 0, sizeof(dirs));
+	dirs = calloc(2, sizeof(*dirs)); /* the delay lines are too big for the stack */
+	if (dirs == NULL) {
+		perror("impair: calloc");
+		return 1;
+	}
 	dirs[0].in = dirs[1].out = open_if(argv[optind]);
 	dirs[1].in = dirs[0].out = open_if(argv[optind + 1]);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	printf("impair: relaying %s <-> %s loss %.2f%% dup %.2f%% reorder %.2f%%\n", argv[optind],
-			argv[optind + 1], loss_p * 100, dup_p * 100, reorder_p * 100);
+	printf("impair: relaying %s <-> %s loss %.2f%% dup %.2f%% reorder %.2f%% delay %llu us\n",
+			argv[optind], argv[optind + 1], loss_p * 100, dup_p * 100, reorder_p * 100,
+			(unsigned long long)delay_us);
 	fflush(stdout);
 
 	while (!stop) {
@@ -188,6 +237,12 @@ main(int argc, char **argv)
 				{.fd = dirs[1].in, .events = POLLIN}};
 		int timeout = (dirs[0].held.len || dirs[1].held.len) ? 1 : 100;
 
+		for (int i = 0; i < 2; i++) {
+			int64_t wait = line_flush(&dirs[i]);
+
+			if (wait >= 0 && wait / 1000 < timeout)
+				timeout = (int)(wait / 1000);
+		}
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < 2; i++) {
@@ -196,6 +251,7 @@ main(int argc, char **argv)
 					;
 			if (dirs[i].held.len && now_us() - dirs[i].held.since >= hold_us)
 				release_held(&dirs[i]);
+			line_flush(&dirs[i]);
 		}
 	}
 	for (int i = 0; i < 2; i++)
