@@ -202,7 +202,7 @@ listen_syn(struct tcp_out *o, const struct seg *s)
 	f->max_snd_wnd = f->snd_wnd;
 	f->snd_wl1 = s->seq;
 	f->snd_wl2 = 0;
-	fp__tcp_set_state(t, f, FP_TCP_SYN_RECEIVED);
+	fp__tcp_set_state(t, f, FP_TCP_SYN_RECEIVED, ctx->now_us);
 	f->flags |= TF_RTT;
 	f->rtt_seq = f->iss + 1;
 	f->rtt_ts = ctx->now_us;
@@ -243,7 +243,7 @@ cookie_ack(struct tcp_out *o, const struct seg *s)
 	f->snd_wl1 = s->seq;
 	f->snd_wl2 = s->ack;
 	f->rcv_adv = f->rcv_nxt + fp__tcp_rcv_wnd(f);
-	fp__tcp_set_state(t, f, FP_TCP_ESTABLISHED);
+	fp__tcp_set_state(t, f, FP_TCP_ESTABLISHED, ctx->now_us);
 	return f;
 }
 
@@ -693,7 +693,7 @@ accepted:
 		f->max_snd_wnd = f->snd_wnd;
 		f->snd_wl1 = s->seq;
 		f->snd_wl2 = s->ack;
-		fp__tcp_set_state(t, f, FP_TCP_ESTABLISHED);
+		fp__tcp_set_state(t, f, FP_TCP_ESTABLISHED, ctx->now_us);
 	} else {
 		fin_acked = ack_input(o, f, s, &rexmit);
 		if (fin_acked < 0)
@@ -701,10 +701,10 @@ accepted:
 		if (fin_acked) {
 			switch (f->state) {
 			case FP_TCP_FIN_WAIT_1:
-				fp__tcp_set_state(t, f, FP_TCP_FIN_WAIT_2);
+				fp__tcp_set_state(t, f, FP_TCP_FIN_WAIT_2, ctx->now_us);
 				break;
 			case FP_TCP_CLOSING:
-				fp__tcp_set_state(t, f, FP_TCP_TIME_WAIT);
+				fp__tcp_set_state(t, f, FP_TCP_TIME_WAIT, ctx->now_us);
 				break;
 			case FP_TCP_LAST_ACK:
 				/* RFC 9293 3.10.7.4: our FIN acknowledged, the close is done. */
@@ -729,13 +729,13 @@ accepted:
 		f->n_ooo = 0; /* nothing can follow a FIN */
 		switch (f->state) {
 		case FP_TCP_ESTABLISHED:
-			fp__tcp_set_state(t, f, FP_TCP_CLOSE_WAIT);
+			fp__tcp_set_state(t, f, FP_TCP_CLOSE_WAIT, ctx->now_us);
 			break;
 		case FP_TCP_FIN_WAIT_1:
-			fp__tcp_set_state(t, f, FP_TCP_CLOSING);
+			fp__tcp_set_state(t, f, FP_TCP_CLOSING, ctx->now_us);
 			break;
 		case FP_TCP_FIN_WAIT_2:
-			fp__tcp_set_state(t, f, FP_TCP_TIME_WAIT);
+			fp__tcp_set_state(t, f, FP_TCP_TIME_WAIT, ctx->now_us);
 			break;
 		default:
 			f->rcv_nxt--; /* not a new FIN */

@@ -387,9 +387,9 @@ fin_sent:
 	if (seq_gt(f->snd_nxt, f->snd_max))
 		f->snd_max = f->snd_nxt;
 	if (f->state == FP_TCP_CLOSE_WAIT)
-		fp__tcp_set_state(t, f, FP_TCP_LAST_ACK);
+		fp__tcp_set_state(t, f, FP_TCP_LAST_ACK, ctx->now_us);
 	else if (f->state == FP_TCP_ESTABLISHED)
-		fp__tcp_set_state(t, f, FP_TCP_FIN_WAIT_1);
+		fp__tcp_set_state(t, f, FP_TCP_FIN_WAIT_1, ctx->now_us);
 	/* Data still out of order can no longer be echoed after our FIN. */
 	f->n_ooo = 0;
 out:

@@ -254,8 +254,11 @@ uint64_t fp__tcp_rto_cur(const struct tcp_flow *f, const struct fp_cfg_tcp *cfg)
 /** Arm the retransmission timer if it is not running (RFC 6298 5.1). */
 void fp__tcp_rtx_start(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
 void fp__tcp_rtx_restart(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
-/** Change state, keeping the half-open count and the state's deadline right. */
-void fp__tcp_set_state(struct fp_tcp *t, struct tcp_flow *f, uint8_t state);
+/**
+ * Change state, keeping the half-open count and the state's deadline right.
+ * The state's clocks (idle, linger) start now.
+ */
+void fp__tcp_set_state(struct fp_tcp *t, struct tcp_flow *f, uint8_t state, uint64_t now_us);
 /** Remove a flow, counting it under ctr (FLOWS_CLOSED, _RESET, _TIMED_OUT). */
 void fp__tcp_flow_end(struct fp_ctx *ctx, struct tcp_flow *f, enum fp_counter ctr);
 /** Persist timer after the peer's zero window (RFC 9293 3.8.6.1). */

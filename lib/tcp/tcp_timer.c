@@ -110,13 +110,15 @@ next_deadline(const struct fp_tcp *t, const struct tcp_flow *f)
 }
 
 void
-fp__tcp_set_state(struct fp_tcp *t, struct tcp_flow *f, uint8_t state)
+fp__tcp_set_state(struct fp_tcp *t, struct tcp_flow *f, uint8_t state, uint64_t now_us)
 {
 	if (f->state == FP_TCP_SYN_RECEIVED)
 		t->n_half_open--;
 	if (state == FP_TCP_SYN_RECEIVED)
 		t->n_half_open++;
 	f->state = state;
+	/* A flow idle for long before our FIN must still get its whole linger. */
+	f->last_active = now_us;
 	if (f->flags & TF_IN_USE) {
 		uint64_t d = next_deadline(t, f);
 

@@ -484,6 +484,41 @@ START_TEST(test_tcp_drain)
 }
 END_TEST
 
+/*
+ * Draining a flow idle for longer than time_wait_ms: the closing linger
+ * counts from the state change, not from the last segment, so our FIN is
+ * answered and the close completes without a RST.
+ */
+START_TEST(test_tcp_drain_idle_flow)
+{
+	struct oseg o;
+
+	env_start();
+	establish();
+	tick(3000000); /* idle 3 s, time_wait_ms 2 s */
+	fp_tcp_drain(&ctx);
+	o = next_out();
+	ck_assert_uint_eq(o.flags, FP_TCP_FIN | FP_TCP_ACK);
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_1);
+	tick(1000);
+	expect_none();
+	/* The peer takes 100 ms to answer: our FIN is acknowledged, then its own. */
+	tick(99000);
+	expect_none();
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	ck_assert_uint_eq(flow_state(), FP_TCP_FIN_WAIT_2);
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	expect_ack(our_iss + 2, p_seq + 1);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+	tick(2000000);
+	expect_none();
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 0);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RST_SENT), 0);
+}
+END_TEST
+
 static Suite *
 tcp_close_suite(void)
 {
@@ -519,6 +554,7 @@ tcp_close_suite(void)
 	tcase_add_test(tc, test_tcp_challenge_ack_rate_limit);
 	tcase_add_test(tc, test_tcp_idle_expiry);
 	tcase_add_test(tc, test_tcp_drain);
+	tcase_add_test(tc, test_tcp_drain_idle_flow);
 	suite_add_tcase(s, tc);
 	return s;
 }
