@@ -81,7 +81,9 @@ static const struct key tcp_keys[] = {
 				1u << 24, KEY_POW2},
 		{"syn_cookies", KEY_SYNCOOK, offsetof(struct fp_cfg_tcp, syn_cookies), 0, 0, 2, 0},
 		U(fp_cfg_tcp, idle_timeout_s, KEY_U32, 1, 86400),
-		U(fp_cfg_tcp, time_wait_ms, KEY_U32, 0, 240000),
+		/* At least RFC 6298's 1 s minimum RTO: TIME_WAIT must still be
+		 * there for the peer's first retransmitted FIN. */
+		U(fp_cfg_tcp, time_wait_ms, KEY_U32, 1000, 240000),
 		U(fp_cfg_tcp, rto_initial_ms, KEY_U32, 1, 600000),
 		U(fp_cfg_tcp, rto_min_ms, KEY_U32, 1, 600000),
 		U(fp_cfg_tcp, rto_max_ms, KEY_U32, 1, 600000),

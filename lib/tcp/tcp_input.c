@@ -436,6 +436,7 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s, int *rexmi
 		challenge_ack(o, f);
 		return -1;
 	}
+	f->probes = 0; /* the peer is alive: it may keep its window shut */
 	if ((f->flags & TF_SACK) && s->optlen)
 		sacked = sack_input(f, s);
 	if (seq_gt(s->ack, f->snd_una)) {

@@ -64,6 +64,7 @@ struct tcp_flow {
 	uint8_t rcv_ws;  /**< our window scale shift */
 	uint8_t dupacks; /**< consecutive duplicate ACKs (RFC 5681 2) */
 	uint8_t backoff; /**< RTO doublings since the last new ACK */
+	uint8_t probes;  /**< persist probes since the peer's last ACK */
 	uint8_t peer_mac[FP_ETH_ALEN];
 	uint16_t mss; /**< effective send MSS: min(peer's, ours) */
 

@@ -77,7 +77,12 @@ fp__tcp_persist_start(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us)
 	fp__tcp_rtx_start(t, f, now_us);
 }
 
-/* When the flow's state alone ends it: idle or linger since the last segment. */
+/*
+ * When the flow's state alone ends it: idle, or the linger, since the state
+ * began or the last segment. States with our SYN or FIN unacknowledged have
+ * none: their retransmission retries end them (RFC 9293 3.8.3 R2), and a
+ * linger there would abort a close that is still being retransmitted.
+ */
 static uint64_t
 state_deadline(const struct fp_tcp *t, const struct tcp_flow *f)
 {
@@ -87,16 +92,13 @@ state_deadline(const struct fp_tcp *t, const struct tcp_flow *f)
 		if (t->cfg.idle_timeout_s == 0)
 			return UINT64_MAX;
 		return f->last_active + (uint64_t)t->cfg.idle_timeout_s * 1000000;
-	case FP_TCP_FIN_WAIT_1:
 	case FP_TCP_FIN_WAIT_2:
-	case FP_TCP_CLOSING:
-	case FP_TCP_LAST_ACK:
 	case FP_TCP_TIME_WAIT:
-		/* RFC 9293 3.10.8: 2 MSL in TIME_WAIT; our MSL is configured short,
-		 * and the same linger bounds the other closing states. */
+		/* RFC 9293 3.10.8: 2 MSL in TIME_WAIT; our MSL is configured short.
+		 * FIN_WAIT_2 waits as long for the peer's FIN. */
 		return f->last_active + (uint64_t)t->cfg.time_wait_ms * 1000;
 	default:
-		/* SYN_RECEIVED ends through its SYN-ACK retries. */
+		/* SYN_RECEIVED, FIN_WAIT_1, CLOSING, LAST_ACK: see above. */
 		return UINT64_MAX;
 	}
 }
@@ -134,13 +136,24 @@ fp__tcp_flow_end(struct fp_ctx *ctx, struct tcp_flow *f, enum fp_counter ctr)
 	fp__tcp_flow_free(ctx, f);
 }
 
-/* The persist probe: one byte past a zero window (RFC 9293 3.8.6.1). */
-static void
+/*
+ * The persist probe: one byte past a zero window (RFC 9293 3.8.6.1). A peer
+ * that answers the probes may keep its window shut for ever; one that does
+ * not answer TCP_DATA_RETRIES of them in a row is gone, as after as many RTOs.
+ * @return -1 when the flow was aborted
+ */
+static int
 persist_probe(struct tcp_out *o, struct tcp_flow *f, uint64_t now_us)
 {
 	struct fp_tcp *t = o->ctx->tcp;
 
+	if (f->probes >= TCP_DATA_RETRIES) {
+		fp__tcp_send_rst_flow(o, f);
+		fp__tcp_flow_end(o->ctx, f, FP_CTR_FLOWS_TIMED_OUT);
+		return -1;
+	}
 	if (fp__tcp_send_seg(o, f, f->snd_una, FP_TCP_ACK, 0, 1) == 0) {
+		f->probes++;
 		fp_stats_inc(o->ctx->stats, FP_CTR_TCP_PERSIST_PROBES);
 		f->snd_nxt = f->snd_una + 1;
 		if (seq_gt(f->snd_nxt, f->snd_max)) {
@@ -154,6 +167,7 @@ persist_probe(struct tcp_out *o, struct tcp_flow *f, uint64_t now_us)
 			f->backoff++;
 	}
 	fp__tcp_rtx_restart(t, f, now_us);
+	return 0;
 }
 
 /* RFC 6298 5.4-5.6 and RFC 5681 3.1: retransmit from snd_una, back off. */
@@ -207,7 +221,7 @@ fp__tcp_expire(struct fp_ctx *ctx, struct tcp_flow *f, uint64_t now_us)
 		if (f->state == FP_TCP_TIME_WAIT) {
 			fp__tcp_flow_end(ctx, f, FP_CTR_FLOWS_CLOSED);
 		} else {
-			/* Idle or stuck closing: abort so the table drains. */
+			/* Idle, or no FIN from the peer: abort so the table drains. */
 			fp__tcp_send_rst_flow(&o, f);
 			fp__tcp_flow_end(ctx, f, FP_CTR_FLOWS_TIMED_OUT);
 		}
@@ -223,7 +237,8 @@ fp__tcp_expire(struct fp_ctx *ctx, struct tcp_flow *f, uint64_t now_us)
 				fp_echo_buf_used(&f->buf) > 0) {
 			/* Zero window, with or without data in flight: probe rather than
 			 * retransmit into a window that cannot take it. */
-			persist_probe(&o, f, now_us);
+			if (persist_probe(&o, f, now_us) < 0)
+				return;
 		} else if (f->snd_max != f->snd_una || f->state == FP_TCP_SYN_RECEIVED) {
 			if (rto_expired(&o, f, now_us) < 0)
 				return;

@@ -96,7 +96,7 @@ START_TEST(test_cfg_every_key)
 				   "buffer_size = 65536\n"
 				   "syn_cookies = on\n"
 				   "idle_timeout_s = 60\n"
-				   "time_wait_ms = 0\n"
+				   "time_wait_ms = 1000\n"
 				   "rto_initial_ms = 500\n"
 				   "rto_min_ms = 100\n"
 				   "rto_max_ms = 30000\n"
@@ -145,7 +145,7 @@ START_TEST(test_cfg_every_key)
 	ck_assert_uint_eq(cfg.tcp.buffer_size, 65536);
 	ck_assert_uint_eq(cfg.tcp.syn_cookies, 1);
 	ck_assert_uint_eq(cfg.tcp.idle_timeout_s, 60);
-	ck_assert_uint_eq(cfg.tcp.time_wait_ms, 0);
+	ck_assert_uint_eq(cfg.tcp.time_wait_ms, 1000);
 	ck_assert_uint_eq(cfg.tcp.rto_initial_ms, 500);
 	ck_assert_uint_eq(cfg.tcp.rto_min_ms, 100);
 	ck_assert_uint_eq(cfg.tcp.rto_max_ms, 30000);
@@ -329,6 +329,11 @@ START_TEST(test_cfg_err_out_of_range)
 	ck_parse_error("[tcp]\nmax_flows = 99999999999\n",
 			"t.conf:2: max_flows: 99999999999 out of range (1..1048576)");
 	ck_parse_error("[tcp]\nlisten = 7, 0\n", "t.conf:2: listen: 0 out of range (1..65535)");
+	/* TIME_WAIT shorter than a 1 s RTO misses the peer's retransmitted FIN. */
+	ck_parse_error("[tcp]\ntime_wait_ms = 999\n",
+			"t.conf:2: time_wait_ms: 999 out of range (1000..240000)");
+	ck_parse_error("[tcp]\ntime_wait_ms = 0\n",
+			"t.conf:2: time_wait_ms: 0 out of range (1000..240000)");
 	ck_parse_error("[tcp]\nbuffer_size = 3000\n",
 			"t.conf:2: buffer_size: 3000 is not a power of two");
 	ck_parse_error("[tcp]\nlisten = 1 2 3 4 5 6 7 8 9\n",
@@ -560,7 +565,7 @@ START_TEST(test_cfg_round_trip_everything)
 			      "[port 1]\naddress = 10.9.8.7/30\n"
 			      "[port 2]\naddress = 172.16.0.1/16\nmtu = 1280\n"
 			      "[tcp]\nlisten = 7, 9, 65535\nsyn_cookies = off\nbuffer_size = 1024\n"
-			      "time_wait_ms = 0\n"
+			      "time_wait_ms = 240000\n"
 			      "[dpdk]\npipeline = \"my pipes/x.pipeline\"\nmbufs = 1023\n"
 			      "mbuf_cache = 0\n"
 			      "[mgmt]\nsocket =\ngroup = wheel\n"

@@ -178,6 +178,7 @@ END_TEST
 START_TEST(test_tcp_last_ack_timeout)
 {
 	struct oseg o;
+	int i, fins = 0;
 
 	env_start();
 	establish();
@@ -188,12 +189,95 @@ START_TEST(test_tcp_last_ack_timeout)
 	o = next_out();
 	ck_assert_uint_eq(o.flags & FP_TCP_FIN, FP_TCP_FIN);
 	ck_assert_uint_eq(o.seq, our_iss + 1);
-	/* Linger bound (time_wait_ms since the last segment) aborts it. */
-	tick(2000000);
-	while (rd < n_cap)
-		next_out();
+	/* RFC 9293 3.8.3 R2: the retries end it, not the time_wait_ms linger. */
+	for (i = 0; i < 300 && fp_tcp_flow_count(ctx.tcp); i++) {
+		tick(1000000);
+		while (rd < n_cap) {
+			o = next_out();
+			fins += (o.flags & FP_TCP_FIN) != 0;
+		}
+	}
+	ck_assert_uint_eq(o.flags, FP_TCP_RST);
+	ck_assert_int_eq(fins, TCP_DATA_RETRIES - 1);
+	ck_assert_uint_ge(i, 100); /* about 160 s of backoff up to rto_max */
 	assert_no_flows();
 	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 1);
+}
+END_TEST
+
+/*
+ * Our last data and FIN are lost three times (0.2 + 0.4 + 0.8 + 1.6 s of
+ * backoff, longer than time_wait_ms): the fourth copy arrives, the echo is
+ * complete and the close clean (RFC 9293 3.8.3 R2: retries, not a linger,
+ * bound the states that wait for our FIN to be acknowledged).
+ */
+START_TEST(test_tcp_last_ack_data_fin_lost)
+{
+	uint64_t rto = 200000;
+	struct oseg o;
+	int i;
+
+	env_start();
+	establish();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK | FP_TCP_PSH, p_seq, our_iss + 1, "last", 4, 65535);
+	p_seq += 5;
+	o = next_out();
+	ck_assert_uint_eq(o.flags, FP_TCP_FIN | FP_TCP_ACK | FP_TCP_PSH);
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	for (i = 0; i < 4; i++) {
+		tick(rto - 1000);
+		expect_none();
+		tick(1000);
+		o = next_out();
+		ck_assert_uint_eq(o.flags, FP_TCP_FIN | FP_TCP_ACK | FP_TCP_PSH);
+		ck_assert_mem_eq(o.data, "last", 4);
+		rto *= 2;
+	}
+	expect_none();
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 6, NULL, 0, 65535);
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RST_SENT), 0);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_BYTES_ECHOED), 4);
+}
+END_TEST
+
+/*
+ * A peer that shut its window on our last data and then went silent: the
+ * persist probes (RFC 9293 3.8.6.1) go unanswered, and after as many as the
+ * RTO retries the flow is aborted, so it cannot stay in LAST_ACK forever.
+ * A peer that answers the probes keeps the flow.
+ */
+START_TEST(test_tcp_last_ack_persist_silent_peer)
+{
+	static uint8_t data[8] = "12345678";
+	int i, probes = 0;
+
+	env_start();
+	establish();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK | FP_TCP_PSH, p_seq, our_iss + 1, data, 8, 65535);
+	p_seq += 9;
+	ck_assert_uint_eq(next_out().len, 8);
+	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
+	/* Half of it acknowledged, window shut. */
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 5, NULL, 0, 0);
+	for (i = 0; i < 5; i++) {
+		tick(60000000);
+		ck_assert_uint_eq(next_out().len, 1);
+		/* Answered: still zero window. */
+		in_seg(FP_TCP_ACK, p_seq, our_iss + 5, NULL, 0, 0);
+	}
+	ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 1);
+	for (i = 0; i < 30 && fp_tcp_flow_count(ctx.tcp); i++) {
+		tick(60000000);
+		while (rd < n_cap)
+			probes += next_out().len == 1;
+	}
+	assert_no_flows();
+	ck_assert_int_eq(probes, TCP_DATA_RETRIES);
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 1);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RST_SENT), 1);
 }
 END_TEST
 
@@ -519,6 +603,31 @@ START_TEST(test_tcp_drain_idle_flow)
 }
 END_TEST
 
+/* The same in FIN_WAIT_1 (drained) and CLOSING (simultaneous close). */
+START_TEST(test_tcp_fin_wait_1_fin_lost)
+{
+	uint64_t rto = 200000;
+	int i;
+
+	to_fin_wait_1();
+	if (_i == 1) {
+		in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+		expect_ack(our_iss + 2, p_seq + 1);
+		p_seq++;
+		ck_assert_uint_eq(flow_state(), FP_TCP_CLOSING);
+	}
+	for (i = 0; i < 4; i++) {
+		tick(rto);
+		ck_assert_uint_eq(next_out().flags & FP_TCP_FIN, FP_TCP_FIN);
+		rto *= 2;
+	}
+	expect_none();
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	ck_assert_uint_eq(flow_state(), _i == 1 ? FP_TCP_TIME_WAIT : FP_TCP_FIN_WAIT_2);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RST_SENT), 0);
+}
+END_TEST
+
 static Suite *
 tcp_close_suite(void)
 {
@@ -540,6 +649,9 @@ tcp_close_suite(void)
 	tcase_add_test(tc, test_tcp_close_wait_rst);
 	tcase_add_test(tc, test_tcp_last_ack_ack);
 	tcase_add_test(tc, test_tcp_last_ack_timeout);
+	tcase_add_test(tc, test_tcp_last_ack_data_fin_lost);
+	tcase_add_loop_test(tc, test_tcp_fin_wait_1_fin_lost, 0, 2);
+	tcase_add_test(tc, test_tcp_last_ack_persist_silent_peer);
 	tcase_add_test(tc, test_tcp_last_ack_fin_retransmit);
 	tcase_add_test(tc, test_tcp_fin_wait_1_ack);
 	tcase_add_test(tc, test_tcp_fin_wait_1_fin);

@@ -469,9 +469,10 @@ START_TEST(test_tcp_random_stress)
 		REQUIRE(allocs_out == 0);
 		check_invariants();
 	}
-	/* Everything ends: idle, linger, retries. */
+	/* Everything ends: idle, linger, retries (at worst TCP_DATA_RETRIES + 1
+	 * RTOs of rto_max, 60 s, for a FIN never acknowledged). */
 	fail_alloc = 0;
-	for (i = 0; i < 400; i++)
+	for (i = 0; i < (TCP_DATA_RETRIES + 2) * 60; i++)
 		tick(1000000);
 	check_invariants();
 	assert_no_flows();

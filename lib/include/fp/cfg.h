@@ -33,7 +33,7 @@ struct fp_cfg_tcp {
 	uint32_t buffer_size;               /**< echo bytes buffered per flow, power of 2 */
 	uint8_t syn_cookies;                /**< 0 off, 1 on, 2 auto (from max_flows/4 half-open) */
 	uint32_t idle_timeout_s;            /**< established with no traffic, default 300 */
-	uint32_t time_wait_ms;              /**< TIME_WAIT / FIN_WAIT linger, default 2000 */
+	uint32_t time_wait_ms;              /**< FIN_WAIT_2/TIME_WAIT, >= 1000, default 2000 */
 	uint32_t rto_initial_ms;            /**< RFC 6298 2.1: 1000 */
 	uint32_t rto_min_ms;                /**< RFC 6298 2.4: 200 here, 1000 in the RFC */
 	uint32_t rto_max_ms;                /**< cap, default 60000 */

@@ -84,8 +84,8 @@ struct fp_tcp *fp_tcp_init(
 enum fp_verdict fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
 
 /**
- * Run due timers (retransmission, persist, SYN-ACK retries, idle, FIN_WAIT and
- * TIME_WAIT expiry) on a 1 ms timer wheel; returns at once when no new
+ * Run due timers (retransmission, persist, SYN-ACK retries, idle, FIN_WAIT_2
+ * and TIME_WAIT expiry) on a 1 ms timer wheel; returns at once when no new
  * millisecond started. Output goes through ctx->tx. Context: owner.
  */
 void fp_tcp_tick(struct fp_ctx *ctx, uint64_t now_us);
@@ -104,8 +104,9 @@ uint32_t fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_
 /**
  * Stop accepting new connections (SYNs and cookie ACKs get a RST and count
  * flows_refused) and FIN every established flow once its echo data is flushed
- * (graceful drain). Flows then close normally or through the FIN_WAIT and
- * TIME_WAIT timeouts; poll fp_tcp_flow_count() for 0. Not reversible.
+ * (graceful drain). Flows then close normally, through the retries of our FIN
+ * or through the FIN_WAIT_2 and TIME_WAIT linger, which starts when the state
+ * does; poll fp_tcp_flow_count() for 0. Not reversible.
  * Context: owner.
  */
 void fp_tcp_drain(struct fp_ctx *ctx);
