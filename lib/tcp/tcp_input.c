@@ -657,6 +657,12 @@ flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 accepted:
 	/* Second: RST. RFC 5961 3.2: exact match resets, in-window challenges. */
 	if (s->flags & FP_TCP_RST) {
+		/* RFC 1337 (TIME-WAIT assassination): ignored in TIME_WAIT, whose
+		 * 2 MSL keep old duplicates away from the tuple's next connection. */
+		if (f->state == FP_TCP_TIME_WAIT) {
+			fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_TIME_WAIT_RST);
+			return FP_VERDICT_DROP;
+		}
 		if (s->seq != f->rcv_nxt) {
 			challenge_ack(o, f);
 			return fp__tcp_out_verdict(o);
@@ -674,7 +680,9 @@ accepted:
 		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_FLAGS);
 		return FP_VERDICT_DROP;
 	}
-	f->last_active = ctx->now_us;
+	/* In TIME_WAIT only a retransmitted FIN restarts the clock (above). */
+	if (f->state != FP_TCP_TIME_WAIT)
+		f->last_active = ctx->now_us;
 	if (f->state == FP_TCP_SYN_RECEIVED) {
 		if (!seq_gt(s->ack, f->snd_una) || seq_gt(s->ack, f->snd_max)) {
 			struct tcp_addr a;

@@ -485,13 +485,44 @@ START_TEST(test_tcp_time_wait_expiry)
 }
 END_TEST
 
+/* RFC 1337: a RST, even an exact one, does not end TIME_WAIT early. */
 START_TEST(test_tcp_time_wait_rst)
 {
 	to_fin_wait_1();
 	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
 	next_out();
-	in_seg(FP_TCP_RST, p_seq + 1, 0, NULL, 0, 0);
+	tick(500000);
+	ck_assert_int_eq(in_seg(FP_TCP_RST, p_seq + 1, 0, NULL, 0, 0), FP_VERDICT_DROP);
+	ck_assert_int_eq(in_seg(FP_TCP_RST | FP_TCP_ACK, p_seq + 1, our_iss + 2, NULL, 0, 0),
+			FP_VERDICT_DROP);
+	expect_none();
+	ck_assert_uint_eq(ctr(FP_CTR_DROP_TCP_TIME_WAIT_RST), 2);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+	/* Its 2 MSL run out as usual (from the state change). */
+	tick(1499000);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+	tick(1000);
 	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_RESET), 0);
+}
+END_TEST
+
+/* RFC 9293 3.10.7.4: only a retransmitted FIN restarts TIME_WAIT, not an ACK. */
+START_TEST(test_tcp_time_wait_ack)
+{
+	to_fin_wait_1();
+	in_seg(FP_TCP_FIN | FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	next_out();
+	p_seq++;
+	tick(1500000);
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 2, NULL, 0, 65535);
+	expect_none();
+	tick(499000);
+	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
+	tick(1000);
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
 }
 END_TEST
 
@@ -663,6 +694,7 @@ tcp_close_suite(void)
 	tcase_add_test(tc, test_tcp_time_wait_fin);
 	tcase_add_test(tc, test_tcp_time_wait_expiry);
 	tcase_add_test(tc, test_tcp_time_wait_rst);
+	tcase_add_test(tc, test_tcp_time_wait_ack);
 	tcase_add_test(tc, test_tcp_challenge_ack_rate_limit);
 	tcase_add_test(tc, test_tcp_idle_expiry);
 	tcase_add_test(tc, test_tcp_drain);
