@@ -104,9 +104,9 @@ reply_rst(struct tcp_out *o, const struct seg *s)
 	}
 	seg_addr_reply(o->ctx, s, &a);
 	if (s->flags & FP_TCP_ACK)
-		fp__tcp_send_raw(o, &a, s->ack, 0, FP_TCP_RST, 0, NULL, 0);
+		fp__tcp_send_raw(o, &a, s->ack, 0, FP_TCP_RST, 0, NULL, 0, 0);
 	else
-		fp__tcp_send_raw(o, &a, 0, s->seq + seglen, FP_TCP_RST | FP_TCP_ACK, 0, NULL, 0);
+		fp__tcp_send_raw(o, &a, 0, s->seq + seglen, FP_TCP_RST | FP_TCP_ACK, 0, NULL, 0, 0);
 	return fp__tcp_out_verdict(o);
 }
 
@@ -179,7 +179,7 @@ listen_syn(struct tcp_out *o, const struct seg *s)
 
 		seg_addr_reply(ctx, s, &a);
 		if (fp__tcp_send_raw(o, &a, iss, s->seq + 1, FP_TCP_SYN | FP_TCP_ACK, (uint16_t)w,
-				    opts, optlen) == 0)
+				    opts, optlen, 0) == 0)
 			fp_stats_inc(ctx->stats, FP_CTR_TCP_SYN_COOKIES_SENT);
 		return fp__tcp_out_verdict(o);
 	}
@@ -247,20 +247,24 @@ cookie_ack(struct tcp_out *o, const struct seg *s)
 	return f;
 }
 
-/* RFC 5961 7: challenge ACKs share a per-context budget per second. */
+/*
+ * RFC 5961 7 limits challenge ACKs. The budget is each flow's own: one shared
+ * by all flows (CVE-2016-5696) lets an off-path host count, on a connection
+ * of its own, the challenges its guesses drew from another one, and so learn
+ * whether that 4-tuple exists, then its window, then SND.UNA.
+ */
 static void
 challenge_ack(struct tcp_out *o, struct tcp_flow *f)
 {
-	struct fp_tcp *t = o->ctx->tcp;
-	uint64_t sec = o->ctx->now_us / 1000000;
+	uint64_t now = o->ctx->now_us;
 
-	if (sec != t->chall_sec) {
-		t->chall_sec = sec;
-		t->chall_count = 0;
+	if (now - f->chall_at >= TCP_CHALLENGE_US) {
+		f->chall_at = now;
+		f->chall_n = 0;
 	}
-	if (t->chall_count >= TCP_CHALLENGE_PER_S)
+	if (f->chall_n >= TCP_CHALLENGE_MAX)
 		return;
-	t->chall_count++;
+	f->chall_n++;
 	fp_stats_inc(o->ctx->stats, FP_CTR_TCP_CHALLENGE_ACKS);
 	fp__tcp_send_ack(o, f);
 }
@@ -689,7 +693,7 @@ accepted:
 
 			/* RFC 9293 3.10.7.4: <SEQ=SEG.ACK><CTL=RST>, stay. */
 			seg_addr_reply(ctx, s, &a);
-			fp__tcp_send_raw(o, &a, s->ack, 0, FP_TCP_RST, 0, NULL, 0);
+			fp__tcp_send_raw(o, &a, s->ack, 0, FP_TCP_RST, 0, NULL, 0, 0);
 			return fp__tcp_out_verdict(o);
 		}
 		if ((f->flags & TF_RTT) && f->backoff == 0)

@@ -105,7 +105,7 @@ fp__tcp_out_verdict(struct tcp_out *o)
 
 /* Write the whole frame; payload comes from b at off. @return frame length */
 static uint16_t
-seg_write(struct fp_tcp *t, uint8_t *frame, uint16_t room, const struct tcp_addr *a, uint32_t seq,
+seg_write(uint8_t *frame, uint16_t room, const struct tcp_addr *a, uint16_t ip_id, uint32_t seq,
 		uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen,
 		const struct fp_echo_buf *b, uint32_t off, uint32_t len)
 {
@@ -117,7 +117,7 @@ seg_write(struct fp_tcp *t, uint8_t *frame, uint16_t room, const struct tcp_addr
 	uint32_t sum;
 
 	fp_eth_write(frame, a->dmac, a->smac, FP_ETHERTYPE_IPV4);
-	fp_ip4_write(ip, a->sip, a->dip, FP_IPPROTO_TCP, l4_len, t->ip_id++);
+	fp_ip4_write(ip, a->sip, a->dip, FP_IPPROTO_TCP, l4_len, ip_id);
 	fp_store_be16(tcp + FP_TCP_OFF_SPORT, a->sport);
 	fp_store_be16(tcp + FP_TCP_OFF_DPORT, a->dport);
 	fp_store_be32(tcp + FP_TCP_OFF_SEQ, seq);
@@ -143,7 +143,7 @@ seg_write(struct fp_tcp *t, uint8_t *frame, uint16_t room, const struct tcp_addr
 
 int
 fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint32_t ack,
-		uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen)
+		uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen, uint16_t ip_id)
 {
 	uint16_t room;
 	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen), &room);
@@ -151,8 +151,8 @@ fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint
 	if (frame == NULL)
 		return -1;
 	out_put(o, frame,
-			seg_write(o->ctx->tcp, frame, room, a, seq, ack, flags, win, opts, optlen,
-					NULL, 0, 0));
+			seg_write(frame, room, a, ip_id, seq, ack, flags, win, opts, optlen, NULL,
+					0, 0));
 	if (flags & FP_TCP_RST)
 		fp_stats_inc(o->ctx->stats, FP_CTR_TCP_RST_SENT);
 	return 0;
@@ -264,8 +264,8 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 		return -1;
 	flow_addr(o->ctx, f, &a);
 	out_put(o, frame,
-			seg_write(o->ctx->tcp, frame, room, &a, seq, f->rcv_nxt, flags,
-					wnd_field(f), opts, optlen, &f->buf, off, len));
+			seg_write(frame, room, &a, f->ip_id++, seq, f->rcv_nxt, flags, wnd_field(f),
+					opts, optlen, &f->buf, off, len));
 	f->dsack = 0; /* RFC 2883 4: each duplicate is reported once */
 	return 0;
 }
@@ -282,7 +282,8 @@ fp__tcp_send_rst_flow(struct tcp_out *o, struct tcp_flow *f)
 	struct tcp_addr a;
 
 	flow_addr(o->ctx, f, &a);
-	fp__tcp_send_raw(o, &a, f->snd_nxt, 0, FP_TCP_RST, 0, NULL, 0);
+	if (fp__tcp_send_raw(o, &a, f->snd_nxt, 0, FP_TCP_RST, 0, NULL, 0, f->ip_id) == 0)
+		f->ip_id++;
 }
 
 void
@@ -299,8 +300,10 @@ fp__tcp_send_synack(struct tcp_out *o, struct tcp_flow *f)
 	if (w > 65535)
 		w = 65535;
 	if (fp__tcp_send_raw(o, &a, f->iss, f->rcv_nxt, FP_TCP_SYN | FP_TCP_ACK, (uint16_t)w, opts,
-			    optlen) == 0)
+			    optlen, f->ip_id) == 0) {
+		f->ip_id++;
 		f->rcv_adv = f->rcv_nxt + w;
+	}
 }
 
 static int

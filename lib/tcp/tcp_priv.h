@@ -24,14 +24,15 @@
 #define TCP_DEFAULT_MSS     536 /* RFC 9293 3.7.1: when the peer sends no MSS option */
 #define TCP_MAX_WSCALE      14  /* RFC 7323 2.3 */
 #define TCP_SYNACK_RETRIES  5
-#define TCP_DATA_RETRIES    10   /* RFC 9293 3.8.3 R2: give up after ~100 s at rto_max 60 s */
-#define TCP_TX_RETRY_US     1000 /* after tx alloc failed: try again this soon */
-#define TCP_INIT_CWND_SEGS  10   /* RFC 6928 */
-#define TCP_CHALLENGE_PER_S 100  /* RFC 5961 7: per-context challenge ACK budget */
-#define TCP_DUPACK_THRESH   3    /* RFC 5681 3.2 */
-#define TCP_OOO_MAX         4    /* out-of-order byte ranges held per flow */
-#define TCP_OPT_SACK        5    /* RFC 2018 3: SACK blocks (fp/wire.h has SACK_OK only) */
-#define TCP_SACK_BLOCKS_MAX 4    /* RFC 2018 3: 4 + 8 * 4 bytes fill the 40-byte option space */
+#define TCP_DATA_RETRIES    10      /* RFC 9293 3.8.3 R2: give up after ~100 s at rto_max 60 s */
+#define TCP_TX_RETRY_US     1000    /* after tx alloc failed: try again this soon */
+#define TCP_INIT_CWND_SEGS  10      /* RFC 6928 */
+#define TCP_CHALLENGE_MAX   5       /* RFC 5961 7: challenge ACKs per flow ... */
+#define TCP_CHALLENGE_US    1000000 /* ... and this period */
+#define TCP_DUPACK_THRESH   3       /* RFC 5681 3.2 */
+#define TCP_OOO_MAX         4       /* out-of-order byte ranges held per flow */
+#define TCP_OPT_SACK        5       /* RFC 2018 3: SACK blocks (fp/wire.h has SACK_OK only) */
+#define TCP_SACK_BLOCKS_MAX 4       /* RFC 2018 3: 4 + 8 * 4 bytes fill the 40-byte option space */
 
 /** A range of sequence space, end exclusive. */
 struct tcp_range {
@@ -66,7 +67,8 @@ struct tcp_flow {
 	uint8_t backoff; /**< RTO doublings since the last new ACK */
 	uint8_t probes;  /**< persist probes since the peer's last ACK */
 	uint8_t peer_mac[FP_ETH_ALEN];
-	uint16_t mss; /**< effective send MSS: min(peer's, ours) */
+	uint16_t mss;   /**< effective send MSS: min(peer's, ours) */
+	uint16_t ip_id; /**< IPv4 ID of the flow's next frame (RFC 6864: its own counter) */
 
 	/* RFC 9293 3.3.1 send and receive sequence variables */
 	uint32_t iss, snd_una, snd_nxt, snd_max; /**< snd_max: highest sequence sent */
@@ -102,6 +104,8 @@ struct tcp_flow {
 	struct tcp_range sack[TCP_OOO_MAX];
 	uint32_t recover;  /**< RFC 6582/6675 recovery point: snd_max at loss detection */
 	uint32_t rxt_next; /**< next byte to resend in SACK recovery */
+	uint64_t chall_at; /**< start of the challenge ACK budget's second, us */
+	uint8_t chall_n;   /**< challenge ACKs sent in it */
 
 	uint64_t created_us;
 	uint64_t bytes_in, bytes_out;
@@ -121,12 +125,9 @@ struct fp_tcp {
 	uint32_t n_half_open;   /**< flows in SYN_RECEIVED */
 	uint32_t half_open_max; /**< syn_cookies == 2 switches cookies on past this */
 	uint32_t free_head;
-	uint16_t ip_id;
 	uint16_t mss;   /**< our MSS before the interface MTU clamp */
 	uint8_t rcv_ws; /**< our window scale shift, from buffer_size */
 	uint8_t draining;
-	uint64_t chall_sec; /**< second of the challenge ACK budget */
-	uint32_t chall_count;
 	uint64_t wheel_tick; /**< last processed tick */
 	uint32_t wheel[TCP_WHEEL_SLOTS];
 };
@@ -186,9 +187,14 @@ struct tcp_addr {
 	uint16_t sport, dport;
 };
 
-/** Send a header-only segment. @return 0, or -1 when no frame was available. */
+/**
+ * Send a header-only segment. ip_id: the flow's counter, or 0 for a segment
+ * of no flow (RFC 6864 4.1: an atomic datagram's ID may be any value; a
+ * shared counter would tell one peer how much was sent to others).
+ * @return 0, or -1 when no frame was available.
+ */
 int fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint32_t ack,
-		uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen);
+		uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen, uint16_t ip_id);
 /** SYN-ACK options: MSS, window scale when wscale >= 0, SACK-permitted. @return bytes (<= 12) */
 uint8_t fp__tcp_synack_opts(uint8_t *opts, uint16_t mss, int wscale, int sack_ok);
 

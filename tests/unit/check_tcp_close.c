@@ -528,20 +528,151 @@ END_TEST
 
 START_TEST(test_tcp_challenge_ack_rate_limit)
 {
+	struct pkt_spec sp;
 	int i;
 
 	env_start();
 	establish();
 	for (i = 0; i < 150; i++)
 		in_seg(FP_TCP_RST, p_seq + 1 + (uint32_t)i, 0, NULL, 0, 0);
-	ck_assert_uint_eq(ctr(FP_CTR_TCP_CHALLENGE_ACKS), TCP_CHALLENGE_PER_S);
-	ck_assert_int_eq(n_cap - rd, TCP_CHALLENGE_PER_S);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_CHALLENGE_ACKS), TCP_CHALLENGE_MAX);
+	ck_assert_int_eq(n_cap - rd, TCP_CHALLENGE_MAX);
 	rd = n_cap;
+	/* The budget is the flow's own: another flow still gets its challenges. */
+	sp = spec(FP_TCP_SYN, 5000, 0, NULL, 0);
+	sp.sport = PEER_PORT + 1;
+	in(&sp);
+	rd = n_cap;
+	sp = spec(FP_TCP_RST, 5000 + 20, 0, NULL, 0);
+	sp.sport = PEER_PORT + 1;
+	ck_assert_int_eq(in(&sp), FP_VERDICT_TX);
+	rd = n_cap;
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_CHALLENGE_ACKS), TCP_CHALLENGE_MAX + 1);
 	/* The next second has a fresh budget. */
 	ctx.now_us += 1000000;
 	ck_assert_int_eq(in_seg(FP_TCP_RST, p_seq + 1, 0, NULL, 0, 0), FP_VERDICT_TX);
 	expect_ack(our_iss + 1, p_seq);
 	ck_assert_uint_eq(flow_state(), FP_TCP_ESTABLISHED);
+}
+END_TEST
+
+/* --- challenge ACKs are no oracle (the CVE-2016-5696 pattern) --- */
+
+#define VICTIM_IP   0x0a000003u /* 10.0.0.3 */
+#define VICTIM_PORT 50000
+#define VICTIM_ISS  77777u
+
+/** Everything the engine sent to one connection's peer, byte for byte. */
+struct view {
+	uint8_t bytes[96 * 1024];
+	size_t len;
+	int frames;
+};
+
+/* Move the captured frames to PEER_IP:PEER_PORT (the attacker's own
+ * connection) into v and forget the rest. */
+static void
+view_take(struct view *v)
+{
+	int i;
+
+	for (i = 0; i < n_cap; i++) {
+		const uint8_t *ip = cap_buf[i] + FP_ETH_HLEN;
+		const uint8_t *tcp = ip + FP_IP4_HLEN;
+
+		if (fp_load_be32(ip + FP_IP4_OFF_DST) != PEER_IP ||
+				fp_load_be16(tcp + FP_TCP_OFF_DPORT) != PEER_PORT)
+			continue;
+		REQUIRE(v->len + cap_len[i] <= sizeof(v->bytes));
+		memcpy(v->bytes + v->len, cap_buf[i], cap_len[i]);
+		v->len += cap_len[i];
+		v->frames++;
+	}
+	rd = n_cap = 0;
+}
+
+/* A segment from the victim's address and port (real or spoofed). */
+static void
+victim_in(uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	struct pkt_spec sp = spec(flags, seq, ack, NULL, 0);
+
+	sp.src_ip = VICTIM_IP;
+	sp.sport = VICTIM_PORT;
+	in(&sp);
+}
+
+/*
+ * An off-path attacker with its own connection (PEER_IP:PEER_PORT) guesses
+ * at the victim's connection (VICTIM_IP:VICTIM_PORT -> our port 7): RSTs
+ * at guessed sequence numbers, ACKs with a guessed acknowledgment, then
+ * probes its own connection in the same second. scenario 0: no victim
+ * connection; 1: the victim exists and the RSTs are in its window; 2: it
+ * exists and they are not. @return challenge ACKs sent in all
+ */
+static uint64_t
+oracle_run(int scenario, struct view *v)
+{
+	uint32_t v_iss = 0, i;
+
+	env_start();
+	establish();
+	rd = n_cap = 0;
+	if (scenario) {
+		victim_in(FP_TCP_SYN, VICTIM_ISS, 0);
+		ck_assert_int_eq(n_cap, 1);
+		v_iss = fp_load_be32(cap_buf[0] + FP_ETH_HLEN + FP_IP4_HLEN + FP_TCP_OFF_SEQ);
+		victim_in(FP_TCP_ACK, VICTIM_ISS + 1, v_iss + 1);
+		ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 2);
+	}
+	rd = n_cap = 0;
+	for (i = 0; i < 200; i++) {
+		uint32_t guess = VICTIM_ISS + 2 + (scenario == 2 ? 1000000 : 0) + 10 * i;
+
+		victim_in(FP_TCP_RST, guess, 0);
+		victim_in(FP_TCP_ACK, VICTIM_ISS + 1, v_iss + 0x40000000u + i);
+		view_take(v);
+	}
+	/* The attacker counts the challenge ACKs on its own connection. */
+	for (i = 0; i < 20; i++) {
+		in_seg(FP_TCP_RST, p_seq + 1 + i, 0, NULL, 0, 0);
+		view_take(v);
+	}
+	send_data("ping", 4, our_iss + 1);
+	view_take(v);
+	ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), scenario ? 2 : 1);
+	return ctr(FP_CTR_TCP_CHALLENGE_ACKS);
+}
+
+/*
+ * What the attacker sees of its own connection, every byte of every frame
+ * (IP IDs included), must not depend on whether the victim's connection
+ * exists nor on whether a guessed RST was in its window: no budget or
+ * counter may be shared between flows.
+ */
+START_TEST(test_tcp_challenge_ack_no_oracle)
+{
+	static struct view v[3];
+	uint64_t challenges[3];
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		if (k > 0) {
+			teardown();
+			setup();
+		}
+		challenges[k] = oracle_run(k, &v[k]);
+	}
+	/* The runs did differ where the attacker cannot see: at the victim. */
+	ck_assert_uint_gt(challenges[1], challenges[0]);
+	/* And the attacker did get challenge ACKs and its echo. */
+	ck_assert_int_ge(v[0].frames, 2);
+	for (k = 1; k < 3; k++) {
+		ck_assert_int_eq(v[k].frames, v[0].frames);
+		ck_assert_uint_eq(v[k].len, v[0].len);
+		ck_assert_msg(memcmp(v[k].bytes, v[0].bytes, v[0].len) == 0,
+				"the attacker's view differs in scenario %d", k);
+	}
 }
 END_TEST
 
@@ -696,6 +827,7 @@ tcp_close_suite(void)
 	tcase_add_test(tc, test_tcp_time_wait_rst);
 	tcase_add_test(tc, test_tcp_time_wait_ack);
 	tcase_add_test(tc, test_tcp_challenge_ack_rate_limit);
+	tcase_add_test(tc, test_tcp_challenge_ack_no_oracle);
 	tcase_add_test(tc, test_tcp_idle_expiry);
 	tcase_add_test(tc, test_tcp_drain);
 	tcase_add_test(tc, test_tcp_drain_idle_flow);
