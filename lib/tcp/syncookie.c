@@ -139,6 +139,25 @@ fp__tcp_cookie_make(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint3
 	return bits | cookie_hash(t, period, lip, rip, lport, rport, peer_isn, bits >> 23);
 }
 
+void
+fp__tcp_cookie_sent(struct fp_tcp *t, uint64_t now_us)
+{
+	t->cookie_sent = 1;
+	t->cookie_sent_us = now_us;
+}
+
+/*
+ * A cookie is checked only within two periods (the most a valid one can be
+ * old) of the last cookie we sent, as Linux does (tcp_synq_no_recent_overflow):
+ * otherwise 23 bits of hash are all that stand between a blind attacker and
+ * a flow, flood or no flood.
+ */
+int
+fp__tcp_cookie_recent(const struct fp_tcp *t, uint64_t now_us)
+{
+	return t->cookie_sent && now_us - t->cookie_sent_us < (2ull << COOKIE_PERIOD_SHIFT);
+}
+
 int
 fp__tcp_cookie_check(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint32_t rip,
 		uint16_t lport, uint16_t rport, uint32_t peer_isn, uint32_t cookie, uint16_t *mss,

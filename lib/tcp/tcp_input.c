@@ -179,8 +179,10 @@ listen_syn(struct tcp_out *o, const struct seg *s)
 
 		seg_addr_reply(ctx, s, &a);
 		if (fp__tcp_send_raw(o, &a, iss, s->seq + 1, FP_TCP_SYN | FP_TCP_ACK, (uint16_t)w,
-				    opts, optlen, 0) == 0)
+				    opts, optlen, 0) == 0) {
 			fp_stats_inc(ctx->stats, FP_CTR_TCP_SYN_COOKIES_SENT);
+			fp__tcp_cookie_sent(t, ctx->now_us);
+		}
 		return fp__tcp_out_verdict(o);
 	}
 	if (t->n_flows >= t->max_flows ||
@@ -830,7 +832,8 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 		return FP_VERDICT_DROP;
 	}
 	if (s.flags & FP_TCP_ACK) {
-		if (t->cfg.syn_cookies && !(s.flags & FP_TCP_SYN)) {
+		if (t->cfg.syn_cookies && !(s.flags & FP_TCP_SYN) &&
+				fp__tcp_cookie_recent(t, ctx->now_us)) {
 			f = cookie_ack(&o, &s);
 			if (f != NULL)
 				return flow_input(&o, f, &s);

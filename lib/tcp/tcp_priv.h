@@ -128,7 +128,9 @@ struct fp_tcp {
 	uint16_t mss;   /**< our MSS before the interface MTU clamp */
 	uint8_t rcv_ws; /**< our window scale shift, from buffer_size */
 	uint8_t draining;
-	uint64_t wheel_tick; /**< last processed tick */
+	uint8_t cookie_sent;     /**< a SYN cookie went out, at cookie_sent_us */
+	uint64_t cookie_sent_us; /**< when the last SYN cookie was sent */
+	uint64_t wheel_tick;     /**< last processed tick */
 	uint32_t wheel[TCP_WHEEL_SLOTS];
 };
 
@@ -155,6 +157,10 @@ uint32_t fp__tcp_isn(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint
 		uint16_t lport, uint16_t rport);
 uint32_t fp__tcp_cookie_make(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint32_t rip,
 		uint16_t lport, uint16_t rport, uint32_t peer_isn, uint16_t mss, int wscale);
+/** Note that a cookie was sent now. */
+void fp__tcp_cookie_sent(struct fp_tcp *t, uint64_t now_us);
+/** Were cookies sent recently enough that an ACK may carry one (see syncookie.c)? */
+int fp__tcp_cookie_recent(const struct fp_tcp *t, uint64_t now_us);
 /**
  * Check a cookie (our ISS, i.e. SEG.ACK - 1).
  * @return 0 with *mss and *wscale (-1: none) filled, or -1 when forged or stale.

@@ -78,8 +78,16 @@ START_TEST(test_tcp_syn_cookie_forged)
 	ck_assert_int_eq(in_seg(FP_TCP_ACK, PEER_ISS + 2, o.seq + 1, NULL, 0, 1000), FP_VERDICT_TX);
 	expect_rst(o.seq + 1);
 	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_BAD), 2);
-	/* Right cookie, too late (more than two periods of 67 s). */
+	/* Right cookie, too late (more than two periods of 67 s), while cookies
+	 * are being sent (another SYN just now): checked and refused. */
 	ctx.now_us += 200000000;
+	{
+		struct pkt_spec sp = spec(FP_TCP_SYN, 9, 0, NULL, 0);
+
+		sp.sport = PEER_PORT + 1;
+		in(&sp);
+		rd = n_cap;
+	}
 	ck_assert_int_eq(in_seg(FP_TCP_ACK, PEER_ISS + 1, o.seq + 1, NULL, 0, 1000), FP_VERDICT_TX);
 	expect_rst(o.seq + 1);
 	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_BAD), 3);
@@ -106,6 +114,52 @@ START_TEST(test_tcp_syn_cookie_auto)
 }
 END_TEST
 
+/* A final ACK carrying a valid cookie for the test tuple, as a blind
+ * attacker would eventually guess one (23 bits of hash). */
+static enum fp_verdict
+guessed_cookie_ack(uint16_t sport)
+{
+	uint32_t cookie = fp__tcp_cookie_make(
+			ctx.tcp, ctx.now_us, OUR_IP, PEER_IP, OUR_PORT, sport, PEER_ISS, 1460, -1);
+	struct pkt_spec sp = spec(FP_TCP_ACK, PEER_ISS + 1, cookie + 1, "spoof", 5);
+
+	sp.sport = sport;
+	return in(&sp);
+}
+
+/*
+ * Cookie ACKs are taken only within two cookie periods of the last cookie
+ * actually sent (as Linux's tcp_synq_no_recent_overflow()): otherwise a
+ * spoofed source gets a flow, and its payload echoed at the victim, after
+ * about 2^23 blind ACKs, whether or not a SYN flood ever happened.
+ */
+START_TEST(test_tcp_syn_cookie_none_sent)
+{
+	cfg.syn_cookies = (uint8_t)(1 + _i); /* on, auto */
+	env_start();
+	ck_assert_int_eq(guessed_cookie_ack(PEER_PORT), FP_VERDICT_TX);
+	ck_assert_uint_eq(next_out().flags, FP_TCP_RST); /* as to any stray ACK */
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_OK), 0);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_BYTES_ECHOED), 0);
+	if (_i == 0) {
+		/* A cookie sent now makes the next 134 s accept them... */
+		syn(PEER_ISS, 1460, -1);
+		ctx.now_us += 120000000;
+		guessed_cookie_ack(PEER_PORT + 1);
+		ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 1);
+		ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_OK), 1);
+		/* ...and no longer. */
+		ctx.now_us += 20000000;
+		rd = n_cap;
+		ck_assert_int_eq(guessed_cookie_ack(PEER_PORT + 2), FP_VERDICT_TX);
+		ck_assert_uint_eq(next_out().flags, FP_TCP_RST);
+		ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 1);
+		ck_assert_uint_eq(ctr(FP_CTR_TCP_SYN_COOKIES_OK), 1);
+	}
+}
+END_TEST
+
 static Suite *
 tcp_syncookie_suite(void)
 {
@@ -116,6 +170,7 @@ tcp_syncookie_suite(void)
 	tcase_add_test(tc, test_tcp_syn_cookie_round_trip);
 	tcase_add_test(tc, test_tcp_syn_cookie_forged);
 	tcase_add_test(tc, test_tcp_syn_cookie_auto);
+	tcase_add_loop_test(tc, test_tcp_syn_cookie_none_sent, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
