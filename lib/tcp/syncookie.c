@@ -20,7 +20,12 @@
 #define COOKIE_NO_WSCALE    15
 #define COOKIE_HASH_MASK    0x7fffffu
 
-static const uint16_t cookie_mss[8] = {216, 536, 1024, 1220, 1360, 1400, 1440, 1460};
+/*
+ * Never more than the peer's MSS: the table starts at the engine's floor, so
+ * a small peer is not sent 216-byte segments; 1024 made way for it (such
+ * peers get 536).
+ */
+static const uint16_t cookie_mss[8] = {TCP_MIN_MSS, 216, 536, 1220, 1360, 1400, 1440, 1460};
 
 static inline uint64_t
 rotl64(uint64_t x, int b)

@@ -130,12 +130,14 @@ flow_setup(struct fp_ctx *ctx, struct tcp_flow *f, const struct seg *s, uint16_t
 
 	f->port = (uint8_t)s->port;
 	memcpy(f->peer_mac, s->smac, FP_ETH_ALEN);
-	/* RFC 9293 3.7.1: 536 when the peer did not say; never above ours. */
+	/* RFC 9293 3.7.1: 536 when the peer did not say; never above ours. The
+	 * floor (Linux has tcp_min_snd_mss) keeps room for data next to SACK
+	 * options and a peer from making us send a segment per byte. */
 	f->mss = peer_mss ? peer_mss : TCP_DEFAULT_MSS;
 	if (f->mss > ours)
 		f->mss = ours;
-	if (f->mss < 64)
-		f->mss = 64;
+	if (f->mss < TCP_MIN_MSS)
+		f->mss = TCP_MIN_MSS;
 	if (wscale >= 0) {
 		f->flags |= TF_WSCALE;
 		f->snd_ws = (uint8_t)wscale;

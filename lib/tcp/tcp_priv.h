@@ -22,6 +22,7 @@
 #define TCP_WHEEL_GRAN  1000u /* us per slot */
 
 #define TCP_DEFAULT_MSS     536 /* RFC 9293 3.7.1: when the peer sends no MSS option */
+#define TCP_MIN_MSS         64  /* floor of a flow's MSS (a peer asking less gets it) */
 #define TCP_MAX_WSCALE      14  /* RFC 7323 2.3 */
 #define TCP_SYNACK_RETRIES  5
 #define TCP_DATA_RETRIES    10      /* RFC 9293 3.8.3 R2: give up after ~100 s at rto_max 60 s */

@@ -160,6 +160,63 @@ START_TEST(test_tcp_syn_cookie_none_sent)
 }
 END_TEST
 
+/*
+ * The cookie's MSS index never stands for more than the peer asked for
+ * (down to the engine's floor of 64 bytes), and for the largest table entry
+ * that fits.
+ */
+START_TEST(test_tcp_syn_cookie_mss_table)
+{
+	static const uint16_t peer[] = {64, 100, 215, 216, 300, 535, 536, 1000, 1023, 1024, 1219,
+			1220, 1300, 1359, 1360, 1400, 1439, 1440, 1459, 1460, 9000};
+	unsigned i;
+
+	env_start();
+	for (i = 0; i < sizeof(peer) / sizeof(peer[0]); i++) {
+		uint32_t c = fp__tcp_cookie_make(ctx.tcp, ctx.now_us, OUR_IP, PEER_IP, OUR_PORT,
+				PEER_PORT, PEER_ISS, peer[i], 3);
+		uint16_t mss = 0;
+		int ws = -2;
+
+		ck_assert_int_eq(fp__tcp_cookie_check(ctx.tcp, ctx.now_us, OUR_IP, PEER_IP,
+						 OUR_PORT, PEER_PORT, PEER_ISS, c, &mss, &ws),
+				0);
+		ck_assert_int_eq(ws, 3);
+		ck_assert_msg(mss <= peer[i], "peer MSS %u: cookie MSS %u", peer[i], mss);
+		/* Not much below it either: at most the gap to the next entry down. */
+		ck_assert_msg(peer[i] < 216 || mss >= 216, "peer MSS %u: cookie MSS %u", peer[i],
+				mss);
+		ck_assert_msg(peer[i] < 1460 || mss == 1460, "peer MSS %u: cookie MSS %u", peer[i],
+				mss);
+	}
+}
+END_TEST
+
+/* End to end: a peer announcing MSS 100 never gets a longer segment. */
+START_TEST(test_tcp_syn_cookie_small_mss)
+{
+	static uint8_t data[500];
+	struct oseg o;
+	uint32_t got = 0;
+
+	cfg.syn_cookies = 1;
+	env_start();
+	o = syn(PEER_ISS, 100, -1);
+	our_iss = o.seq;
+	p_seq = PEER_ISS + 1;
+	memset(data, 'm', sizeof(data));
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	ck_assert_uint_eq(flow_state(), FP_TCP_ESTABLISHED);
+	send_data(data, sizeof(data), our_iss + 1);
+	while (rd < n_cap) {
+		o = next_out();
+		ck_assert_uint_le(o.len, 100);
+		got += o.len;
+	}
+	ck_assert_uint_eq(got, sizeof(data));
+}
+END_TEST
+
 static Suite *
 tcp_syncookie_suite(void)
 {
@@ -171,6 +228,8 @@ tcp_syncookie_suite(void)
 	tcase_add_test(tc, test_tcp_syn_cookie_forged);
 	tcase_add_test(tc, test_tcp_syn_cookie_auto);
 	tcase_add_loop_test(tc, test_tcp_syn_cookie_none_sent, 0, 2);
+	tcase_add_test(tc, test_tcp_syn_cookie_mss_table);
+	tcase_add_test(tc, test_tcp_syn_cookie_small_mss);
 	suite_add_tcase(s, tc);
 	return s;
 }
