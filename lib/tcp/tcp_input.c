@@ -511,8 +511,11 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s, int *rexmi
 	} else if (sacked && !new_ack && (f->flags & TF_RECOVERY)) {
 		*rexmit = 1;
 	}
-	/* Window update, only from a newer segment (RFC 9293 3.10.7.4). */
-	if (seq_lt(f->snd_wl1, s->seq) || (f->snd_wl1 == s->seq && seq_leq(f->snd_wl2, s->ack))) {
+	/* Window update, only from a newer segment whose ACK is not older than
+	 * SND.UNA (RFC 9293 3.10.7.4: a duplicate ACK "can be ignored"). */
+	if (seq_geq(s->ack, f->snd_una) &&
+			(seq_lt(f->snd_wl1, s->seq) ||
+					(f->snd_wl1 == s->seq && seq_leq(f->snd_wl2, s->ack)))) {
 		if (f->snd_wnd == 0 && wnd != 0) {
 			/* The window opened: persist is over, its backoff with it. */
 			f->backoff = 0;

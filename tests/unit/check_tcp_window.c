@@ -207,6 +207,37 @@ START_TEST(test_tcp_window_shrink)
 }
 END_TEST
 
+/*
+ * RFC 9293 3.10.7.4: the send window is updated only by an ACK in
+ * [SND.UNA, SND.NXT]. An older ACK (a duplicate, SEG.ACK < SND.UNA) on a
+ * newer segment must not shut the window it does not know about.
+ */
+START_TEST(test_tcp_window_old_ack_no_update)
+{
+	static uint8_t data[1000];
+	struct oseg o;
+
+	env_start();
+	establish();
+	memset(data, 'o', sizeof(data));
+	send_data(data, sizeof(data), our_iss + 1);
+	ck_assert_uint_eq(next_out().len, 1000);
+	send_data("a", 1, our_iss + 1001);
+	ck_assert_uint_eq(next_out().len, 1);
+	ck_assert_uint_eq(flow_info().snd_wnd, 65535);
+	/* Newer sequence number, acknowledgment below SND.UNA, window 0. */
+	ck_assert_int_eq(in_seg(FP_TCP_ACK | FP_TCP_PSH, p_seq, our_iss + 501, "b", 1, 0),
+			FP_VERDICT_TX);
+	p_seq++;
+	ck_assert_uint_eq(flow_info().snd_wnd, 65535);
+	/* Its text is still taken and echoed into the window we know. */
+	o = next_out();
+	ck_assert_uint_eq(o.len, 1);
+	ck_assert_uint_eq(o.data[0], 'b');
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_PERSIST_PROBES), 0);
+}
+END_TEST
+
 static Suite *
 tcp_window_suite(void)
 {
@@ -219,6 +250,7 @@ tcp_window_suite(void)
 	tcase_add_test(tc, test_tcp_established_buffer_full);
 	tcase_add_test(tc, test_tcp_zero_window_persist);
 	tcase_add_test(tc, test_tcp_window_shrink);
+	tcase_add_test(tc, test_tcp_window_old_ack_no_update);
 	suite_add_tcase(s, tc);
 	return s;
 }
