@@ -498,8 +498,13 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s, int *rexmi
 		if (f->dupacks == TCP_DUPACK_THRESH && !(f->flags & TF_RECOVERY)) {
 			enter_recovery(o, f);
 			*rexmit = 1;
-		} else if (f->dupacks > TCP_DUPACK_THRESH)
-			f->cwnd += f->mss; /* RFC 5681 3.2 step 4: inflate */
+		} else if (f->dupacks > TCP_DUPACK_THRESH && (f->flags & TF_RECOVERY) &&
+				f->cwnd < f->ssthresh + (f->recover - f->snd_una)) {
+			/* RFC 5681 3.2 step 4: inflate, one segment per duplicate that
+			 * says a segment left the network; no more can leave than were
+			 * in flight at the loss, however often the peer repeats itself. */
+			f->cwnd += f->mss;
+		}
 	}
 	/* RFC 6675 5: DupThresh segments' worth SACKed above a hole is a loss,
 	 * even when the SACKs ride on data (echo traffic rarely has pure dup

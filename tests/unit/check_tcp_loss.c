@@ -186,6 +186,39 @@ START_TEST(test_tcp_fast_retransmit)
 }
 END_TEST
 
+/*
+ * RFC 5681 3.2 step 4 inflates cwnd by one segment per further duplicate
+ * ACK: each says a segment left the network. No more can leave than were
+ * in flight, so a peer repeating ACKs cannot grow cwnd past that.
+ */
+START_TEST(test_tcp_dupack_inflation_capped)
+{
+	static uint8_t data[1000];
+	struct tcp_flow *f;
+	uint32_t i, flight;
+
+	env_start();
+	establish_win(1000, -1, 65535);
+	memset(data, 'd', sizeof(data));
+	for (i = 0; i < 4; i++) {
+		send_data(data, 1000, our_iss + 1);
+		next_out();
+	}
+	f = &ctx.tcp->flows[0];
+	flight = f->snd_max - f->snd_una;
+	for (i = 0; i < 3; i++)
+		in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_FAST_RETRANSMITS), 1);
+	for (i = 0; i < 1000; i++)
+		in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_DUP_ACKS), 1003);
+	ck_assert_msg(f->cwnd <= f->ssthresh + flight, "cwnd %u, ssthresh %u, flight %u", f->cwnd,
+			f->ssthresh, flight);
+	/* The inflation itself still works while it is plausible. */
+	ck_assert_uint_gt(f->cwnd, f->ssthresh + 3u * f->mss);
+}
+END_TEST
+
 /* Handshake offering SACK, with the given MSS. */
 static void
 establish_sack(uint16_t mss)
@@ -627,6 +660,7 @@ tcp_loss_suite(void)
 	tcase_add_test(tc, test_tcp_rto_backoff);
 	tcase_add_test(tc, test_tcp_rto_give_up);
 	tcase_add_test(tc, test_tcp_fast_retransmit);
+	tcase_add_test(tc, test_tcp_dupack_inflation_capped);
 	tcase_add_test(tc, test_tcp_newreno_partial_ack);
 	tcase_add_test(tc, test_tcp_sack_recovery);
 	tcase_add_test(tc, test_tcp_dsack);
