@@ -11,13 +11,13 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
-#include <rte_random.h>
 #include <rte_ring.h>
 
 #include "fp/arp.h"
@@ -276,11 +276,33 @@ app_lcore_main(void *arg)
 	return 0;
 }
 
+/* Fill buf from the kernel's CSPRNG (blocks only until it is seeded). @return 0 or -errno */
+static int
+random_fill(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+
+	while (len > 0) {
+		ssize_t n = getrandom(p, len, 0);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 struct app_lcore *
 app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue, uint32_t stages)
 {
 	int socket = (int)rte_lcore_to_socket_id(lcore_id);
+	struct fp_tcp_keys keys;
 	struct app_lcore *lc;
+	int rc;
 	struct fp_arp_table *arp;
 	char name[RTE_RING_NAMESIZE];
 	size_t arp_len = sizeof(*arp) + APP_ARP_SLOTS * sizeof(struct fp_arp_entry);
@@ -329,7 +351,14 @@ app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue, uint32_t st
 					lcore_id, lc->tcp_mem_len);
 			goto out_free;
 		}
-		lc->tcp = fp_tcp_init(lc->tcp_mem, lc->tcp_mem_len, &app->cfg.tcp, rte_rand());
+		rc = random_fill(&keys, sizeof(keys));
+		if (rc < 0) {
+			APP_ERR("lcore %u: getrandom for the TCP keys: %s", lcore_id,
+					strerror(-rc));
+			goto out_free;
+		}
+		lc->tcp = fp_tcp_init(lc->tcp_mem, lc->tcp_mem_len, &app->cfg.tcp, &keys);
+		explicit_bzero(&keys, sizeof(keys)); /* the engine has its copy */
 		if (lc->tcp == NULL) {
 			APP_ERR("lcore %u: the TCP engine refused the [tcp] configuration",
 					lcore_id);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fp/stats.h"
+#include "siphash.h"
 #include "tcp_priv.h"
 
 #define ALIGN64(x) (((x) + (size_t)63) & ~(size_t)63)
@@ -71,13 +72,13 @@ fp_tcp_mem_size(const struct fp_cfg_tcp *cfg)
 }
 
 struct fp_tcp *
-fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, uint64_t secret)
+fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, const struct fp_tcp_keys *keys)
 {
 	struct fp_tcp *t = mem;
 	struct layout l;
 	uint32_t i;
 
-	if (mem == NULL || ((uintptr_t)mem & 63) != 0 || layout_of(cfg, &l) < 0 ||
+	if (mem == NULL || keys == NULL || ((uintptr_t)mem & 63) != 0 || layout_of(cfg, &l) < 0 ||
 			mem_len < l.total)
 		return NULL;
 	memset(t, 0, sizeof(*t));
@@ -94,10 +95,7 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, uint64_t se
 	/* RFC 7323 2.3: the smallest shift that lets 16 bits cover the whole buffer. */
 	while (t->rcv_ws < TCP_MAX_WSCALE && (cfg->buffer_size >> t->rcv_ws) > 65535)
 		t->rcv_ws++;
-	/* Expand the 64-bit secret into the SipHash key and the flow-hash key. */
-	t->k0 = secret ^ 0x736f6d6570736575ull;
-	t->k1 = (secret * 0x9e3779b97f4a7c15ull) ^ 0x646f72616e646f6dull;
-	t->hkey = fp__tcp_siphash(t->k0, t->k1, (const uint8_t *)"flowhash", 8);
+	t->keys = *keys;
 	for (i = 0; i <= t->bucket_mask; i++)
 		t->buckets[i] = TCP_NONE;
 	for (i = 0; i < TCP_WHEEL_SLOTS; i++)
@@ -113,17 +111,7 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, uint64_t se
 static inline uint32_t
 flow_hash(const struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
 {
-	uint64_t x = ((uint64_t)rip << 32 | (uint64_t)rport << 16 | lport) ^ t->hkey;
-
-	/* splitmix64 finaliser over the keyed tuple: cheap, and keyed so a peer
-	 * cannot aim many tuples at one chain without knowing the boot secret */
-	x ^= (uint64_t)lip * 0x9e3779b97f4a7c15ull;
-	x ^= x >> 31;
-	x *= 0xbf58476d1ce4e5b9ull;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebull;
-	x ^= x >> 31;
-	return (uint32_t)x;
+	return (uint32_t)fp__tcp_tuple_hash(t->keys.flow_hash, lip, rip, lport, rport);
 }
 
 struct tcp_flow *

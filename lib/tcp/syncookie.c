@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Initial sequence numbers (RFC 6528) and SYN cookies (RFC 4987 3.6), both
- * keyed with SipHash-2-4 over the 4-tuple and the boot secret given to
- * fp_tcp_init(). tcp_input.c calls these for SYNs and for final ACKs that
- * match no flow.
+ * SipHash-2-4 over the 4-tuple, each with its own key given to fp_tcp_init().
+ * tcp_input.c calls these for SYNs and for final ACKs that match no flow.
  *
  * Cookie layout (our ISS):
  *   [31:30] time counter (64 s units) mod 4; a cookie lives one or two periods
@@ -14,6 +13,7 @@
 #include <string.h>
 
 #include "fp/wire.h"
+#include "siphash.h"
 #include "tcp_priv.h"
 
 #define COOKIE_PERIOD_SHIFT 26 /* 2^26 us = 67 s */
@@ -26,73 +26,6 @@
  * peers get 536).
  */
 static const uint16_t cookie_mss[8] = {TCP_MIN_MSS, 216, 536, 1220, 1360, 1400, 1440, 1460};
-
-static inline uint64_t
-rotl64(uint64_t x, int b)
-{
-	return (x << b) | (x >> (64 - b));
-}
-
-#define SIPROUND                     \
-	do {                         \
-		v0 += v1;            \
-		v1 = rotl64(v1, 13); \
-		v1 ^= v0;            \
-		v0 = rotl64(v0, 32); \
-		v2 += v3;            \
-		v3 = rotl64(v3, 16); \
-		v3 ^= v2;            \
-		v0 += v3;            \
-		v3 = rotl64(v3, 21); \
-		v3 ^= v0;            \
-		v2 += v1;            \
-		v1 = rotl64(v1, 17); \
-		v1 ^= v2;            \
-		v2 = rotl64(v2, 32); \
-	} while (0)
-
-static inline uint64_t
-load_le64(const uint8_t *p, uint32_t n)
-{
-	uint64_t v = 0;
-	uint32_t i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[i] << (8 * i);
-	return v;
-}
-
-/* SipHash-2-4 (Aumasson and Bernstein, 2012). */
-uint64_t
-fp__tcp_siphash(uint64_t k0, uint64_t k1, const uint8_t *m, uint32_t len)
-{
-	uint64_t v0 = k0 ^ 0x736f6d6570736575ull;
-	uint64_t v1 = k1 ^ 0x646f72616e646f6dull;
-	uint64_t v2 = k0 ^ 0x6c7967656e657261ull;
-	uint64_t v3 = k1 ^ 0x7465646279746573ull;
-	uint64_t b = (uint64_t)len << 56;
-	uint32_t i;
-
-	for (i = 0; i + 8 <= len; i += 8) {
-		uint64_t w = load_le64(m + i, 8);
-
-		v3 ^= w;
-		SIPROUND;
-		SIPROUND;
-		v0 ^= w;
-	}
-	b |= load_le64(m + i, len - i);
-	v3 ^= b;
-	SIPROUND;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
-}
 
 static void
 put_tuple(uint8_t *m, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
@@ -111,7 +44,7 @@ fp__tcp_isn(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint32_t rip,
 
 	/* RFC 6528 3: ISN = M + F(4-tuple, secret), M a 4 us clock. */
 	put_tuple(m, lip, rip, lport, rport);
-	return (uint32_t)(now_us >> 2) + (uint32_t)fp__tcp_siphash(t->k0, t->k1, m, sizeof(m));
+	return (uint32_t)(now_us >> 2) + (uint32_t)fp__tcp_siphash(t->keys.isn, m, sizeof(m));
 }
 
 static uint32_t
@@ -125,8 +58,7 @@ cookie_hash(const struct fp_tcp *t, uint64_t period, uint32_t lip, uint32_t rip,
 	fp_store_be32(m + 16, (uint32_t)(period >> 32));
 	fp_store_be32(m + 20, (uint32_t)period);
 	fp_store_be32(m + 24, bits);
-	/* k1 is flipped so cookies and ISNs never share a hash output. */
-	return (uint32_t)fp__tcp_siphash(t->k0, ~t->k1, m, sizeof(m)) & COOKIE_HASH_MASK;
+	return (uint32_t)fp__tcp_siphash(t->keys.syn_cookie, m, sizeof(m)) & COOKIE_HASH_MASK;
 }
 
 uint32_t

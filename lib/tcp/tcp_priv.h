@@ -2,7 +2,8 @@
 /*
  * Private to lib/tcp/: the engine's structures, shared by flow.c (table and
  * timer wheel), tcp_input.c (state machine), tcp_output.c (segment building),
- * tcp_timer.c (RTO, persist, expiry) and syncookie.c (ISNs and SYN cookies).
+ * tcp_timer.c (RTO, persist, expiry) and syncookie.c (ISNs and SYN cookies;
+ * the keyed hash itself is in siphash.h/.c).
  * Tests may include it to check internals (RTO vectors, cookie layout).
  */
 #ifndef FP_TCP_PRIV_H
@@ -115,8 +116,7 @@ struct tcp_flow {
 
 struct fp_tcp {
 	struct fp_cfg_tcp cfg;
-	uint64_t k0, k1;        /**< SipHash key from the boot secret */
-	uint64_t hkey;          /**< flow hash key */
+	struct fp_tcp_keys keys;
 	struct tcp_flow *flows; /**< max_flows entries */
 	uint32_t *buckets;      /**< hash heads, n_buckets entries */
 	uint8_t *bufmem;        /**< max_flows * buffer_size bytes */
@@ -153,7 +153,6 @@ fp__tcp_flow_idx(const struct fp_tcp *t, const struct tcp_flow *f)
 }
 
 /* syncookie.c */
-uint64_t fp__tcp_siphash(uint64_t k0, uint64_t k1, const uint8_t *m, uint32_t len);
 uint32_t fp__tcp_isn(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint32_t rip,
 		uint16_t lport, uint16_t rport);
 uint32_t fp__tcp_cookie_make(const struct fp_tcp *t, uint64_t now_us, uint32_t lip, uint32_t rip,

@@ -55,6 +55,8 @@ static const uint32_t our_ip[2] = {
 };
 
 static _Alignas(64) uint8_t tcp_mem[FUZZ_TCP_MEM];
+/* Fixed keys: a crash input replays with the same ISNs, cookies and chains. */
+static const struct fp_tcp_keys keys = {{1, 2}, {3, 4}, {5, 6}};
 static struct fp_stats stats; /* of the last input; file scope for debugging drivers */
 
 struct fuzz_tx {
@@ -232,7 +234,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.tcp.mss = 536;
 	cfg.tcp.syn_cookies = (mode & MODE_SYN_COOKIES) ? 1 : 0;
 	CHECK(fp_tcp_mem_size(&cfg.tcp) <= sizeof(tcp_mem));
-	ctx.tcp = fp_tcp_init(tcp_mem, sizeof(tcp_mem), &cfg.tcp, 0x5eed5eed5eed5eedull);
+	ctx.tcp = fp_tcp_init(tcp_mem, sizeof(tcp_mem), &cfg.tcp, &keys);
 	CHECK(ctx.tcp != NULL);
 	for (int i = 0; i < 2; i++) {
 		memcpy(ctx.ifaces[i].mac, our_mac[i], FP_ETH_ALEN);

@@ -72,6 +72,9 @@ struct fxt {
 	void *mem;
 };
 
+/* Fixed TCP keys: every run sees the same ISNs. */
+static const struct fp_tcp_keys keys = {{1, 2}, {3, 4}, {5, 6}};
+
 static void
 fxt_init(struct fxt *t)
 {
@@ -87,7 +90,7 @@ fxt_init(struct fxt *t)
 	ck_assert_uint_gt(need, 0);
 	t->mem = aligned_alloc(64, (need + 63) & ~(size_t)63);
 	ck_assert_ptr_nonnull(t->mem);
-	t->fx.ctx.tcp = fp_tcp_init(t->mem, need, &t->cfg.tcp, 0x1234567890abcdefull);
+	t->fx.ctx.tcp = fp_tcp_init(t->mem, need, &t->cfg.tcp, &keys);
 	ck_assert_ptr_nonnull(t->fx.ctx.tcp);
 	t->fx.ctx.handlers |= FP_HANDLE_TCP;
 	t->fx.tx_may_count_drop = 1;

@@ -434,15 +434,17 @@ START_TEST(test_tcp_init_invalid)
 
 	cfg.buffer_size = 3000; /* not a power of two */
 	ck_assert_uint_eq(fp_tcp_mem_size(&cfg), 0);
-	ck_assert_ptr_null(fp_tcp_init(buf, sizeof(buf), &cfg, 1));
+	ck_assert_ptr_null(fp_tcp_init(buf, sizeof(buf), &cfg, &test_keys));
 	cfg_defaults();
 	cfg.max_flows = 0;
-	ck_assert_ptr_null(fp_tcp_init(buf, sizeof(buf), &cfg, 1));
+	ck_assert_ptr_null(fp_tcp_init(buf, sizeof(buf), &cfg, &test_keys));
 	cfg_defaults();
-	ck_assert_ptr_null(fp_tcp_init(buf, 100, &cfg, 1));                 /* too small */
-	ck_assert_ptr_null(fp_tcp_init(buf + 8, sizeof(buf) - 8, &cfg, 1)); /* misaligned */
+	ck_assert_ptr_null(fp_tcp_init(buf, 100, &cfg, &test_keys)); /* too small */
+	ck_assert_ptr_null(
+			fp_tcp_init(buf + 8, sizeof(buf) - 8, &cfg, &test_keys)); /* misaligned */
 	cfg.max_flows = 2;
-	ck_assert_ptr_nonnull(fp_tcp_init(buf, sizeof(buf), &cfg, 1));
+	ck_assert_ptr_null(fp_tcp_init(buf, sizeof(buf), &cfg, NULL)); /* no keys */
+	ck_assert_ptr_nonnull(fp_tcp_init(buf, sizeof(buf), &cfg, &test_keys));
 	ck_assert_str_eq(fp_tcp_state_name(FP_TCP_TIME_WAIT), "TIME_WAIT");
 }
 END_TEST

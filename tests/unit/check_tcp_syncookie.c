@@ -10,6 +10,7 @@
 
 #include "fp/csum.h"
 #include "fp/wire.h"
+#include "siphash.h"
 #include "tcp_harness.h"
 
 /* ===================== SYN cookies, limits, validation ===================== */
@@ -18,13 +19,118 @@ START_TEST(test_tcp_siphash_vector)
 {
 	/* SipHash-2-4 paper, appendix A: key 00..0f, message 00..0e. */
 	uint8_t m[15];
-	uint64_t k0 = 0x0706050403020100ull, k1 = 0x0f0e0d0c0b0a0908ull;
+	const uint64_t k[2] = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
 	unsigned i;
 
 	for (i = 0; i < sizeof(m); i++)
 		m[i] = (uint8_t)i;
-	ck_assert_uint_eq(fp__tcp_siphash(k0, k1, m, 15), 0xa129ca6149be45e5ull);
-	ck_assert_uint_eq(fp__tcp_siphash(k0, k1, m, 0), 0x726fdb47dd0e0e31ull);
+	ck_assert_uint_eq(fp__tcp_siphash(k, m, 15), 0xa129ca6149be45e5ull);
+	ck_assert_uint_eq(fp__tcp_siphash(k, m, 0), 0x726fdb47dd0e0e31ull);
+}
+END_TEST
+
+/* SipHash with c compression and d finalisation rounds, written from the
+ * paper independently of lib/tcp/siphash.h, as the reference below. */
+static uint64_t
+ref_siphash(const uint64_t k[2], int c, int d, const uint8_t *m, uint32_t len)
+{
+	uint64_t v[4] = {k[0] ^ 0x736f6d6570736575ull, k[1] ^ 0x646f72616e646f6dull,
+			k[0] ^ 0x6c7967656e657261ull, k[1] ^ 0x7465646279746573ull};
+	uint32_t blocks = len / 8 + 1, i, j;
+
+#define ROTL(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+#define ROUND()                                                                           \
+	do {                                                                              \
+		v[0] += v[1], v[1] = ROTL(v[1], 13), v[1] ^= v[0], v[0] = ROTL(v[0], 32); \
+		v[2] += v[3], v[3] = ROTL(v[3], 16), v[3] ^= v[2];                        \
+		v[0] += v[3], v[3] = ROTL(v[3], 21), v[3] ^= v[0];                        \
+		v[2] += v[1], v[1] = ROTL(v[1], 17), v[1] ^= v[2], v[2] = ROTL(v[2], 32); \
+	} while (0)
+	for (i = 0; i < blocks; i++) {
+		uint64_t w = i + 1 == blocks ? (uint64_t)len << 56 : 0;
+
+		for (j = 0; j < 8 && 8 * i + j < len; j++)
+			w |= (uint64_t)m[8 * i + j] << (8 * j);
+		v[3] ^= w;
+		for (j = 0; j < (uint32_t)c; j++)
+			ROUND();
+		v[0] ^= w;
+	}
+	v[2] ^= 0xff;
+	for (j = 0; j < (uint32_t)d; j++)
+		ROUND();
+#undef ROUND
+#undef ROTL
+	return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+static void
+store_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The flow table's hash is SipHash-1-3 of the tuple as two little-endian words. */
+START_TEST(test_tcp_tuple_hash_is_siphash13)
+{
+	const uint64_t k[2] = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
+	uint8_t m[16];
+	unsigned i;
+
+	for (i = 0; i < 15; i++)
+		m[i] = (uint8_t)i;
+	/* The reference agrees with the paper's SipHash-2-4 vector... */
+	ck_assert_uint_eq(ref_siphash(k, 2, 4, m, 15), 0xa129ca6149be45e5ull);
+	for (i = 0; i < 1000; i++) {
+		uint32_t lip = test_rng(), rip = test_rng();
+		uint16_t lport = (uint16_t)test_rng(), rport = (uint16_t)test_rng();
+
+		store_le64(m, (uint64_t)lip << 32 | rip);
+		store_le64(m + 8, (uint64_t)lport << 16 | rport);
+		/* ...and the tuple hash with SipHash-1-3 over the same bytes. */
+		REQUIRE(fp__tcp_tuple_hash(k, lip, rip, lport, rport) ==
+				ref_siphash(k, 1, 3, m, 16));
+	}
+}
+END_TEST
+
+/*
+ * Each key has 128 bits that all count, and the three are independent: a
+ * change in one key changes only its own function's output (an ISN says
+ * nothing about the cookie or flow-hash key).
+ */
+START_TEST(test_tcp_keys_independent)
+{
+	struct fp_tcp_keys k = test_keys;
+	uint32_t isn0, cookie0, hash0;
+	unsigned key, bit;
+
+	env_start();
+	isn0 = fp__tcp_isn(ctx.tcp, T0, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+	cookie0 = fp__tcp_cookie_make(
+			ctx.tcp, T0, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT, 1, 1460, -1);
+	hash0 = (uint32_t)fp__tcp_tuple_hash(
+			test_keys.flow_hash, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+	for (key = 0; key < 3; key++) {
+		for (bit = 0; bit < 128; bit++) {
+			uint64_t *w = key == 0 ? k.flow_hash : key == 1 ? k.isn : k.syn_cookie;
+			uint32_t isn, cookie, hash;
+
+			w[bit / 64] ^= 1ull << (bit % 64);
+			/* Same memory, new keys. */
+			REQUIRE(fp_tcp_init(ctx.tcp, fp_tcp_mem_size(&cfg), &cfg, &k) == ctx.tcp);
+			isn = fp__tcp_isn(ctx.tcp, T0, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+			cookie = fp__tcp_cookie_make(ctx.tcp, T0, OUR_IP, PEER_IP, OUR_PORT,
+					PEER_PORT, 1, 1460, -1);
+			hash = (uint32_t)fp__tcp_tuple_hash(
+					k.flow_hash, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+			REQUIRE((isn != isn0) == (key == 1));
+			REQUIRE((cookie != cookie0) == (key == 2));
+			REQUIRE((hash != hash0) == (key == 0));
+			w[bit / 64] ^= 1ull << (bit % 64);
+		}
+	}
 }
 END_TEST
 
@@ -224,6 +330,8 @@ tcp_syncookie_suite(void)
 	TCase *tc = th_tcase("core");
 
 	tcase_add_test(tc, test_tcp_siphash_vector);
+	tcase_add_test(tc, test_tcp_tuple_hash_is_siphash13);
+	tcase_add_test(tc, test_tcp_keys_independent);
 	tcase_add_test(tc, test_tcp_syn_cookie_round_trip);
 	tcase_add_test(tc, test_tcp_syn_cookie_forged);
 	tcase_add_test(tc, test_tcp_syn_cookie_auto);

@@ -52,6 +52,11 @@ cap_discard(void *arg, uint8_t *frame)
 static const struct fp_tx_ops cap_ops = {cap_alloc, cap_send, cap_discard};
 
 /* --- environment --- */
+const struct fp_tcp_keys test_keys = {
+		{0x0123456789abcdefull, 0xfedcba9876543210ull},
+		{0x1111111111111111ull, 0x2222222222222222ull},
+		{0x3333333333333333ull, 0x4444444444444444ull},
+};
 struct fp_cfg_tcp cfg;
 struct fp_stats stats;
 struct fp_ctx ctx;
@@ -96,7 +101,7 @@ env_start(void)
 	ctx.now_us = T0;
 	ctx.stats = &stats;
 	ctx.tx = &cap_ops;
-	ctx.tcp = fp_tcp_init(mem, sz, &cfg, 0x0123456789abcdefull);
+	ctx.tcp = fp_tcp_init(mem, sz, &cfg, &test_keys);
 	ck_assert_ptr_nonnull(ctx.tcp);
 }
 

@@ -42,6 +42,8 @@ extern int n_cap, rd, allocs_out, fail_alloc;
 extern int tight_room; /* no tailroom: replies that grow go through tx */
 
 /* --- environment --- */
+/** Fixed keys, so every run sees the same ISNs, cookies and hash chains. */
+extern const struct fp_tcp_keys test_keys;
 extern struct fp_cfg_tcp cfg;
 extern struct fp_stats stats;
 extern struct fp_ctx ctx;

@@ -48,6 +48,17 @@ struct fp_tcp_flow_info {
 };
 
 /**
+ * The engine's secret keys, 128 bits each, independent of each other. They
+ * come from a strong random source the caller reads (the app: getrandom();
+ * lib/ makes no OS call) and stay the same for the engine's life.
+ */
+struct fp_tcp_keys {
+	uint64_t flow_hash[2];  /**< flow table hash (SipHash-1-3 of the 4-tuple) */
+	uint64_t isn[2];        /**< RFC 6528 ISN function (SipHash-2-4) */
+	uint64_t syn_cookie[2]; /**< SYN cookie MAC (SipHash-2-4) */
+};
+
+/**
  * Bytes of caller memory fp_tcp_init() needs for this configuration: the
  * engine, max_flows flow slots, the hash heads and max_flows echo buffers of
  * buffer_size bytes each.
@@ -59,16 +70,16 @@ size_t fp_tcp_mem_size(const struct fp_cfg_tcp *cfg);
 
 /**
  * Set up an engine in caller-provided memory (no heap use afterwards).
- * @param mem     at least fp_tcp_mem_size(cfg) bytes, 64-byte aligned
- * @param secret  per-boot random value for SYN cookies, ISNs and the flow hash
- * @return the engine (at mem), or NULL if the config is invalid, mem is too
- *         small or not 64-byte aligned
+ * @param mem   at least fp_tcp_mem_size(cfg) bytes, 64-byte aligned
+ * @param keys  random keys for the flow hash, ISNs and SYN cookies (copied)
+ * @return the engine (at mem), or NULL if the config is invalid, keys is
+ *         NULL, mem is too small or not 64-byte aligned
  * syn_cookies == 2 answers SYNs with cookies while max_flows / 4 (at least 1)
  * flows are half-open (SYN_RECEIVED).
  * Context: any, before the engine is used; cfg is copied.
  */
-struct fp_tcp *fp_tcp_init(
-		void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, uint64_t secret);
+struct fp_tcp *fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg,
+		const struct fp_tcp_keys *keys);
 
 /**
  * Handle one TCP segment. pkt->l3/l4/l4_len are set and the IPv4 header is
