@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * TCP segment input (RFC 9293 3.10.7), called by fp_input() after IPv4
- * validation. Order: validate (length, checksum, data offset, flags; each drop
- * counted), find the flow by 4-tuple, else LISTEN processing (SYN -> SYN-ACK
- * or SYN cookie, cookie ACK -> flow) or RST (3.10.7.1); for a flow, the
- * RFC 9293 3.10.7.4 checks in order, then tcp_output.c sends echo data.
+ * validation. Order: validate (length, checksum, data offset; each drop
+ * counted), find the flow by 4-tuple; a closed port answers with a RST
+ * (3.10.7.1) whatever the flags; then the flags, and LISTEN processing (SYN ->
+ * SYN-ACK or SYN cookie, cookie ACK -> flow) or, for a flow, the RFC 9293
+ * 3.10.7.4 checks in order, then tcp_output.c sends echo data.
  *
  * Out-of-order data is kept, without extra memory: it is written into the
  * echo ring at its final place past the tail (it lies inside our advertised
@@ -811,11 +812,6 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 		return FP_VERDICT_DROP;
 	}
 	s.flags = tcp[FP_TCP_OFF_FLAGS];
-	if (((s.flags & FP_TCP_SYN) && (s.flags & (FP_TCP_FIN | FP_TCP_RST))) ||
-			!(s.flags & (FP_TCP_SYN | FP_TCP_ACK | FP_TCP_RST | FP_TCP_FIN))) {
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_FLAGS);
-		return FP_VERDICT_DROP;
-	}
 	s.sport = fp_load_be16(tcp + FP_TCP_OFF_SPORT);
 	s.dport = fp_load_be16(tcp + FP_TCP_OFF_DPORT);
 	s.seq = fp_load_be32(tcp + FP_TCP_OFF_SEQ);
@@ -832,11 +828,21 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	memcpy(s.smac, pkt->data + FP_ETH_OFF_SRC, FP_ETH_ALEN);
 
 	f = fp__tcp_flow_lookup(t, s.dip, s.sip, s.dport, s.sport);
+	/* RFC 9293 3.10.7.1: a closed port answers anything but a RST with a RST,
+	 * whatever else its flags say (none, FIN, SYN+FIN...), as Linux does: a
+	 * port scanner must see it closed, not filtered. */
+	if (f == NULL && (s.dip != ctx->ifaces[s.port].ip4 || !is_listening(t, s.dport)))
+		return reply_rst(&o, &s);
+	/* A connection or LISTEN takes no SYN with FIN or RST, and nothing
+	 * without one of SYN, ACK, RST, FIN (RFC 9293 3.10.7.2 and 3.10.7.4). */
+	if (((s.flags & FP_TCP_SYN) && (s.flags & (FP_TCP_FIN | FP_TCP_RST))) ||
+			!(s.flags & (FP_TCP_SYN | FP_TCP_ACK | FP_TCP_RST | FP_TCP_FIN))) {
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_FLAGS);
+		return FP_VERDICT_DROP;
+	}
 	if (f != NULL)
 		return flow_input(&o, f, &s);
-	/* LISTEN (RFC 9293 3.10.7.2), or a closed port (3.10.7.1). */
-	if (s.dip != ctx->ifaces[s.port].ip4 || !is_listening(t, s.dport))
-		return reply_rst(&o, &s);
+	/* LISTEN (RFC 9293 3.10.7.2). */
 	if (s.flags & FP_TCP_RST) {
 		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_NO_FLOW);
 		return FP_VERDICT_DROP;

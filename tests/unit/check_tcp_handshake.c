@@ -80,6 +80,74 @@ START_TEST(test_tcp_closed_rst)
 }
 END_TEST
 
+/*
+ * RFC 9293 3.10.7.1: a closed port answers every segment but a RST with a
+ * RST, whatever else its flags say (as Linux does), so a scanner sees it
+ * "closed", not "open|filtered".
+ */
+START_TEST(test_tcp_closed_any_flags)
+{
+	static const uint8_t no_ack[] = {0, FP_TCP_FIN, FP_TCP_FIN | FP_TCP_PSH | FP_TCP_URG,
+			FP_TCP_PSH, FP_TCP_URG, FP_TCP_SYN | FP_TCP_FIN,
+			FP_TCP_SYN | FP_TCP_FIN | FP_TCP_PSH | FP_TCP_URG};
+	static const uint8_t with_ack[] = {FP_TCP_ACK | FP_TCP_FIN, FP_TCP_ACK | FP_TCP_URG,
+			FP_TCP_SYN | FP_TCP_ACK | FP_TCP_FIN};
+	struct pkt_spec s;
+	struct oseg o;
+	unsigned i;
+
+	env_start();
+	our_port = 9;
+	for (i = 0; i < sizeof(no_ack); i++) {
+		uint32_t seglen = 2 + !!(no_ack[i] & FP_TCP_SYN) + !!(no_ack[i] & FP_TCP_FIN);
+
+		s = spec(no_ack[i], 5000 + i, 0, "ab", 2);
+		s.dport = 9;
+		ck_assert_int_eq(in(&s), FP_VERDICT_TX);
+		/* <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK> */
+		o = next_out();
+		ck_assert_uint_eq(o.flags, FP_TCP_RST | FP_TCP_ACK);
+		ck_assert_uint_eq(o.seq, 0);
+		ck_assert_uint_eq(o.ack, 5000 + i + seglen);
+	}
+	for (i = 0; i < sizeof(with_ack); i++) {
+		s = spec(with_ack[i], 5000, 7000 + i, NULL, 0);
+		s.dport = 9;
+		ck_assert_int_eq(in(&s), FP_VERDICT_TX);
+		expect_rst(7000 + i); /* <SEQ=SEG.ACK><CTL=RST> */
+	}
+	/* Never a RST for a RST, whatever comes with it. */
+	s = spec(FP_TCP_RST | FP_TCP_SYN, 5000, 0, NULL, 0);
+	s.dport = 9;
+	ck_assert_int_eq(in(&s), FP_VERDICT_DROP);
+	expect_none();
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RST_SENT), sizeof(no_ack) + sizeof(with_ack));
+	ck_assert_uint_eq(ctr(FP_CTR_DROP_TCP_BAD_FLAGS), 0);
+	assert_no_flows();
+}
+END_TEST
+
+/* RFC 9293 3.10.7.2: LISTEN drops what is neither RST, ACK nor a SYN (Linux too). */
+START_TEST(test_tcp_listen_other_flags)
+{
+	static const uint8_t drop[] = {0, FP_TCP_FIN, FP_TCP_FIN | FP_TCP_PSH | FP_TCP_URG,
+			FP_TCP_PSH, FP_TCP_SYN | FP_TCP_FIN, FP_TCP_SYN | FP_TCP_RST, FP_TCP_RST};
+	unsigned i;
+
+	env_start();
+	for (i = 0; i < sizeof(drop); i++)
+		ck_assert_int_eq(in_seg(drop[i], 5000, 0, "ab", 2, 1000), FP_VERDICT_DROP);
+	expect_none();
+	assert_no_flows();
+	/* With ACK: <SEQ=SEG.ACK><CTL=RST>, a SYN-ACK too. */
+	ck_assert_int_eq(in_seg(FP_TCP_SYN | FP_TCP_ACK, 5000, 4242, NULL, 0, 1000), FP_VERDICT_TX);
+	expect_rst(4242);
+	ck_assert_int_eq(in_seg(FP_TCP_FIN | FP_TCP_ACK, 5000, 4343, NULL, 0, 1000), FP_VERDICT_TX);
+	expect_rst(4343);
+	assert_no_flows();
+}
+END_TEST
+
 START_TEST(test_tcp_listen_syn)
 {
 	struct oseg o;
@@ -459,6 +527,8 @@ tcp_handshake_suite(void)
 	tcase_add_test(tc, test_tcp_closed_ack);
 	tcase_add_test(tc, test_tcp_closed_fin_data);
 	tcase_add_test(tc, test_tcp_closed_rst);
+	tcase_add_test(tc, test_tcp_closed_any_flags);
+	tcase_add_test(tc, test_tcp_listen_other_flags);
 	tcase_add_test(tc, test_tcp_listen_syn);
 	tcase_add_test(tc, test_tcp_listen_syn_no_mss);
 	tcase_add_test(tc, test_tcp_listen_syn_sack);
