@@ -445,6 +445,9 @@ th_tcase(const char *name)
 	TCase *tc = tcase_create(name);
 
 	tcase_add_checked_fixture(tc, setup, teardown);
+	/* Check's default is 4 s per test: the randomised runs take 1-2 s under
+	 * ASan and UBSan, and a shared 2-CPU machine doubles that. */
+	tcase_set_timeout(tc, 30);
 	return tc;
 }
 

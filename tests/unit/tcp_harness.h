@@ -59,7 +59,7 @@ void env_start(void);
 /** Check fixture: reset the capture, counters and cfg; teardown checks no tx frame leaked. */
 void setup(void);
 void teardown(void);
-/** A TCase with the setup/teardown fixture. */
+/** A TCase with the setup/teardown fixture and a 30 s timeout per test. */
 TCase *th_tcase(const char *name);
 /** Run one suite (Check's default fork mode). @return the process exit status */
 int th_run(Suite *s);
