@@ -135,6 +135,16 @@ fp_stop_app() {
 	return "$rc"
 }
 
+# Wait for the system under test to exit by itself (after `fpctl shutdown`)
+# and return its exit status. Call it from the test's shell, not $(...).
+fp_wait_app_exit() { # <seconds>
+	local pid=$FP_PID rc=0
+	FP_PID=
+	fp__wait_for "$1" fp__gone "$pid" || fp_fail "system under test still running $1 s after shutdown"
+	wait "$pid" || rc=$?
+	return "$rc"
+}
+
 # The management CLI against this test's socket: "${FPCTL[@]}" stats
 FPCTL=("$FP_PY" "$FP_SRC/tools/fpctl/fpctl" -s "$FP_SOCK")
 

@@ -30,11 +30,8 @@ fp_assert_eq "flows open before the drain" 1 \
 wait "$client" || fp_fail "client: $(cat "$FP_WORK/client.out")"
 fp_log "ok: client: $(tail -n 1 "$FP_WORK/client.out")"
 
-pid=$FP_PID
-FP_PID=
 rc=0
-fp__wait_for 20 fp__gone "$pid" || fp_fail "fastpath still running 20 s after shutdown"
-wait "$pid" || rc=$?
+fp_wait_app_exit 20 || rc=$?
 fp_assert_eq "exit status after fpctl shutdown" 0 "$rc"
 grep -q 'drained, stopping' "$FP_LOG" || fp_fail "the drain did not report success"
 fp_log "ok: the drain reported success"

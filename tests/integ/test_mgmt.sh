@@ -135,11 +135,8 @@ echo eof >"$ctl/release"
 "${FPCTL[@]}" shutdown --timeout-ms 5000 | grep -q draining || fp_fail "shutdown not acknowledged"
 wait "$holder" || fp_fail "holder: $(cat "$FP_WORK/hold.log")"
 fp_assert_eq "holder saw the appliance's FIN on every connection" "eof $K" "$(cat "$FP_WORK/hold.log")"
-pid=$FP_PID
-FP_PID=
 rc=0
-fp__wait_for 20 fp__gone "$pid" || fp_fail "fastpath still running 20 s after shutdown"
-wait "$pid" || rc=$?
+fp_wait_app_exit 20 || rc=$?
 fp_assert_eq "exit status after fpctl shutdown" 0 "$rc"
 [[ ! -e $FP_SOCK ]] || fp_fail "socket file left behind"
 fp_assert_eq "flows_open at exit" 0 "$(awk '$1 == "flows_open" {v = $2} END {print v}' "$FP_LOG")"

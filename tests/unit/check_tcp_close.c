@@ -205,6 +205,16 @@ START_TEST(test_tcp_last_ack_timeout)
 }
 END_TEST
 
+/* The only flow ended by a close, with no RST and no timeout. */
+static void
+assert_closed_cleanly(void)
+{
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 0);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RST_SENT), 0);
+}
+
 /*
  * Our last data and FIN are lost three times (0.2 + 0.4 + 0.8 + 1.6 s of
  * backoff, longer than time_wait_ms): the fourth copy arrives, the echo is
@@ -236,9 +246,7 @@ START_TEST(test_tcp_last_ack_data_fin_lost)
 	expect_none();
 	ck_assert_uint_eq(flow_state(), FP_TCP_LAST_ACK);
 	in_seg(FP_TCP_ACK, p_seq, our_iss + 6, NULL, 0, 65535);
-	assert_no_flows();
-	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
-	ck_assert_uint_eq(ctr(FP_CTR_TCP_RST_SENT), 0);
+	assert_closed_cleanly();
 	ck_assert_uint_eq(ctr(FP_CTR_TCP_BYTES_ECHOED), 4);
 }
 END_TEST
@@ -758,10 +766,7 @@ START_TEST(test_tcp_drain_idle_flow)
 	ck_assert_uint_eq(flow_state(), FP_TCP_TIME_WAIT);
 	tick(2000000);
 	expect_none();
-	assert_no_flows();
-	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 1);
-	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 0);
-	ck_assert_uint_eq(ctr(FP_CTR_TCP_RST_SENT), 0);
+	assert_closed_cleanly();
 }
 END_TEST
 
