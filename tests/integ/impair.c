@@ -260,5 +260,6 @@ main(int argc, char **argv)
 				(unsigned long long)dirs[i].frames, (unsigned long long)dirs[i].dropped,
 				(unsigned long long)dirs[i].duplicated,
 				(unsigned long long)dirs[i].reordered);
+	free(dirs);
 	return 0;
 }
