@@ -20,6 +20,7 @@
 
 #include "fp/cfg.h"
 #include "fp/tcp.h"
+#include "fp/text.h"
 #include "fp/tlm.h"
 #include "fp/utf8.h"
 
@@ -140,25 +141,6 @@ reply(struct mgmt_buf *out, mgmt_build_fn fn, void *arg)
 	return 0;
 }
 
-static void
-ip4_str(uint32_t ip, char *buf, size_t len)
-{
-	snprintf(buf, len, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
-}
-
-static int
-parse_ip4(const char *s, uint32_t *out)
-{
-	unsigned a, b, c, d;
-	char tail;
-
-	if (sscanf(s, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 || a > 255 || b > 255 ||
-			c > 255 || d > 255)
-		return -EINVAL;
-	*out = a << 24 | b << 16 | c << 8 | d;
-	return 0;
-}
-
 /* ------------------------------------------------------------- status */
 
 struct status_ctx {
@@ -208,7 +190,7 @@ json_port_ident(struct fp_tlm_json *j, const struct app *app, unsigned i)
 {
 	uint16_t pid = app->port_ids[i];
 	char name[RTE_ETH_NAME_MAX_LEN] = "";
-	char txt[64];
+	char txt[64], ip[FP_IP4_STR_LEN];
 	struct rte_ether_addr mac;
 
 	fp_tlm_json_kv_u64(j, "index", i);
@@ -219,8 +201,8 @@ json_port_ident(struct fp_tlm_json *j, const struct app *app, unsigned i)
 		snprintf(txt, sizeof(txt), RTE_ETHER_ADDR_PRT_FMT, RTE_ETHER_ADDR_BYTES(&mac));
 		fp_tlm_json_kv_str(j, "mac", txt);
 	}
-	ip4_str(app->cfg.ports[i].ip4, txt, sizeof(txt));
-	snprintf(txt + strlen(txt), sizeof(txt) - strlen(txt), "/%u", app->cfg.ports[i].prefix_len);
+	snprintf(txt, sizeof(txt), "%s/%u", fp_text_format_ip4(app->cfg.ports[i].ip4, ip),
+			app->cfg.ports[i].prefix_len);
 	fp_tlm_json_kv_str(j, "address", txt);
 	fp_tlm_json_kv_u64(j, "mtu", app->cfg.ports[i].mtu);
 }
@@ -431,10 +413,9 @@ flows_from_worker(struct mgmt *m, struct app_lcore *lc, struct flows_ctx *fc)
 static void
 json_endpoint(struct fp_tlm_json *j, const char *key, uint32_t ip, uint16_t port)
 {
-	char txt[32];
+	char txt[32], addr[FP_IP4_STR_LEN];
 
-	ip4_str(ip, txt, sizeof(txt));
-	snprintf(txt + strlen(txt), sizeof(txt) - strlen(txt), ":%u", port);
+	snprintf(txt, sizeof(txt), "%s:%u", fp_text_format_ip4(ip, addr), port);
 	fp_tlm_json_kv_str(j, key, txt);
 }
 
@@ -512,8 +493,12 @@ cmd_flows(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 			return errorf(out, "unknown state '%s'", quote(&q, s));
 	}
 	s = fp_tlm_req_str(req, "remote");
-	if (s != NULL && parse_ip4(s, &fc.remote) != 0)
-		return errorf(out, "remote must be an IPv4 address, not '%s'", quote(&q, s));
+	if (s != NULL) {
+		const char *end = s;
+
+		if (fp_text_parse_ip4(&end, &fc.remote) != 0 || *end != '\0')
+			return errorf(out, "remote must be an IPv4 address, not '%s'", quote(&q, s));
+	}
 
 	fc.rows = calloc(fc.limit ? fc.limit : 1, sizeof(*fc.rows));
 	if (fc.rows == NULL)

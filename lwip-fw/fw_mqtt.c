@@ -13,6 +13,8 @@
 
 #include "lwip/timeouts.h"
 
+#include "fp/text.h"
+
 #include "fw_mqtt.h"
 
 #define FW_MQTT_RETRY_MIN_MS 250
@@ -94,14 +96,18 @@ int
 fw_mqtt_start(struct fw_mqtt *m, const struct fp_cfg_mqtt *cfg, const char *node, char *err,
 		size_t err_len)
 {
+	const char *host = cfg->host;
+	uint32_t broker;
+
 	memset(m, 0, sizeof(*m));
 	m->cfg = cfg;
 	m->retry_ms = FW_MQTT_RETRY_MIN_MS;
-	if (!ipaddr_aton(cfg->host, &m->broker) || !IP_IS_V4(&m->broker)) {
+	if (fp_text_parse_ip4(&host, &broker) != 0 || *host != '\0') {
 		fw_mqtt_set_err(err, err_len,
 				"host must be an IPv4 address (no DNS on the firmware)");
 		return -EINVAL;
 	}
+	ip_addr_set_ip4_u32(&m->broker, lwip_htonl(broker));
 	if (cfg->tls_ca[0] != '\0') {
 		fw_mqtt_set_err(err, err_len, "TLS is not supported by the firmware");
 		return -EINVAL;

@@ -23,12 +23,12 @@
 #include <sys/signalfd.h>
 
 #include "lwip/init.h"
-#include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
 #include "lwip/timeouts.h"
 
 #include "fp/cfg.h"
 #include "fp/stats.h"
+#include "fp/text.h"
 #include "fp/tlm.h"
 
 #include "fw_echo.h"
@@ -97,41 +97,28 @@ fw_usage(FILE *f)
 		fprintf(f, "%s\n", lines[i]);
 }
 
+/* A whole decimal argument, as the config file spells numbers (fp/text.h). */
 static int
 fw_parse_u32(const char *s, uint32_t max, uint32_t *out)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || v > max)
+	if (fp_text_parse_uint(&s, max, out) != 0 || *s != '\0')
 		return -EINVAL;
-	*out = (uint32_t)v;
 	return 0;
 }
 
-/* "a.b.c.d" or "a.b.c.d/len" to host-order address and prefix length. */
+/* "a.b.c.d" or, when prefix_len is given, "a.b.c.d/len": the config's address syntax. */
 static int
 fw_parse_ip4(const char *s, uint32_t *ip, uint8_t *prefix_len)
 {
-	char tmp[32];
-	char *slash;
-	ip4_addr_t a;
-	uint32_t len = 32;
+	uint32_t addr, len = 32;
 
-	if (strlen(s) >= sizeof(tmp))
+	if (fp_text_parse_ip4(&s, &addr) != 0)
 		return -EINVAL;
-	strcpy(tmp, s);
-	slash = strchr(tmp, '/');
-	if (slash != NULL) {
-		*slash = '\0';
-		if (prefix_len == NULL || fw_parse_u32(slash + 1, 32, &len) != 0)
-			return -EINVAL;
-	}
-	if (!ip4addr_aton(tmp, &a))
+	if (*s == '/' && prefix_len != NULL && fw_parse_u32(s + 1, 32, &len) == 0)
+		s = "";
+	if (*s != '\0')
 		return -EINVAL;
-	*ip = lwip_ntohl(ip4_addr_get_u32(&a));
+	*ip = addr;
 	if (prefix_len != NULL)
 		*prefix_len = (uint8_t)len;
 	return 0;
@@ -422,6 +409,7 @@ main(int argc, char **argv)
 	struct fw_conn *conns;
 	uint8_t *bufmem;
 	sigset_t sigs;
+	char ip[FP_IP4_STR_LEN];
 	int sigfd, rc;
 
 	h->tap.name = "fwtap0";
@@ -471,9 +459,9 @@ main(int argc, char **argv)
 	}
 	printf("fastpath-fw: lwIP %s on %s, %s/%u, echo on %u port(s), max_flows %" PRIu32
 	       ", buffer %" PRIu32 "\n",
-			LWIP_VERSION_STRING, h->tap.name, ip4addr_ntoa(netif_ip4_addr(&h->netif)),
-			h->cfg.ports[0].prefix_len, h->cfg.tcp.n_listen, h->cfg.tcp.max_flows,
-			h->cfg.tcp.buffer_size);
+			LWIP_VERSION_STRING, h->tap.name,
+			fp_text_format_ip4(h->cfg.ports[0].ip4, ip), h->cfg.ports[0].prefix_len,
+			h->cfg.tcp.n_listen, h->cfg.tcp.max_flows, h->cfg.tcp.buffer_size);
 	fflush(stdout);
 
 	rc = fw_host_loop(h, sigfd);

@@ -201,31 +201,6 @@ parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
-/* Strict dotted quad: four decimal parts of 1..3 digits, each <= 255. */
-static int
-parse_ip4(const char *s, uint32_t *out)
-{
-	uint32_t addr = 0;
-
-	for (int part = 0; part < 4; part++) {
-		unsigned v = 0, digits = 0;
-
-		while (*s >= '0' && *s <= '9' && digits < 4) {
-			v = v * 10 + (unsigned)(*s++ - '0');
-			digits++;
-		}
-		if (digits == 0 || digits > 3 || v > 255)
-			return -EINVAL;
-		addr = addr << 8 | v;
-		if (part < 3 && *s++ != '.')
-			return -EINVAL;
-	}
-	if (*s != '\0')
-		return -EINVAL;
-	*out = addr;
-	return 0;
-}
-
 /* A number within the key's min..max. @return 0, or -EINVAL after fp_text_fail(). */
 static int
 parse_ranged(struct parser *ps, const struct key *k, const char *val, uint32_t *out)
@@ -309,6 +284,7 @@ static int
 set_addr(struct parser *ps, const struct key *k, struct fp_cfg_port *port, char *val)
 {
 	char *slash = strchr(val, '/');
+	const char *addr = val;
 	uint32_t ip, len;
 
 	if (slash == NULL) {
@@ -317,7 +293,8 @@ set_addr(struct parser *ps, const struct key *k, struct fp_cfg_port *port, char 
 		return -EINVAL;
 	}
 	*slash = '\0';
-	if (parse_ip4(val, &ip) < 0 || ip == 0 || ip == UINT32_MAX || (ip >> 28) == 0xe) {
+	if (fp_text_parse_ip4(&addr, &ip) < 0 || *addr != '\0' || ip == 0 || ip == UINT32_MAX ||
+			(ip >> 28) == 0xe) {
 		fp_text_fail(&ps->src, "%s: bad address '%.*s' (want a.b.c.d/len)", k->name,
 				CFG_SHOW_MAX, val);
 		return -EINVAL;
@@ -965,10 +942,9 @@ put_key(struct writer *w, const struct key *k, const void *base)
 		break;
 	case KEY_ADDR: {
 		const struct fp_cfg_port *port = base;
-		uint32_t ip = port->ip4;
+		char ip[FP_IP4_STR_LEN];
 
-		put(w, "%" PRIu32 ".%" PRIu32 ".%" PRIu32 ".%" PRIu32 "/%u", ip >> 24,
-				(ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff, port->prefix_len);
+		put(w, "%s/%u", fp_text_format_ip4(port->ip4, ip), port->prefix_len);
 		break;
 	}
 	case KEY_LISTEN: {

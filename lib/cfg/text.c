@@ -2,7 +2,8 @@
 /*
  * Shared pieces of the line-based text parsers; see fp/text.h. Used by
  * fp_cfg_parse()/fp_cfg_load() and by the app's pipeline parser, both run
- * once at start-up, never on the packet path.
+ * once at start-up, and for IPv4 addresses in management requests and
+ * replies and the firmware's command line; never on the packet path.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -71,6 +72,39 @@ fp_text_parse_uint(const char **s, uint32_t max, uint32_t *out)
 	*s = p;
 	*out = (uint32_t)v;
 	return 0;
+}
+
+int
+fp_text_parse_ip4(const char **s, uint32_t *out)
+{
+	const char *p = *s;
+	uint32_t addr = 0;
+
+	for (int part = 0; part < 4; part++) {
+		unsigned v = 0, digits = 0;
+
+		if (part > 0 && *p++ != '.')
+			return -EINVAL;
+		while (*p >= '0' && *p <= '9' && digits < 4) {
+			v = v * 10 + (unsigned)(*p++ - '0');
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || v > 255)
+			return -EINVAL;
+		addr = addr << 8 | v;
+	}
+	*s = p;
+	*out = addr;
+	return 0;
+}
+
+const char *
+fp_text_format_ip4(uint32_t ip, char buf[FP_IP4_STR_LEN])
+{
+	snprintf(buf, FP_IP4_STR_LEN, "%u.%u.%u.%u", (unsigned)(ip >> 24),
+			(unsigned)(ip >> 16) & 0xffu, (unsigned)(ip >> 8) & 0xffu,
+			(unsigned)ip & 0xffu);
+	return buf;
 }
 
 int

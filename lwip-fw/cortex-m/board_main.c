@@ -22,6 +22,7 @@
 
 #include "fp/cfg.h"
 #include "fp/stats.h"
+#include "fp/text.h"
 #include "fp/tlm.h"
 
 #include "board_cfg.h"
@@ -133,7 +134,7 @@ int
 fw_board_main(void)
 {
 	uint32_t next_stats_ms, interval;
-	char line[224];
+	char line[224], ip[FP_IP4_STR_LEN];
 
 	if (fw_configure() != 0 || fw_start() != 0)
 		return -EINVAL;
@@ -141,7 +142,7 @@ fw_board_main(void)
 	snprintf(line, sizeof(line),
 			"fastpath-fw %s: lwIP %s, %s/%u, mac %02x:%02x:%02x:%02x:%02x:%02x, "
 			"echo on %u port(s), max_flows %lu, buffer %lu, config %s",
-			FP_VERSION, LWIP_VERSION_STRING, ip4addr_ntoa(netif_ip4_addr(&fw.netif)),
+			FP_VERSION, LWIP_VERSION_STRING, fp_text_format_ip4(fw.cfg.ports[0].ip4, ip),
 			fw.cfg.ports[0].prefix_len, fw.netif.hwaddr[0], fw.netif.hwaddr[1],
 			fw.netif.hwaddr[2], fw.netif.hwaddr[3], fw.netif.hwaddr[4],
 			fw.netif.hwaddr[5], fw.cfg.tcp.n_listen,

@@ -183,6 +183,76 @@ START_TEST(test_text_bracket)
 }
 END_TEST
 
+START_TEST(test_text_parse_ip4)
+{
+	/* Accepted, with what follows the address. */
+	static const struct {
+		const char *in;
+		uint32_t ip;
+		const char *rest;
+	} ok[] = {
+			{"198.18.0.1", 0xc6120001u, ""},
+			{"0.0.0.0", 0, ""},
+			{"255.255.255.255", 0xffffffffu, ""},
+			{"010.1.2.3", 0x0a010203u, ""}, /* decimal, not octal */
+			{"10.0.0.1/24", 0x0a000001u, "/24"},
+			{"10.0.0.1:7", 0x0a000001u, ":7"},
+			{"1.2.3.4.5", 0x01020304u, ".5"},
+			{"1.2.3.4 ", 0x01020304u, " "},
+	};
+	/* Refused: what sscanf("%u") or inet_aton() would take, and plain garbage. */
+	static const char *const bad[] = {
+			"",
+			" 1.2.3.4",
+			"+1.2.3.4",
+			"1.+2.3.4",
+			"0x7f.0.0.1",
+			"1.2.3",
+			"1.2.3.",
+			"1..2.3",
+			"256.1.1.1",
+			"1.2.3.256",
+			"1234.1.1.1",
+			"0001.1.1.1",
+			"a.b.c.d",
+			"1 .2.3.4",
+			"1.2.3.-4",
+			"4294967295",
+	};
+	char buf[FP_IP4_STR_LEN];
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		const char *s = ok[i].in;
+		uint32_t ip = 1;
+
+		ck_assert_msg(fp_text_parse_ip4(&s, &ip) == 0, "'%s' refused", ok[i].in);
+		ck_assert_uint_eq(ip, ok[i].ip);
+		ck_assert_str_eq(s, ok[i].rest);
+	}
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *s = bad[i];
+		uint32_t ip = 7;
+
+		ck_assert_msg(fp_text_parse_ip4(&s, &ip) == -EINVAL, "'%s' accepted", bad[i]);
+		ck_assert_ptr_eq(s, bad[i]);
+		ck_assert_uint_eq(ip, 7);
+	}
+
+	ck_assert_str_eq(fp_text_format_ip4(0xc6120001u, buf), "198.18.0.1");
+	ck_assert_str_eq(fp_text_format_ip4(0, buf), "0.0.0.0");
+	ck_assert_str_eq(fp_text_format_ip4(0xffffffffu, buf), "255.255.255.255");
+	/* Every formatted address parses back to itself. */
+	for (uint64_t v = 0; v <= 0xffffffffu; v += 0x01010101u / 3) {
+		const char *s = fp_text_format_ip4((uint32_t)v, buf);
+		uint32_t ip;
+
+		ck_assert_int_eq(fp_text_parse_ip4(&s, &ip), 0);
+		ck_assert_uint_eq(ip, (uint32_t)v);
+		ck_assert_str_eq(s, "");
+	}
+}
+END_TEST
+
 static Suite *
 text_suite(void)
 {
@@ -195,6 +265,7 @@ text_suite(void)
 	tcase_add_test(tc, test_text_blank_trim_end);
 	tcase_add_test(tc, test_text_fail);
 	tcase_add_test(tc, test_text_bracket);
+	tcase_add_test(tc, test_text_parse_ip4);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,7 +3,9 @@
  * Helpers for the line-based text formats read at start-up: the configuration
  * (lib/cfg/cfg.c) and the app's pipeline definitions (app/pipeline.c).
  * "name:line: message" errors, blank skipping and trimming, splitting a buffer
- * into lines, bounded decimal numbers. No heap, no packet path.
+ * into lines, bounded decimal numbers, and the one IPv4 address parser and
+ * formatter that the config, the management plane and the firmware share.
+ * No heap, no packet path.
  */
 #ifndef FP_TEXT_H
 #define FP_TEXT_H
@@ -70,6 +72,26 @@ char *fp_text_bracket(const struct fp_text_src *src, char *s, const char *what, 
  *         (checked digit by digit, so a long run cannot overflow).
  */
 int fp_text_parse_uint(const char **s, uint32_t max, uint32_t *out);
+
+/** Bytes of the longest dotted quad, "255.255.255.255", with its NUL. */
+#define FP_IP4_STR_LEN 16
+
+/**
+ * Parse the dotted quad at *s and move *s past it: four decimal parts of one
+ * to three digits, each at most 255, separated by single dots. No blanks,
+ * signs, hex or octal (inet_aton() reads "010" as 8 and "0x7f.1" as an
+ * address; this reads "010" as 10 and refuses the other). What follows is
+ * the caller's to check ("/len", ":port", or the end of the string).
+ * @param out  the address in host byte order, written only on success
+ * @return 0, or -EINVAL (*s unchanged)
+ */
+int fp_text_parse_ip4(const char **s, uint32_t *out);
+
+/**
+ * Write ip (host byte order) as a dotted quad.
+ * @return buf, for use as a printf argument
+ */
+const char *fp_text_format_ip4(uint32_t ip, char buf[FP_IP4_STR_LEN]);
 
 /** A buffer read line by line, see fp_text_next_line(). */
 struct fp_text_lines {
