@@ -35,7 +35,7 @@ add_counters(struct rte_tel_data *d, const struct fp_stats *st)
 		rte_tel_data_add_dict_u64(d, fp_stats_name((enum fp_counter)i),
 				fp_stats_get(st, (enum fp_counter)i));
 	rte_tel_data_add_dict_u64(d, "flows_open", fp_stats_get_flows_open(st));
-	rte_tel_data_add_dict_u64(d, "drops", fp_tlm_drops(st));
+	rte_tel_data_add_dict_u64(d, "drops", fp_stats_drops(st));
 }
 
 /*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Counter names and totals. The names come from FP_FOREACH_COUNTER, so the
- * CLI, the telemetry document and the enum always agree.
+ * Counter names and totals. The names come from FP_FOREACH_COUNTER and the
+ * drop sum from FP_FOREACH_DROP_COUNTER, so the CLI, the telemetry document
+ * and the enum always agree.
  */
 #include <stddef.h>
 
@@ -27,4 +28,15 @@ fp_stats_accumulate(struct fp_stats *dst, const struct fp_stats *src)
 	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
 		dst->c[i] += fp_stats_get(src, (enum fp_counter)i);
 	dst->flows_open += fp_stats_get_flows_open(src);
+}
+
+uint64_t
+fp_stats_drops(const struct fp_stats *st)
+{
+	uint64_t sum = 0;
+
+#define FP_X_SUM(id, name) sum += fp_stats_get(st, FP_CTR_##id);
+	FP_FOREACH_DROP_COUNTER(FP_X_SUM)
+#undef FP_X_SUM
+	return sum;
 }

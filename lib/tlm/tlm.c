@@ -10,25 +10,6 @@
 
 #include "fp/tlm.h"
 
-static int
-is_drop(enum fp_counter id)
-{
-	const char *name = fp_stats_name(id);
-
-	return name != NULL && strncmp(name, "drop_", 5) == 0;
-}
-
-uint64_t
-fp_tlm_drops(const struct fp_stats *st)
-{
-	uint64_t sum = 0;
-
-	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
-		if (is_drop((enum fp_counter)i))
-			sum += fp_stats_get(st, (enum fp_counter)i);
-	return sum;
-}
-
 /* The members of a counter block, written into the object already open. */
 static void
 counter_members(struct fp_tlm_json *j, const struct fp_stats *st)
@@ -37,7 +18,7 @@ counter_members(struct fp_tlm_json *j, const struct fp_stats *st)
 		fp_tlm_json_kv_u64(j, fp_stats_name((enum fp_counter)i),
 				fp_stats_get(st, (enum fp_counter)i));
 	fp_tlm_json_kv_u64(j, "flows_open", fp_stats_get_flows_open(st));
-	fp_tlm_json_kv_u64(j, "drops", fp_tlm_drops(st));
+	fp_tlm_json_kv_u64(j, "drops", fp_stats_drops(st));
 }
 
 void

@@ -174,16 +174,6 @@ tx_discard(void *arg, uint8_t *frame)
 
 static const struct fp_tx_ops tx_ops = {tx_alloc, tx_send, tx_discard};
 
-static uint64_t
-drops(const struct fp_stats *st)
-{
-	uint64_t n = 0;
-
-	for (int i = FP_CTR_DROP_ETH_TRUNCATED; i < FP_CTR_COUNT; i++)
-		n += st->c[i];
-	return n;
-}
-
 /* Point the segment's ACK at our next sequence number and re-checksum it. */
 static void
 ack_fixup(uint8_t *frame, uint16_t len, const struct fuzz_tx *t)
@@ -284,7 +274,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				.flags = mode & (MODE_IP4_CSUM_GOOD | MODE_L4_CSUM_GOOD)};
 		before = stats;
 		v = fp_input(&ctx, &pkt);
-		moved = drops(&stats) - drops(&before);
+		moved = fp_stats_drops(&stats) - fp_stats_drops(&before);
 		CHECK(v == FP_VERDICT_DROP || v == FP_VERDICT_CONSUMED || v == FP_VERDICT_TX);
 		CHECK(v == FP_VERDICT_DROP ? moved == 1 : moved <= 1);
 		CHECK(stats.c[FP_CTR_RX_PACKETS] == before.c[FP_CTR_RX_PACKETS] + 1);

@@ -22,10 +22,21 @@ OPTIONAL = {"node", "time_ms", "contexts"}
 
 
 def counter_names(src):
+    """FP_FOREACH_COUNTER's names in order, its sub-lists expanded."""
     text = open(os.path.join(src, "lib/include/fp/stats.h")).read()
-    block = text[text.index("#define FP_FOREACH_COUNTER"):]
-    block = block[:block.index("\n\n")]
-    names = re.findall(r'X\(\s*\w+\s*,\s*"([a-z0-9_]+)"\s*\)', block)
+    lists = {m.group(1): m.group(2) for m in re.finditer(
+        r"#define (FP_FOREACH_\w+)\(X\)((?:[^\n]*\\\n)*[^\n]*)", text)}
+
+    def expand(name, depth=0):
+        if name not in lists or depth > 4:
+            raise SystemExit(f"stats_schema: no list {name} in stats.h")
+        out = []
+        for m in re.finditer(r'(FP_FOREACH_\w+)\(X\)|X\(\s*\w+\s*,\s*"([a-z0-9_]+)"\s*\)',
+                             lists[name]):
+            out += expand(m.group(1), depth + 1) if m.group(1) else [m.group(2)]
+        return out
+
+    names = expand("FP_FOREACH_COUNTER")
     if not names:
         raise SystemExit("stats_schema: no counters found in stats.h")
     return names

@@ -226,10 +226,10 @@ eth_validate(struct fx *f, const uint8_t *frame, uint16_t len, enum fp_counter w
 	ok = fp_eth_validate(&f->ctx, &pkt);
 	if (ok) {
 		ck_assert_uint_eq(pkt.l3, FP_ETH_HLEN);
-		ck_assert_uint_eq(fx_drops(&f->stats), fx_drops(&before));
+		ck_assert_uint_eq(fp_stats_drops(&f->stats), fp_stats_drops(&before));
 	} else {
 		ck_assert_uint_eq(fp_stats_get(&f->stats, why), fp_stats_get(&before, why) + 1);
-		ck_assert_uint_eq(fx_drops(&f->stats), fx_drops(&before) + 1);
+		ck_assert_uint_eq(fp_stats_drops(&f->stats), fp_stats_drops(&before) + 1);
 	}
 	/* Counting received frames is the caller's job (fp_input(), the netif). */
 	ck_assert_uint_eq(fp_stats_get(&f->stats, FP_CTR_RX_PACKETS), 0);

@@ -154,6 +154,34 @@ START_TEST(test_stats_accumulate)
 }
 END_TEST
 
+/*
+ * fp_stats_drops() sums FP_FOREACH_DROP_COUNTER: exactly the counters named
+ * drop_*, each once, and no other (an event counter put into the drop list,
+ * or a drop left among the events, fails here).
+ */
+START_TEST(test_stats_drops_sums_drop_counters)
+{
+	struct fp_stats st;
+	uint64_t want = 0;
+
+	memset(&st, 0, sizeof(st));
+	for (unsigned i = 0; i < FP_CTR_COUNT; i++) {
+		uint64_t v = (uint64_t)1 << (i % 60);
+
+		fp_stats_add(&st, (enum fp_counter)i, v);
+		if (strncmp(fp_stats_name((enum fp_counter)i), "drop_", 5) == 0)
+			want += v;
+	}
+	ck_assert_uint_gt(want, 0);
+	ck_assert_uint_eq(fp_stats_drops(&st), want);
+	/* The list is contiguous at the end, as telemetry readers expect. */
+	ck_assert_str_eq(fp_stats_name(FP_CTR_DROP_ETH_TRUNCATED), "drop_eth_truncated");
+	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
+		ck_assert_int_eq(strncmp(fp_stats_name((enum fp_counter)i), "drop_", 5) == 0,
+				i >= FP_CTR_DROP_ETH_TRUNCATED);
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
@@ -165,6 +193,7 @@ stats_suite(void)
 	tcase_add_test(tc, test_stats_name_out_of_range);
 	tcase_add_test(tc, test_stats_add_get);
 	tcase_add_test(tc, test_stats_accumulate);
+	tcase_add_test(tc, test_stats_drops_sums_drop_counters);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -334,7 +334,7 @@ START_TEST(test_tlm_stats_doc_minimal_golden)
 			ct);
 	ck_assert_int_eq(fp_tlm_stats_encode(&doc, buf, sizeof(buf)), (int)strlen(want));
 	ck_assert_str_eq(buf, want);
-	ck_assert_uint_eq(fp_tlm_drops(&s), 7);
+	ck_assert_uint_eq(fp_stats_drops(&s), 7);
 }
 END_TEST
 

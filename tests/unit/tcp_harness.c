@@ -155,25 +155,12 @@ spec(uint8_t flags, uint32_t seq, uint32_t ack, const void *data, uint16_t len)
 	return s;
 }
 
-/* Sum of the drop_* counters. */
-uint64_t
-drops(void)
-{
-	uint64_t n = 0;
-	int i;
-
-	for (i = 0; i < FP_CTR_COUNT; i++)
-		if (strncmp(fp_stats_name((enum fp_counter)i), "drop_", 5) == 0)
-			n += stats.c[i];
-	return n;
-}
-
 /* Feed a built frame; an in-place reply joins the capture list. A drop
  * verdict moves exactly one drop counter, any other verdict at most one. */
 enum fp_verdict
 feed(uint8_t *frame, size_t len)
 {
-	uint64_t before = drops();
+	uint64_t before = fp_stats_drops(&stats);
 	struct fp_pkt pkt;
 
 	memset(&pkt, 0, sizeof(pkt));
@@ -186,7 +173,8 @@ feed(uint8_t *frame, size_t len)
 			FP_IP4_HLEN);
 	last_verdict = fp_tcp_input(&ctx, &pkt);
 	REQUIRE(allocs_out == 0);
-	REQUIRE(last_verdict == FP_VERDICT_DROP ? drops() == before + 1 : drops() <= before + 1);
+	REQUIRE(last_verdict == FP_VERDICT_DROP ? fp_stats_drops(&stats) == before + 1 :
+						  fp_stats_drops(&stats) <= before + 1);
 	if (last_verdict == FP_VERDICT_TX) {
 		REQUIRE(n_cap < CAP_MAX);
 		memcpy(cap_buf[n_cap], frame, pkt.len);

@@ -71,8 +71,6 @@ extern uint8_t in_frame[FRAME_ROOM];
 
 /** A peer segment (PEER_IP:PEER_PORT -> OUR_IP:OUR_PORT, window 65535). */
 struct pkt_spec spec(uint8_t flags, uint32_t seq, uint32_t ack, const void *data, uint16_t len);
-/** Sum of the drop_* counters. */
-uint64_t drops(void);
 /**
  * Feed a built frame; an in-place reply joins the capture list. A drop
  * verdict moves exactly one drop counter, any other verdict at most one.

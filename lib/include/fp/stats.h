@@ -12,9 +12,12 @@
 
 /*
  * X(ENUM_SUFFIX, "name") -- keep names stable: they are the telemetry schema.
- * Drops are named drop_<layer>_<reason>; every drop path bumps exactly one.
+ * Events first, then the drops (FP_FOREACH_DROP_COUNTER), which are named
+ * drop_<layer>_<reason>; every drop path bumps exactly one.
  */
-#define FP_FOREACH_COUNTER(X)                                            \
+#define FP_FOREACH_COUNTER(X) FP_FOREACH_EVENT_COUNTER(X) FP_FOREACH_DROP_COUNTER(X)
+
+#define FP_FOREACH_EVENT_COUNTER(X)                                      \
 	X(RX_PACKETS, "rx_packets")                                     \
 	X(RX_BYTES, "rx_bytes")                                         \
 	X(TX_PACKETS, "tx_packets")                                     \
@@ -39,7 +42,9 @@
 	X(FLOWS_CLOSED, "flows_closed")                                 \
 	X(FLOWS_RESET, "flows_reset")                                   \
 	X(FLOWS_TIMED_OUT, "flows_timed_out")                           \
-	X(FLOWS_REFUSED, "flows_refused")                               \
+	X(FLOWS_REFUSED, "flows_refused")
+
+#define FP_FOREACH_DROP_COUNTER(X)                                       \
 	X(DROP_ETH_TRUNCATED, "drop_eth_truncated")                     \
 	X(DROP_ETH_NOT_US, "drop_eth_not_us")                           \
 	X(DROP_ETH_SRC_GROUP, "drop_eth_src_group")                     \
@@ -138,5 +143,8 @@ fp_stats_get_flows_open(const struct fp_stats *st)
 
 /** Sum `src` into `dst` (for totals). Context: any thread; dst is private. */
 void fp_stats_accumulate(struct fp_stats *dst, const struct fp_stats *src);
+
+/** Sum of the drop counters (FP_FOREACH_DROP_COUNTER). Context: any thread. */
+uint64_t fp_stats_drops(const struct fp_stats *st);
 
 #endif /* FP_STATS_H */

@@ -100,12 +100,9 @@ struct fp_tlm_doc {
 /**
  * Write one counter block as a JSON object: every counter of
  * FP_FOREACH_COUNTER in list order, then "flows_open" and "drops" (the sum of
- * all drop_* counters). Usable inside a larger document.
+ * all drop_* counters, fp_stats_drops()). Usable inside a larger document.
  */
 void fp_tlm_json_counters(struct fp_tlm_json *j, const struct fp_stats *st);
-
-/** Sum of the drop_* counters of a block. Context: any thread. */
-uint64_t fp_tlm_drops(const struct fp_stats *st);
 
 /**
  * Write the stats document as one JSON value into a larger document (the
