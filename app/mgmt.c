@@ -23,9 +23,6 @@
 #include "mqtt.h"
 #include "telemetry.h"
 
-#define MGMT_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, app_logtype, "mgmt: " fmt "\n", ##__VA_ARGS__)
-
 struct mgmt mgmt_g;
 
 uint64_t

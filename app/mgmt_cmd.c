@@ -28,9 +28,6 @@
 #include "mgmt_int.h"
 #include "mqtt.h"
 
-#define MGMT_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, app_logtype, "mgmt: " fmt "\n", ##__VA_ARGS__)
-
 #define FLOWS_DEFAULT_LIMIT 100
 #define FLOWS_MAX_LIMIT     100000
 #define FLOWS_CHUNK         512

@@ -22,9 +22,6 @@
 #include "log.h"
 #include "mgmt_int.h"
 
-#define MGMT_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, app_logtype, "mgmt: " fmt "\n", ##__VA_ARGS__)
-
 struct client {
 	uv_pipe_t pipe;   /**< the connection; data points back here */
 	uv_timer_t timer; /**< idle timeout, then the close deadline */

@@ -25,9 +25,6 @@
 #include "mgmt_int.h"
 #include "mqtt.h"
 
-#define MQTT_LOG(level, fmt, ...) \
-	rte_log(RTE_LOG_##level, app_logtype, "mqtt: " fmt "\n", ##__VA_ARGS__)
-
 #ifdef FP_HAVE_MQTT
 
 #include <mosquitto.h>
