@@ -4,15 +4,15 @@
  * and everything in its struct app_lcore: rte_eth_rx_burst() -> pkt_mbuf.h ->
  * fp_input() -> verdict -> per-port TX buffer -> rte_eth_tx_burst(). lib/
  * sends the frames it builds (TCP data, retransmissions) through app_tx_ops
- * into the same buffers. Requests from the management thread arrive on a
- * ring and are answered between bursts. No locks, no allocation but mbufs.
+ * into the same buffers. Requests from the management thread arrive in the
+ * worker's inbox and are served between bursts (req.h). No locks, no
+ * allocation but mbufs; the loop reads only its struct app_lcore.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
-#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -24,12 +24,12 @@
 #include "fp/core.h"
 #include "fp/tcp.h"
 
-#include "app.h"
 #include "lcore.h"
 #include "log.h"
 #include "pkt_mbuf.h"
 #include "pipeline.h"
 #include "port.h"
+#include "req.h"
 
 #define APP_ARP_SLOTS 256
 
@@ -54,7 +54,7 @@ txq_flush(struct app_lcore *lc, uint16_t port)
 	/* Lengths first: the driver owns (and may free) what it accepts. */
 	for (uint16_t i = 0; i < q->n; i++)
 		lens[i] = rte_pktmbuf_pkt_len(q->pkts[i]);
-	sent = rte_eth_tx_burst(app_g.port_ids[port], lc->queue, q->pkts, q->n);
+	sent = rte_eth_tx_burst(lc->port_ids[port], lc->queue, q->pkts, q->n);
 	for (uint16_t i = 0; i < sent; i++)
 		bytes += lens[i];
 	fp_stats_add(&lc->stats, FP_CTR_TX_PACKETS, sent);
@@ -148,58 +148,38 @@ static const struct fp_tx_ops app_tx_ops = {
 		.discard = tx_discard,
 };
 
-static void
-req_complete(struct app_req *req, int result)
+/* A page of the flow table, from where the previous page stopped. */
+static int
+serve_flows(struct app_lcore *lc, struct app_req_flows *f)
 {
-	req->result = result;
-	__atomic_store_n(&req->done, 1, __ATOMIC_RELEASE);
+	f->n = 0;
+	if (lc->tcp == NULL)
+		return -ENOTSUP;
+	f->n = fp_tcp_flow_snapshot(lc->tcp, lc->ctx.now_us, &f->cursor, f->flows, f->max);
+	return 0;
 }
 
-static void
-req_serve(struct app_lcore *lc, struct app_req *req)
+static int
+serve_drain(struct app_lcore *lc)
 {
+	if (lc->tcp != NULL)
+		fp_tcp_drain(&lc->ctx);
+	return 0;
+}
+
+/* Every request kind; no default, so -Wswitch names a kind left out. */
+static int
+serve(void *arg, struct app_req *req)
+{
+	struct app_lcore *lc = arg;
+
 	switch (req->kind) {
 	case APP_REQ_FLOWS:
-		req->n = 0;
-		req->total = 0;
-		if (lc->tcp == NULL) {
-			req_complete(req, -ENOTSUP);
-			return;
-		}
-		req->total = fp_tcp_flow_count(lc->tcp);
-		if (req->flows != NULL && req->max > 0)
-			req->n = fp_tcp_flow_snapshot(
-					lc->tcp, lc->ctx.now_us, req->skip, req->flows, req->max);
-		req_complete(req, 0);
-		return;
+		return serve_flows(lc, &req->flows);
 	case APP_REQ_DRAIN:
-		if (lc->tcp != NULL)
-			fp_tcp_drain(&lc->ctx);
-		req_complete(req, 0);
-		return;
+		return serve_drain(lc);
 	}
-	req_complete(req, -EINVAL);
-}
-
-static inline void
-req_poll(struct app_lcore *lc)
-{
-	void *obj = NULL;
-
-	if (likely(rte_ring_empty(lc->req_ring)))
-		return;
-	while (rte_ring_dequeue(lc->req_ring, &obj) == 0)
-		req_serve(lc, obj);
-}
-
-/* Complete whatever is still queued with -ECANCELED (worker gone). */
-static void
-req_cancel_all(struct app_lcore *lc)
-{
-	void *obj = NULL;
-
-	while (rte_ring_dequeue(lc->req_ring, &obj) == 0)
-		req_complete(obj, -ECANCELED);
+	return -EINVAL;
 }
 
 static inline void
@@ -231,20 +211,17 @@ int
 app_lcore_main(void *arg)
 {
 	struct app_lcore *lc = arg;
-	const uint64_t hz = app_g.tsc_hz;
-	const uint64_t tick_cycles = RTE_MAX(hz * APP_TICK_US / 1000000u, (uint64_t)1);
 	uint64_t next_tick = 0, loops = 0, busy = 0;
 	struct rte_mbuf *pkts[APP_BURST];
 
 	APP_INFO("lcore %u: polling queue %u on %u port(s)", lc->lcore_id, lc->queue, lc->n_ports);
-	while (!app_quit_requested()) {
+	while (!__atomic_load_n(lc->quit, __ATOMIC_ACQUIRE)) {
 		uint64_t now = rte_get_tsc_cycles();
 		uint16_t got = 0;
 
-		lc->ctx.now_us = tsc_to_us(now - app_g.start_tsc, hz);
+		lc->ctx.now_us = tsc_to_us(now - lc->start_tsc, lc->tsc_hz);
 		for (uint16_t p = 0; p < lc->n_ports; p++) {
-			uint16_t n = rte_eth_rx_burst(
-					app_g.port_ids[p], lc->queue, pkts, APP_BURST);
+			uint16_t n = rte_eth_rx_burst(lc->port_ids[p], lc->queue, pkts, APP_BURST);
 
 			for (uint16_t i = 0; i < n; i++)
 				rx_one(lc, p, pkts[i]);
@@ -252,9 +229,9 @@ app_lcore_main(void *arg)
 		}
 		if (now >= next_tick) {
 			fp_tick(&lc->ctx, lc->ctx.now_us);
-			next_tick = now + tick_cycles;
+			next_tick = now + lc->tick_cycles;
 		}
-		req_poll(lc);
+		app_req_serve(&lc->inbox, serve, lc);
 		txq_flush_all(lc);
 
 		loops++;
@@ -267,11 +244,12 @@ app_lcore_main(void *arg)
 	__atomic_store_n(&lc->loops, loops, __ATOMIC_RELAXED);
 	__atomic_store_n(&lc->busy_loops, busy, __ATOMIC_RELAXED);
 
-	/* Drain TX, give back a half-built frame, refuse what is still queued. */
+	/* Drain TX, give back a half-built frame; what is still queued in the inbox is
+	 * answered by the management thread (app_req_cancel) once every worker stopped. */
 	txq_flush_all(lc);
 	tx_discard(lc, NULL);
-	__atomic_store_n(&lc->running, 0, __ATOMIC_SEQ_CST);
-	req_cancel_all(lc);
+	app_req_inbox_close(&lc->inbox);
+	__atomic_store_n(&lc->running, 0, __ATOMIC_RELEASE);
 	APP_INFO("lcore %u: stopped after %" PRIu64 " loops", lc->lcore_id, loops);
 	return 0;
 }
@@ -297,14 +275,14 @@ random_fill(void *buf, size_t len)
 }
 
 struct app_lcore *
-app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue, uint32_t stages)
+app_lcore_create(const struct app_lcore_conf *conf)
 {
+	unsigned lcore_id = conf->lcore_id;
 	int socket = (int)rte_lcore_to_socket_id(lcore_id);
 	struct fp_tcp_keys keys;
 	struct app_lcore *lc;
 	int rc;
 	struct fp_arp_table *arp;
-	char name[RTE_RING_NAMESIZE];
 	size_t arp_len = sizeof(*arp) + APP_ARP_SLOTS * sizeof(struct fp_arp_entry);
 
 	lc = rte_zmalloc_socket("fp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE, socket);
@@ -313,21 +291,27 @@ app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue, uint32_t st
 		return NULL;
 	}
 	lc->lcore_id = lcore_id;
-	lc->queue = queue;
-	lc->n_ports = app->n_ports;
-	lc->pool = app->pool;
+	lc->queue = conf->queue;
+	lc->stages = conf->stages;
+	lc->n_ports = conf->n_ports;
+	lc->pool = conf->pool;
+	lc->tsc_hz = conf->tsc_hz;
+	lc->start_tsc = conf->start_tsc;
+	lc->tick_cycles = RTE_MAX(conf->tsc_hz * APP_TICK_US / 1000000u, (uint64_t)1);
+	lc->quit = conf->quit;
 
-	for (uint16_t i = 0; i < app->n_ports; i++) {
+	for (uint16_t i = 0; i < conf->n_ports; i++) {
+		const struct app_port *port = &conf->ports[i];
 		struct fp_iface *ifc = &lc->ctx.ifaces[i];
-		const struct fp_cfg_port *pc = &app->cfg.ports[i];
 
-		app_port_mac(app, i, ifc->mac);
-		ifc->ip4 = pc->ip4;
-		ifc->prefix_len = pc->prefix_len;
-		ifc->mtu = pc->mtu;
+		lc->port_ids[i] = port->id;
+		memcpy(ifc->mac, port->mac.addr_bytes, FP_ETH_ALEN);
+		ifc->ip4 = port->cfg->ip4;
+		ifc->prefix_len = port->cfg->prefix_len;
+		ifc->mtu = port->cfg->mtu;
 	}
-	lc->ctx.n_ifaces = app->n_ports;
-	lc->ctx.handlers = app_pipeline_handlers(stages);
+	lc->ctx.n_ifaces = conf->n_ports;
+	lc->ctx.handlers = app_pipeline_handlers(conf->stages);
 	lc->ctx.stats = &lc->stats;
 	lc->ctx.tx = &app_tx_ops;
 	lc->ctx.tx_arg = lc;
@@ -343,7 +327,7 @@ app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue, uint32_t st
 	lc->ctx.arp = arp;
 
 	if (lc->ctx.handlers & FP_HANDLE_TCP) {
-		lc->tcp_mem_len = fp_tcp_mem_size(&app->cfg.tcp);
+		lc->tcp_mem_len = fp_tcp_mem_size(conf->tcp);
 		lc->tcp_mem = rte_zmalloc_socket("fp_tcp", lc->tcp_mem_len, 64, socket);
 		if (lc->tcp_mem == NULL) {
 			APP_ERR("lcore %u: cannot allocate %zu bytes for the TCP engine "
@@ -357,7 +341,7 @@ app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue, uint32_t st
 					strerror(-rc));
 			goto out_free;
 		}
-		lc->tcp = fp_tcp_init(lc->tcp_mem, lc->tcp_mem_len, &app->cfg.tcp, &keys);
+		lc->tcp = fp_tcp_init(lc->tcp_mem, lc->tcp_mem_len, conf->tcp, &keys);
 		explicit_bzero(&keys, sizeof(keys)); /* the engine has its copy */
 		if (lc->tcp == NULL) {
 			APP_ERR("lcore %u: the TCP engine refused the [tcp] configuration",
@@ -367,14 +351,10 @@ app_lcore_create(struct app *app, unsigned lcore_id, uint16_t queue, uint32_t st
 		lc->ctx.tcp = lc->tcp;
 	}
 
-	snprintf(name, sizeof(name), "fp_req_%u", lcore_id);
-	/* Multi-consumer: a requester cancels its own request once the worker stopped. */
-	lc->req_ring = rte_ring_create(name, APP_REQ_RING_SZ, socket, 0);
-	if (lc->req_ring == NULL) {
-		APP_ERR("lcore %u: cannot create the request ring: %s", lcore_id,
-				rte_strerror(rte_errno));
+	if (app_req_inbox_init(&lc->inbox, lcore_id, socket) < 0)
 		goto out_free;
-	}
+	/* Running from now on: a request posted before the launch waits for the loop. */
+	__atomic_store_n(&lc->running, 1, __ATOMIC_RELEASE);
 	return lc;
 
 out_free:
@@ -387,7 +367,7 @@ app_lcore_free(struct app_lcore *lc)
 {
 	if (lc == NULL)
 		return;
-	rte_ring_free(lc->req_ring);
+	app_req_inbox_fini(&lc->inbox);
 	rte_free(lc->tcp_mem);
 	rte_free(lc->arp_mem);
 	rte_free(lc);
@@ -398,9 +378,8 @@ app_lcore_print_stats(const struct app_lcore *lc)
 {
 	char stages[64];
 
-	if (app_pipeline_stage_names(app_pipeline_stages(&app_g.pipeline, lc->lcore_id) |
-					    APP_STAGE_RX | APP_STAGE_TX,
-			    stages, sizeof(stages)) < 0)
+	if (app_pipeline_stage_names(lc->stages | APP_STAGE_RX | APP_STAGE_TX, stages,
+			    sizeof(stages)) < 0)
 		stages[0] = '\0';
 	printf("lcore %u (queue %u: %s): loops %" PRIu64 " busy %" PRIu64 "\n", lc->lcore_id,
 			lc->queue, stages, __atomic_load_n(&lc->loops, __ATOMIC_RELAXED),
@@ -412,48 +391,4 @@ app_lcore_print_stats(const struct app_lcore *lc)
 			printf("  %s %" PRIu64 "\n", fp_stats_name((enum fp_counter)i), v);
 	}
 	printf("  flows_open %u\n", fp_stats_get_flows_open(&lc->stats));
-}
-
-int
-app_lcore_post(struct app_lcore *lc, struct app_req *req)
-{
-	req->done = 0;
-	req->result = 0;
-	req->n = 0;
-	req->total = 0;
-	if (!__atomic_load_n(&lc->running, __ATOMIC_ACQUIRE))
-		return -ECANCELED;
-	if (rte_ring_enqueue(lc->req_ring, req) < 0)
-		return -EBUSY;
-	return 0;
-}
-
-bool
-app_req_done(struct app_lcore *lc, struct app_req *req)
-{
-	if (__atomic_load_n(&req->done, __ATOMIC_ACQUIRE))
-		return true;
-	/*
-	 * The worker cancels what it finds queued when it stops, but a request
-	 * enqueued just after that would wait forever: complete it here.
-	 */
-	if (!__atomic_load_n(&lc->running, __ATOMIC_SEQ_CST))
-		req_cancel_all(lc);
-	return __atomic_load_n(&req->done, __ATOMIC_ACQUIRE) != 0;
-}
-
-int
-app_lcore_request(struct app_lcore *lc, struct app_req *req)
-{
-	struct timespec ts = {0, 20000};
-	int rc = app_lcore_post(lc, req);
-
-	if (rc < 0)
-		return rc;
-	while (!app_req_done(lc, req)) {
-		nanosleep(&ts, NULL);
-		if (ts.tv_nsec < 1000000)
-			ts.tv_nsec *= 2;
-	}
-	return req->result;
 }

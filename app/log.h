@@ -9,6 +9,9 @@
 
 #include <rte_log.h>
 
+/** The registered name (app.c), also what the "log" command accepts. */
+#define APP_LOGTYPE_NAME "user.fp.app"
+
 extern int app_logtype;
 
 /** One line at level (ERR, WARNING, NOTICE, INFO, DEBUG), prefixed "<tag>: ". */

@@ -4,13 +4,13 @@
  * Start-up is all or nothing: the config and pipeline are read before EAL
  * init, then the mbuf pool, the workers and last the ports; any failure exits 1 before a
  * worker starts. The main lcore does not poll: it starts the management
- * plane, sleeps until the stop flag (SIGINT/SIGTERM or app_request_quit()),
- * then stops workers, management and ports and prints a summary.
+ * plane, sleeps until the stop flag (SIGINT/SIGTERM, the end of a drain,
+ * or a failure), then stops workers, management and ports and prints a
+ * summary. The process state is one struct app (app.h), passed on.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,31 +33,6 @@
 #include "pipeline.h"
 #include "port.h"
 #include "mgmt.h"
-
-RTE_LOG_REGISTER(app_logtype, user.fp.app, INFO);
-
-struct app app_g;
-
-void
-app_request_quit(void)
-{
-	__atomic_store_n(&app_g.quit, 1, __ATOMIC_RELEASE);
-}
-
-double
-app_uptime_s(void)
-{
-	if (app_g.tsc_hz == 0)
-		return 0;
-	return (double)(rte_get_tsc_cycles() - app_g.start_tsc) / (double)app_g.tsc_hz;
-}
-
-static void
-on_signal(int sig)
-{
-	RTE_SET_USED(sig);
-	app_request_quit();
-}
 
 static void
 usage(FILE *f, const char *prog)
@@ -108,36 +83,36 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 
 /* Config and pipeline, before EAL: a bad file must not touch any device. */
 static int
-load_config(const struct app_args *a)
+load_config(struct app *app, const struct app_args *a)
 {
 	char err[512];
 	char pl_path[FP_CFG_PATH_MAX * 2];
 	int rc;
 
-	snprintf(app_g.cfg_path, sizeof(app_g.cfg_path), "%s", a->cfg);
-	rc = fp_cfg_load(&app_g.cfg, a->cfg, err, sizeof(err));
+	snprintf(app->cfg_path, sizeof(app->cfg_path), "%s", a->cfg);
+	rc = fp_cfg_load(&app->cfg, a->cfg, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err);
 		return rc;
 	}
-	if (app_g.cfg.n_ports == 0) {
+	if (app->cfg.n_ports == 0) {
 		fprintf(stderr, "%s: no [port N] section: nothing to serve\n", a->cfg);
 		return -EINVAL;
 	}
-	if (app_g.cfg.dpdk.pipeline[0] == '\0') {
-		app_pipeline_default(&app_g.pipeline);
+	if (app->cfg.dpdk.pipeline[0] == '\0') {
+		app_pipeline_default(&app->pipeline);
 		return 0;
 	}
-	if (app_g.cfg.dpdk.pipeline[0] == '/') {
-		snprintf(pl_path, sizeof(pl_path), "%s", app_g.cfg.dpdk.pipeline);
+	if (app->cfg.dpdk.pipeline[0] == '/') {
+		snprintf(pl_path, sizeof(pl_path), "%s", app->cfg.dpdk.pipeline);
 	} else {
 		char dir[FP_CFG_PATH_MAX];
 
 		/* Relative to the config file's directory, not the cwd. */
 		snprintf(dir, sizeof(dir), "%s", a->cfg);
-		snprintf(pl_path, sizeof(pl_path), "%s/%s", dirname(dir), app_g.cfg.dpdk.pipeline);
+		snprintf(pl_path, sizeof(pl_path), "%s/%s", dirname(dir), app->cfg.dpdk.pipeline);
 	}
-	rc = app_pipeline_load(&app_g.pipeline, pl_path, err, sizeof(err));
+	rc = app_pipeline_load(&app->pipeline, pl_path, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "%s\n", err);
 		return rc;
@@ -150,9 +125,9 @@ load_config(const struct app_args *a)
  * @return the count (>= 1), or a negative errno after printing why.
  */
 static int
-select_workers(unsigned *ids)
+select_workers(const struct app *app, unsigned *ids)
 {
-	const struct app_pipeline *p = &app_g.pipeline;
+	const struct app_pipeline *p = &app->pipeline;
 	const char *pl_name = p->path[0] ? p->path : "built-in pipeline";
 	unsigned n = 0, lcore;
 
@@ -183,51 +158,102 @@ select_workers(unsigned *ids)
 }
 
 static void
-print_summary(void)
+print_summary(const struct app *app)
 {
 	struct fp_stats total;
 
 	memset(&total, 0, sizeof(total));
-	printf("fastpath summary after %.1f s\n", app_uptime_s());
-	app_port_print_stats(&app_g);
-	for (unsigned w = 0; w < app_g.n_workers; w++) {
-		app_lcore_print_stats(app_g.workers[w]);
-		fp_stats_accumulate(&total, &app_g.workers[w]->stats);
+	printf("fastpath summary after %.1f s\n", (double)app_uptime_ms(app) / 1000.0);
+	for (uint16_t i = 0; i < app->n_ports; i++)
+		app_port_print_stats(&app->ports[i]);
+	for (unsigned w = 0; w < app->n_workers; w++) {
+		app_lcore_print_stats(app->workers[w]);
+		fp_stats_accumulate(&total, &app->workers[w]->stats);
 	}
-	printf("total (%u worker(s))\n", app_g.n_workers);
+	printf("total (%u worker(s))\n", app->n_workers);
 	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
 		printf("  %s %" PRIu64 "\n", fp_stats_name((enum fp_counter)i), total.c[i]);
 	printf("  flows_open %u\n", total.flows_open);
 	fflush(stdout);
 }
 
-static void
-free_workers(void)
+/* One worker per selected lcore, each on its own queue. @return 0 or -1 (logged). */
+static int
+create_workers(struct app *app, const unsigned *ids, unsigned n)
 {
-	for (unsigned w = 0; w < app_g.n_workers; w++) {
-		app_lcore_free(app_g.workers[w]);
-		app_g.workers[w] = NULL;
+	for (unsigned i = 0; i < n; i++) {
+		struct app_lcore_conf conf = {
+				.lcore_id = ids[i],
+				.queue = (uint16_t)i,
+				.stages = app_pipeline_stages(&app->pipeline, ids[i]),
+				.ports = app->ports,
+				.n_ports = app->n_ports,
+				.tcp = &app->cfg.tcp,
+				.pool = app->pool,
+				.tsc_hz = app->tsc_hz,
+				.start_tsc = app->start_tsc,
+				.quit = &app->quit,
+		};
+		struct app_lcore *lc = app_lcore_create(&conf);
+		char names[64];
+
+		if (lc == NULL)
+			return -1;
+		app->workers[app->n_workers++] = lc;
+		if (app_pipeline_stage_names(conf.stages, names, sizeof(names)) < 0)
+			names[0] = '\0';
+		APP_INFO("lcore %u: queue %u, stages: %s; TCP engine %zu KiB", ids[i], i, names,
+				lc->tcp_mem_len / 1024);
 	}
-	app_g.n_workers = 0;
+	return 0;
+}
+
+static void
+free_workers(struct app *app)
+{
+	for (unsigned w = 0; w < app->n_workers; w++) {
+		app_lcore_free(app->workers[w]);
+		app->workers[w] = NULL;
+	}
+	app->n_workers = 0;
+}
+
+/* Launch every worker. @return 0, or -1 after a launch failure (the others stop again). */
+static int
+launch_workers(struct app *app)
+{
+	for (unsigned w = 0; w < app->n_workers; w++) {
+		int rc = rte_eal_remote_launch(
+				app_lcore_main, app->workers[w], app->workers[w]->lcore_id);
+
+		if (rc < 0) {
+			APP_ERR("lcore %u: launch failed: %s", app->workers[w]->lcore_id,
+					rte_strerror(-rc));
+			app_request_quit(app);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int
 main(int argc, char **argv)
 {
+	/* The process state, handed to everything that needs it. */
+	static struct app app;
 	static unsigned ids[RTE_MAX_LCORE];
 	struct app_args args = {NULL, 0};
-	struct sigaction sa;
+	struct mgmt *mgmt = NULL;
 	int n, rc, exit_code = 1;
 	int failed = 0;
-	int mgmt_started = 0;
 
 	if (parse_app_args(argc, argv, &args) < 0)
 		return 1;
-	if (load_config(&args) < 0)
+	if (load_config(&app, &args) < 0)
 		return 1;
 	if (args.check_only) {
-		printf("%s: ok (%u port(s), pipeline %s)\n", args.cfg, app_g.cfg.n_ports,
-				app_g.pipeline.path[0] ? app_g.pipeline.path : "built-in");
+		printf("%s: ok (%u port(s), pipeline %s)\n", args.cfg, app.cfg.n_ports,
+				app.pipeline.path[0] ? app.pipeline.path : "built-in");
 		return 0;
 	}
 
@@ -236,76 +262,46 @@ main(int argc, char **argv)
 		fprintf(stderr, "fastpath: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
-	app_g.tsc_hz = rte_get_tsc_hz();
-	app_g.start_tsc = rte_get_tsc_cycles();
+	if (app_init(&app) < 0)
+		goto out_eal;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-
-	n = select_workers(ids);
+	n = select_workers(&app, ids);
 	if (n < 0)
 		goto out_eal;
-	if (app_port_probe(&app_g, (unsigned)n) < 0)
+	app.n_ports = app.cfg.n_ports;
+	if (app_port_probe(app.ports, &app.cfg, (unsigned)n, &app.n_queues) < 0)
 		goto out_eal;
 	/* Workers beyond the queue count would have nothing to poll. */
-	for (int i = app_g.n_queues; i < n; i++)
+	for (int i = app.n_queues; i < n; i++)
 		APP_WARN("lcore %u: no queue left for it: idle", ids[i]);
-	n = RTE_MIN(n, (int)app_g.n_queues);
+	n = RTE_MIN(n, (int)app.n_queues);
 
-	if (app_port_pool_create(&app_g) < 0)
+	app.pool = app_port_pool_create(&app.cfg, app.n_queues);
+	if (app.pool == NULL)
 		goto out_eal;
-	for (int i = 0; i < n; i++) {
-		uint32_t stages = app_pipeline_stages(&app_g.pipeline, ids[i]);
-		struct app_lcore *lc = app_lcore_create(&app_g, ids[i], (uint16_t)i, stages);
-		char names[64];
-
-		if (lc == NULL)
-			goto out_workers;
-		app_g.workers[app_g.n_workers++] = lc;
-		if (app_pipeline_stage_names(stages, names, sizeof(names)) < 0)
-			names[0] = '\0';
-		APP_INFO("lcore %u: queue %u, stages: %s; TCP engine %zu KiB", ids[i], i, names,
-				lc->tcp_mem_len / 1024);
-	}
-
-	/* Ports last: a failure above leaves no port started. */
-	if (app_port_start_all(&app_g) < 0)
+	if (create_workers(&app, ids, (unsigned)n) < 0)
 		goto out_workers;
 
-	/* Mark running before launch, so a request posted at once is not refused. */
-	for (unsigned w = 0; w < app_g.n_workers; w++)
-		__atomic_store_n(&app_g.workers[w]->running, 1, __ATOMIC_RELEASE);
-	for (unsigned w = 0; w < app_g.n_workers; w++) {
-		rc = rte_eal_remote_launch(
-				app_lcore_main, app_g.workers[w], app_g.workers[w]->lcore_id);
-		if (rc < 0) {
-			APP_ERR("lcore %u: launch failed: %s", app_g.workers[w]->lcore_id,
-					rte_strerror(-rc));
-			failed = 1;
-			app_request_quit();
-			break;
-		}
-	}
+	/* Ports last: a failure above leaves no port started. */
+	if (app_port_start_all(app.ports, app.n_ports, &app.cfg.dpdk, app.n_queues, app.pool) < 0)
+		goto out_workers;
 
-	if (!app_quit_requested()) {
-		rc = mgmt_start(&app_g);
+	if (launch_workers(&app) < 0)
+		failed = 1;
+	if (!app_quit_requested(&app)) {
+		rc = mgmt_start(&app, &mgmt);
 		if (rc < 0) {
 			APP_ERR("management plane failed to start: %s", strerror(-rc));
 			failed = 1;
-			app_request_quit();
-		} else {
-			mgmt_started = 1;
+			app_request_quit(&app);
 		}
 	}
-	if (!app_quit_requested())
+	if (!app_quit_requested(&app))
 		APP_INFO("running: %u worker(s), %u port(s); SIGINT/SIGTERM to stop",
-				app_g.n_workers, app_g.n_ports);
+				app.n_workers, app.n_ports);
 
 	/* The main lcore only waits; 10 ms is plenty for a stop request. */
-	while (!app_quit_requested()) {
+	while (!app_quit_requested(&app)) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);
@@ -314,16 +310,15 @@ main(int argc, char **argv)
 	exit_code = failed;
 
 	rte_eal_mp_wait_lcore();
-	if (mgmt_started)
-		mgmt_stop();
-	print_summary();
+	mgmt_stop(mgmt);
+	print_summary(&app);
 
 out_workers:
 	rte_eal_mp_wait_lcore();
-	app_port_stop_all(&app_g);
-	free_workers();
-	rte_mempool_free(app_g.pool);
-	app_g.pool = NULL;
+	app_port_stop_all(app.ports, app.n_ports);
+	free_workers(&app);
+	rte_mempool_free(app.pool);
+	app.pool = NULL;
 out_eal:
 	rte_eal_cleanup();
 	return exit_code;

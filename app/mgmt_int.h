@@ -1,16 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * State shared by the management plane's files: mgmt.c (thread, loop, drain),
- * mgmt_server.c (unix socket), mgmt_cmd.c (commands), mqtt.c and telemetry.c.
- * Everything here belongs to the management thread unless a field says
- * otherwise; workers are only ever read with fp_stats_get() or talked to
- * through app_lcore_post().
+ * The management plane's state, shared by its files: mgmt.c (thread, loop,
+ * doorbells), mgmt_cmd.c and mgmt_flows.c (commands), mgmt_drain.c (graceful
+ * shutdown), mgmt_server.c (unix socket), mqtt.c and telemetry.c. Data only;
+ * each file's functions are in its own header. Everything here belongs to
+ * the management thread unless a field says otherwise; workers are read
+ * with fp_stats_get() and reached through the request path (req.h).
  */
 #ifndef APP_MGMT_INT_H
 #define APP_MGMT_INT_H
 
+#include <pthread.h>
 #include <stdbool.h>
-#include <stddef.h>
 #include <stdint.h>
 
 #include <uv.h>
@@ -18,107 +19,62 @@
 #include "fp/tlm.h"
 
 #include "app.h"
+#include "req.h"
 
-#define MGMT_LINE_MAX       (64 * 1024)        /**< request line cap, bytes (newline excluded) */
-#define MGMT_MAX_CLIENTS    64                 /**< concurrent socket clients */
-#define MGMT_OUTQ_MAX       (1024 * 1024)      /**< unsent reply bytes before a client is cut off */
-#define MGMT_REPLY_MAX      (16 * 1024 * 1024) /**< largest single reply, bytes */
-#define MGMT_IDLE_MS        60000              /**< a client silent this long is closed */
-#define MGMT_WORKER_WAIT_MS 200                /**< longest wait for a worker's answer */
-#define MGMT_DRAIN_MS       5000               /**< default shutdown drain bound */
-#define MGMT_DRAIN_MAX_MS   60000
-
-/** A growable reply buffer (heap, management thread only). */
-struct mgmt_buf {
-	char *p;
-	size_t len; /**< bytes used, excluding the NUL */
-	size_t cap;
-};
+#define MGMT_LINE_MAX    (64 * 1024)        /**< request line cap, bytes (newline excluded) */
+#define MGMT_MAX_CLIENTS 64                 /**< concurrent socket clients */
+#define MGMT_OUTQ_MAX    (1024 * 1024)      /**< unsent reply bytes before a client is cut off */
+#define MGMT_REPLY_MAX   (16 * 1024 * 1024) /**< largest single reply, bytes */
+#define MGMT_IDLE_MS     60000              /**< a client silent this long is closed */
+#define MGMT_DRAIN_MS    5000               /**< default drain bound: shutdown and signals */
+#define MGMT_DRAIN_MAX_MS 60000
 
 struct mgmt_server;
 struct mqtt;
 
-/** Request posted to a worker that did not answer in time: freed once answered, or at stop. */
-struct mgmt_orphan {
-	struct mgmt_orphan *next;
-	struct app_req *req;
-	void *mem;
+/** The socket server's counters, for status (written by mgmt_server.c). */
+struct mgmt_server_counters {
+	unsigned clients; /**< connected now */
+	uint64_t refused; /**< turned away over MGMT_MAX_CLIENTS */
+	uint64_t cut_off; /**< closed for output backlog, long lines, idleness or eviction */
+};
+
+/** The MQTT client's counters, for status (written by mqtt.c). */
+struct mqtt_status {
+	bool enabled;
+	bool connected;     /**< CONNACK received and the session is up */
+	uint64_t connects;  /**< successful connections (1 + reconnects) */
+	uint64_t published; /**< stats documents handed to the client library */
+	uint64_t dropped;   /**< stats documents dropped: not connected or output backlog */
+	uint64_t commands;  /**< requests answered on the cmd topic */
+	uint64_t refused;   /**< of those, refused: not in [mqtt] commands_allow */
+};
+
+/** A graceful shutdown in progress (mgmt_drain.c). */
+struct mgmt_drain {
+	bool active;
+	uv_timer_t timer;                    /**< checks the open-flow gauges */
+	uint64_t deadline_ms;                /**< uv_now() after which we quit anyway */
+	unsigned pending;                    /**< drain requests not answered yet */
+	struct app_req reqs[RTE_MAX_LCORE];  /**< one per worker, indexed like app->workers */
 };
 
 struct mgmt {
 	struct app *app;
 	uv_loop_t loop;
-	uv_async_t stop_async; /**< mgmt_stop() -> loop (the only cross-thread call) */
+	uv_async_t stop_async;           /**< mgmt_stop() -> loop */
+	uv_async_t reply_async;          /**< workers -> loop: answers on replies.ring */
+	struct app_req_replies replies;  /**< the answers of every worker */
 	pthread_t thread;
 	bool loop_ready;
 	bool thread_started;
+	uint64_t idle_ms; /**< client idle timeout */
 	struct mgmt_server *server;
 	struct mqtt *mqtt;
-	uint64_t idle_ms; /**< client idle timeout */
-	/* shutdown command */
-	bool draining;
-	uv_timer_t drain_timer;
-	uint64_t drain_deadline_ms; /**< uv_now() value after which we quit anyway */
-	struct app_req *drain_reqs; /**< one per worker */
-	struct mgmt_orphan *orphans;
+	struct mgmt_server_counters server_st;
+	struct mqtt_status mqtt_st;
+	struct mgmt_drain drain;
+	struct fp_tlm_ctx stats_ctxs[RTE_MAX_LCORE]; /**< the stats document's contexts */
 };
-
-extern struct mgmt mgmt_g;
-
-/** Milliseconds since start (TSC based). Context: any. */
-uint64_t mgmt_uptime_ms(void);
-
-/** Start the graceful shutdown: drain workers, then app_request_quit(). */
-int mgmt_shutdown_begin(struct mgmt *m, uint64_t timeout_ms);
-
-/**
- * Post req to a worker and wait for the answer, at most MGMT_WORKER_WAIT_MS.
- * On time-out req and mem become orphans (freed by a later call once the worker
- * answered, or once the workers stopped), so
- * both must be heap memory owned by the caller until this returns.
- * @return req->result, -EBUSY, -ECANCELED or -ETIMEDOUT (req/mem then no longer the caller's)
- */
-int mgmt_worker_call(struct mgmt *m, struct app_lcore *lc, struct app_req *req, void *mem);
-
-/* mgmt_cmd.c */
-
-/** Fill doc with every worker's counters (socket "stats" and MQTT share it). */
-void mgmt_stats_doc(struct mgmt *m, struct fp_tlm_doc *doc);
-
-/** Reply builder: writes one JSON object into j. */
-typedef void (*mgmt_build_fn)(struct fp_tlm_json *j, void *arg);
-
-/**
- * Run fn into out, growing out until the document fits (up to MGMT_REPLY_MAX).
- * @return 0 or -ENOSPC / -ENOMEM
- */
-int mgmt_buf_build(struct mgmt_buf *out, mgmt_build_fn fn, void *arg);
-
-void mgmt_buf_free(struct mgmt_buf *b);
-
-/**
- * Execute one request line and write the reply line (no newline) to out.
- * Always produces a reply: {"ok":true,...} or {"ok":false,"error":"..."}.
- * @param origin   "socket" or "mqtt", for logs and the refusal message
- * @param allowed  bit per enum fp_tlm_cmd this origin may run (FP_TLM_CMD_ALL)
- * @return 0, or -EPERM when the command was refused (the reply says so)
- * Context: management thread.
- */
-int mgmt_cmd_exec(struct mgmt *m, const char *line, size_t len, struct mgmt_buf *out,
-		const char *origin, uint32_t allowed);
-
-/** An error reply into out. */
-void mgmt_cmd_error(struct mgmt_buf *out, const char *msg);
-
-/* mgmt_server.c */
-
-/** Create, bind and listen on cfg.mgmt.socket. Context: before the loop runs. */
-int mgmt_server_start(struct mgmt *m);
-/** Close the listener and every client. Context: management thread. */
-void mgmt_server_stop(struct mgmt *m);
-/** Connected clients, for status. */
-unsigned mgmt_server_clients(const struct mgmt *m);
-/** Clients turned away at the limit, and clients closed for misbehaving (status). */
-void mgmt_server_counters(const struct mgmt *m, uint64_t *refused, uint64_t *cut_off);
 
 #endif /* APP_MGMT_INT_H */

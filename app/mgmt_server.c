@@ -4,7 +4,10 @@
  * (one request line in, one reply line out). Every client is bounded: line
  * length, unsent output, idle time, and the number of clients, so a broken or
  * hostile client costs a fixed amount of memory and never stalls the others.
- * Runs on the management thread's libuv loop; replies come from mgmt_cmd.c.
+ * Runs on the management thread's libuv loop; replies come from mgmt_cmd.c,
+ * at once or later (a flow listing): a client's next line waits for the
+ * reply to its previous one, so replies stay in request order, and its
+ * socket is not read meanwhile.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +23,10 @@
 #include <rte_log.h>
 
 #include "log.h"
+#include "mgmt_cmd.h"
 #include "mgmt_int.h"
+#include "mgmt_reply.h"
+#include "mgmt_server.h"
 
 struct client {
 	uv_pipe_t pipe;   /**< the connection; data points back here */
@@ -28,12 +34,15 @@ struct client {
 	struct mgmt_server *srv;
 	struct client *next;
 	struct client *prev;
-	char *in; /**< bytes of an incomplete line */
+	char *in; /**< bytes not handled yet: lines waiting, then an incomplete one */
 	size_t in_len;
 	size_t in_cap;
 	bool closing;         /**< shutting down: no more reads or replies */
+	bool waiting;         /**< a request's reply is outstanding: later lines wait */
+	bool in_exec;         /**< inside mgmt_cmd_exec(): a reply now must not recurse */
+	bool paused;          /**< reading stopped while waiting */
 	uint64_t last_active; /**< uv_now() of the last byte received, or of the accept */
-	int open_handles;     /**< pipe + timer; freed when both closed */
+	int open_handles;     /**< pipe + timer; freed when both closed and no reply is due */
 };
 
 struct mgmt_server {
@@ -42,9 +51,7 @@ struct mgmt_server {
 	bool listening;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct client *clients;
-	unsigned n_clients;
-	uint64_t refused; /**< clients turned away over MGMT_MAX_CLIENTS */
-	uint64_t cut_off; /**< clients closed for output backlog, long lines or idleness */
+	struct mgmt_server_counters *st; /**< = &m->server_st */
 };
 
 struct write_req {
@@ -52,19 +59,14 @@ struct write_req {
 	char *data;
 };
 
-static struct mgmt_server server_g;
-
-unsigned
-mgmt_server_clients(const struct mgmt *m)
+/* Free a client once both handles are closed and no reply will come for it. */
+static void
+client_release(struct client *c)
 {
-	return m->server != NULL ? m->server->n_clients : 0;
-}
-
-void
-mgmt_server_counters(const struct mgmt *m, uint64_t *refused, uint64_t *cut_off)
-{
-	*refused = m->server != NULL ? m->server->refused : 0;
-	*cut_off = m->server != NULL ? m->server->cut_off : 0;
+	if (c->open_handles > 0 || c->waiting)
+		return;
+	free(c->in);
+	free(c);
 }
 
 static void
@@ -72,10 +74,14 @@ client_free_cb(uv_handle_t *h)
 {
 	struct client *c = h->data;
 
-	if (--c->open_handles > 0)
-		return;
-	free(c->in);
-	free(c);
+	c->open_handles--;
+	client_release(c);
+}
+
+static bool
+client_gone(const struct client *c)
+{
+	return uv_is_closing((const uv_handle_t *)&c->pipe) != 0;
 }
 
 static void
@@ -83,7 +89,7 @@ client_close(struct client *c)
 {
 	struct mgmt_server *srv = c->srv;
 
-	if (uv_is_closing((uv_handle_t *)&c->pipe))
+	if (client_gone(c))
 		return;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
@@ -91,7 +97,7 @@ client_close(struct client *c)
 		srv->clients = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	srv->n_clients--;
+	srv->st->clients--;
 	uv_close((uv_handle_t *)&c->timer, client_free_cb);
 	uv_close((uv_handle_t *)&c->pipe, client_free_cb);
 }
@@ -117,7 +123,7 @@ client_send(struct client *c, char *data, size_t len)
 	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) > MGMT_OUTQ_MAX) {
 		free(data);
 		if (!c->closing) { /* client_fail() counted it already */
-			c->srv->cut_off++;
+			c->srv->st->cut_off++;
 			MGMT_LOG(NOTICE, "client does not read its replies, closing it");
 		}
 		client_close(c);
@@ -168,7 +174,7 @@ timer_cb(uv_timer_t *t)
 	struct client *c = t->data;
 
 	if (!c->closing)
-		c->srv->cut_off++;
+		c->srv->st->cut_off++;
 	client_close(c);
 }
 
@@ -199,9 +205,9 @@ client_fail(struct client *c, const char *msg)
 {
 	struct mgmt_buf out = {0};
 
-	c->srv->cut_off++;
+	c->srv->st->cut_off++;
 	c->closing = true; /* counted once, even if the error line cannot be queued */
-	mgmt_cmd_error(&out, msg);
+	mgmt_reply_error(&out, msg);
 	if (out.p == NULL) {
 		client_close(c);
 		return;
@@ -236,51 +242,94 @@ alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	*buf = uv_buf_init(c->in + c->in_len, (unsigned)(c->in_cap - c->in_len));
 }
 
-/* Handle every complete line in the input buffer. @return false if the client was closed. */
+static void client_resume(struct client *c);
+
+/* The reply to the client's current request, now or later. */
+static void
+client_on_reply(void *arg, struct mgmt_buf *out)
+{
+	struct client *c = arg;
+
+	c->waiting = false;
+	if (client_gone(c)) {
+		/* Closed while its request was in progress: the reply has nowhere to go. */
+		client_release(c);
+		return;
+	}
+	if (out->p == NULL) {
+		client_fail(c, "out of memory");
+		return;
+	}
+	if (client_reply(c, out) != 0)
+		return; /* closed */
+	if (!c->in_exec)
+		client_resume(c);
+}
+
+/*
+ * Handle the complete lines in the input buffer, one request at a time: stop
+ * at one whose reply is still to come. @return false if the client was closed.
+ */
 static bool
 client_lines(struct client *c)
 {
 	size_t start = 0;
+	bool partial = false;
 
-	for (;;) {
-		char *nl = memchr(c->in + start, '\n', c->in_len - start);
+	while (!c->waiting && !c->closing && !client_gone(c)) {
+		char *line = c->in + start;
+		char *nl = memchr(line, '\n', c->in_len - start);
 		size_t len;
 
-		if (nl == NULL)
+		if (nl == NULL) {
+			partial = true;
 			break;
-		len = (size_t)(nl - (c->in + start));
+		}
+		len = (size_t)(nl - line);
 		/* tolerate CRLF and blank lines (interactive use with nc/socat) */
-		if (len > 0 && c->in[start + len - 1] == '\r')
+		if (len > 0 && line[len - 1] == '\r')
 			len--;
 		if (len > MGMT_LINE_MAX) {
 			client_fail(c, "line too long");
 			return false;
 		}
-		if (len > 0) {
-			struct mgmt_buf out = {0};
-
-			/* the socket's mode and owner decide who gets this far */
-			mgmt_cmd_exec(c->srv->m, c->in + start, len, &out, "socket",
-					FP_TLM_CMD_ALL);
-			if (out.p == NULL) {
-				client_fail(c, "out of memory");
-				return false;
-			}
-			if (client_reply(c, &out) != 0)
-				return false;
-		}
 		start = (size_t)(nl - c->in) + 1;
-		if (c->closing)
-			return false;
+		if (len == 0)
+			continue;
+		c->waiting = true;
+		c->in_exec = true;
+		/* the socket's mode and owner decide who gets this far */
+		mgmt_cmd_exec(c->srv->m, line, len, "socket", FP_TLM_CMD_ALL, client_on_reply, c);
+		c->in_exec = false;
 	}
+	if (client_gone(c) || c->closing)
+		return false;
 	memmove(c->in, c->in + start, c->in_len - start);
 	c->in_len -= start;
 	/* An unfinished line may hold MGMT_LINE_MAX bytes and its CR. */
-	if (c->in_len > MGMT_LINE_MAX + 1) {
+	if (partial && c->in_len > MGMT_LINE_MAX + 1) {
 		client_fail(c, "line too long");
 		return false;
 	}
+	if (c->waiting && !c->paused) {
+		uv_read_stop((uv_stream_t *)&c->pipe);
+		c->paused = true;
+	}
 	return true;
+}
+
+static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
+static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
+
+/* A late reply went out: handle the lines that waited for it, then read again. */
+static void
+client_resume(struct client *c)
+{
+	if (!client_lines(c) || c->waiting || !c->paused)
+		return;
+	c->paused = false;
+	if (uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb) != 0)
+		client_close(c);
 }
 
 static void
@@ -323,7 +372,7 @@ refuse(struct mgmt_server *srv)
 	uv_pipe_t *p = malloc(sizeof(*p));
 	static const char msg[] = "{\"ok\":false,\"error\":\"too many clients\"}\n";
 
-	srv->refused++;
+	srv->st->refused++;
 	if (p == NULL || uv_pipe_init(&srv->m->loop, p, 0) != 0) {
 		free(p);
 		return;
@@ -353,7 +402,7 @@ evict_idle(struct mgmt_server *srv)
 			oldest = c;
 	if (oldest == NULL || now - oldest->last_active < srv->m->idle_ms / 4)
 		return false;
-	srv->cut_off++;
+	srv->st->cut_off++;
 	client_close(oldest);
 	return true;
 }
@@ -369,7 +418,7 @@ connection_cb(uv_stream_t *listener, int status)
 		MGMT_LOG(WARNING, "accept: %s", uv_strerror(status));
 		return;
 	}
-	if (srv->n_clients >= MGMT_MAX_CLIENTS && !evict_idle(srv)) {
+	if (srv->st->clients >= MGMT_MAX_CLIENTS && !evict_idle(srv)) {
 		refuse(srv);
 		return;
 	}
@@ -389,7 +438,7 @@ connection_cb(uv_stream_t *listener, int status)
 	if (c->next != NULL)
 		c->next->prev = c;
 	srv->clients = c;
-	srv->n_clients++;
+	srv->st->clients++;
 	rc = uv_accept(listener, (uv_stream_t *)&c->pipe);
 	if (rc == 0)
 		rc = uv_read_start((uv_stream_t *)&c->pipe, alloc_cb, read_cb);
@@ -570,25 +619,20 @@ out_close:
 	return rc;
 }
 
-int
-mgmt_server_start(struct mgmt *m)
+/*
+ * The listening socket at path, in a directory that passed the checks, for
+ * root (and the [mgmt] group) only.
+ * @return its fd, or a negative errno after logging why
+ */
+static int
+socket_open(const char *path, const struct fp_cfg_mgmt *cfg, mode_t mode)
 {
-	struct mgmt_server *srv = &server_g;
-	const struct fp_cfg_mgmt *cfg = &m->app->cfg.mgmt;
 	bool have_group = cfg->group[0] != '\0';
-	mode_t mode = have_group ? 0660 : 0600;
-	char dir[sizeof(srv->path)];
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	const char *name;
 	gid_t gid = 0;
 	int dirfd, fd, rc;
 
-	memset(srv, 0, sizeof(*srv));
-	srv->m = m;
-	if (strlen(cfg->socket) >= sizeof(srv->path) || cfg->socket[0] == '\0') {
-		MGMT_LOG(ERR, "socket path '%s' is empty or too long", cfg->socket);
-		return -ENAMETOOLONG;
-	}
-	memcpy(srv->path, cfg->socket, strlen(cfg->socket) + 1);
 	if (have_group) {
 		struct group *gr = getgrnam(cfg->group);
 
@@ -599,17 +643,17 @@ mgmt_server_start(struct mgmt *m)
 		gid = gr->gr_gid;
 	}
 	/* split into directory and name: "sock" is ./sock, "/sock" is in / */
-	memcpy(dir, srv->path, sizeof(dir));
-	name = strrchr(srv->path, '/');
+	snprintf(dir, sizeof(dir), "%s", path);
+	name = strrchr(path, '/');
 	if (name == NULL) {
 		snprintf(dir, sizeof(dir), ".");
-		name = srv->path;
+		name = path;
 	} else {
-		dir[name == srv->path ? 1 : name - srv->path] = '\0';
+		dir[name == path ? 1 : name - path] = '\0';
 		name++;
 	}
 	if (name[0] == '\0') {
-		MGMT_LOG(ERR, "socket path %s names a directory", srv->path);
+		MGMT_LOG(ERR, "socket path %s names a directory", path);
 		return -EISDIR;
 	}
 	rc = mkdir_p(dir);
@@ -620,18 +664,49 @@ mgmt_server_start(struct mgmt *m)
 	dirfd = open_socket_dir(dir, have_group, gid);
 	if (dirfd < 0)
 		return dirfd;
-	rc = clear_stale(dirfd, name, srv->path);
-	fd = rc == 0 ? bind_socket(dirfd, name, srv->path, have_group, gid, mode) : rc;
+	rc = clear_stale(dirfd, name, path);
+	fd = rc == 0 ? bind_socket(dirfd, name, path, have_group, gid, mode) : rc;
 	close(dirfd);
+	if (fd < 0 && fd != -EEXIST && fd != -EADDRINUSE)
+		MGMT_LOG(ERR, "socket %s: %s", path, strerror(-fd));
+	return fd;
+}
+
+/* The server lives until its listener's close is complete. */
+static void
+listener_closed_cb(uv_handle_t *h)
+{
+	free(h->data);
+}
+
+int
+mgmt_server_start(struct mgmt *m)
+{
+	const struct fp_cfg_mgmt *cfg = &m->app->cfg.mgmt;
+	mode_t mode = cfg->group[0] != '\0' ? 0660 : 0600;
+	struct mgmt_server *srv;
+	int fd, rc;
+
+	if (strlen(cfg->socket) >= sizeof(srv->path) || cfg->socket[0] == '\0') {
+		MGMT_LOG(ERR, "socket path '%s' is empty or too long", cfg->socket);
+		return -ENAMETOOLONG;
+	}
+	srv = calloc(1, sizeof(*srv));
+	if (srv == NULL)
+		return -ENOMEM;
+	srv->m = m;
+	srv->st = &m->server_st;
+	memcpy(srv->path, cfg->socket, strlen(cfg->socket) + 1);
+	fd = socket_open(srv->path, cfg, mode);
 	if (fd < 0) {
-		if (fd != -EEXIST && fd != -EADDRINUSE)
-			MGMT_LOG(ERR, "socket %s: %s", srv->path, strerror(-fd));
+		free(srv);
 		return fd;
 	}
 	rc = uv_pipe_init(&m->loop, &srv->listener, 0);
 	if (rc != 0) {
 		close(fd);
 		unlink(srv->path);
+		free(srv);
 		return rc;
 	}
 	srv->listener.data = srv;
@@ -642,8 +717,8 @@ mgmt_server_start(struct mgmt *m)
 		rc = uv_listen((uv_stream_t *)&srv->listener, 128, connection_cb);
 	if (rc != 0) {
 		MGMT_LOG(ERR, "socket %s: %s", srv->path, uv_strerror(rc));
-		uv_close((uv_handle_t *)&srv->listener, NULL);
 		unlink(srv->path);
+		uv_close((uv_handle_t *)&srv->listener, listener_closed_cb);
 		return rc;
 	}
 	srv->listening = true;
@@ -661,10 +736,8 @@ mgmt_server_stop(struct mgmt *m)
 		return;
 	while (srv->clients != NULL)
 		client_close(srv->clients);
-	if (srv->listening) {
-		uv_close((uv_handle_t *)&srv->listener, NULL);
+	if (srv->listening)
 		unlink(srv->path);
-		srv->listening = false;
-	}
 	m->server = NULL;
+	uv_close((uv_handle_t *)&srv->listener, listener_closed_cb);
 }

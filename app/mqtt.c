@@ -22,7 +22,9 @@
 #include "fp/tlm.h"
 
 #include "log.h"
+#include "mgmt_cmd.h"
 #include "mgmt_int.h"
+#include "mgmt_reply.h"
 #include "mqtt.h"
 
 #ifdef FP_HAVE_MQTT
@@ -30,6 +32,7 @@
 #include <mosquitto.h>
 
 #define MQTT_MAX_INFLIGHT       8 /**< stats documents queued in libmosquitto */
+#define MQTT_MAX_PENDING        4 /**< commands being answered at once (a flow listing takes a while) */
 #define MQTT_BACKOFF_MIN_MS     250
 #define MQTT_BACKOFF_MAX_MS     30000
 #define MQTT_CONNECT_TIMEOUT_MS 10000 /**< TCP + CONNACK */
@@ -69,10 +72,10 @@ struct mqtt {
 	char t_reply[MQTT_TOPIC_MAX];
 	char *doc; /**< stats document buffer, doc_cap bytes */
 	size_t doc_cap;
-	struct mqtt_status st;
+	int pending;      /**< commands whose reply is still to come */
+	int open_handles; /**< timers not closed yet; freed at 0 with no command pending */
+	struct mqtt_status *st; /**< = &m->mqtt_st, read by status */
 };
-
-static struct mqtt mqtt_g;
 
 static void schedule_retry(struct mqtt *mq);
 static void poll_cb(uv_poll_t *p, int status, int events);
@@ -108,6 +111,7 @@ conn_lost(struct mqtt *mq, const char *why)
 	detach_poll(mq);
 	mosquitto_disconnect(mq->mosq); /* closes the socket if the library has not */
 	mq->state = MQTT_DOWN;
+	mq->st->connected = false;
 	mq->inflight = 0;
 	mq->lost = false;
 	schedule_retry(mq);
@@ -231,7 +235,7 @@ publish_stats(struct mqtt *mq)
 	int n, rc, mid;
 
 	if (mq->state != MQTT_UP || mq->inflight >= MQTT_MAX_INFLIGHT) {
-		mq->st.dropped++;
+		mq->st->dropped++;
 		return;
 	}
 	mgmt_stats_doc(mq->m, &doc);
@@ -251,18 +255,18 @@ publish_stats(struct mqtt *mq)
 		mq->doc_cap *= 2;
 	}
 	if (n < 0) {
-		mq->st.dropped++;
+		mq->st->dropped++;
 		return;
 	}
 	rc = mosquitto_publish(mq->mosq, &mid, mq->t_stats, n, mq->doc, mq->cfg->qos, false);
 	if (rc != MOSQ_ERR_SUCCESS) {
-		mq->st.dropped++;
+		mq->st->dropped++;
 		after_call(mq, rc);
 		return;
 	}
 	mq->seq++;
 	mq->inflight++;
-	mq->st.published++;
+	mq->st->published++;
 	after_call(mq, rc);
 }
 
@@ -286,9 +290,10 @@ on_connect(struct mosquitto *mosq, void *obj, int rc)
 		return;
 	}
 	mq->state = MQTT_UP;
+	mq->st->connected = true;
 	mq->backoff_ms = MQTT_BACKOFF_MIN_MS;
 	mq->inflight = 0;
-	mq->st.connects++;
+	mq->st->connects++;
 	MQTT_LOG(INFO, "connected to %s:%u as %s", mq->cfg->host, mq->cfg->port, mq->client_id);
 	/* every publish counts in inflight: on_publish cannot tell them apart */
 	if (mosquitto_publish(mosq, NULL, mq->t_status, 6, "online", mq->cfg->qos, true) ==
@@ -320,34 +325,61 @@ on_publish(struct mosquitto *mosq, void *obj, int mid)
 		mq->inflight--;
 }
 
+static void mqtt_release(struct mqtt *mq);
+
+/* A command's reply, now or later: published on the reply topic while connected. */
+static void
+on_reply(void *arg, struct mgmt_buf *out)
+{
+	struct mqtt *mq = arg;
+
+	mq->pending--;
+	/* a flood of commands must not queue replies without bound */
+	if (mq->state == MQTT_UP && out->p != NULL && mq->inflight < 4 * MQTT_MAX_INFLIGHT &&
+			mosquitto_publish(mq->mosq, NULL, mq->t_reply, (int)out->len, out->p,
+					mq->cfg->qos, false) == MOSQ_ERR_SUCCESS)
+		mq->inflight++;
+	if (mq->state == MQTT_STOPPED)
+		mqtt_release(mq);
+}
+
+/* Someone tried what the config does not allow: say so, at most once a second. */
+static void
+log_refused(struct mqtt *mq)
+{
+	uint64_t now = uv_now(&mq->m->loop);
+
+	mq->st->refused++;
+	if (mq->refused_logged_ms != 0 && now - mq->refused_logged_ms < 1000)
+		return;
+	MQTT_LOG(WARNING, "refused a command on %s (%" PRIu64 " so far): not in commands_allow",
+			mq->t_cmd, mq->st->refused);
+	mq->refused_logged_ms = now;
+}
+
 static void
 on_message(struct mosquitto *mosq, void *obj, const struct mosquitto_message *msg)
 {
 	struct mqtt *mq = obj;
-	struct mgmt_buf out = {0};
-	uint64_t now;
 
+	(void)mosq;
 	if (strcmp(msg->topic, mq->t_cmd) != 0)
 		return;
-	mq->st.commands++;
-	if (mgmt_cmd_exec(mq->m, msg->payload != NULL ? msg->payload : "",
-			    msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0, &out, "mqtt",
-			    mq->cfg->commands_allow) == -EPERM) {
-		mq->st.refused++;
-		/* someone tried what the config does not allow: say so, at most once a second */
-		now = uv_now(&mq->m->loop);
-		if (mq->refused_logged_ms == 0 || now - mq->refused_logged_ms >= 1000) {
-			MQTT_LOG(WARNING, "refused a command on %s (%" PRIu64 " so far): %s",
-					mq->t_cmd, mq->st.refused, out.p != NULL ? out.p : "");
-			mq->refused_logged_ms = now;
-		}
+	mq->st->commands++;
+	if (mq->pending >= MQTT_MAX_PENDING) {
+		struct mgmt_buf out = {0};
+
+		mgmt_reply_error(&out, "busy: too many commands in progress");
+		mq->pending++;
+		on_reply(mq, &out);
+		mgmt_buf_free(&out);
+		return;
 	}
-	/* a flood of commands must not queue replies without bound */
-	if (out.p != NULL && mq->inflight < 4 * MQTT_MAX_INFLIGHT &&
-			mosquitto_publish(mosq, NULL, mq->t_reply, (int)out.len, out.p,
-					mq->cfg->qos, false) == MOSQ_ERR_SUCCESS)
-		mq->inflight++;
-	mgmt_buf_free(&out);
+	mq->pending++;
+	if (mgmt_cmd_exec(mq->m, msg->payload != NULL ? msg->payload : "",
+			    msg->payloadlen > 0 ? (size_t)msg->payloadlen : 0, "mqtt",
+			    mq->cfg->commands_allow, on_reply, mq) == -EPERM)
+		log_refused(mq);
 }
 
 /* Which commands the cmd topic runs; the ones that write want an ACL on the broker. */
@@ -418,18 +450,21 @@ setup_client(struct mqtt *mq)
 int
 mqtt_start(struct mgmt *m)
 {
-	struct mqtt *mq = &mqtt_g;
 	const struct fp_cfg_mqtt *cfg = &m->app->cfg.mqtt;
+	struct mqtt *mq;
 	int rc;
 
 	if (!cfg->enabled)
 		return 0;
-	memset(mq, 0, sizeof(*mq));
+	mq = calloc(1, sizeof(*mq));
+	if (mq == NULL)
+		return -ENOMEM;
 	mq->m = m;
 	mq->cfg = cfg;
 	mq->poll_fd = -1;
 	mq->backoff_ms = MQTT_BACKOFF_MIN_MS;
-	mq->st.enabled = true;
+	mq->st = &m->mqtt_st;
+	mq->st->enabled = true;
 	if (cfg->node[0])
 		snprintf(mq->node, sizeof(mq->node), "%s", cfg->node);
 	else if (gethostname(mq->node, sizeof(mq->node) - 1) != 0 || mq->node[0] == '\0')
@@ -441,16 +476,20 @@ mqtt_start(struct mgmt *m)
 	if (topic(mq->t_stats, mq, "stats") || topic(mq->t_status, mq, "status") ||
 			topic(mq->t_cmd, mq, "cmd") || topic(mq->t_reply, mq, "reply")) {
 		MQTT_LOG(ERR, "topic prefix and node name are too long");
+		free(mq);
 		return -ENAMETOOLONG;
 	}
 	mq->doc_cap = 16384;
 	mq->doc = malloc(mq->doc_cap);
-	if (mq->doc == NULL)
+	if (mq->doc == NULL) {
+		free(mq);
 		return -ENOMEM;
+	}
 	mosquitto_lib_init();
 	rc = setup_client(mq);
 	if (rc != 0) {
 		free(mq->doc);
+		free(mq);
 		mosquitto_lib_cleanup();
 		return rc;
 	}
@@ -458,6 +497,7 @@ mqtt_start(struct mgmt *m)
 	uv_timer_init(&m->loop, &mq->pub_timer);
 	uv_timer_init(&m->loop, &mq->retry_timer);
 	mq->misc_timer.data = mq->pub_timer.data = mq->retry_timer.data = mq;
+	mq->open_handles = 3;
 	uv_timer_start(&mq->misc_timer, misc_cb, MQTT_MISC_MS, MQTT_MISC_MS);
 	uv_timer_start(&mq->pub_timer, pub_cb, cfg->interval_ms, cfg->interval_ms);
 	mq->state = MQTT_DOWN;
@@ -468,6 +508,24 @@ mqtt_start(struct mgmt *m)
 	if (cfg->commands)
 		log_commands(mq);
 	return 0;
+}
+
+/* Free the client once its timers are closed and no command reply is due. */
+static void
+mqtt_release(struct mqtt *mq)
+{
+	if (mq->open_handles > 0 || mq->pending > 0)
+		return;
+	free(mq);
+}
+
+static void
+timer_closed_cb(uv_handle_t *h)
+{
+	struct mqtt *mq = h->data;
+
+	mq->open_handles--;
+	mqtt_release(mq);
 }
 
 void
@@ -487,25 +545,17 @@ mqtt_stop(struct mgmt *m)
 		mosquitto_loop_write(mq->mosq, 1);
 	}
 	mq->state = MQTT_STOPPED;
+	mq->st->connected = false;
 	detach_poll(mq);
-	uv_close((uv_handle_t *)&mq->misc_timer, NULL);
-	uv_close((uv_handle_t *)&mq->pub_timer, NULL);
-	uv_close((uv_handle_t *)&mq->retry_timer, NULL);
+	uv_close((uv_handle_t *)&mq->misc_timer, timer_closed_cb);
+	uv_close((uv_handle_t *)&mq->pub_timer, timer_closed_cb);
+	uv_close((uv_handle_t *)&mq->retry_timer, timer_closed_cb);
 	mosquitto_destroy(mq->mosq);
+	mq->mosq = NULL;
 	mosquitto_lib_cleanup();
 	free(mq->doc);
 	mq->doc = NULL;
 	m->mqtt = NULL;
-}
-
-void
-mqtt_get_status(const struct mqtt *mq, struct mqtt_status *st)
-{
-	memset(st, 0, sizeof(*st));
-	if (mq == NULL)
-		return;
-	*st = mq->st;
-	st->connected = mq->state == MQTT_UP;
 }
 
 #else /* !FP_HAVE_MQTT */
@@ -524,13 +574,6 @@ void
 mqtt_stop(struct mgmt *m)
 {
 	(void)m;
-}
-
-void
-mqtt_get_status(const struct mqtt *mq, struct mqtt_status *st)
-{
-	(void)mq;
-	memset(st, 0, sizeof(*st));
 }
 
 #endif /* FP_HAVE_MQTT */

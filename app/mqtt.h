@@ -5,26 +5,12 @@
  * Publishes the lib/tlm stats document every cfg.mqtt.interval_ms to
  * <prefix>/<node>/stats, keeps a retained <prefix>/<node>/status ("online",
  * last will "offline"), and optionally answers <prefix>/<node>/cmd on .../reply.
+ * Its counters are in m->mqtt_st (mgmt_int.h), for status.
  */
 #ifndef APP_MQTT_H
 #define APP_MQTT_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
 struct mgmt;
-struct mqtt;
-
-/** Counters for status replies. */
-struct mqtt_status {
-	bool enabled;
-	bool connected;     /**< CONNACK received and the session is up */
-	uint64_t connects;  /**< successful connections (1 + reconnects) */
-	uint64_t published; /**< stats documents handed to the client library */
-	uint64_t dropped;   /**< stats documents dropped: not connected or output backlog */
-	uint64_t commands;  /**< requests answered on the cmd topic */
-	uint64_t refused;   /**< of those, refused: not in [mqtt] commands_allow */
-};
 
 /**
  * Start the client when cfg.mqtt.enabled (a no-op otherwise). Never blocks on
@@ -36,8 +22,5 @@ int mqtt_start(struct mgmt *m);
 
 /** Publish "offline", disconnect and close the handles. Context: management loop. */
 void mqtt_stop(struct mgmt *m);
-
-/** Snapshot of the client's counters; mq may be NULL (disabled). */
-void mqtt_get_status(const struct mqtt *mq, struct mqtt_status *st);
 
 #endif /* APP_MQTT_H */

@@ -19,8 +19,8 @@
 #include "fp/tlm.h"
 
 #include "app.h"
+#include "lcore.h"
 #include "log.h"
-#include "mgmt_int.h"
 #include "telemetry.h"
 
 static struct app *tlm_app;
@@ -138,7 +138,7 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "version", FP_VERSION);
 	rte_tel_data_add_dict_string(d, "dpdk", rte_version());
 	rte_tel_data_add_dict_string(d, "schema", FP_TLM_SCHEMA);
-	rte_tel_data_add_dict_u64(d, "uptime_ms", mgmt_uptime_ms());
+	rte_tel_data_add_dict_u64(d, "uptime_ms", app_uptime_ms(app));
 	rte_tel_data_add_dict_int(d, "workers", (int)app->n_workers);
 	rte_tel_data_add_dict_int(d, "ports", app->n_ports);
 	live_app_put();

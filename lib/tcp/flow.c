@@ -267,40 +267,48 @@ fp_tcp_flow_count(const struct fp_tcp *tcp)
 	return tcp->n_flows;
 }
 
+static void
+flow_info(const struct tcp_flow *f, uint64_t now_us, struct fp_tcp_flow_info *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->local_ip = f->lip;
+	o->remote_ip = f->rip;
+	o->local_port = f->lport;
+	o->remote_port = f->rport;
+	o->state = f->state;
+	o->snd_wnd = f->snd_wnd;
+	o->rcv_wnd = seq_gt(f->rcv_adv, f->rcv_nxt) ? f->rcv_adv - f->rcv_nxt : 0;
+	o->unacked = f->snd_max - f->snd_una;
+	o->buffered = fp_echo_buf_used(&f->buf);
+	o->srtt_us = f->srtt_us;
+	o->rto_us = f->rto_us;
+	o->bytes_in = f->bytes_in;
+	o->bytes_out = f->bytes_out;
+	o->retransmits = f->retransmits;
+	o->age_us = now_us >= f->created_us ? now_us - f->created_us : 0;
+}
+
 uint32_t
-fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_t skip,
+fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_t *cursor,
 		struct fp_tcp_flow_info *out, uint32_t max)
 {
-	uint32_t i, n = 0;
+	uint32_t i = *cursor, n = 0;
+	uint64_t end;
 
-	for (i = 0; i < tcp->max_flows && n < max; i++) {
-		const struct tcp_flow *f = &tcp->flows[i];
-		struct fp_tcp_flow_info *o;
-
-		if (!(f->flags & TF_IN_USE))
-			continue;
-		if (skip) {
-			skip--;
-			continue;
-		}
-		o = &out[n++];
-		memset(o, 0, sizeof(*o));
-		o->local_ip = f->lip;
-		o->remote_ip = f->rip;
-		o->local_port = f->lport;
-		o->remote_port = f->rport;
-		o->state = f->state;
-		o->snd_wnd = f->snd_wnd;
-		o->rcv_wnd = seq_gt(f->rcv_adv, f->rcv_nxt) ? f->rcv_adv - f->rcv_nxt : 0;
-		o->unacked = f->snd_max - f->snd_una;
-		o->buffered = fp_echo_buf_used(&f->buf);
-		o->srtt_us = f->srtt_us;
-		o->rto_us = f->rto_us;
-		o->bytes_in = f->bytes_in;
-		o->bytes_out = f->bytes_out;
-		o->retransmits = f->retransmits;
-		o->age_us = now_us >= f->created_us ? now_us - f->created_us : 0;
+	if (i >= tcp->max_flows) {
+		*cursor = FP_TCP_CURSOR_END;
+		return 0;
 	}
+	end = (uint64_t)i + (uint64_t)max * FP_TCP_SNAPSHOT_SCAN;
+	if (end > tcp->max_flows)
+		end = tcp->max_flows;
+	for (; i < end && n < max; i++) {
+		const struct tcp_flow *f = &tcp->flows[i];
+
+		if (f->flags & TF_IN_USE)
+			flow_info(f, now_us, &out[n++]);
+	}
+	*cursor = i < tcp->max_flows ? i : FP_TCP_CURSOR_END;
 	return n;
 }
 

@@ -321,7 +321,7 @@ START_TEST(test_tcp_flow_snapshot_paging)
 {
 	struct fp_tcp_flow_info fi[8];
 	struct pkt_spec s;
-	uint32_t i, n;
+	uint32_t i, n, cursor;
 
 	env_start();
 	for (i = 0; i < 5; i++) {
@@ -330,8 +330,10 @@ START_TEST(test_tcp_flow_snapshot_paging)
 		in(&s);
 	}
 	ctx.now_us += 1234;
-	n = fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, 0, fi, 8);
+	cursor = 0;
+	n = fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, &cursor, fi, 8);
 	ck_assert_uint_eq(n, 5);
+	ck_assert_uint_eq(cursor, FP_TCP_CURSOR_END); /* 8 slots, all looked at */
 	for (i = 0; i < n; i++) {
 		ck_assert_uint_eq(fi[i].local_ip, OUR_IP);
 		ck_assert_uint_eq(fi[i].remote_ip, PEER_IP);
@@ -340,17 +342,73 @@ START_TEST(test_tcp_flow_snapshot_paging)
 		ck_assert_uint_eq(fi[i].age_us, 1234);
 		ck_assert_uint_eq(fi[i].rto_us, 1000000);
 	}
-	/* Paging: skip 2, take 2; then past the end. */
+	/* Pages of 2 go on where the previous one stopped: 2, 2, 1, then the end. */
 	{
 		struct fp_tcp_flow_info all[5];
+		uint32_t got = 0, calls = 0;
 
 		memcpy(all, fi, sizeof(all));
-		ck_assert_uint_eq(fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, 2, fi, 2), 2);
-		ck_assert_uint_eq(fi[0].remote_port, all[2].remote_port);
-		ck_assert_uint_eq(fi[1].remote_port, all[3].remote_port);
-		ck_assert_uint_eq(fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, 4, fi, 8), 1);
-		ck_assert_uint_eq(fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, 5, fi, 8), 0);
+		cursor = 0;
+		while (cursor != FP_TCP_CURSOR_END) {
+			n = fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, &cursor, fi, 2);
+			ck_assert_uint_le(n, 2);
+			for (i = 0; i < n; i++)
+				ck_assert_uint_eq(fi[i].remote_port, all[got + i].remote_port);
+			got += n;
+			ck_assert_uint_lt(++calls, 8);
+		}
+		ck_assert_uint_eq(got, 5);
+		ck_assert_uint_eq(fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, &cursor, fi, 2), 0);
+		ck_assert_uint_eq(cursor, FP_TCP_CURSOR_END);
 	}
+}
+END_TEST
+
+/*
+ * A page costs at most FP_TCP_SNAPSHOT_SCAN slots per flow it may copy, not
+ * a scan from slot 0 or to the end: a table with 10 live flows behind 30
+ * free slots is walked in bounded steps, each flow seen exactly once.
+ */
+START_TEST(test_tcp_flow_snapshot_bounded_walk)
+{
+	struct fp_tcp_flow_info fi[1];
+	uint32_t cursor = 0, prev, seen = 0, calls = 0;
+	uint16_t ports_seen[10];
+	struct pkt_spec s;
+	uint32_t i;
+
+	cfg.max_flows = 64;
+	env_start();
+	for (i = 0; i < 40; i++) {
+		s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
+		s.sport = (uint16_t)(PEER_PORT + i);
+		in(&s);
+	}
+	/* RFC 9293 3.10.7.4: an in-window RST in SYN-RECEIVED closes the first 30. */
+	for (i = 0; i < 30; i++) {
+		s = spec(FP_TCP_RST, PEER_ISS + 1, 0, NULL, 0);
+		s.sport = (uint16_t)(PEER_PORT + i);
+		in(&s);
+	}
+	ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 10);
+	while (cursor != FP_TCP_CURSOR_END) {
+		prev = cursor;
+		if (fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, &cursor, fi, 1) == 1) {
+			ck_assert_uint_lt(seen, 10);
+			ports_seen[seen++] = fi[0].remote_port;
+		}
+		ck_assert_uint_gt(cursor, prev);
+		if (cursor != FP_TCP_CURSOR_END)
+			ck_assert_uint_le(cursor - prev, FP_TCP_SNAPSHOT_SCAN);
+		ck_assert_uint_lt(++calls, 64);
+	}
+	ck_assert_uint_eq(seen, 10);
+	for (i = 0; i < 10; i++)
+		ck_assert_uint_eq(ports_seen[i], PEER_PORT + 30 + i);
+	/* The first call found nothing in its 16 free slots and stopped there. */
+	cursor = 0;
+	ck_assert_uint_eq(fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, &cursor, fi, 1), 0);
+	ck_assert_uint_eq(cursor, FP_TCP_SNAPSHOT_SCAN);
 }
 END_TEST
 
@@ -497,6 +555,7 @@ tcp_data_suite(void)
 	tcase_add_test(tc, test_tcp_echo_ring_wrap);
 	tcase_add_test(tc, test_tcp_tx_alloc_fail);
 	tcase_add_test(tc, test_tcp_flow_snapshot_paging);
+	tcase_add_test(tc, test_tcp_flow_snapshot_bounded_walk);
 	tcase_add_test(tc, test_tcp_many_flows);
 	tcase_add_loop_test(tc, test_tcp_random_stress, 0, 12);
 	suite_add_tcase(s, tc);

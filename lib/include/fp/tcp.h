@@ -104,12 +104,23 @@ void fp_tcp_tick(struct fp_ctx *ctx, uint64_t now_us);
 /** Flows currently in the table (any state but CLOSED). */
 uint32_t fp_tcp_flow_count(const struct fp_tcp *tcp);
 
+/** fp_tcp_flow_snapshot()'s cursor once the whole table was walked. */
+#define FP_TCP_CURSOR_END UINT32_MAX
+
+/** Slots fp_tcp_flow_snapshot() looks at per flow it may copy, at most. */
+#define FP_TCP_SNAPSHOT_SCAN 16
+
 /**
- * Copy up to max flows' info into out, starting after the first `skip` flows.
- * Context: owner (the app asks its lcore for a snapshot through a ring).
+ * Copy the info of up to max flows into out, walking the table from *cursor
+ * (0 to start) in slot order, and leave in *cursor where the next call goes
+ * on (FP_TCP_CURSOR_END once the walk is complete). A call looks at no more
+ * than FP_TCP_SNAPSHOT_SCAN * max slots, so its cost is bounded whatever the
+ * table size. Flows created or freed between calls may or may not be seen;
+ * none is seen twice.
  * @return number copied
+ * Context: owner (the app asks its lcore for a page through a ring).
  */
-uint32_t fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_t skip,
+uint32_t fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_t *cursor,
 		struct fp_tcp_flow_info *out, uint32_t max);
 
 /**
