@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Process-wide state of fastpath (app.h): the stop flag, SIGINT/SIGTERM,
- * the uptime clock and the app's log type. main.c owns the struct app and
- * passes it on; the signal handler is the one place that reaches it
- * without an argument.
+ * Process-wide state of fastpath (app.h): the stop flag, SIGINT/SIGTERM
+ * (drain first, quit on the second), the uptime clock and the app's log
+ * type. main.c owns the struct app and passes it on; the signal handler is
+ * the one place that reaches it without an argument.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
 
 #include <rte_cycles.h>
 #include <rte_log.h>
@@ -36,11 +39,29 @@ app_uptime_ms(const struct app *app)
 	return cycles / (app->tsc_hz / 1000);
 }
 
+void
+app_drain_on_signal(struct app *app, bool drain)
+{
+	__atomic_store_n(&app->drain_on_signal, drain ? 1u : 0u, __ATOMIC_RELEASE);
+}
+
+/* Async-signal-safe: atomics and write(2) only. */
 static void
 on_signal(int sig)
 {
+	struct app *app = signal_app;
+	const uint64_t one = 1;
+	int saved = errno;
+
 	(void)sig;
-	app_request_quit(signal_app);
+	if (__atomic_fetch_add(&app->signals, 1, __ATOMIC_ACQ_REL) == 0 &&
+			__atomic_load_n(&app->drain_on_signal, __ATOMIC_ACQUIRE) &&
+			write(app->drain_fd, &one, sizeof(one)) == (ssize_t)sizeof(one)) {
+		errno = saved;
+		return;
+	}
+	app_request_quit(app);
+	errno = saved;
 }
 
 int
@@ -50,6 +71,13 @@ app_init(struct app *app)
 
 	app->tsc_hz = rte_get_tsc_hz();
 	app->start_tsc = rte_get_tsc_cycles();
+	app->drain_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (app->drain_fd < 0) {
+		int rc = -errno;
+
+		APP_ERR("eventfd: %s", strerror(-rc));
+		return rc;
+	}
 	signal_app = app;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

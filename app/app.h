@@ -36,14 +36,28 @@ struct app {
 	struct app_port ports[FP_MAX_IFACES];     /**< [port i] */
 	uint16_t n_queues;                        /**< RX/TX queues per port */
 	struct rte_mempool *pool;                 /**< the mbuf pool */
-	uint32_t quit; /**< stop flag (atomic): workers leave their loop, main() stops */
+	uint32_t quit;            /**< stop flag (atomic): workers leave their loop, main() stops */
+	uint32_t signals;         /**< SIGINT/SIGTERM received so far (atomic) */
+	uint32_t drain_on_signal; /**< 1: a first signal drains through drain_fd (atomic) */
+	int drain_fd;             /**< eventfd the management loop watches; open until exit */
 };
 
 /**
- * Start the clock and install the SIGINT/SIGTERM handlers (they quit).
- * @return 0. Context: main thread, after rte_eal_init().
+ * Start the clock, create the drain eventfd and install the SIGINT/SIGTERM
+ * handlers. A first signal makes app->drain_fd readable when
+ * app_drain_on_signal(app, true) was called (the management loop then
+ * drains the workers and quits), and quits at once otherwise; a second
+ * signal always quits at once. The eventfd stays open until the process
+ * exits, because a handler may still write to it.
+ * @return 0 or a negative errno (logged). Context: main thread, after rte_eal_init().
  */
 int app_init(struct app *app);
+
+/**
+ * Whether a first signal drains (the management loop watches app->drain_fd)
+ * or quits. Context: any thread.
+ */
+void app_drain_on_signal(struct app *app, bool drain);
 
 /** Ask every thread to stop. Context: any thread, and signal handlers. */
 void app_request_quit(struct app *app);

@@ -4,9 +4,9 @@
  * Start-up is all or nothing: the config and pipeline are read before EAL
  * init, then the mbuf pool, the workers and last the ports; any failure exits 1 before a
  * worker starts. The main lcore does not poll: it starts the management
- * plane, sleeps until the stop flag (SIGINT/SIGTERM, the end of a drain,
- * or a failure), then stops workers, management and ports and prints a
- * summary. The process state is one struct app (app.h), passed on.
+ * plane, sleeps until the stop flag (a second SIGINT/SIGTERM, the end of a
+ * drain, or a failure), then stops workers, management and ports and prints
+ * a summary. The process state is one struct app (app.h), passed on.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -297,7 +297,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (!app_quit_requested(&app))
-		APP_INFO("running: %u worker(s), %u port(s); SIGINT/SIGTERM to stop",
+		APP_INFO("running: %u worker(s), %u port(s); SIGINT/SIGTERM to drain and stop "
+			 "(twice: stop at once)",
 				app.n_workers, app.n_ports);
 
 	/* The main lcore only waits; 10 ms is plenty for a stop request. */

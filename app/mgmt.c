@@ -2,7 +2,8 @@
 /*
  * The management thread: a libuv loop in a DPDK control thread (never on a
  * worker lcore) that serves the unix socket, runs the MQTT client, receives
- * the workers' answers (the reply ring's doorbell). It reads worker counters with
+ * the workers' answers (the reply ring's doorbell) and starts the drain on a
+ * first SIGINT/SIGTERM (the app's eventfd). It reads worker counters with
  * fp_stats_get() and reaches workers only through the request path (req.h),
  * so it never takes a lock a worker takes and never waits for one. main.c
  * calls mgmt_start() after launching the workers and mgmt_stop() after they
@@ -13,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_lcore.h>
 
@@ -42,6 +44,20 @@ reply_cb(uv_async_t *a)
 	app_req_complete(&m->replies);
 }
 
+/* A first SIGINT/SIGTERM (app.c wrote its number): drain, then stop. */
+static void
+signal_cb(uv_poll_t *p, int status, int events)
+{
+	struct mgmt *m = p->data;
+	uint64_t sig;
+
+	(void)events;
+	if (status < 0 || read(m->app->drain_fd, &sig, sizeof(sig)) != (ssize_t)sizeof(sig))
+		return;
+	if (mgmt_drain_begin(m, MGMT_DRAIN_MS, sig == SIGINT ? "SIGINT" : "SIGTERM") == -EALREADY)
+		MGMT_LOG(NOTICE, "signal during the drain: a second one stops at once");
+}
+
 static void
 close_walk_cb(uv_handle_t *h, void *arg)
 {
@@ -61,6 +77,7 @@ stop_cb(uv_async_t *a)
 	struct mgmt *m = a->data;
 	struct app *app = m->app;
 
+	app_drain_on_signal(app, false);
 	for (unsigned i = 0; i < app->n_workers; i++)
 		app_req_inbox_close(&app->workers[i]->inbox);
 	for (unsigned i = 0; i < app->n_workers; i++)
@@ -96,7 +113,16 @@ loop_init(struct mgmt *m)
 	uv_async_init(&m->loop, &m->reply_async, reply_cb);
 	m->reply_async.data = m;
 	mgmt_drain_init(m);
-	return app_req_replies_init(&m->replies, reply_wake, &m->reply_async);
+	rc = app_req_replies_init(&m->replies, reply_wake, &m->reply_async);
+	if (rc != 0)
+		return rc;
+	rc = uv_poll_init(&m->loop, &m->signal_poll, m->app->drain_fd);
+	m->signal_poll.data = m;
+	if (rc == 0)
+		rc = uv_poll_start(&m->signal_poll, UV_READABLE, signal_cb);
+	if (rc != 0)
+		MGMT_LOG(ERR, "watching the signal eventfd: %s", uv_strerror(rc));
+	return rc;
 }
 
 int
@@ -137,6 +163,8 @@ mgmt_start(struct app *app, struct mgmt **out)
 		return rc < 0 ? rc : -rc;
 	}
 	m->thread_started = true;
+	/* From now on a first signal drains instead of quitting at once. */
+	app_drain_on_signal(app, true);
 	*out = m;
 	return 0;
 }

@@ -64,6 +64,7 @@ struct mgmt {
 	uv_loop_t loop;
 	uv_async_t stop_async;           /**< mgmt_stop() -> loop */
 	uv_async_t reply_async;          /**< workers -> loop: answers on replies.ring */
+	uv_poll_t signal_poll;           /**< app->drain_fd readable: a first SIGINT/SIGTERM */
 	struct app_req_replies replies;  /**< the answers of every worker */
 	pthread_t thread;
 	bool loop_ready;

@@ -52,34 +52,7 @@ opened0=$(total flows_opened)
 closed0=$(($(total flows_closed) + $(total flows_timed_out)))
 ctl=$FP_WORK/hold
 mkdir -p "$ctl"
-# Open K connections, echo 1000 bytes on each, hold them until $ctl/release exists.
-fp_ns "$FP_PY" - "$FP_APP_IP" $K "$ctl" >"$FP_WORK/hold.log" 2>&1 <<'EOF' &
-import os, socket, sys, time
-host, k, ctl = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-socks = []
-for i in range(k):
-    s = socket.create_connection((host, 7), timeout=10)
-    s.sendall(bytes([65 + i]) * 1000)
-    got = b""
-    while len(got) < 1000:
-        got += s.recv(4096)
-    assert got == bytes([65 + i]) * 1000, "echo mismatch"
-    socks.append(s)
-open(os.path.join(ctl, "ready"), "w").close()
-while not os.path.exists(os.path.join(ctl, "release")):
-    time.sleep(0.05)
-mode = open(os.path.join(ctl, "release")).read().strip()
-if mode == "close":
-    for s in socks:
-        s.close()
-    print("closed")
-else:  # wait for the appliance to close (drain): expect EOF on every socket
-    for s in socks:
-        s.settimeout(10)
-        assert s.recv(10) == b"", "data instead of FIN"
-        s.close()
-    print("eof", len(socks))
-EOF
+fp_ns "$FP_PY" "$FP_SRC/tests/integ/hold.py" "$FP_APP_IP" $K "$ctl" >"$FP_WORK/hold.log" 2>&1 &
 holder=$!
 fp_on_exit "kill $holder"
 fp__wait_for 15 test -e "$ctl/ready" || fp_fail "holder never connected: $(cat "$FP_WORK/hold.log")"
