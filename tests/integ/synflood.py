@@ -5,7 +5,9 @@
 Frames are built by hand (no scapy: it is too slow for 100k frames) and
 sent on an AF_PACKET socket. Source addresses are drawn from 198.19.0.0/16
 (RFC 2544 benchmarking space, off the test subnet), so the SYN-ACKs go back
-to the client namespace's MAC and die there. Prints the number sent.
+to the client namespace's MAC and die there. With --unique every SYN has its
+own source address and port, so each one can make a flow. Prints the number
+sent.
 
   synflood.py --iface fb-x --dst-mac .. --src-mac .. --dst 198.18.0.1 --count 100000
 """
@@ -38,6 +40,7 @@ def main():
     p.add_argument("--port", type=int, default=7)
     p.add_argument("--count", type=int, default=100000)
     p.add_argument("--seed", type=int, default=5)
+    p.add_argument("--unique", action="store_true", help="no two SYNs share a 4-tuple")
     a = p.parse_args()
     rng = random.Random(a.seed)
     dst = socket.inet_aton(a.dst)
@@ -47,9 +50,14 @@ def main():
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((a.iface, 0))
     sent = 0
-    for _ in range(a.count):
-        src = bytes([198, 19, rng.randrange(256), rng.randrange(1, 255)])
-        sport = rng.randrange(1024, 65536)
+    for i in range(a.count):
+        if a.unique:  # 250 * 256 addresses, then the next source port
+            host = i % 64000
+            src = bytes([198, 19, host // 250, 1 + host % 250])
+            sport = 1024 + i // 64000
+        else:
+            src = bytes([198, 19, rng.randrange(256), rng.randrange(1, 255)])
+            sport = rng.randrange(1024, 65536)
         seq = rng.getrandbits(32)
         tcp = struct.pack("!HHIIBBHHH", sport, a.port, seq, 0, (5 + len(opts) // 4) << 4,
                           0x02, 64240, 0, 0) + opts
