@@ -9,6 +9,7 @@
  */
 
 #include "fp/arp.h"
+#include "fp/assert.h"
 #include "fp/core.h"
 #include "fp/eth.h"
 #include "fp/icmp.h"
@@ -35,6 +36,8 @@ fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
 	uint16_t type;
 
+	/* The adapter's side of fp_pkt (fp/pkt.h): its bytes fit its buffer. */
+	FP_ASSERT(pkt->len <= pkt->room);
 	fp_stats_inc(ctx->stats, FP_CTR_RX_PACKETS);
 	fp_stats_add(ctx->stats, FP_CTR_RX_BYTES, pkt->len);
 	if (!fp_eth_validate(ctx, pkt))

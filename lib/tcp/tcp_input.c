@@ -89,6 +89,7 @@ seg_addr_reply(const struct fp_ctx *ctx, const struct seg *s, struct tcp_addr *a
 	a->dip = s->sip;
 	a->sport = s->dport;
 	a->dport = s->sport;
+	a->port = s->port;
 }
 
 /* RFC 9293 3.10.7.1: the RST for a segment that matches no connection. */

@@ -75,7 +75,7 @@ out_get(struct tcp_out *o, uint16_t need, uint16_t *room)
 		if (frame == NULL || r < o->pkt->len)
 			return out_fail(o, frame);
 		memcpy(frame, o->pkt->data, o->pkt->len);
-		ctx->tx->send(ctx->tx_arg, frame, o->pkt->len);
+		ctx->tx->send(ctx->tx_arg, frame, o->pkt->len, o->pkt->port);
 		o->inplace = 0;
 	}
 	o->pkt = NULL;
@@ -85,14 +85,15 @@ out_get(struct tcp_out *o, uint16_t need, uint16_t *room)
 	return frame;
 }
 
+/* An in-place reply leaves by the port it came in on; others by port. */
 static void
-out_put(struct tcp_out *o, uint8_t *frame, uint16_t len)
+out_put(struct tcp_out *o, uint8_t *frame, uint16_t len, uint16_t port)
 {
 	if (o->pkt != NULL && frame == o->pkt->data) {
 		o->pkt->len = len;
 		o->inplace = 1;
 	} else {
-		o->ctx->tx->send(o->ctx->tx_arg, frame, len);
+		o->ctx->tx->send(o->ctx->tx_arg, frame, len, port);
 	}
 	fp_stats_inc(o->ctx->stats, FP_CTR_TCP_SEGS_OUT);
 }
@@ -152,7 +153,8 @@ fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint
 		return -1;
 	out_put(o, frame,
 			seg_write(frame, room, a, ip_id, seq, ack, flags, win, opts, optlen, NULL,
-					0, 0));
+					0, 0),
+			a->port);
 	if (flags & FP_TCP_RST)
 		fp_stats_inc(o->ctx->stats, FP_CTR_TCP_RST_SENT);
 	return 0;
@@ -229,6 +231,7 @@ flow_addr(const struct fp_ctx *ctx, const struct tcp_flow *f, struct tcp_addr *a
 	a->dip = f->rip;
 	a->sport = f->lport;
 	a->dport = f->rport;
+	a->port = f->port;
 }
 
 /*
@@ -265,7 +268,8 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 	flow_addr(o->ctx, f, &a);
 	out_put(o, frame,
 			seg_write(frame, room, &a, f->ip_id++, seq, f->rcv_nxt, flags, wnd_field(f),
-					opts, optlen, &f->buf, off, len));
+					opts, optlen, &f->buf, off, len),
+			a.port);
 	f->dsack = 0; /* RFC 2883 4: each duplicate is reported once */
 	return 0;
 }

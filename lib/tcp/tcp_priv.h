@@ -191,6 +191,7 @@ struct tcp_addr {
 	const uint8_t *dmac, *smac;
 	uint32_t sip, dip; /**< host byte order */
 	uint16_t sport, dport;
+	uint16_t port; /**< interface it leaves by (fp_pkt.port) */
 };
 
 /**

@@ -151,11 +151,13 @@ tx_alloc(void *arg, uint16_t *room)
 }
 
 static void
-tx_send(void *arg, uint8_t *frame, uint16_t len)
+tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 {
 	struct fuzz_tx *t = arg;
 
 	CHECK(frame != NULL && frame == t->outstanding);
+	/* It leaves by the interface whose MAC it carries. */
+	CHECK(port < 2 && memcmp(frame + FP_ETH_OFF_SRC, our_mac[port], FP_ETH_ALEN) == 0);
 	check_sent_frame(frame, len);
 	note_our_segment(t, frame, len);
 	free(frame);

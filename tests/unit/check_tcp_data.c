@@ -317,6 +317,35 @@ START_TEST(test_tcp_tx_alloc_fail)
 }
 END_TEST
 
+/*
+ * What a flow sends through tx ops (here a retransmission from the timer)
+ * goes to fp_tx_ops.send with the port the flow came in on, and carries that
+ * interface's MAC (next_out() checks the MAC of every frame's port).
+ */
+START_TEST(test_tcp_tx_port_is_the_flows)
+{
+	static const uint8_t mac1[6] = {0x02, 0, 0, 0, 1, 0x01};
+	struct oseg o;
+
+	env_start();
+	ctx.ifaces[1] = ctx.ifaces[0];
+	memcpy(ctx.ifaces[1].mac, mac1, 6);
+	ctx.n_ifaces = 2;
+	in_port = 1;
+	establish();
+	send_data("lost", 4, our_iss + 1);
+	o = next_out();
+	ck_assert_uint_eq(o.len, 4);
+	ck_assert_uint_eq(cap_port[rd - 1], 1); /* in place: back where it came from */
+	tick(200000);
+	o = next_out();
+	ck_assert_uint_eq(o.len, 4);
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RETRANSMITS), 1);
+	ck_assert_uint_eq(cap_port[rd - 1], 1);
+	ck_assert_mem_eq(cap_buf[rd - 1] + FP_ETH_OFF_SRC, mac1, 6);
+}
+END_TEST
+
 START_TEST(test_tcp_flow_snapshot_paging)
 {
 	struct fp_tcp_flow_info fi[8];
@@ -554,6 +583,7 @@ tcp_data_suite(void)
 	tcase_add_test(tc, test_tcp_seq_wrap);
 	tcase_add_test(tc, test_tcp_echo_ring_wrap);
 	tcase_add_test(tc, test_tcp_tx_alloc_fail);
+	tcase_add_test(tc, test_tcp_tx_port_is_the_flows);
 	tcase_add_test(tc, test_tcp_flow_snapshot_paging);
 	tcase_add_test(tc, test_tcp_flow_snapshot_bounded_walk);
 	tcase_add_test(tc, test_tcp_many_flows);

@@ -17,6 +17,8 @@ static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
 /* --- capture tx ops --- */
 uint8_t cap_buf[CAP_MAX][FRAME_ROOM];
 uint16_t cap_len[CAP_MAX];
+uint16_t cap_port[CAP_MAX];
+uint16_t in_port;
 int n_cap, rd, allocs_out, fail_alloc;
 int tight_room; /* no tailroom: replies that grow go through tx */
 
@@ -32,11 +34,13 @@ cap_alloc(void *arg, uint16_t *room)
 }
 
 static void
-cap_send(void *arg, uint8_t *frame, uint16_t len)
+cap_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 {
 	(void)arg;
 	REQUIRE(frame == cap_buf[n_cap]);
 	REQUIRE(len <= FRAME_ROOM);
+	REQUIRE(port < ctx.n_ifaces);
+	cap_port[n_cap] = port;
 	cap_len[n_cap++] = len;
 	allocs_out--;
 }
@@ -110,6 +114,7 @@ setup(void)
 {
 	memset(&stats, 0, sizeof(stats));
 	n_cap = rd = allocs_out = fail_alloc = tight_room = 0;
+	in_port = 0;
 	p_win = 65535;
 	our_port = OUR_PORT;
 	mem = NULL;
@@ -167,6 +172,7 @@ feed(uint8_t *frame, size_t len)
 	pkt.data = frame;
 	pkt.len = (uint16_t)len;
 	pkt.room = tight_room ? (uint16_t)len : FRAME_ROOM;
+	pkt.port = in_port;
 	pkt.l3 = FP_ETH_HLEN;
 	pkt.l4 = FP_ETH_HLEN + FP_IP4_HLEN;
 	pkt.l4_len = (uint16_t)(fp_load_be16(frame + FP_ETH_HLEN + FP_IP4_OFF_TOTLEN) -
@@ -178,6 +184,7 @@ feed(uint8_t *frame, size_t len)
 	if (last_verdict == FP_VERDICT_TX) {
 		REQUIRE(n_cap < CAP_MAX);
 		memcpy(cap_buf[n_cap], frame, pkt.len);
+		cap_port[n_cap] = in_port;
 		cap_len[n_cap++] = pkt.len;
 	}
 	return last_verdict;
@@ -224,9 +231,10 @@ next_out(void)
 	ip = f + FP_ETH_HLEN;
 	tcp = ip + FP_IP4_HLEN;
 	ck_assert_uint_ge(cap_len[rd], FP_ETH_MIN_FRAME);
+	/* The MAC of the interface it leaves by. */
+	ck_assert_mem_eq(f + FP_ETH_OFF_SRC, ctx.ifaces[cap_port[rd]].mac, 6);
 	rd++;
 	ck_assert_mem_eq(f + FP_ETH_OFF_DST, peer_mac, 6);
-	ck_assert_mem_eq(f + FP_ETH_OFF_SRC, our_mac, 6);
 	ck_assert_uint_eq(fp_load_be16(f + FP_ETH_OFF_TYPE), FP_ETHERTYPE_IPV4);
 	ck_assert_uint_eq(fp_csum_fold(fp_csum_partial(ip, FP_IP4_HLEN, 0)), 0);
 	ck_assert_uint_eq(fp_load_be32(ip + FP_IP4_OFF_SRC), OUR_IP);

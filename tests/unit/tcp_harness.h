@@ -38,6 +38,8 @@
 /* --- capture tx ops: every frame sent, in order --- */
 extern uint8_t cap_buf[CAP_MAX][FRAME_ROOM];
 extern uint16_t cap_len[CAP_MAX];
+extern uint16_t cap_port[CAP_MAX]; /* interface it left by (in place: the input's) */
+extern uint16_t in_port;           /* interface the frames fed in arrive on (0) */
 extern int n_cap, rd, allocs_out, fail_alloc;
 extern int tight_room; /* no tailroom: replies that grow go through tx */
 

@@ -81,12 +81,13 @@ tx_alloc(void *arg, uint16_t *room)
 }
 
 static void
-tx_send(void *arg, uint8_t *frame, uint16_t len)
+tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 {
 	struct bench *b = arg;
 
 	(void)frame;
 	(void)len;
+	(void)port;
 	b->tx_extra++;
 }
 

@@ -41,8 +41,12 @@ struct fp_tx_ops {
 	 * @return frame start, or NULL when out of buffers (lib/ counts DROP_TX_NO_MBUF)
 	 */
 	uint8_t *(*alloc)(void *arg, uint16_t *room);
-	/** Queue the frame from alloc() for transmission. Ownership: takes it. */
-	void (*send)(void *arg, uint8_t *frame, uint16_t len);
+	/**
+	 * Queue the frame from alloc() for transmission.
+	 * @param port  the interface it leaves by: an index of ctx->ifaces, as fp_pkt.port
+	 * Ownership: takes it.
+	 */
+	void (*send)(void *arg, uint8_t *frame, uint16_t len, uint16_t port);
 	/** Give back a frame from alloc() that will not be sent. */
 	void (*discard)(void *arg, uint8_t *frame);
 };
