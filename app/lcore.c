@@ -20,7 +20,6 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
-#include "fp/arp.h"
 #include "fp/assert.h"
 #include "fp/core.h"
 #include "fp/tcp.h"
@@ -31,8 +30,6 @@
 #include "pipeline.h"
 #include "port.h"
 #include "req.h"
-
-#define APP_ARP_SLOTS 256
 
 /* Microseconds since start; split so the multiplication cannot overflow. */
 static inline uint64_t
@@ -269,8 +266,6 @@ app_lcore_create(const struct app_lcore_conf *conf)
 	struct fp_tcp_keys keys;
 	struct app_lcore *lc;
 	int rc;
-	struct fp_arp_table *arp;
-	size_t arp_len = sizeof(*arp) + APP_ARP_SLOTS * sizeof(struct fp_arp_entry);
 
 	lc = rte_zmalloc_socket("fp_lcore", sizeof(*lc), RTE_CACHE_LINE_SIZE, socket);
 	if (lc == NULL) {
@@ -302,16 +297,6 @@ app_lcore_create(const struct app_lcore_conf *conf)
 	lc->ctx.stats = &lc->stats;
 	lc->ctx.tx = &app_tx_ops;
 	lc->ctx.tx_arg = lc;
-
-	lc->arp_mem = rte_zmalloc_socket("fp_arp", arp_len, RTE_CACHE_LINE_SIZE, socket);
-	if (lc->arp_mem == NULL) {
-		APP_ERR("lcore %u: out of memory for the ARP table", lcore_id);
-		goto out_free;
-	}
-	arp = lc->arp_mem;
-	if (fp_arp_table_init(arp, (struct fp_arp_entry *)(arp + 1), APP_ARP_SLOTS) < 0)
-		goto out_free;
-	lc->ctx.arp = arp;
 
 	if (lc->ctx.handlers & FP_HANDLE_TCP) {
 		lc->tcp_mem_len = fp_tcp_mem_size(conf->tcp);
@@ -356,7 +341,6 @@ app_lcore_free(struct app_lcore *lc)
 		return;
 	app_req_inbox_fini(&lc->inbox);
 	rte_free(lc->tcp_mem);
-	rte_free(lc->arp_mem);
 	rte_free(lc);
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Worker lcores: per-lcore state (lib/ context, TCP engine memory, ARP
- * table, request inbox) and the poll loop rx_burst -> fp_input() -> tx.
+ * Worker lcores: per-lcore state (lib/ context, TCP engine memory, request
+ * inbox) and the poll loop rx_burst -> fp_input() -> tx.
  * main.c creates them before launch and frees them after
  * rte_eal_mp_wait_lcore(). The loop reads only its own struct app_lcore
  * (l3fwd's lcore_conf): ports, clock and stop flag are copied in at creation.
@@ -65,7 +65,6 @@ struct app_lcore {
 	struct fp_tcp *tcp;                   /**< == ctx.tcp, NULL without the tcp_echo stage */
 	void *tcp_mem;                        /**< rte_zmalloc_socket memory behind tcp */
 	size_t tcp_mem_len;                   /**< bytes, fp_tcp_mem_size() */
-	void *arp_mem;                        /**< struct fp_arp_table + its slots (ctx.arp) */
 	struct rte_mbuf *tx_out;              /**< mbuf handed to lib/ by fp_tx_ops.alloc, or NULL */
 	uint32_t running;                     /**< 1 while the loop runs (atomic) */
 	uint64_t loops;                       /**< loop iterations (relaxed atomic), for load estimates */

@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fp/arp.h"
 #include "fp/cfg.h"
 #include "fp/core.h"
 #include "fp/csum.h"
@@ -206,8 +205,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct fp_arp_entry arp_slots[8];
-	static struct fp_arp_table arp;
 	struct fuzz_tx tx = {0};
 	struct fp_ctx ctx = {0};
 	struct fp_cfg cfg;
@@ -219,7 +216,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	mode = data[0];
 	memset(&stats, 0, sizeof(stats));
-	fp_arp_table_init(&arp, arp_slots, 8);
 	fp_cfg_defaults(&cfg);
 	cfg.tcp.max_flows = 8;
 	cfg.tcp.buffer_size = 1024;
@@ -238,7 +234,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	port = (uint16_t)((mode >> MODE_PORT_SHIFT) & 3);
 	ctx.handlers = FP_HANDLE_ARP | FP_HANDLE_ICMP | FP_HANDLE_TCP;
 	ctx.stats = &stats;
-	ctx.arp = &arp;
 	ctx.tx = &tx_ops;
 	ctx.tx_arg = &tx;
 	ctx.now_us = 1000000;

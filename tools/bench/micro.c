@@ -24,7 +24,6 @@
 #include <time.h>
 #include <x86intrin.h>
 
-#include "fp/arp.h"
 #include "fp/cfg.h"
 #include "fp/core.h"
 #include "fp/stats.h"
@@ -34,7 +33,6 @@
 
 #define BURST       32
 #define TICK_US     100  /* app/app.h APP_TICK_US */
-#define ARP_SLOTS   256  /* app/lcore.c APP_ARP_SLOTS */
 #define STRIDE      256  /* bytes per frame slot: the frame and room for its reply */
 #define BIG_STRIDE  2048 /* the same for full-sized segments (an mbuf's data room) */
 #define PAYLOAD     64
@@ -51,8 +49,6 @@ static const struct fp_tcp_keys keys = {{1, 2}, {3, 4}, {5, 6}};
 struct bench {
 	struct fp_ctx ctx;
 	struct fp_stats stats;
-	struct fp_arp_table arp;
-	struct fp_arp_entry arp_slots[ARP_SLOTS];
 	struct fp_cfg cfg;
 	void *tcp_mem;
 	size_t tcp_mem_len;
@@ -156,8 +152,6 @@ bench_init(struct bench *b, uint32_t max_flows, uint32_t buffer_size)
 	b->ctx.n_ifaces = 1;
 	b->ctx.handlers = FP_HANDLE_ARP | FP_HANDLE_ICMP | FP_HANDLE_TCP;
 	b->ctx.stats = &b->stats;
-	fp_arp_table_init(&b->arp, b->arp_slots, ARP_SLOTS);
-	b->ctx.arp = &b->arp;
 	b->ctx.tx = &bench_tx_ops;
 	b->ctx.tx_arg = b;
 	b->tsc_per_us = tsc_calibrate();

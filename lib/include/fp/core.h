@@ -20,7 +20,6 @@
 #endif
 
 struct fp_tcp; /* fp/tcp.h: the TCP echo engine's per-context state */
-struct fp_arp_table; /* fp/arp.h: the neighbour table */
 
 /** One local interface: what we answer ARP, ICMP and TCP for. */
 struct fp_iface {
@@ -66,7 +65,6 @@ struct fp_ctx {
 	uint64_t now_us;                       /**< caller's clock, microseconds, monotonic */
 	struct fp_stats *stats;                /**< counters, may be read by other threads */
 	struct fp_tcp *tcp;                    /**< TCP echo engine; NULL = TCP dropped, drop_ip4_proto, no RST */
-	struct fp_arp_table *arp;              /**< neighbour table, may be NULL */
 	const struct fp_tx_ops *tx;            /**< frame sender for lib-built frames */
 	void *tx_arg;                          /**< first argument of every tx op */
 };
