@@ -69,10 +69,7 @@ fp_assert_ge "pages for a walk of $N flows" $(((N + 511) / 512)) $pages
 fp_assert_ge "pages beyond one per 512 flows, at most 2" 0 $(((N + 511) / 512 + 2 - pages))
 
 "${FPCTL[@]}" shutdown --timeout-ms 0 | grep -q draining || fp_fail "shutdown not acknowledged"
-pid=$FP_PID
-FP_PID=
 rc=0
-fp__wait_for 20 fp__gone "$pid" || fp_fail "fastpath still running 20 s after shutdown"
-wait "$pid" || rc=$?
+fp_wait_app_exit 20 || rc=$?
 fp_assert_eq "exit status" 0 "$rc"
 fp_log "PASS"

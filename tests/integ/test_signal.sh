@@ -32,22 +32,14 @@ start_with_holder() { # <part> <conns> [hold.py options]
 	fp__wait_for 15 test -e "$ctl/ready" || fp_fail "holder never got ready: $(cat "$ctl.log")"
 }
 
-# SIGTERM, then wait for the exit; the status is in $rc.
-wait_exit() {
-	local pid=$FP_PID
-	FP_PID=
-	rc=0
-	fp__wait_for 20 fp__gone "$pid" || fp_fail "fastpath still running 20 s after SIGTERM"
-	wait "$pid" || rc=$?
-}
-
 draining() { [[ $(fp_jget "$("${FPCTL[@]}" --json status)" "r['draining']") == True ]]; }
 
 # --- 1: SIGTERM drains open connections, then exits 0 -----------------------------
 start_with_holder clean $K
 echo eof >"$ctl/release"
 kill -TERM "$FP_PID"
-wait_exit
+rc=0
+fp_wait_app_exit 20 || rc=$?
 wait "$holder" || fp_fail "holder: $(cat "$ctl.log")"
 fp_assert_eq "exit status after SIGTERM" 0 "$rc"
 fp_assert_eq "holder saw the appliance's FIN on every connection" "eof $K" "$(cat "$ctl.log")"
@@ -61,7 +53,8 @@ fp_assert_eq "flows ended cleanly" $K \
 # --- 2: a flow that cannot drain holds the exit only for the bound ---------------------
 start_with_holder bound 1 --stall
 kill -TERM "$FP_PID"
-wait_exit
+rc=0
+fp_wait_app_exit 20 || rc=$?
 fp_assert_eq "exit status after a timed-out drain" 0 "$rc"
 grep -q "drain timed out with 1 flows open, stopping anyway" "$FP_LOG" ||
 	fp_fail "the drain was not bounded"
@@ -74,7 +67,8 @@ kill -TERM "$FP_PID"
 fp__wait_for 10 draining || fp_fail "status never said draining after SIGTERM"
 fp_log "ok: draining after the first SIGTERM"
 kill -TERM "$FP_PID"
-wait_exit
+rc=0
+fp_wait_app_exit 20 || rc=$?
 fp_assert_eq "exit status after a second SIGTERM" 0 "$rc"
 ! grep -q "drain timed out\|drained, stopping" "$FP_LOG" ||
 	fp_fail "the second SIGTERM waited for the drain to end"

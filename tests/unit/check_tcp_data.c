@@ -349,15 +349,10 @@ END_TEST
 START_TEST(test_tcp_flow_snapshot_paging)
 {
 	struct fp_tcp_flow_info fi[8];
-	struct pkt_spec s;
 	uint32_t i, n, cursor;
 
 	env_start();
-	for (i = 0; i < 5; i++) {
-		s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
-		s.sport = (uint16_t)(PEER_PORT + i);
-		in(&s);
-	}
+	ck_assert_int_eq(in_from_ports(FP_TCP_SYN, PEER_ISS, 0, 5), 5);
 	ctx.now_us += 1234;
 	cursor = 0;
 	n = fp_tcp_flow_snapshot(ctx.tcp, ctx.now_us, &cursor, fi, 8);
@@ -403,22 +398,13 @@ START_TEST(test_tcp_flow_snapshot_bounded_walk)
 	struct fp_tcp_flow_info fi[1];
 	uint32_t cursor = 0, prev, seen = 0, calls = 0;
 	uint16_t ports_seen[10];
-	struct pkt_spec s;
 	uint32_t i;
 
 	cfg.max_flows = 64;
 	env_start();
-	for (i = 0; i < 40; i++) {
-		s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
-		s.sport = (uint16_t)(PEER_PORT + i);
-		in(&s);
-	}
+	ck_assert_int_eq(in_from_ports(FP_TCP_SYN, PEER_ISS, 0, 40), 40);
 	/* RFC 9293 3.10.7.4: an in-window RST in SYN-RECEIVED closes the first 30. */
-	for (i = 0; i < 30; i++) {
-		s = spec(FP_TCP_RST, PEER_ISS + 1, 0, NULL, 0);
-		s.sport = (uint16_t)(PEER_PORT + i);
-		in(&s);
-	}
+	ck_assert_int_eq(in_from_ports(FP_TCP_RST, PEER_ISS + 1, 0, 30), 0);
 	ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 10);
 	while (cursor != FP_TCP_CURSOR_END) {
 		prev = cursor;

@@ -199,6 +199,20 @@ in(const struct pkt_spec *s)
 	return feed(in_frame, len);
 }
 
+int
+in_from_ports(uint8_t flags, uint32_t seq, uint16_t first, uint16_t n)
+{
+	int tx = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct pkt_spec s = spec(flags, seq, 0, NULL, 0);
+
+		s.sport = (uint16_t)(PEER_PORT + first + i);
+		tx += in(&s) == FP_VERDICT_TX;
+	}
+	return tx;
+}
+
 enum fp_verdict
 in_seg(uint8_t flags, uint32_t seq, uint32_t ack, const void *data, uint16_t len, uint16_t win)
 {

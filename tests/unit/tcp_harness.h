@@ -71,6 +71,11 @@ uint64_t ctr(enum fp_counter id);
 /* --- input --- */
 extern uint8_t in_frame[FRAME_ROOM];
 
+/**
+ * The same segment (no data) from each of n peer ports, PEER_PORT + first on.
+ * @return how many were answered in place (FP_VERDICT_TX)
+ */
+int in_from_ports(uint8_t flags, uint32_t seq, uint16_t first, uint16_t n);
 /** A peer segment (PEER_IP:PEER_PORT -> OUR_IP:OUR_PORT, window 65535). */
 struct pkt_spec spec(uint8_t flags, uint32_t seq, uint32_t ack, const void *data, uint16_t len);
 /**
