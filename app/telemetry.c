@@ -27,15 +27,17 @@ static struct app *tlm_app;
 static uint32_t tlm_busy; /* callbacks between live_app() and live_app_put() */
 static int pdump_ok;
 
-/* Every counter of a block, plus the two derived values, as dict entries. */
+static void
+dict_member(void *arg, const char *key, uint64_t value)
+{
+	rte_tel_data_add_dict_u64(arg, key, value);
+}
+
+/* A counter block as dict entries, the same members as the JSON document's. */
 static void
 add_counters(struct rte_tel_data *d, const struct fp_stats *st)
 {
-	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
-		rte_tel_data_add_dict_u64(d, fp_stats_name((enum fp_counter)i),
-				fp_stats_get(st, (enum fp_counter)i));
-	rte_tel_data_add_dict_u64(d, "flows_open", fp_stats_get_flows_open(st));
-	rte_tel_data_add_dict_u64(d, "drops", fp_stats_drops(st));
+	fp_tlm_counters_foreach(st, dict_member, d);
 }
 
 /*

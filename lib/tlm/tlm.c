@@ -10,15 +10,26 @@
 
 #include "fp/tlm.h"
 
+void
+fp_tlm_counters_foreach(const struct fp_stats *st, fp_tlm_member_fn fn, void *arg)
+{
+	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
+		fn(arg, fp_stats_name((enum fp_counter)i), fp_stats_get(st, (enum fp_counter)i));
+	fn(arg, "flows_open", fp_stats_get_flows_open(st));
+	fn(arg, "drops", fp_stats_drops(st));
+}
+
+static void
+json_member(void *arg, const char *key, uint64_t value)
+{
+	fp_tlm_json_kv_u64(arg, key, value);
+}
+
 /* The members of a counter block, written into the object already open. */
 static void
 counter_members(struct fp_tlm_json *j, const struct fp_stats *st)
 {
-	for (unsigned i = 0; i < FP_CTR_COUNT; i++)
-		fp_tlm_json_kv_u64(j, fp_stats_name((enum fp_counter)i),
-				fp_stats_get(st, (enum fp_counter)i));
-	fp_tlm_json_kv_u64(j, "flows_open", fp_stats_get_flows_open(st));
-	fp_tlm_json_kv_u64(j, "drops", fp_stats_drops(st));
+	fp_tlm_counters_foreach(st, json_member, j);
 }
 
 void

@@ -97,10 +97,21 @@ struct fp_tlm_doc {
 	int per_ctx; /**< non-zero: also list each context under "contexts" */
 };
 
+/** One member of a counter block: its key in every document, and its value. */
+typedef void (*fp_tlm_member_fn)(void *arg, const char *key, uint64_t value);
+
 /**
- * Write one counter block as a JSON object: every counter of
- * FP_FOREACH_COUNTER in list order, then "flows_open" and "drops" (the sum of
- * all drop_* counters, fp_stats_drops()). Usable inside a larger document.
+ * Call fn for each member of a counter block, in document order: every
+ * counter of FP_FOREACH_COUNTER, then "flows_open" and "drops" (the sum of
+ * all drop_* counters, fp_stats_drops()). Every encoder (this JSON, the
+ * app's rte_telemetry dicts) lists a block this way, so all agree.
+ * Context: any thread (counters are read with fp_stats_get()).
+ */
+void fp_tlm_counters_foreach(const struct fp_stats *st, fp_tlm_member_fn fn, void *arg);
+
+/**
+ * Write one counter block as a JSON object, the members of
+ * fp_tlm_counters_foreach(). Usable inside a larger document.
  */
 void fp_tlm_json_counters(struct fp_tlm_json *j, const struct fp_stats *st);
 
