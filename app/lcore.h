@@ -38,7 +38,7 @@ struct app_lcore_conf {
 	struct rte_mempool *pool;     /**< mbufs for lib-built frames (the RX pool) */
 	uint64_t tsc_hz;              /**< rte_get_tsc_hz() */
 	uint64_t start_tsc;           /**< TSC at process start: the engine's clock starts there */
-	const uint32_t *quit;         /**< the process's stop flag (atomic); the loop returns once set */
+	const uint32_t *quit; /**< the process's stop flag (atomic); the loop returns once set */
 };
 
 /** A small per-port TX buffer: flushed when full and at the end of each loop. */
@@ -50,26 +50,26 @@ struct app_txq {
 /** One worker lcore: everything its loop touches, on its own cache lines. */
 struct app_lcore {
 	unsigned lcore_id;
-	uint16_t queue;                       /**< RX and TX queue index on every port */
-	uint16_t n_ports;                     /**< ports polled */
-	uint16_t port_ids[FP_MAX_IFACES];     /**< ethdev id of port index i */
-	uint32_t stages;                      /**< pipeline stage bits */
-	uint64_t tsc_hz;                      /**< TSC ticks per second */
-	uint64_t start_tsc;                   /**< ctx.now_us counts from here */
-	uint64_t tick_cycles;                 /**< TSC ticks between fp_tick() calls */
-	const uint32_t *quit;                 /**< stop flag (atomic load) */
-	struct fp_ctx ctx;                    /**< lib/ context; ctx.stats = &stats */
-	struct fp_stats stats;                /**< single writer: this lcore; readers use fp_stats_get() */
-	struct app_req_inbox inbox;           /**< requests from the management thread */
-	struct rte_mempool *pool;             /**< mbufs for lib-built frames (same pool as RX) */
-	struct fp_tcp *tcp;                   /**< == ctx.tcp, NULL without the tcp_echo stage */
-	void *tcp_mem;                        /**< rte_zmalloc_socket memory behind tcp */
-	size_t tcp_mem_len;                   /**< bytes, fp_tcp_mem_size() */
-	struct rte_mbuf *tx_out;              /**< mbuf handed to lib/ by fp_tx_ops.alloc, or NULL */
-	uint32_t running;                     /**< 1 while the loop runs (atomic) */
-	uint64_t loops;                       /**< loop iterations (relaxed atomic), for load estimates */
-	uint64_t busy_loops;                  /**< iterations that received packets (relaxed atomic) */
-	struct app_txq txq[FP_MAX_IFACES];    /**< indexed like port_ids */
+	uint16_t queue;                   /**< RX and TX queue index on every port */
+	uint16_t n_ports;                 /**< ports polled */
+	uint16_t port_ids[FP_MAX_IFACES]; /**< ethdev id of port index i */
+	uint32_t stages;                  /**< pipeline stage bits */
+	uint64_t tsc_hz;                  /**< TSC ticks per second */
+	uint64_t start_tsc;               /**< ctx.now_us counts from here */
+	uint64_t tick_cycles;             /**< TSC ticks between fp_tick() calls */
+	const uint32_t *quit;             /**< stop flag (atomic load) */
+	struct fp_ctx ctx;                /**< lib/ context; ctx.stats = &stats */
+	struct fp_stats stats;      /**< single writer: this lcore; readers use fp_stats_get() */
+	struct app_req_inbox inbox; /**< requests from the management thread */
+	struct rte_mempool *pool;   /**< mbufs for lib-built frames (same pool as RX) */
+	struct fp_tcp *tcp;         /**< == ctx.tcp, NULL without the tcp_echo stage */
+	void *tcp_mem;              /**< rte_zmalloc_socket memory behind tcp */
+	size_t tcp_mem_len;         /**< bytes, fp_tcp_mem_size() */
+	struct rte_mbuf *tx_out;    /**< mbuf handed to lib/ by fp_tx_ops.alloc, or NULL */
+	uint32_t running;           /**< 1 while the loop runs (atomic) */
+	uint64_t loops;             /**< loop iterations (relaxed atomic), for load estimates */
+	uint64_t busy_loops;        /**< iterations that received packets (relaxed atomic) */
+	struct app_txq txq[FP_MAX_IFACES]; /**< indexed like port_ids */
 } __rte_cache_aligned;
 
 /**

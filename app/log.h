@@ -18,7 +18,7 @@ extern int app_logtype;
 #define APP_LOG_TAG(level, tag, fmt, ...) \
 	rte_log(RTE_LOG_##level, app_logtype, tag ": " fmt "\n", ##__VA_ARGS__)
 
-#define APP_LOG(level, fmt, ...)  APP_LOG_TAG(level, "fastpath", fmt, ##__VA_ARGS__)
+#define APP_LOG(level, fmt, ...) APP_LOG_TAG(level, "fastpath", fmt, ##__VA_ARGS__)
 /** The management plane's files: the socket, commands, drain, telemetry. */
 #define MGMT_LOG(level, fmt, ...) APP_LOG_TAG(level, "mgmt", fmt, ##__VA_ARGS__)
 /** The MQTT client on the management loop. */

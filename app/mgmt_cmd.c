@@ -455,7 +455,8 @@ cmd_shutdown(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 	int rc = fp_tlm_req_int(req, "timeout_ms", &timeout_ms);
 
 	if (rc == -EINVAL || timeout_ms < 0 || timeout_ms > MGMT_DRAIN_MAX_MS)
-		return mgmt_reply_errorf(out, "timeout_ms must be an integer 0..%d", MGMT_DRAIN_MAX_MS);
+		return mgmt_reply_errorf(
+				out, "timeout_ms must be an integer 0..%d", MGMT_DRAIN_MAX_MS);
 	rc = mgmt_drain_begin(m, (uint64_t)timeout_ms, "shutdown requested");
 	if (rc == -EALREADY)
 		return mgmt_reply_errorf(out, "%s", "already shutting down");
@@ -483,7 +484,8 @@ static int cmd_help(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_bu
 
 /* Indexed by enum fp_tlm_cmd: the names, and which ones write, are lib/tlm's. */
 static const struct cmd cmds[FP_TLM_CMD_COUNT] = {
-		[FP_TLM_CMD_STATUS] = {cmd_status, NULL, "version, uptime, lcores, ports and links"},
+		[FP_TLM_CMD_STATUS] = {cmd_status, NULL,
+				"version, uptime, lcores, ports and links"},
 		[FP_TLM_CMD_STATS] = {cmd_stats, NULL,
 				"counters per lcore and total (the telemetry document)"},
 		[FP_TLM_CMD_FLOWS] = {NULL, mgmt_flows_start,

@@ -50,14 +50,14 @@ struct flows_job {
 	mgmt_reply_fn done;
 	void *arg;
 	struct flows_filter f;
-	struct app_req req;     /**< the page in flight */
-	unsigned next_worker;   /**< index in app->workers of the next worker to ask */
-	struct app_lcore *lc;   /**< the worker being walked */
-	uint64_t total;         /**< flows in the asked workers' tables */
-	uint64_t matched;       /**< rows that passed the filter, until the listing stopped */
-	unsigned errors;        /**< workers that could not be asked or did not answer */
-	uint32_t n;             /**< rows kept */
-	struct flow_row *rows;  /**< limit entries */
+	struct app_req req;    /**< the page in flight */
+	unsigned next_worker;  /**< index in app->workers of the next worker to ask */
+	struct app_lcore *lc;  /**< the worker being walked */
+	uint64_t total;        /**< flows in the asked workers' tables */
+	uint64_t matched;      /**< rows that passed the filter, until the listing stopped */
+	unsigned errors;       /**< workers that could not be asked or did not answer */
+	uint32_t n;            /**< rows kept */
+	struct flow_row *rows; /**< limit entries */
 	struct fp_tcp_flow_info page[FLOWS_PAGE];
 };
 
@@ -222,7 +222,8 @@ parse_filter(const struct fp_tlm_req *req, struct flows_filter *f, struct mgmt_b
 	int64_t v;
 	int rc;
 
-	*f = (struct flows_filter){.limit = FLOWS_DEFAULT_LIMIT, .lcore = -1, .port = -1, .state = -1};
+	*f = (struct flows_filter){
+			.limit = FLOWS_DEFAULT_LIMIT, .lcore = -1, .port = -1, .state = -1};
 	rc = fp_tlm_req_int(req, "limit", &v);
 	if (rc == -EINVAL) {
 		mgmt_reply_error(out, "limit must be an integer");

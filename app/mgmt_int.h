@@ -21,12 +21,12 @@
 #include "app.h"
 #include "req.h"
 
-#define MGMT_LINE_MAX    (64 * 1024)        /**< request line cap, bytes (newline excluded) */
-#define MGMT_MAX_CLIENTS 64                 /**< concurrent socket clients */
-#define MGMT_OUTQ_MAX    (1024 * 1024)      /**< unsent reply bytes before a client is cut off */
-#define MGMT_REPLY_MAX   (16 * 1024 * 1024) /**< largest single reply, bytes */
-#define MGMT_IDLE_MS     60000              /**< a client silent this long is closed */
-#define MGMT_DRAIN_MS    5000               /**< default drain bound: shutdown and signals */
+#define MGMT_LINE_MAX     (64 * 1024)        /**< request line cap, bytes (newline excluded) */
+#define MGMT_MAX_CLIENTS  64                 /**< concurrent socket clients */
+#define MGMT_OUTQ_MAX     (1024 * 1024)      /**< unsent reply bytes before a client is cut off */
+#define MGMT_REPLY_MAX    (16 * 1024 * 1024) /**< largest single reply, bytes */
+#define MGMT_IDLE_MS      60000              /**< a client silent this long is closed */
+#define MGMT_DRAIN_MS     5000               /**< default drain bound: shutdown and signals */
 #define MGMT_DRAIN_MAX_MS 60000
 
 struct mgmt_server;
@@ -53,19 +53,19 @@ struct mqtt_status {
 /** A graceful shutdown in progress (mgmt_drain.c). */
 struct mgmt_drain {
 	bool active;
-	uv_timer_t timer;                    /**< checks the open-flow gauges */
-	uint64_t deadline_ms;                /**< uv_now() after which we quit anyway */
-	unsigned pending;                    /**< drain requests not answered yet */
-	struct app_req reqs[RTE_MAX_LCORE];  /**< one per worker, indexed like app->workers */
+	uv_timer_t timer;                   /**< checks the open-flow gauges */
+	uint64_t deadline_ms;               /**< uv_now() after which we quit anyway */
+	unsigned pending;                   /**< drain requests not answered yet */
+	struct app_req reqs[RTE_MAX_LCORE]; /**< one per worker, indexed like app->workers */
 };
 
 struct mgmt {
 	struct app *app;
 	uv_loop_t loop;
-	uv_async_t stop_async;           /**< mgmt_stop() -> loop */
-	uv_async_t reply_async;          /**< workers -> loop: answers on replies.ring */
-	uv_poll_t signal_poll;           /**< app->drain_fd readable: a first SIGINT/SIGTERM */
-	struct app_req_replies replies;  /**< the answers of every worker */
+	uv_async_t stop_async;          /**< mgmt_stop() -> loop */
+	uv_async_t reply_async;         /**< workers -> loop: answers on replies.ring */
+	uv_poll_t signal_poll;          /**< app->drain_fd readable: a first SIGINT/SIGTERM */
+	struct app_req_replies replies; /**< the answers of every worker */
 	pthread_t thread;
 	bool loop_ready;
 	bool thread_started;

@@ -72,8 +72,8 @@ struct mqtt {
 	char t_reply[MQTT_TOPIC_MAX];
 	char *doc; /**< stats document buffer, doc_cap bytes */
 	size_t doc_cap;
-	int pending;      /**< commands whose reply is still to come */
-	int open_handles; /**< timers not closed yet; freed at 0 with no command pending */
+	int pending;            /**< commands whose reply is still to come */
+	int open_handles;       /**< timers not closed yet; freed at 0 with no command pending */
 	struct mqtt_status *st; /**< = &m->mqtt_st, read by status */
 };
 

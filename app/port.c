@@ -118,7 +118,8 @@ app_port_pool_create(const struct fp_cfg *cfg, uint16_t n_queues)
 
 static void
 port_log_started(const struct app_port *p, const struct rte_eth_dev_info *info,
-		const struct rte_eth_conf *conf, uint16_t n_queues, uint16_t nb_rxd, uint16_t nb_txd)
+		const struct rte_eth_conf *conf, uint16_t n_queues, uint16_t nb_rxd,
+		uint16_t nb_txd)
 {
 	struct rte_eth_link link;
 	char mac[RTE_ETHER_ADDR_FMT_SIZE], lk[64], ip[FP_IP4_STR_LEN];
@@ -133,9 +134,9 @@ port_log_started(const struct app_port *p, const struct rte_eth_dev_info *info,
 				link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX ? "full" : "half");
 	APP_INFO("[port %u] ethdev %u (%s): %s, %s/%u mtu %u, %u queue(s), rxd %u txd %u, "
 		 "rx csum offload %s; %s",
-			p->index, p->id, info->driver_name, mac, fp_text_format_ip4(p->cfg->ip4, ip),
-			p->cfg->prefix_len, p->cfg->mtu, n_queues, nb_rxd, nb_txd,
-			conf->rxmode.offloads ? "on" : "off", lk);
+			p->index, p->id, info->driver_name, mac,
+			fp_text_format_ip4(p->cfg->ip4, ip), p->cfg->prefix_len, p->cfg->mtu,
+			n_queues, nb_rxd, nb_txd, conf->rxmode.offloads ? "on" : "off", lk);
 }
 
 static int

@@ -19,11 +19,11 @@ struct rte_mempool;
 
 /** One configured port: [port index] of the config is ethdev port id. */
 struct app_port {
-	uint16_t index;                   /**< N of [port N]: the fp_pkt.port lib/ sees */
-	uint16_t id;                      /**< ethdev port id */
-	struct rte_ether_addr mac;        /**< read at probe, before any worker is built */
-	bool started;                     /**< rte_eth_dev_start() succeeded; stop and close it */
-	const struct fp_cfg_port *cfg;    /**< its [port N] section */
+	uint16_t index;                /**< N of [port N]: the fp_pkt.port lib/ sees */
+	uint16_t id;                   /**< ethdev port id */
+	struct rte_ether_addr mac;     /**< read at probe, before any worker is built */
+	bool started;                  /**< rte_eth_dev_start() succeeded; stop and close it */
+	const struct fp_cfg_port *cfg; /**< its [port N] section */
 };
 
 /**

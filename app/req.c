@@ -52,8 +52,8 @@ int
 app_req_replies_init(struct app_req_replies *r, app_req_wake_fn wake, void *wake_arg)
 {
 	/* Many producers (the workers), one consumer (the management loop). */
-	r->ring = rte_ring_create("fp_req_replies", APP_REQ_REPLIES_SZ, SOCKET_ID_ANY,
-			RING_F_SC_DEQ);
+	r->ring = rte_ring_create(
+			"fp_req_replies", APP_REQ_REPLIES_SZ, SOCKET_ID_ANY, RING_F_SC_DEQ);
 	if (r->ring == NULL) {
 		APP_ERR("cannot create the reply ring: %s", rte_strerror(rte_errno));
 		return -ENOMEM;

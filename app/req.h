@@ -36,7 +36,7 @@ enum app_req_kind {
 
 /** APP_REQ_FLOWS: one page of fp_tcp_flow_snapshot(). */
 struct app_req_flows {
-	uint32_t cursor;                /**< in: where to go on (0 = start); out: where next, FP_TCP_CURSOR_END once done */
+	uint32_t cursor; /**< in: where to go on (0 = start); out: where next, FP_TCP_CURSOR_END once done */
 	uint32_t max;                   /**< in: capacity of flows[] */
 	struct fp_tcp_flow_info *flows; /**< in: the poster's buffer, max entries */
 	uint32_t n;                     /**< out: entries written */
@@ -70,11 +70,11 @@ struct app_req_inbox {
 
 /** The answers, shared by every worker; one per process, drained by the management loop. */
 struct app_req_replies {
-	struct rte_ring *ring;  /**< app_req pointers; producers: workers, consumer: management */
-	app_req_wake_fn wake;   /**< doorbell, once per burst of answers */
+	struct rte_ring *ring; /**< app_req pointers; producers: workers, consumer: management */
+	app_req_wake_fn wake;  /**< doorbell, once per burst of answers */
 	void *wake_arg;
-	uint32_t in_flight;     /**< posted and not completed; management only, < ring capacity */
-	uint64_t posted;        /**< requests posted since start; management only */
+	uint32_t in_flight; /**< posted and not completed; management only, < ring capacity */
+	uint64_t posted;    /**< requests posted since start; management only */
 };
 
 /** Create a worker's inbox (open) on its NUMA socket. @return 0 or -ENOMEM (logged). */

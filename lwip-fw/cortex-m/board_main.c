@@ -142,12 +142,12 @@ fw_board_main(void)
 	snprintf(line, sizeof(line),
 			"fastpath-fw %s: lwIP %s, %s/%u, mac %02x:%02x:%02x:%02x:%02x:%02x, "
 			"echo on %u port(s), max_flows %lu, buffer %lu, config %s",
-			FP_VERSION, LWIP_VERSION_STRING, fp_text_format_ip4(fw.cfg.ports[0].ip4, ip),
-			fw.cfg.ports[0].prefix_len, fw.netif.hwaddr[0], fw.netif.hwaddr[1],
-			fw.netif.hwaddr[2], fw.netif.hwaddr[3], fw.netif.hwaddr[4],
-			fw.netif.hwaddr[5], fw.cfg.tcp.n_listen,
-			(unsigned long)fw.cfg.tcp.max_flows, (unsigned long)fw.cfg.tcp.buffer_size,
-			fw_board_config_name);
+			FP_VERSION, LWIP_VERSION_STRING,
+			fp_text_format_ip4(fw.cfg.ports[0].ip4, ip), fw.cfg.ports[0].prefix_len,
+			fw.netif.hwaddr[0], fw.netif.hwaddr[1], fw.netif.hwaddr[2],
+			fw.netif.hwaddr[3], fw.netif.hwaddr[4], fw.netif.hwaddr[5],
+			fw.cfg.tcp.n_listen, (unsigned long)fw.cfg.tcp.max_flows,
+			(unsigned long)fw.cfg.tcp.buffer_size, fw_board_config_name);
 	fw_board_puts(line);
 
 	fw.start_ms = sys_now();

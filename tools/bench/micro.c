@@ -32,7 +32,7 @@
 #include "pkt_build.h"
 
 #define BURST       32
-#define TICK_US     100  /* app/app.h APP_TICK_US */
+#define TICK_US     100  /* app/lcore.h APP_TICK_US */
 #define STRIDE      256  /* bytes per frame slot: the frame and room for its reply */
 #define BIG_STRIDE  2048 /* the same for full-sized segments (an mbuf's data room) */
 #define PAYLOAD     64

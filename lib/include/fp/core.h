@@ -64,7 +64,7 @@ struct fp_ctx {
 	uint32_t handlers;                     /**< enum fp_handler bits */
 	uint64_t now_us;                       /**< caller's clock, microseconds, monotonic */
 	struct fp_stats *stats;                /**< counters, may be read by other threads */
-	struct fp_tcp *tcp;                    /**< TCP echo engine; NULL = TCP dropped, drop_ip4_proto, no RST */
+	struct fp_tcp *tcp; /**< TCP echo engine; NULL = TCP dropped, drop_ip4_proto, no RST */
 	const struct fp_tx_ops *tx;            /**< frame sender for lib-built frames */
 	void *tx_arg;                          /**< first argument of every tx op */
 };
