@@ -209,6 +209,21 @@ tap_ready() {
 	fi
 }
 
+# One kernel-socket echo server process on CPU_SERVER, serving SRV_IP:PORT
+# within 10 s: 0 = serving, 1 = failed (SKIP_WHY says why).
+start_one_server() { # <binary>
+	local bin=$1
+	[[ -x $bin ]] || { SKIP_WHY="$bin not built"; return 1; }
+	ip addr add "$SRV_IP/24" dev "$IF_SRV"
+	taskset -c "$CPU_SERVER" "$bin" "$SRV_IP" "$PORT" >"$SRV_LOG" 2>&1 9>&- &
+	SRV_PIDS=($!)
+	if ! wait_ready 10 port_ok; then
+		SKIP_WHY="not listening within 10 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
+		stop_server
+		return 1
+	fi
+}
+
 # start_server <name>: 0 = serving, 1 = failed (error), 2 = not available here (skip)
 start_server() {
 	local name=$1 cfg=$WORK/fastpath.conf
@@ -242,16 +257,7 @@ start_server() {
 		fi
 		;;
 	libevent | libuv)
-		local bin=$BUILD/tools/bench/bench-echo-$name
-		[[ -x $bin ]] || { SKIP_WHY="$bin not built"; return 1; }
-		ip addr add "$SRV_IP/24" dev "$IF_SRV"
-		taskset -c "$CPU_SERVER" "$bin" "$SRV_IP" "$PORT" >"$SRV_LOG" 2>&1 9>&- &
-		SRV_PIDS=($!)
-		if ! wait_ready 10 port_ok; then
-			SKIP_WHY="not listening within 10 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
-			stop_server
-			return 1
-		fi
+		start_one_server "$BUILD/tools/bench/bench-echo-$name" || return 1
 		;;
 	reuseport-[1-9])
 		local bin=$BUILD/tools/bench/bench-echo-libevent n=${name#reuseport-} i
@@ -271,17 +277,8 @@ start_server() {
 		fi
 		;;
 	threadpool)
-		local bin=$BUILD/tools/bench/bench-echo-threadpool
-		[[ -x $bin ]] || { SKIP_WHY="$bin not built"; return 1; }
-		ip addr add "$SRV_IP/24" dev "$IF_SRV"
 		# The loop and its pool threads share CPU 1, like every other server here.
-		taskset -c "$CPU_SERVER" "$bin" "$SRV_IP" "$PORT" >"$SRV_LOG" 2>&1 9>&- &
-		SRV_PIDS=($!)
-		if ! wait_ready 10 port_ok; then
-			SKIP_WHY="not listening within 10 s: $(tail -n 3 "$SRV_LOG" | tr '\n' '|')"
-			stop_server
-			return 1
-		fi
+		start_one_server "$BUILD/tools/bench/bench-echo-threadpool" || return 1
 		;;
 	firmware)
 		local bin=$BUILD/lwip-fw/fastpath-fw
