@@ -6,6 +6,8 @@
  * This file must not call the TCP engine: tests and targets that only build
  * headers link it without lib/tcp.
  */
+#include <string.h>
+
 #include "fp/core.h"
 #include "fp/csum.h"
 #include "fp/ip4.h"
@@ -16,29 +18,39 @@ void
 fp_ip4_write(uint8_t *ip, uint32_t src, uint32_t dst, uint8_t proto, uint16_t payload_len,
 		uint16_t id)
 {
+	uint16_t tot_len = (uint16_t)(FP_IP4_HLEN + payload_len);
+	uint16_t ttl_proto = (uint16_t)(FP_IP4_DEFAULT_TTL << 8 | proto);
+	/* Summed from the values, not read back from the bytes just stored. */
+	uint32_t sum = fp_csum_add(fp_csum_add(src, dst),
+			(uint32_t)0x4500 + tot_len + id + 0x4000 + ttl_proto);
+
 	ip[FP_IP4_OFF_VIHL] = 0x45;
 	ip[FP_IP4_OFF_TOS] = 0;
-	fp_store_be16(ip + FP_IP4_OFF_TOTLEN, (uint16_t)(FP_IP4_HLEN + payload_len));
+	fp_store_be16(ip + FP_IP4_OFF_TOTLEN, tot_len);
 	fp_store_be16(ip + FP_IP4_OFF_ID, id);
 	fp_store_be16(ip + FP_IP4_OFF_FRAG, 0x4000); /* DF: we never fragment */
-	ip[FP_IP4_OFF_TTL] = FP_IP4_DEFAULT_TTL;
-	ip[FP_IP4_OFF_PROTO] = proto;
-	fp_store_be16(ip + FP_IP4_OFF_CSUM, 0);
+	fp_store_be16(ip + FP_IP4_OFF_TTL, ttl_proto);
+	fp_store_be16(ip + FP_IP4_OFF_CSUM, fp_csum_fold(sum));
 	fp_store_be32(ip + FP_IP4_OFF_SRC, src);
 	fp_store_be32(ip + FP_IP4_OFF_DST, dst);
-	fp_store_be16(ip + FP_IP4_OFF_CSUM, fp_csum_fold(fp_csum_partial(ip, FP_IP4_HLEN, 0)));
 }
 
 void
 fp_ip4_reply(uint8_t *ip)
 {
-	uint32_t src = fp_load_be32(ip + FP_IP4_OFF_SRC);
+	uint16_t old = fp_load_be16(ip + FP_IP4_OFF_TTL);
+	uint16_t new = (uint16_t)(FP_IP4_DEFAULT_TTL << 8 | ip[FP_IP4_OFF_PROTO]);
+	uint8_t addr[8];
 
-	fp_store_be32(ip + FP_IP4_OFF_SRC, fp_load_be32(ip + FP_IP4_OFF_DST));
-	fp_store_be32(ip + FP_IP4_OFF_DST, src);
+	/* Swapping the addresses leaves the sum alone (byte order does not
+	 * matter for a swap); only the TTL word changes (RFC 1624 eqn. 3; a
+	 * version-4 header is never all zero). */
+	memcpy(addr, ip + FP_IP4_OFF_DST, 4);
+	memcpy(addr + 4, ip + FP_IP4_OFF_SRC, 4);
+	memcpy(ip + FP_IP4_OFF_SRC, addr, 8);
 	ip[FP_IP4_OFF_TTL] = FP_IP4_DEFAULT_TTL;
-	fp_store_be16(ip + FP_IP4_OFF_CSUM, 0);
-	fp_store_be16(ip + FP_IP4_OFF_CSUM, fp_csum_fold(fp_csum_partial(ip, FP_IP4_HLEN, 0)));
+	fp_store_be16(ip + FP_IP4_OFF_CSUM,
+			fp_csum_update16(fp_load_be16(ip + FP_IP4_OFF_CSUM), old, new));
 }
 
 /* Count the drop and report "not valid" to fp_input(). */
@@ -96,8 +108,7 @@ fp_ip4_validate(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	 */
 	if (tot_len < FP_IP4_HLEN || tot_len > avail || (ifc->mtu && tot_len > ifc->mtu))
 		return ip4_drop(ctx, FP_CTR_DROP_IP4_BAD_LEN);
-	if (!(pkt->flags & FP_PKT_IP4_CSUM_GOOD) &&
-			fp_csum_fold(fp_csum_partial(ip, FP_IP4_HLEN, 0)) != 0)
+	if (!(pkt->flags & FP_PKT_IP4_CSUM_GOOD) && fp_csum_fold(fp_csum_hdr20(ip)) != 0)
 		return ip4_drop(ctx, FP_CTR_DROP_IP4_CSUM);
 	if (ip[FP_IP4_OFF_TTL] == 0)
 		return ip4_drop(ctx, FP_CTR_DROP_IP4_TTL);

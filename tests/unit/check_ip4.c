@@ -62,6 +62,26 @@ START_TEST(test_ip4_reply_header)
 }
 END_TEST
 
+/* The reply's checksum is updated, not recomputed: it must still equal a recompute. */
+START_TEST(test_ip4_reply_update_matches_recompute)
+{
+	uint8_t h[FP_IP4_HLEN], r[FP_IP4_HLEN];
+
+	for (uint32_t n = 0; n < 5000; n++) {
+		fp_ip4_write(h, n * 2654435761u, ~n * 40503u, (uint8_t)n, (uint16_t)(n % 1480),
+				(uint16_t)(n * 7));
+		h[FP_IP4_OFF_TTL] = (uint8_t)(n >> 3);
+		fp_store_be16(h + FP_IP4_OFF_CSUM, 0);
+		fp_store_be16(h + FP_IP4_OFF_CSUM, fp_csum_fold(fp_csum_partial(h, sizeof(h), 0)));
+		fp_ip4_reply(h);
+		memcpy(r, h, sizeof(r));
+		fp_store_be16(r + FP_IP4_OFF_CSUM, 0);
+		ck_assert_uint_eq(fp_load_be16(h + FP_IP4_OFF_CSUM),
+				fp_csum_fold(fp_csum_partial(r, sizeof(r), 0)));
+	}
+}
+END_TEST
+
 START_TEST(test_ip4_valid_sets_offsets_and_trims)
 {
 	struct fx f;
@@ -404,6 +424,7 @@ ip4_suite(void)
 
 	tcase_add_test(tc, test_ip4_write_round_trip);
 	tcase_add_test(tc, test_ip4_reply_header);
+	tcase_add_test(tc, test_ip4_reply_update_matches_recompute);
 	tcase_add_test(tc, test_ip4_valid_sets_offsets_and_trims);
 	tcase_add_test(tc, test_ip4_version);
 	tcase_add_test(tc, test_ip4_bad_ihl);

@@ -43,8 +43,10 @@ int fp_ip4_validate(struct fp_ctx *ctx, struct fp_pkt *pkt);
 
 /**
  * Turn a received, validated 20-byte header into the header of its reply, in
- * place: swap source and destination, TTL 64, fresh checksum. TOS, ID, flags
- * and total length are kept (the caller changes the length first if needed).
+ * place: swap source and destination, TTL 64, checksum updated for the TTL
+ * (RFC 1624). TOS, ID, flags and total length are kept. The header's checksum
+ * must be valid (verified, or vouched for by the NIC): it is updated, not
+ * recomputed.
  */
 void fp_ip4_reply(uint8_t *ip);
 
