@@ -46,6 +46,8 @@ struct seg {
 	uint16_t sport, dport;
 	uint8_t smac[FP_ETH_ALEN];
 	uint16_t port;
+	uint32_t data_sum; /**< running sum of the payload, valid when have_sum */
+	uint8_t have_sum;
 };
 
 static void
@@ -610,8 +612,17 @@ text_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 		return skip == s->len;
 	n = s->len - skip;
 	if (f->state == FP_TCP_ESTABLISHED) {
+		/* Where these bytes go out again: our sequence number of the ring's tail. */
+		uint32_t at = f->snd_una + fp_echo_buf_used(&f->buf);
+
 		/* Trimmed to the window: whatever does not fit is not acknowledged. */
 		took = fp_echo_buf_push(&f->buf, s->data + skip, n);
+		if (skip == 0 && took == n && s->have_sum) {
+			o->echo_data = s->data;
+			o->echo_seq = at;
+			o->echo_len = n;
+			o->echo_sum = s->data_sum;
+		}
 	} else {
 		/* After our FIN nothing more can be echoed: accept and discard. */
 		took = n < fp__tcp_rcv_wnd(f) ? n : fp__tcp_rcv_wnd(f);
@@ -781,6 +792,35 @@ accepted:
 	return fp__tcp_out_verdict(o);
 }
 
+/*
+ * Verify the checksum (unless the NIC did) and keep the payload's sum, so an
+ * echo of it is not summed again: summed apart from the header when we
+ * verify, else derived from the verified checksum field (RFC 1624 2: the
+ * payload sums to -(pseudo-header + header)). Nothing is summed when the NIC
+ * verified it and will also fill in our checksums. @return 0 when it is wrong
+ */
+static int
+tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, const uint8_t *tcp,
+		uint32_t hlen, uint32_t l4_len)
+{
+	uint32_t sum = fp_csum_pseudo_ip4(s->sip, s->dip, FP_IPPROTO_TCP, (uint16_t)l4_len);
+	int split = hlen >= FP_TCP_HLEN && hlen < l4_len;
+
+	s->have_sum = 0;
+	if (!(pkt->flags & FP_PKT_L4_CSUM_GOOD)) {
+		if (!split)
+			return fp_csum_fold(fp_csum_partial(tcp, l4_len, sum)) == 0;
+		s->data_sum = fp_csum_partial(tcp + hlen, l4_len - hlen, 0);
+		s->have_sum = 1;
+		return fp_csum_fold(fp_csum_add(fp_csum_partial(tcp, hlen, sum), s->data_sum)) == 0;
+	}
+	if (split && !(ctx->ifaces[pkt->port].tx_offload & FP_TX_OFFLOAD_CSUM)) {
+		s->data_sum = fp_csum_fold(fp_csum_partial(tcp, hlen, sum));
+		s->have_sum = 1;
+	}
+	return 1;
+}
+
 enum fp_verdict
 fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
@@ -800,14 +840,11 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	}
 	s.sip = fp_load_be32(ip + FP_IP4_OFF_SRC);
 	s.dip = fp_load_be32(ip + FP_IP4_OFF_DST);
-	if (!(pkt->flags & FP_PKT_L4_CSUM_GOOD) &&
-			fp_csum_fold(fp_csum_partial(tcp, l4_len,
-					fp_csum_pseudo_ip4(s.sip, s.dip, FP_IPPROTO_TCP,
-							(uint16_t)l4_len))) != 0) {
+	hlen = (uint32_t)(tcp[FP_TCP_OFF_DOFF] >> 4) * 4;
+	if (!tcp_csum(ctx, pkt, &s, tcp, hlen, l4_len)) {
 		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_CSUM);
 		return FP_VERDICT_DROP;
 	}
-	hlen = (uint32_t)(tcp[FP_TCP_OFF_DOFF] >> 4) * 4;
 	if (hlen < FP_TCP_HLEN || hlen > l4_len) {
 		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_DOFF);
 		return FP_VERDICT_DROP;

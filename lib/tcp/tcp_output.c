@@ -87,10 +87,12 @@ out_get(struct tcp_out *o, uint16_t need, uint16_t *room)
 
 /* An in-place reply leaves by the port it came in on; others by port. */
 static void
-out_put(struct tcp_out *o, uint8_t *frame, uint16_t len, uint16_t port)
+out_put(struct tcp_out *o, uint8_t *frame, uint16_t len, uint16_t port, int offload)
 {
 	if (o->pkt != NULL && frame == o->pkt->data) {
 		o->pkt->len = len;
+		if (offload)
+			o->pkt->flags |= FP_PKT_TX_CSUM;
 		o->inplace = 1;
 	} else {
 		o->ctx->tx->send(o->ctx->tx_arg, frame, len, port);
@@ -104,18 +106,35 @@ fp__tcp_out_verdict(struct tcp_out *o)
 	return o->inplace ? FP_VERDICT_TX : FP_VERDICT_CONSUMED;
 }
 
-/* Write the whole frame; payload comes from b at off. @return frame length */
+/** A segment's payload: len bytes of the echo buffer from off. */
+struct seg_payload {
+	const struct fp_echo_buf *b;
+	uint32_t off, len;
+	const uint8_t *in_place; /**< where these bytes already are, or NULL */
+	uint32_t sum;            /**< their running sum, valid when have_sum */
+	int have_sum;
+};
+
+/* Does the interface's NIC fill in the checksums? */
+static int
+csum_offload(const struct fp_ctx *ctx, uint16_t port)
+{
+	return (ctx->ifaces[port].tx_offload & FP_TX_OFFLOAD_CSUM) != 0;
+}
+
+/* Write the whole frame. @return frame length */
 static uint16_t
 seg_write(uint8_t *frame, uint16_t room, const struct tcp_addr *a, uint16_t ip_id, uint32_t seq,
 		uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen,
-		const struct fp_echo_buf *b, uint32_t off, uint32_t len)
+		const struct seg_payload *pl, int offload)
 {
 	uint8_t *ip = frame + FP_ETH_HLEN;
 	uint8_t *tcp = ip + FP_IP4_HLEN;
 	uint16_t hlen = (uint16_t)(FP_TCP_HLEN + optlen);
-	uint16_t l4_len = (uint16_t)(hlen + len);
+	uint16_t l4_len = (uint16_t)(hlen + pl->len);
 	uint16_t flen = (uint16_t)(FP_ETH_HLEN + FP_IP4_HLEN + l4_len);
-	uint32_t sum;
+	uint16_t doff_flags = (uint16_t)((hlen / 4) << 12 | flags);
+	uint32_t sum = fp_csum_pseudo_ip4(a->sip, a->dip, FP_IPPROTO_TCP, l4_len);
 
 	fp_eth_write(frame, a->dmac, a->smac, FP_ETHERTYPE_IPV4);
 	fp_ip4_write(ip, a->sip, a->dip, FP_IPPROTO_TCP, l4_len, ip_id);
@@ -123,17 +142,31 @@ seg_write(uint8_t *frame, uint16_t room, const struct tcp_addr *a, uint16_t ip_i
 	fp_store_be16(tcp + FP_TCP_OFF_DPORT, a->dport);
 	fp_store_be32(tcp + FP_TCP_OFF_SEQ, seq);
 	fp_store_be32(tcp + FP_TCP_OFF_ACK, ack);
-	tcp[FP_TCP_OFF_DOFF] = (uint8_t)((hlen / 4) << 4);
-	tcp[FP_TCP_OFF_FLAGS] = flags;
+	fp_store_be16(tcp + FP_TCP_OFF_DOFF, doff_flags);
 	fp_store_be16(tcp + FP_TCP_OFF_WIN, win);
-	fp_store_be16(tcp + FP_TCP_OFF_CSUM, 0);
 	fp_store_be16(tcp + FP_TCP_OFF_URP, 0);
 	if (optlen)
 		memcpy(tcp + FP_TCP_HLEN, opts, optlen);
-	if (len)
-		fp_echo_buf_copy(b, off, tcp + hlen, len);
-	sum = fp_csum_pseudo_ip4(a->sip, a->dip, FP_IPPROTO_TCP, l4_len);
-	fp_store_be16(tcp + FP_TCP_OFF_CSUM, fp_csum_fold(fp_csum_partial(tcp, l4_len, sum)));
+	/* An in-place echo of the received payload at its old offset is already there. */
+	if (pl->len && pl->in_place != tcp + hlen)
+		fp_echo_buf_copy(pl->b, pl->off, tcp + hlen, pl->len);
+	if (offload) {
+		/* The NIC sums; it wants a zero IPv4 field and the pseudo-header sum. */
+		fp_store_be16(ip + FP_IP4_OFF_CSUM, 0);
+		fp_store_be16(tcp + FP_TCP_OFF_CSUM, fp_csum_fold16(sum));
+	} else {
+		/* Header fields summed from their values, the payload's sum reused
+		 * when known: no byte stored above is read back. */
+		sum = fp_csum_add(sum,
+				(a->sport + a->dport + (seq >> 16) + (seq & 0xffff)) + (ack >> 16) +
+						(ack & 0xffff) + doff_flags + win);
+		if (optlen)
+			sum = fp_csum_partial(opts, optlen, sum);
+		if (pl->len)
+			sum = pl->have_sum ? fp_csum_add(sum, pl->sum) :
+					     fp_csum_partial(tcp + hlen, pl->len, sum);
+		fp_store_be16(tcp + FP_TCP_OFF_CSUM, fp_csum_fold(sum));
+	}
 	/* Pad runts to the Ethernet minimum (IPv4 total length marks the end). */
 	if (flen < FP_ETH_MIN_FRAME && room >= FP_ETH_MIN_FRAME) {
 		memset(frame + flen, 0, FP_ETH_MIN_FRAME - flen);
@@ -148,13 +181,15 @@ fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint
 {
 	uint16_t room;
 	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen), &room);
+	struct seg_payload none = {0};
+	int offload = csum_offload(o->ctx, a->port);
 
 	if (frame == NULL)
 		return -1;
 	out_put(o, frame,
-			seg_write(frame, room, a, ip_id, seq, ack, flags, win, opts, optlen, NULL,
-					0, 0),
-			a->port);
+			seg_write(frame, room, a, ip_id, seq, ack, flags, win, opts, optlen, &none,
+					offload),
+			a->port, offload);
 	if (flags & FP_TCP_RST)
 		fp_stats_inc(o->ctx->stats, FP_CTR_TCP_RST_SENT);
 	return 0;
@@ -262,14 +297,22 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 	uint8_t optlen = fp__tcp_sack_len(f) ? sack_opts(f, opts) : 0;
 	uint16_t room;
 	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen + len), &room);
+	struct seg_payload pl = {.b = &f->buf, .off = off, .len = len};
+	int offload = csum_offload(o->ctx, f->port);
 
 	if (frame == NULL)
 		return -1;
+	/* Exactly the bytes just received: their sum is known (fp_tcp_input()). */
+	if (len && o->echo_len == len && o->echo_seq == seq) {
+		pl.in_place = o->echo_data;
+		pl.sum = o->echo_sum;
+		pl.have_sum = 1;
+	}
 	flow_addr(o->ctx, f, &a);
 	out_put(o, frame,
 			seg_write(frame, room, &a, f->ip_id++, seq, f->rcv_nxt, flags, wnd_field(f),
-					opts, optlen, &f->buf, off, len),
-			a.port);
+					opts, optlen, &pl, offload),
+			a.port, offload);
 	f->dsack = 0; /* RFC 2883 4: each duplicate is reported once */
 	return 0;
 }

@@ -184,6 +184,16 @@ struct tcp_out {
 	struct fp_pkt *pkt; /**< received packet usable for an in-place reply, or NULL */
 	uint8_t inplace;    /**< pkt holds a finished reply */
 	uint8_t failed;     /**< a tx alloc failed */
+	/**
+	 * The received payload, when all of it went into the echo buffer as
+	 * it arrived (echo_len != 0): a segment that echoes exactly these bytes
+	 * reuses their sum instead of summing them again, and, written in
+	 * place at the same offset, does not even copy them.
+	 */
+	const uint8_t *echo_data; /**< in the received packet */
+	uint32_t echo_seq;        /**< our (send) sequence number of its first byte */
+	uint32_t echo_len;        /**< bytes, 0 = none */
+	uint32_t echo_sum;        /**< running sum (fp_csum_partial()) of those bytes */
 };
 
 /** Addressing of a segment that belongs to no flow (RSTs, cookie SYN-ACKs). */

@@ -219,26 +219,6 @@ START_TEST(test_tcp_dupack_inflation_capped)
 }
 END_TEST
 
-/* Handshake offering SACK, with the given MSS. */
-static void
-establish_sack(uint16_t mss)
-{
-	uint8_t opts[8] = {FP_TCPOPT_MSS, 4, (uint8_t)(mss >> 8), (uint8_t)mss, FP_TCPOPT_NOP,
-			FP_TCPOPT_NOP, FP_TCPOPT_SACK_OK, 2};
-	struct pkt_spec s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
-	struct oseg o;
-
-	s.opts = opts;
-	s.opts_len = sizeof(opts);
-	in(&s);
-	o = next_out();
-	ck_assert_int_eq(o.sack_ok, 1);
-	our_iss = o.seq;
-	p_seq = PEER_ISS + 1;
-	in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
-	expect_none();
-}
-
 /* A peer segment acknowledging ack and SACKing up to two blocks (offsets from our ISS + 1). */
 static enum fp_verdict
 in_sack(uint32_t ack_off, const void *data, uint16_t len, uint32_t l1, uint32_t r1, uint32_t l2,

@@ -20,7 +20,27 @@ uint16_t cap_len[CAP_MAX];
 uint16_t cap_port[CAP_MAX];
 uint16_t in_port;
 int n_cap, rd, allocs_out, fail_alloc;
-int tight_room; /* no tailroom: replies that grow go through tx */
+int tight_room;    /* no tailroom: replies that grow go through tx */
+uint32_t in_flags; /* fp_pkt.flags of every fed frame (the NIC's checksum verdicts) */
+
+/*
+ * What a NIC with checksum offload does to a frame lib/ left to it: the
+ * fields must be prepared (IPv4 0, TCP the pseudo-header sum), then it sums.
+ */
+static void
+nic_csum(uint8_t *f)
+{
+	uint8_t *ip = f + FP_ETH_HLEN, *tcp = ip + FP_IP4_HLEN;
+	uint16_t l4_len = (uint16_t)(fp_load_be16(ip + FP_IP4_OFF_TOTLEN) - FP_IP4_HLEN);
+	uint32_t ph = fp_csum_pseudo_ip4(fp_load_be32(ip + FP_IP4_OFF_SRC),
+			fp_load_be32(ip + FP_IP4_OFF_DST), FP_IPPROTO_TCP, l4_len);
+
+	REQUIRE(fp_load_be16(ip + FP_IP4_OFF_CSUM) == 0);
+	REQUIRE(fp_load_be16(tcp + FP_TCP_OFF_CSUM) == fp_csum_fold16(ph));
+	fp_store_be16(ip + FP_IP4_OFF_CSUM, fp_csum_fold(fp_csum_partial(ip, FP_IP4_HLEN, 0)));
+	fp_store_be16(tcp + FP_TCP_OFF_CSUM, 0);
+	fp_store_be16(tcp + FP_TCP_OFF_CSUM, fp_csum_fold(fp_csum_partial(tcp, l4_len, ph)));
+}
 
 static uint8_t *
 cap_alloc(void *arg, uint16_t *room)
@@ -41,6 +61,8 @@ cap_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 	REQUIRE(len <= FRAME_ROOM);
 	REQUIRE(port < ctx.n_ifaces);
 	cap_port[n_cap] = port;
+	if (ctx.ifaces[port].tx_offload & FP_TX_OFFLOAD_CSUM)
+		nic_csum(frame);
 	cap_len[n_cap++] = len;
 	allocs_out--;
 }
@@ -115,6 +137,7 @@ setup(void)
 	memset(&stats, 0, sizeof(stats));
 	n_cap = rd = allocs_out = fail_alloc = tight_room = 0;
 	in_port = 0;
+	in_flags = 0;
 	p_win = 65535;
 	our_port = OUR_PORT;
 	mem = NULL;
@@ -173,6 +196,7 @@ feed(uint8_t *frame, size_t len)
 	pkt.len = (uint16_t)len;
 	pkt.room = tight_room ? (uint16_t)len : FRAME_ROOM;
 	pkt.port = in_port;
+	pkt.flags = in_flags;
 	pkt.l3 = FP_ETH_HLEN;
 	pkt.l4 = FP_ETH_HLEN + FP_IP4_HLEN;
 	pkt.l4_len = (uint16_t)(fp_load_be16(frame + FP_ETH_HLEN + FP_IP4_OFF_TOTLEN) -
@@ -185,6 +209,11 @@ feed(uint8_t *frame, size_t len)
 		REQUIRE(n_cap < CAP_MAX);
 		memcpy(cap_buf[n_cap], frame, pkt.len);
 		cap_port[n_cap] = in_port;
+		/* The reply says whether the NIC is to sum it, and only where it can. */
+		REQUIRE(!!(pkt.flags & FP_PKT_TX_CSUM) ==
+				!!(ctx.ifaces[in_port].tx_offload & FP_TX_OFFLOAD_CSUM));
+		if (pkt.flags & FP_PKT_TX_CSUM)
+			nic_csum(cap_buf[n_cap]);
 		cap_len[n_cap++] = pkt.len;
 	}
 	return last_verdict;
@@ -384,6 +413,26 @@ void
 establish(void)
 {
 	establish_win(1460, -1, 65535);
+}
+
+/* Handshake offering SACK, with the given MSS. */
+void
+establish_sack(uint16_t mss)
+{
+	uint8_t opts[8] = {FP_TCPOPT_MSS, 4, (uint8_t)(mss >> 8), (uint8_t)mss, FP_TCPOPT_NOP,
+			FP_TCPOPT_NOP, FP_TCPOPT_SACK_OK, 2};
+	struct pkt_spec s = spec(FP_TCP_SYN, PEER_ISS, 0, NULL, 0);
+	struct oseg o;
+
+	s.opts = opts;
+	s.opts_len = sizeof(opts);
+	in(&s);
+	o = next_out();
+	ck_assert_int_eq(o.sack_ok, 1);
+	our_iss = o.seq;
+	p_seq = PEER_ISS + 1;
+	in_seg(FP_TCP_ACK, p_seq, our_iss + 1, NULL, 0, 65535);
+	expect_none();
 }
 
 /* Peer sends data; returns its next sequence number. */

@@ -41,7 +41,8 @@ extern uint16_t cap_len[CAP_MAX];
 extern uint16_t cap_port[CAP_MAX]; /* interface it left by (in place: the input's) */
 extern uint16_t in_port;           /* interface the frames fed in arrive on (0) */
 extern int n_cap, rd, allocs_out, fail_alloc;
-extern int tight_room; /* no tailroom: replies that grow go through tx */
+extern int tight_room;    /* no tailroom: replies that grow go through tx */
+extern uint32_t in_flags; /* fp_pkt.flags of every fed frame (FP_PKT_*_CSUM_GOOD) */
 
 /* --- environment --- */
 /** Fixed keys, so every run sees the same ISNs, cookies and hash chains. */
@@ -118,6 +119,8 @@ struct oseg syn(uint32_t iss, uint16_t mss, int ws);
 /** Three-way handshake from PEER_ISS; the peer advertises win (unscaled). */
 void establish_win(uint16_t mss, int ws, uint16_t win);
 void establish(void);
+/** Handshake offering SACK (RFC 2018), with the given MSS. */
+void establish_sack(uint16_t mss);
 /** Peer sends data at p_seq and moves p_seq on. */
 enum fp_verdict send_data(const void *data, uint16_t len, uint32_t ack);
 

@@ -21,17 +21,29 @@
 
 struct fp_tcp; /* fp/tcp.h: the TCP echo engine's per-context state */
 
+/** Checksum work an interface's NIC does on transmit (fp_iface.tx_offload). */
+enum fp_tx_offload {
+	/** IPv4 header and TCP checksums together (DPDK: the port has both
+	 *  RTE_ETH_TX_OFFLOAD_IPV4_CKSUM and RTE_ETH_TX_OFFLOAD_TCP_CKSUM, enabled) */
+	FP_TX_OFFLOAD_CSUM = 1u << 0,
+};
+
 /** One local interface: what we answer ARP, ICMP and TCP for. */
 struct fp_iface {
 	uint8_t mac[FP_ETH_ALEN]; /**< our MAC address */
 	uint32_t ip4;             /**< our IPv4 address, host byte order */
 	uint8_t prefix_len;       /**< subnet prefix length, 0..32 */
 	uint16_t mtu;             /**< IP MTU in bytes (1500 on Ethernet) */
+	uint32_t tx_offload;      /**< enum fp_tx_offload bits; 0 = lib/ sums everything */
 };
 
 /**
  * How lib/ sends frames it builds itself (not in-place replies).
  * At most one frame is outstanding between alloc and send/discard.
+ * Every frame given to send() is IPv4 (20-byte header) + TCP, leaving by the
+ * interface whose MAC is its source address; when that interface has
+ * FP_TX_OFFLOAD_CSUM, its checksums are left to the NIC exactly as for an
+ * in-place reply flagged FP_PKT_TX_CSUM.
  */
 struct fp_tx_ops {
 	/**

@@ -16,10 +16,18 @@ enum fp_verdict {
 	FP_VERDICT_TX,       /**< rewritten in place into a reply of pkt->len bytes; transmit it */
 };
 
-/** Facts the adapter already knows (hardware offloads), so lib/ can skip work. */
+/**
+ * On input, facts the adapter already knows (hardware offloads), so lib/ can
+ * skip work. On an FP_VERDICT_TX reply, what lib/ left to the NIC.
+ */
 enum fp_pkt_flags {
-	FP_PKT_IP4_CSUM_GOOD = 1u << 0, /**< NIC verified the IPv4 header checksum */
-	FP_PKT_L4_CSUM_GOOD = 1u << 1,  /**< NIC verified the TCP/ICMP checksum */
+	FP_PKT_IP4_CSUM_GOOD = 1u << 0, /**< in: NIC verified the IPv4 header checksum */
+	FP_PKT_L4_CSUM_GOOD = 1u << 1,  /**< in: NIC verified the TCP/ICMP checksum */
+	/** out: the reply is IPv4 + TCP (20-byte IPv4 header) whose IPv4 and TCP
+	 *  checksums the NIC must fill in: the IPv4 field is 0, the TCP field
+	 *  holds the pseudo-header sum (what DPDK's RTE_MBUF_F_TX_IP_CKSUM and
+	 *  RTE_MBUF_F_TX_TCP_CKSUM expect). Set only where fp_iface.tx_offload allows. */
+	FP_PKT_TX_CSUM = 1u << 2,
 };
 
 /** A borrowed, contiguous Ethernet frame. */
