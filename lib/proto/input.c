@@ -5,7 +5,8 @@
  * to fp_arp_input(), validates IPv4 with fp_ip4_validate(), refuses unicast
  * IPv4 that came as a link broadcast, and dispatches it to fp_icmp_input()
  * or fp_tcp_input(). The handler returns the one verdict the adapter acts on.
- * fp_tick() drives the TCP engine's timers.
+ * fp_input_burst() does the same for a burst, with the TCP flow lookups of
+ * the whole burst started first. fp_tick() drives the TCP engine's timers.
  */
 
 #include "fp/arp.h"
@@ -31,8 +32,8 @@ ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	return fp__drop(ctx, FP_CTR_DROP_IP4_PROTO);
 }
 
-enum fp_verdict
-fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
+static enum fp_verdict
+input_frame(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
 	uint16_t type;
 
@@ -58,6 +59,51 @@ fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	if (type == FP_ETHERTYPE_ARP && (ctx->handlers & FP_HANDLE_ARP))
 		return fp_arp_input(ctx, pkt);
 	return fp__drop(ctx, FP_CTR_DROP_ETH_TYPE);
+}
+
+enum fp_verdict
+fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
+{
+	/* Only fp_input_burst() sets the lookup hints. */
+	pkt->flags &= ~(uint32_t)(FP_PKT_HASH | FP_PKT_FLOW);
+	return input_frame(ctx, pkt);
+}
+
+/* How many frames ahead of the one processed its flow is looked up. */
+#define BURST_LOOKAHEAD 4
+
+static void
+input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts)
+{
+	int tcp = (ctx->handlers & FP_HANDLE_TCP) && ctx->tcp != NULL;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		pkts[i].flags &= ~(uint32_t)(FP_PKT_HASH | FP_PKT_FLOW);
+		fp_prefetch(pkts[i].data);
+	}
+	if (tcp) {
+		fp_tcp_burst_prefetch(ctx->tcp, pkts, n);
+		for (i = 0; i < n && i < BURST_LOOKAHEAD; i++)
+			fp_tcp_burst_lookahead(ctx->tcp, &pkts[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (tcp && i + BURST_LOOKAHEAD < n)
+			fp_tcp_burst_lookahead(ctx->tcp, &pkts[i + BURST_LOOKAHEAD]);
+		verdicts[i] = input_frame(ctx, &pkts[i]);
+	}
+}
+
+void
+fp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts)
+{
+	while (n > FP_BURST_MAX) {
+		input_burst(ctx, pkts, FP_BURST_MAX, verdicts);
+		pkts += FP_BURST_MAX;
+		verdicts += FP_BURST_MAX;
+		n -= FP_BURST_MAX;
+	}
+	input_burst(ctx, pkts, n, verdicts);
 }
 
 void

@@ -10,6 +10,7 @@
 
 #include "fp/stats.h"
 #include "siphash.h"
+#include "fp/wire.h"
 #include "tcp_priv.h"
 
 #define ALIGN64(x) (((x) + (size_t)63) & ~(size_t)63)
@@ -108,16 +109,18 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, const struc
 	return t;
 }
 
-static inline uint32_t
-flow_hash(const struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
+uint32_t
+fp__tcp_flow_hash(
+		const struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
 {
 	return (uint32_t)fp__tcp_tuple_hash(t->keys.flow_hash, lip, rip, lport, rport);
 }
 
 struct tcp_flow *
-fp__tcp_flow_lookup(struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
+fp__tcp_flow_lookup_hashed(struct fp_tcp *t, uint32_t hash, uint32_t lip, uint32_t rip,
+		uint16_t lport, uint16_t rport)
 {
-	uint32_t i = t->buckets[flow_hash(t, lip, rip, lport, rport) & t->bucket_mask];
+	uint32_t i = t->buckets[hash & t->bucket_mask];
 
 	while (i != TCP_NONE) {
 		struct tcp_flow *f = &t->flows[i];
@@ -127,6 +130,84 @@ fp__tcp_flow_lookup(struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport
 		i = f->hnext;
 	}
 	return NULL;
+}
+
+struct tcp_flow *
+fp__tcp_flow_lookup(struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
+{
+	return fp__tcp_flow_lookup_hashed(
+			t, fp__tcp_flow_hash(t, lip, rip, lport, rport), lip, rip, lport, rport);
+}
+
+/*
+ * The 4-tuple of a frame that looks like TCP over IPv4 without options, read
+ * before anything is validated (fp_tcp_input() validates it later; a wrong
+ * guess only costs a useless prefetch). @return 0, or -1 when it does not
+ */
+static int
+burst_tuple(const struct fp_pkt *p, uint32_t *lip, uint32_t *rip, uint16_t *lport, uint16_t *rport)
+{
+	const uint8_t *d = p->data;
+
+	if (p->len < FP_ETH_HLEN + FP_IP4_HLEN + FP_TCP_HLEN ||
+			fp_load_be16(d + FP_ETH_OFF_TYPE) != FP_ETHERTYPE_IPV4 ||
+			d[FP_ETH_HLEN + FP_IP4_OFF_VIHL] != 0x45 ||
+			d[FP_ETH_HLEN + FP_IP4_OFF_PROTO] != FP_IPPROTO_TCP)
+		return -1;
+	*rip = fp_load_be32(d + FP_ETH_HLEN + FP_IP4_OFF_SRC);
+	*lip = fp_load_be32(d + FP_ETH_HLEN + FP_IP4_OFF_DST);
+	*rport = fp_load_be16(d + FP_ETH_HLEN + FP_IP4_HLEN + FP_TCP_OFF_SPORT);
+	*lport = fp_load_be16(d + FP_ETH_HLEN + FP_IP4_HLEN + FP_TCP_OFF_DPORT);
+	return 0;
+}
+
+void
+fp_tcp_burst_prefetch(struct fp_tcp *t, struct fp_pkt *pkts, uint16_t n)
+{
+	uint32_t lip, rip;
+	uint16_t lport, rport, i;
+
+	for (i = 0; i < n; i++) {
+		if (burst_tuple(&pkts[i], &lip, &rip, &lport, &rport) < 0)
+			continue;
+		pkts[i].hash = fp__tcp_flow_hash(t, lip, rip, lport, rport);
+		pkts[i].flags |= FP_PKT_HASH;
+		fp_prefetch(&t->buckets[pkts[i].hash & t->bucket_mask]);
+	}
+	/* The buckets are on their way: now the flow entries they name. */
+	for (i = 0; i < n; i++) {
+		uint32_t head;
+
+		if (!(pkts[i].flags & FP_PKT_HASH))
+			continue;
+		head = t->buckets[pkts[i].hash & t->bucket_mask];
+		if (head != TCP_NONE) {
+			const uint8_t *f = (const uint8_t *)&t->flows[head];
+
+			for (size_t off = 0; off < sizeof(struct tcp_flow); off += 64)
+				fp_prefetch(f + off);
+		}
+	}
+}
+
+void
+fp_tcp_burst_lookahead(struct fp_tcp *t, struct fp_pkt *pkt)
+{
+	uint32_t lip, rip, tail;
+	uint16_t lport, rport;
+	struct tcp_flow *f;
+
+	if (!(pkt->flags & FP_PKT_HASH) || burst_tuple(pkt, &lip, &rip, &lport, &rport) < 0)
+		return;
+	f = fp__tcp_flow_lookup_hashed(t, pkt->hash, lip, rip, lport, rport);
+	if (f == NULL)
+		return;
+	pkt->flow = fp__tcp_flow_idx(t, f);
+	pkt->flags |= FP_PKT_FLOW;
+	/* The payload will be appended at the ring's tail (64 B or more: two lines). */
+	tail = (f->buf.head + f->buf.used) & (f->buf.cap - 1);
+	fp_prefetch_w(f->buf.mem + tail);
+	fp_prefetch_w(f->buf.mem + ((tail + 64) & (f->buf.cap - 1)));
 }
 
 struct tcp_flow *
@@ -151,7 +232,7 @@ fp__tcp_flow_new(struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport,
 	f->created_us = ctx->now_us;
 	f->last_active = ctx->now_us;
 	fp_echo_buf_init(&f->buf, t->bufmem + (size_t)idx * t->cfg.buffer_size, t->cfg.buffer_size);
-	b = flow_hash(t, lip, rip, lport, rport) & t->bucket_mask;
+	b = fp__tcp_flow_hash(t, lip, rip, lport, rport) & t->bucket_mask;
 	f->hnext = t->buckets[b];
 	t->buckets[b] = idx;
 	t->n_flows++;
@@ -165,7 +246,7 @@ fp__tcp_flow_free(struct fp_ctx *ctx, struct tcp_flow *f)
 {
 	struct fp_tcp *t = ctx->tcp;
 	uint32_t idx = fp__tcp_flow_idx(t, f);
-	uint32_t *link = &t->buckets[flow_hash(t, f->lip, f->rip, f->lport, f->rport) &
+	uint32_t *link = &t->buckets[fp__tcp_flow_hash(t, f->lip, f->rip, f->lport, f->rport) &
 			t->bucket_mask];
 
 	while (*link != idx && *link != TCP_NONE)

@@ -821,6 +821,19 @@ tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, cons
 	return 1;
 }
 
+/* The segment's flow, from fp_input_burst()'s hints when it left any. */
+static struct tcp_flow *
+seg_flow(struct fp_tcp *t, const struct fp_pkt *pkt, const struct seg *s)
+{
+	/* Found a few frames ago: still the same flow? */
+	if ((pkt->flags & FP_PKT_FLOW) && pkt->flow < t->max_flows &&
+			fp__tcp_flow_is(&t->flows[pkt->flow], s->dip, s->sip, s->dport, s->sport))
+		return &t->flows[pkt->flow];
+	if (pkt->flags & FP_PKT_HASH)
+		return fp__tcp_flow_lookup_hashed(t, pkt->hash, s->dip, s->sip, s->dport, s->sport);
+	return fp__tcp_flow_lookup(t, s->dip, s->sip, s->dport, s->sport);
+}
+
 enum fp_verdict
 fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
@@ -865,7 +878,7 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	s.sack_ok = 0;
 	memcpy(s.smac, pkt->data + FP_ETH_OFF_SRC, FP_ETH_ALEN);
 
-	f = fp__tcp_flow_lookup(t, s.dip, s.sip, s.dport, s.sport);
+	f = seg_flow(t, pkt, &s);
 	/* RFC 9293 3.10.7.1: a closed port answers anything but a RST with a RST,
 	 * whatever else its flags say (none, FIN, SYN+FIN...), as Linux does: a
 	 * port scanner must see it closed, not filtered. */

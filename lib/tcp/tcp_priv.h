@@ -136,8 +136,23 @@ struct fp_tcp {
 };
 
 /* flow.c: table and timer wheel */
+/** The keyed hash of a 4-tuple (host byte order); the bucket is hash & bucket_mask. */
+uint32_t fp__tcp_flow_hash(
+		const struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport);
 struct tcp_flow *fp__tcp_flow_lookup(
 		struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport);
+/** The same, with the tuple's hash already known. */
+struct tcp_flow *fp__tcp_flow_lookup_hashed(struct fp_tcp *t, uint32_t hash, uint32_t lip,
+		uint32_t rip, uint16_t lport, uint16_t rport);
+
+/** Is f the open flow of this 4-tuple? */
+static inline int
+fp__tcp_flow_is(const struct tcp_flow *f, uint32_t lip, uint32_t rip, uint16_t lport,
+		uint16_t rport)
+{
+	return (f->flags & TF_IN_USE) && f->rip == rip && f->rport == rport && f->lport == lport &&
+			f->lip == lip;
+}
 struct tcp_flow *fp__tcp_flow_new(
 		struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport);
 /** Remove and free a flow; counts nothing but the gauge. */

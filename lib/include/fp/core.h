@@ -89,6 +89,24 @@ struct fp_ctx {
  */
 enum fp_verdict fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
 
+/** Most frames fp_input_burst() takes at once (the usual RX burst). */
+#define FP_BURST_MAX 64
+
+/**
+ * Process a burst of received frames: the same as fp_input() on each of
+ * them, in order, with the same verdicts, but with the flow-table work of the
+ * whole burst started first (every frame's headers prefetched, its TCP flow
+ * hashed and its hash bucket prefetched, then its flow entry, and a few
+ * frames ahead of the one being processed its flow's echo buffer), so the
+ * cache misses of a burst overlap instead of following one another.
+ * @param pkts      n frames, as for fp_input() (flags from the adapter only)
+ * @param n         at most FP_BURST_MAX; more are processed FP_BURST_MAX at a time
+ * @param verdicts  out: verdicts[i] is the verdict for pkts[i]
+ * Ownership: borrows every pkts[i].data for this call only, as fp_input().
+ * Context: the ctx's owning thread. Set ctx->now_us first.
+ */
+void fp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts);
+
 /**
  * Run timers (retransmission, persist, idle and TIME_WAIT expiry).
  * Cheap when nothing is due; call it from the poll loop every few hundred us.

@@ -28,6 +28,9 @@ enum fp_pkt_flags {
 	 *  holds the pseudo-header sum (what DPDK's RTE_MBUF_F_TX_IP_CKSUM and
 	 *  RTE_MBUF_F_TX_TCP_CKSUM expect). Set only where fp_iface.tx_offload allows. */
 	FP_PKT_TX_CSUM = 1u << 2,
+	/* lib-internal, set by fp_input_burst() (adapters pass neither): */
+	FP_PKT_HASH = 1u << 3, /**< hash holds the frame's TCP flow hash */
+	FP_PKT_FLOW = 1u << 4, /**< flow holds the slot of its TCP flow, found ahead */
 };
 
 /** A borrowed, contiguous Ethernet frame. */
@@ -40,6 +43,29 @@ struct fp_pkt {
 	uint16_t l4_len; /**< L4 header + payload bytes (IPv4 total length minus IHL) */
 	uint16_t port;  /**< input port index, chooses the fp_iface */
 	uint32_t flags; /**< enum fp_pkt_flags */
+	uint32_t hash;  /**< lib-internal: see FP_PKT_HASH */
+	uint32_t flow;  /**< lib-internal: see FP_PKT_FLOW */
 };
+
+/** Portable prefetch hints: no-ops where the compiler has none. */
+static inline void
+fp_prefetch(const void *p)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(p, 0, 3);
+#else
+	(void)p;
+#endif
+}
+
+static inline void
+fp_prefetch_w(const void *p)
+{
+#if defined(__GNUC__)
+	__builtin_prefetch(p, 1, 3);
+#else
+	(void)p;
+#endif
+}
 
 #endif /* FP_PKT_H */

@@ -95,6 +95,22 @@ struct fp_tcp *fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *c
 enum fp_verdict fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
 
 /**
+ * fp_input_burst()'s first steps for the TCP frames of a burst: hash each
+ * frame that looks like TCP over IPv4 (nothing is validated yet; a wrong
+ * guess only costs a prefetch) and prefetch its hash bucket, then its flow
+ * entry. Sets FP_PKT_HASH. Context: owner.
+ */
+void fp_tcp_burst_prefetch(struct fp_tcp *tcp, struct fp_pkt *pkts, uint16_t n);
+
+/**
+ * Find the flow of one frame prepared by fp_tcp_burst_prefetch() a few frames
+ * before it is processed, remember it (FP_PKT_FLOW, checked again when used:
+ * frames before it may close or open flows) and prefetch the flow's echo
+ * buffer where the frame's payload will go. Context: owner.
+ */
+void fp_tcp_burst_lookahead(struct fp_tcp *tcp, struct fp_pkt *pkt);
+
+/**
  * Run due timers (retransmission, persist, SYN-ACK retries, idle, FIN_WAIT_2
  * and TIME_WAIT expiry) on a 1 ms timer wheel; returns at once when no new
  * millisecond started. Output goes through ctx->tx. Context: owner.
