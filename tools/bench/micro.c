@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fast-path microbenchmark without the kernel and without DPDK: a plain C
- * program linking lib/ that feeds prebuilt frames to fp_input() in bursts of
- * 32, the same per-packet call the worker lcore makes (app/lcore.c rx_one())
- * with the same clock update per burst and fp_tick() every 100 us; what it
- * leaves out is the PMD and the mbuf adapter. Cases:
- *   tcp    64-byte data segments over established flows (handshakes fed
- *          first); each segment ACKs the previous echo, as a ping-pong peer does
- *   arp    ARP requests for our address
- *   icmp   ICMP echo requests with 56 bytes of data
- * and a memory mode (--mem N): N flows opened by handshakes with generated
- * 4-tuples, then the process RSS. Every verdict and counter is checked: any
- * unexpected drop or missing reply makes the run fail (exit 1).
+ * program linking lib/ that feeds prebuilt frames to fp_input_burst() in
+ * bursts of 32, the same call the worker lcore makes, with the same clock
+ * update per burst and fp_tick() every 100 us (--per-packet: fp_input() frame
+ * by frame instead); what it leaves out is the PMD and the mbuf adapter. Cases:
+ *   tcp          64-byte (--size) data segments over established flows
+ *                (handshakes fed first); each ACKs the previous echo, as a
+ *                ping-pong peer does
+ *   tcp-csum-ok  the same with the NIC's checksum verdicts set
+ *   tcp-offload  the same, and the NIC fills in our checksums (nothing summed)
+ *   arp, icmp    ARP requests for our address; ICMP echo with 56 bytes of data
+ * --workers N runs the tcp case on N threads, one per CPU, each with its own
+ * engine and the flows spread as RSS spreads them. A memory mode (--mem N)
+ * opens N flows by handshakes, then reports the process RSS. Every verdict
+ * and counter is checked: an unexpected drop or a missing reply makes the
+ * run fail (exit 1).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -22,6 +26,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <pthread.h>
+#include <sched.h>
+#include <unistd.h>
 #include <x86intrin.h>
 
 #include "fp/cfg.h"
@@ -38,6 +45,13 @@
 #define PAYLOAD     64
 #define MAX_PAYLOAD 1460
 #define MAX_PASSES  65536
+/*
+ * Frames per timed pass, rebuilt (untimed) between passes: about what a
+ * worker's RX ring and mempool cache recycle (net_af_packet framecnt 4096, an
+ * RX ring of 4096 and the mbufs in flight), so the frames stay a bounded
+ * working set as on a real port instead of sweeping the caches themselves.
+ */
+#define PASS_FRAMES 8192
 #define SERVER_IP   0xc6120001u /* 198.18.0.1 */
 #define ECHO_PORT   7
 
@@ -56,6 +70,8 @@ struct bench {
 	uint64_t tsc0;
 	uint64_t next_tick;
 	uint64_t tx_extra; /**< frames lib/ sent through fp_tx_ops */
+	uint64_t inputs;   /**< frames given to fp_input(), timed or not (callgrind's divisor) */
+	int per_packet;    /**< fp_input() frame by frame instead of fp_input_burst() */
 	uint8_t txbuf[2048];
 };
 
@@ -127,8 +143,9 @@ tsc_calibrate(void)
 	return (double)(__rdtsc() - t0) / ((double)(n1 - n0) / 1000.0);
 }
 
+/* prefault: touch the whole engine first (throughput cases); not for --mem, which measures RSS. */
 static int
-bench_init(struct bench *b, uint32_t max_flows, uint32_t buffer_size)
+bench_init(struct bench *b, uint32_t max_flows, uint32_t buffer_size, int prefault)
 {
 	memset(b, 0, sizeof(*b));
 	fp_cfg_defaults(&b->cfg);
@@ -142,6 +159,12 @@ bench_init(struct bench *b, uint32_t max_flows, uint32_t buffer_size)
 			-1, 0);
 	if (b->tcp_mem == MAP_FAILED)
 		return -ENOMEM;
+	if (prefault) {
+		/* As the app's engine: hugepage memory (EAL), zeroed by rte_zmalloc(),
+		 * so every page is resident before the first packet. */
+		madvise(b->tcp_mem, b->tcp_mem_len, MADV_HUGEPAGE);
+		memset(b->tcp_mem, 0, b->tcp_mem_len);
+	}
 	b->ctx.tcp = fp_tcp_init(b->tcp_mem, b->tcp_mem_len, &b->cfg.tcp, &keys);
 	if (b->ctx.tcp == NULL)
 		return -EINVAL;
@@ -177,6 +200,7 @@ static enum fp_verdict
 feed_one(struct bench *b, uint8_t *frame, uint16_t len, uint16_t room, struct fp_pkt *out)
 {
 	*out = (struct fp_pkt){.data = frame, .len = len, .room = room};
+	b->inputs++;
 	return fp_input(&b->ctx, out);
 }
 
@@ -239,7 +263,8 @@ struct result {
 	uint64_t cpu_ns;           /**< this thread's CPU time in timed passes */
 	float pass_ns[MAX_PASSES]; /**< CPU ns per packet of each pass, for the median */
 	uint32_t n_passes;
-	uint64_t bad;   /**< packets whose verdict or reply was not what it should be */
+	uint64_t bad;            /**< packets whose verdict or reply was not what it should be */
+	uint64_t t_start, t_end; /**< CLOCK_MONOTONIC ns around the timed passes */
 	uint64_t extra; /**< frames lib/ sent through fp_tx_ops besides the in-place replies */
 };
 
@@ -297,19 +322,27 @@ timed_pass(struct bench *b, uint8_t *frames, uint16_t stride, const uint16_t *le
 		uint32_t flags, struct result *r)
 {
 	uint64_t c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID), t0 = __rdtsc();
+	struct fp_pkt pkts[BURST];
+	enum fp_verdict v[BURST];
 
 	for (uint32_t i = 0; i < n; i += BURST) {
 		uint32_t end = i + BURST < n ? i + BURST : n;
 
 		bench_clock(b);
-		for (uint32_t k = i; k < end; k++) {
-			struct fp_pkt p = {.data = frames + (size_t)k * stride,
+		for (uint32_t k = i; k < end; k++)
+			pkts[k - i] = (struct fp_pkt){.data = frames + (size_t)k * stride,
 					.len = lens[k],
 					.room = stride,
 					.flags = flags};
-
-			r->bad += fp_input(&b->ctx, &p) != FP_VERDICT_TX;
+		/* As the worker does: the whole burst at once, or (--per-packet) one by one. */
+		if (b->per_packet) {
+			for (uint32_t k = 0; k < end - i; k++)
+				v[k] = fp_input(&b->ctx, &pkts[k]);
+		} else {
+			fp_input_burst(&b->ctx, pkts, (uint16_t)(end - i), v);
 		}
+		for (uint32_t k = 0; k < end - i; k++)
+			r->bad += v[k] != FP_VERDICT_TX;
 	}
 	r->tsc += __rdtsc() - t0;
 	c0 = clock_ns(CLOCK_THREAD_CPUTIME_ID) - c0;
@@ -317,39 +350,54 @@ timed_pass(struct bench *b, uint8_t *frames, uint16_t stride, const uint16_t *le
 	if (r->n_passes < MAX_PASSES)
 		r->pass_ns[r->n_passes++] = (float)c0 / (float)n;
 	r->pkts += n;
+	b->inputs += n;
 }
 
+/*
+ * One TCP load: open the flows, then time passes over prebuilt frames until
+ * the deadline (each segment carries size bytes and ACKs the echo before it),
+ * then ACK every flow's last echo and check that every byte was echoed.
+ * With a barrier, the timed part starts when every worker is ready.
+ */
 static int
-run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint32_t segs, uint16_t size,
-		double seconds, uint32_t flags, const char *name, int json)
+tcp_load(struct bench *b, struct flow *fl, uint32_t n_flows, uint16_t size, double seconds,
+		uint32_t flags, struct result *r, pthread_barrier_t *bar)
 {
-	uint32_t n = n_flows * segs;
+	uint32_t n = PASS_FRAMES, next = 0;
 	uint16_t stride = size + 54 <= STRIDE / 2 ? STRIDE : BIG_STRIDE;
 	uint8_t *frames = malloc((size_t)n * stride);
 	uint16_t *lens = malloc(n * sizeof(*lens));
-	struct flow *fl = calloc(n_flows, sizeof(*fl));
 	uint8_t payload[MAX_PAYLOAD];
-	struct result r = {.name = name};
 	uint64_t echoed0 = fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED);
 	uint64_t extra0 = b->tx_extra;
 	uint64_t deadline;
+	int rc = 0;
 
-	if (frames == NULL || lens == NULL || fl == NULL)
-		return -1;
+	if (frames == NULL || lens == NULL) {
+		fprintf(stderr, "%s: out of memory for %u frames\n", r->name, n);
+		rc = -1;
+	}
 	for (uint32_t i = 0; i < size; i++)
 		payload[i] = (uint8_t)i;
-	for (uint32_t i = 0; i < n_flows; i++) {
-		flow_addr(&fl[i], first + i);
+	for (uint32_t i = 0; rc == 0 && i < n_flows; i++) {
 		if (flow_open(b, &fl[i]) < 0) {
-			fprintf(stderr, "%s: handshake of flow %u failed\n", name, i);
-			return -1;
+			fprintf(stderr, "%s: handshake of flow %u failed\n", r->name, i);
+			rc = -1;
 		}
 	}
-	deadline = mono_ns() + (uint64_t)(seconds * 1e9);
+	if (bar != NULL)
+		pthread_barrier_wait(bar);
+	if (rc < 0)
+		goto out;
+	r->t_start = mono_ns();
+	deadline = r->t_start + (uint64_t)(seconds * 1e9);
 	do {
-		/* Round-robin over the flows, as interleaved arrivals; each segment ACKs the echo before. */
-		for (uint32_t k = 0; k < n; k++) {
-			struct flow *f = &fl[k % n_flows];
+		/*
+		 * Round-robin over the flows, as interleaved arrivals, each segment
+		 * ACKing the echo before; a pass goes on where the last one stopped.
+		 */
+		for (uint32_t k = 0; k < n; k++, next = next + 1 < n_flows ? next + 1 : 0) {
+			struct flow *f = &fl[next];
 			struct pkt_spec s;
 
 			flow_spec(&s, f, FP_TCP_ACK | FP_TCP_PSH);
@@ -359,8 +407,9 @@ run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint32_t segs, uint16
 			f->cseq += size;
 			f->sseq += size;
 		}
-		timed_pass(b, frames, stride, lens, n, flags, &r);
+		timed_pass(b, frames, stride, lens, n, flags, r);
 	} while (mono_ns() < deadline);
+	r->t_end = mono_ns();
 	/* ACK the last echo of every flow, so no retransmission timer disturbs the next case. */
 	for (uint32_t i = 0; i < n_flows; i++) {
 		struct pkt_spec s;
@@ -372,18 +421,189 @@ run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint32_t segs, uint16
 		feed_one(b, frames, (uint16_t)len, stride, &p);
 	}
 	/* Every segment must have been echoed in full, in its own reply. */
-	if (fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED) - echoed0 != r.pkts * size) {
-		fprintf(stderr, "%s: echoed %" PRIu64 " bytes, expected %" PRIu64 "\n", name,
+	if (fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED) - echoed0 != r->pkts * size) {
+		fprintf(stderr, "%s: echoed %" PRIu64 " bytes, expected %" PRIu64 "\n", r->name,
 				fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED) - echoed0,
-				r.pkts * size);
-		r.bad++;
+				r->pkts * size);
+		r->bad++;
 	}
-	r.extra = b->tx_extra - extra0;
-	print_result(b, &r, json);
+	r->extra = b->tx_extra - extra0;
+out:
 	free(frames);
 	free(lens);
+	return rc < 0 || r->bad ? -1 : 0;
+}
+
+static int
+run_tcp(struct bench *b, uint32_t first, uint32_t n_flows, uint16_t size, double seconds,
+		uint32_t flags, const char *name, int json)
+{
+	struct flow *fl = calloc(n_flows, sizeof(*fl));
+	struct result *r = calloc(1, sizeof(*r));
+	int rc = -1;
+
+	if (fl != NULL && r != NULL) {
+		r->name = name;
+		for (uint32_t i = 0; i < n_flows; i++)
+			flow_addr(&fl[i], first + i);
+		rc = tcp_load(b, fl, n_flows, size, seconds, flags, r, NULL);
+		print_result(b, r, json);
+	}
 	free(fl);
-	return r.bad ? -1 : 0;
+	free(r);
+	return rc;
+}
+
+/*
+ * Toeplitz hash (Microsoft RSS) of an IPv4/TCP 4-tuple with the default
+ * 40-byte key, as a NIC computes it: the worker a flow lands on is
+ * RETA[hash % 128], and a default RETA spreads entry i to queue i % N.
+ */
+static uint32_t
+rss_hash(uint32_t sip, uint32_t dip, uint16_t sport, uint16_t dport)
+{
+	static const uint8_t key[40] = {0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2, 0x41, 0x67,
+			0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0, 0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b,
+			0x30, 0xb4, 0x77, 0xcb, 0x2d, 0xa3, 0x80, 0x30, 0xf2, 0x0c, 0x6a, 0x42,
+			0xb7, 0x3b, 0xbe, 0xac, 0x01, 0xfa};
+	uint8_t in[12];
+	uint32_t h = 0;
+
+	fp_store_be32(in, sip);
+	fp_store_be32(in + 4, dip);
+	fp_store_be16(in + 8, sport);
+	fp_store_be16(in + 10, dport);
+	for (uint32_t i = 0; i < sizeof(in) * 8; i++) {
+		if (in[i / 8] & (0x80 >> (i % 8))) {
+			/* The 32 key bits starting at bit i. */
+			uint32_t k = 0;
+
+			for (uint32_t j = 0; j < 32; j++)
+				k = k << 1 | ((key[(i + j) / 8] >> (7 - (i + j) % 8)) & 1);
+			h ^= k;
+		}
+	}
+	return h;
+}
+
+/* One worker thread of --workers: its own engine and its share of the flows. */
+struct worker {
+	pthread_t thread;
+	struct bench *b;
+	struct flow *fl;
+	uint32_t n_flows;
+	uint16_t size;
+	double seconds;
+	uint32_t flags;
+	int cpu;
+	pthread_barrier_t *bar;
+	struct result *r;
+	int rc;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(w->cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	w->rc = tcp_load(w->b, w->fl, w->n_flows, w->size, w->seconds, w->flags, w->r, w->bar);
+	return NULL;
+}
+
+/*
+ * n_workers threads, one per CPU, each with its own engine (as each worker
+ * lcore has), the flows spread as RSS would spread them, timed together
+ * (they start at a barrier and run the same time). Mpps is the sum of the
+ * workers' median rates per CPU-second; wall_mpps the sum of their
+ * wall-clock rates over their timed passes, which is what scaling is judged
+ * by: a worker that shares its CPU or the memory bus with the other shows it.
+ */
+static int
+run_workers(uint32_t n_workers, uint32_t n_flows, uint16_t size, double seconds, uint32_t flags,
+		uint32_t buffer_size, const char *name, int json)
+{
+	struct worker w[64];
+	pthread_barrier_t bar;
+	uint32_t ncpu = (uint32_t)sysconf(_SC_NPROCESSORS_ONLN);
+	uint64_t pkts = 0, bad = 0, extra = 0;
+	double mpps = 0, wall_mpps = 0, ns = 0, share = 0;
+	int rc = 0;
+
+	if (n_workers == 0 || n_workers > 64)
+		return -1;
+	memset(w, 0, sizeof(w));
+	for (uint32_t i = 0; i < n_workers; i++) {
+		w[i].b = calloc(1, sizeof(struct bench));
+		w[i].fl = calloc(n_flows, sizeof(struct flow));
+		w[i].r = calloc(1, sizeof(struct result));
+		if (w[i].b == NULL || w[i].fl == NULL || w[i].r == NULL ||
+				bench_init(w[i].b, n_flows + 64, buffer_size, 1) < 0) {
+			fprintf(stderr, "%s: worker %u: init failed\n", name, i);
+			return -1;
+		}
+		w[i].r->name = name;
+	}
+	for (uint32_t i = 0; i < n_flows; i++) {
+		struct flow f;
+		uint32_t q;
+
+		flow_addr(&f, i);
+		q = (rss_hash(f.cip, SERVER_IP, f.cport, ECHO_PORT) % 128) % n_workers;
+		w[q].fl[w[q].n_flows++] = f;
+	}
+	pthread_barrier_init(&bar, NULL, n_workers);
+	for (uint32_t i = 0; i < n_workers; i++) {
+		w[i].size = size;
+		w[i].seconds = seconds;
+		w[i].flags = flags;
+		w[i].cpu = (int)((1 + i) % ncpu); /* worker 0 on CPU 1, as the 1-worker cases */
+		w[i].bar = &bar;
+		if (w[i].n_flows == 0 || pthread_create(&w[i].thread, NULL, worker_main, &w[i])) {
+			fprintf(stderr, "%s: worker %u: no flows or no thread\n", name, i);
+			return -1;
+		}
+	}
+	for (uint32_t i = 0; i < n_workers; i++) {
+		struct result *r = w[i].r;
+		double wall;
+
+		pthread_join(w[i].thread, NULL);
+		rc |= w[i].rc;
+		pkts += r->pkts;
+		bad += r->bad;
+		extra += r->extra;
+		ns = median_pass(r);
+		mpps += ns > 0 ? 1000.0 / ns : 0;
+		/* Wall-clock time of the timed passes only (frames are rebuilt between). */
+		wall = (double)r->tsc / w[i].b->tsc_per_us;
+		wall_mpps += wall > 0 ? (double)r->pkts / wall : 0;
+		share += wall > 0 ? (double)r->cpu_ns / 1000.0 / wall / n_workers : 0;
+	}
+	pthread_barrier_destroy(&bar);
+	if (json)
+		printf("{\"case\":\"%s\",\"workers\":%u,\"flows\":%u,\"packets\":%" PRIu64
+		       ",\"mpps\":%.3f,\"ns_per_pkt\":%.1f,\"cycles_per_pkt\":%.1f,"
+		       "\"wall_mpps\":%.3f,\"cpu_share\":%.3f,\"tsc_mhz\":%.0f,\"extra_tx\":"
+		       "%" PRIu64 ",\"errors\":%" PRIu64 "}\n",
+				name, n_workers, n_flows, pkts, mpps, 1000.0 * n_workers / mpps,
+				1000.0 * n_workers / mpps * w[0].b->tsc_per_us / 1000.0, wall_mpps,
+				share, w[0].b->tsc_per_us, extra, bad);
+	else
+		printf("%-26s %2u workers %10" PRIu64 " pkts  %7.3f Mpps (sum of per-CPU-second "
+		       "rates)  wall %7.3f Mpps  CPU share %.0f%%  errors %" PRIu64 "\n",
+				name, n_workers, pkts, mpps, wall_mpps, share * 100, bad);
+	fflush(stdout);
+	for (uint32_t i = 0; i < n_workers; i++) {
+		munmap(w[i].b->tcp_mem, w[i].b->tcp_mem_len);
+		free(w[i].b);
+		free(w[i].fl);
+		free(w[i].r);
+	}
+	return rc || bad ? -1 : 0;
 }
 
 /* ARP or ICMP: the same n frames every pass, restored from a pristine copy (untimed). */
@@ -466,7 +686,7 @@ run_mem(uint32_t n_flows, uint32_t buffer_size, int json)
 		return -1;
 	memset(sseq, 0xff, n_flows * sizeof(*sseq));
 	rss0 = rss_kb();
-	if (bench_init(&b, n_flows, buffer_size) < 0) {
+	if (bench_init(&b, n_flows, buffer_size, 0) < 0) {
 		fprintf(stderr, "mem: engine init failed for %u flows\n", n_flows);
 		return -1;
 	}
@@ -535,9 +755,9 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-			"usage: %s [--case tcp|tcp-csum-ok|arp|icmp|all] [--flows N] [--size "
-			"BYTES]\n"
-			"          [--seconds S] [--json]\n"
+			"usage: %s [--case tcp|tcp-csum-ok|tcp-offload|arp|icmp|all] [--flows N]\n"
+			"          [--size BYTES] [--buffer-size B] [--seconds S] [--per-packet]\n"
+			"          [--workers N] [--json]\n"
 			"       %s --mem N [--buffer-size B] [--json]\n",
 			prog, prog);
 	exit(2);
@@ -554,15 +774,19 @@ main(int argc, char **argv)
 			{"buffer-size", required_argument, NULL, 'b'},
 			{"json", no_argument, NULL, 'j'},
 			{"size", required_argument, NULL, 'z'},
+			{"workers", required_argument, NULL, 'w'},
+			{"per-packet", no_argument, NULL, 'p'},
 			{NULL, 0, NULL, 0},
 	};
 	static struct bench b;
+	const uint32_t csum_ok = FP_PKT_IP4_CSUM_GOOD | FP_PKT_L4_CSUM_GOOD;
 	uint32_t size = PAYLOAD;
 	const char *which = "all";
-	uint32_t flows = 64, mem_flows = 0, buffer_size = 1024;
+	uint32_t flows = 64, mem_flows = 0, buffer_size = 0, workers = 0, tcp_cases;
 	double seconds = 1;
-	int json = 0, ch, rc = 0;
-	char name[64];
+	int json = 0, ch, rc = 0, per_packet = 0;
+	char name[80];
+	const char *sfx;
 
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
@@ -587,31 +811,59 @@ main(int argc, char **argv)
 		case 'z':
 			size = (uint32_t)strtoul(optarg, NULL, 0);
 			break;
+		case 'w':
+			workers = (uint32_t)strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			per_packet = 1;
+			break;
 		default:
 			usage(argv[0]);
 		}
 	}
 	if (mem_flows)
-		return run_mem(mem_flows, buffer_size, json) < 0;
-	if (flows == 0 || flows > 1000000 || seconds <= 0 || size == 0 || size > MAX_PAYLOAD)
+		return run_mem(mem_flows, buffer_size ? buffer_size : 1024, json) < 0;
+	if (flows == 0 || flows > 16000000 || seconds <= 0 || size == 0 || size > MAX_PAYLOAD)
 		usage(argv[0]);
-	/* The app's default flow table: max_flows 4096 (more for big runs: two TCP cases), 16 KiB buffers. */
-	if (bench_init(&b, 2 * flows > 4096 ? 2 * flows : 4096, 16384) < 0) {
+	/* The app's default buffers (16 KiB) unless told otherwise. */
+	if (buffer_size == 0)
+		buffer_size = 16384;
+	sfx = per_packet ? "-perpkt" : "";
+	if (workers) {
+		snprintf(name, sizeof(name), "tcp-%uB-%uflows-%uw", size, flows, workers);
+		return run_workers(workers, flows, (uint16_t)size, seconds, 0, buffer_size, name,
+				       json) < 0;
+	}
+	/* Room for the TCP cases run on this engine, each with its own flows. */
+	tcp_cases = !strcmp(which, "all") ? 3 : 1;
+	if (bench_init(&b, tcp_cases * flows > 4096 ? tcp_cases * flows : 4096, buffer_size, 1) <
+			0) {
 		fprintf(stderr, "engine init failed\n");
 		return 1;
 	}
+	b.per_packet = per_packet;
 	if (!strcmp(which, "all") || !strcmp(which, "tcp")) {
-		snprintf(name, sizeof(name), "tcp-%uB-%uflows", size, flows);
-		rc |= run_tcp(&b, 0, flows, 128, (uint16_t)size, seconds, 0, name, json);
+		snprintf(name, sizeof(name), "tcp-%uB-%uflows%s", size, flows, sfx);
+		rc |= run_tcp(&b, 0, flows, (uint16_t)size, seconds, 0, name, json);
 	}
 	if (!strcmp(which, "all") || !strcmp(which, "tcp-csum-ok")) {
-		snprintf(name, sizeof(name), "tcp-%uB-%uflows-csumok", size, flows);
-		rc |= run_tcp(&b, flows, flows, 128, (uint16_t)size, seconds,
-				FP_PKT_IP4_CSUM_GOOD | FP_PKT_L4_CSUM_GOOD, name, json);
+		snprintf(name, sizeof(name), "tcp-%uB-%uflows-csumok%s", size, flows, sfx);
+		rc |= run_tcp(&b, tcp_cases > 1 ? flows : 0, flows, (uint16_t)size, seconds,
+				csum_ok, name, json);
+	}
+	if (!strcmp(which, "all") || !strcmp(which, "tcp-offload")) {
+		/* The NIC verified the checksums and fills in ours: nothing is summed. */
+		snprintf(name, sizeof(name), "tcp-%uB-%uflows-offload%s", size, flows, sfx);
+		b.ctx.ifaces[0].tx_offload = FP_TX_OFFLOAD_CSUM;
+		rc |= run_tcp(&b, tcp_cases > 1 ? 2 * flows : 0, flows, (uint16_t)size, seconds,
+				csum_ok, name, json);
+		b.ctx.ifaces[0].tx_offload = 0;
 	}
 	if (!strcmp(which, "all") || !strcmp(which, "arp"))
 		rc |= run_simple(&b, 0, seconds, "arp-request", json);
 	if (!strcmp(which, "all") || !strcmp(which, "icmp"))
 		rc |= run_simple(&b, 1, seconds, "icmp-echo", json);
+	if (json)
+		fprintf(stderr, "inputs %" PRIu64 "\n", b.inputs);
 	return rc ? 1 : 0;
 }
