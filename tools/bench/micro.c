@@ -32,7 +32,9 @@
 #include <x86intrin.h>
 
 #include "fp/cfg.h"
+#include "fp/chunk.h"
 #include "fp/core.h"
+#include "fp/echo.h"
 #include "fp/stats.h"
 #include "fp/tcp.h"
 #include "fp/wire.h"
@@ -653,6 +655,75 @@ run_simple(struct bench *b, int icmp, double seconds, const char *name, int json
 	return r.bad ? -1 : 0;
 }
 
+/*
+ * The echo store alone, for choosing it: per echoed segment of size bytes,
+ * append it, read it back (the echo) and drop it (the ACK), over n_flows
+ * flows in turn, once with a ring per flow (fp_echo_buf, buffer_size each)
+ * and once with chunk queues over one shared pool (fp_chunk_q). Prints ns per
+ * segment and the memory each holds per flow with one segment in flight.
+ */
+static int
+run_store(uint32_t n_flows, uint16_t size, uint32_t buffer_size, double seconds, int json)
+{
+	const uint32_t chunk = 256, n_chunks = n_flows * 4;
+	size_t ring_len = (size_t)n_flows * buffer_size;
+	size_t pool_len = fp_chunk_pool_mem_size(n_chunks, chunk);
+	uint8_t *ring_mem = malloc(ring_len), *pool_mem = malloc(pool_len);
+	struct fp_echo_buf *rings = calloc(n_flows, sizeof(*rings));
+	struct fp_chunk_q *qs = calloc(n_flows, sizeof(*qs));
+	struct fp_chunk_pool pool;
+	uint8_t seg[MAX_PAYLOAD], out[MAX_PAYLOAD];
+	double ns[2];
+
+	if (!ring_mem || !pool_mem || !rings || !qs ||
+			fp_chunk_pool_init(&pool, pool_mem, pool_len, n_chunks, chunk) < 0)
+		return -1;
+	memset(ring_mem, 0, ring_len);
+	memset(pool_mem, 0, pool_len);
+	memset(seg, 0x5a, sizeof(seg));
+	for (uint32_t i = 0; i < n_flows; i++) {
+		fp_echo_buf_init(&rings[i], ring_mem + (size_t)i * buffer_size, buffer_size);
+		fp_chunk_q_init(&qs[i]);
+	}
+	for (int kind = 0; kind < 2; kind++) {
+		uint64_t ops = 0, t0 = clock_ns(CLOCK_THREAD_CPUTIME_ID);
+		uint64_t deadline = mono_ns() + (uint64_t)(seconds * 1e9);
+
+		do {
+			for (uint32_t i = 0; i < n_flows; i++) {
+				if (kind == 0) {
+					fp_echo_buf_push(&rings[i], seg, size);
+					fp_echo_buf_copy(&rings[i], 0, out, size);
+					fp_echo_buf_consume(&rings[i], size);
+				} else {
+					fp_chunk_q_push(&qs[i], &pool, seg, size);
+					fp_chunk_q_copy(&qs[i], &pool, 0, out, size);
+					fp_chunk_q_consume(&qs[i], &pool, size);
+				}
+			}
+			ops += n_flows;
+		} while (mono_ns() < deadline);
+		ns[kind] = (double)(clock_ns(CLOCK_THREAD_CPUTIME_ID) - t0) / (double)ops;
+	}
+	if (json)
+		printf("{\"case\":\"store\",\"flows\":%u,\"size\":%u,\"ring_ns\":%.1f,"
+		       "\"chunk_ns\":%.1f,\"ring_bytes_per_flow\":%u,\"chunk_bytes_per_flow\":%u,"
+		       "\"chunk_size\":%u}\n",
+				n_flows, size, ns[0], ns[1], buffer_size,
+				((size + chunk - 1) / chunk) * (chunk + 4), chunk);
+	else
+		printf("store, %u flows, %u B segments: ring %.1f ns, chunks %.1f ns per "
+		       "push+copy+consume; held per flow with one segment in flight: ring %u B, "
+		       "chunks %u B\n",
+				n_flows, size, ns[0], ns[1], buffer_size,
+				((size + chunk - 1) / chunk) * (chunk + 4));
+	free(ring_mem);
+	free(pool_mem);
+	free(rings);
+	free(qs);
+	return 0;
+}
+
 /* Resident set size of this process, kB, from /proc/self/status. */
 static long
 rss_kb(void)
@@ -671,7 +742,7 @@ rss_kb(void)
 }
 
 static int
-run_mem(uint32_t n_flows, uint32_t buffer_size, int json)
+run_mem(uint32_t n_flows, uint32_t buffer_size, int echo, int json)
 {
 	static struct bench b;
 	struct fp_cfg_tcp c;
@@ -714,7 +785,7 @@ run_mem(uint32_t n_flows, uint32_t buffer_size, int json)
 	}
 	rss_open = rss_kb();
 	/* One echoed segment per flow also touches its echo buffer. */
-	for (i = 0; i < n_flows; i++) {
+	for (i = 0; echo && i < n_flows; i++) {
 		uint8_t frame[STRIDE];
 		struct pkt_spec s;
 		struct flow f;
@@ -732,8 +803,17 @@ run_mem(uint32_t n_flows, uint32_t buffer_size, int json)
 			fprintf(stderr, "mem: flow %u did not echo\n", i);
 			return -1;
 		}
+		/* The peer's ACK of the echo: what a flow holds once idle again. */
+		f.cseq += PAYLOAD;
+		f.sseq += PAYLOAD;
+		flow_spec(&s, &f, FP_TCP_ACK);
+		len = pkt_build_tcp(frame, sizeof(frame), &s);
+		if (feed_one(&b, frame, (uint16_t)len, sizeof(frame), &p) == FP_VERDICT_DROP) {
+			fprintf(stderr, "mem: flow %u: the ACK of its echo was dropped\n", i);
+			return -1;
+		}
 	}
-	rss_echo = rss_kb();
+	rss_echo = echo ? rss_kb() : -1;
 	if (json)
 		printf("{\"case\":\"mem\",\"flows\":%u,\"buffer_size\":%u,\"mem_size\":%zu,"
 		       "\"bytes_per_flow\":%zu,\"state_per_flow\":%zu,\"rss_base_kb\":%ld,"
@@ -755,10 +835,11 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-			"usage: %s [--case tcp|tcp-csum-ok|tcp-offload|arp|icmp|all] [--flows N]\n"
+			"usage: %s [--case tcp|tcp-csum-ok|tcp-offload|arp|icmp|store|all] "
+			"[--flows N]\n"
 			"          [--size BYTES] [--buffer-size B] [--seconds S] [--per-packet]\n"
 			"          [--workers N] [--json]\n"
-			"       %s --mem N [--buffer-size B] [--json]\n",
+			"       %s --mem N [--buffer-size B] [--no-echo] [--json]\n",
 			prog, prog);
 	exit(2);
 }
@@ -776,6 +857,7 @@ main(int argc, char **argv)
 			{"size", required_argument, NULL, 'z'},
 			{"workers", required_argument, NULL, 'w'},
 			{"per-packet", no_argument, NULL, 'p'},
+			{"no-echo", no_argument, NULL, 'n'},
 			{NULL, 0, NULL, 0},
 	};
 	static struct bench b;
@@ -784,7 +866,7 @@ main(int argc, char **argv)
 	const char *which = "all";
 	uint32_t flows = 64, mem_flows = 0, buffer_size = 0, workers = 0, tcp_cases;
 	double seconds = 1;
-	int json = 0, ch, rc = 0, per_packet = 0;
+	int json = 0, ch, rc = 0, per_packet = 0, no_echo = 0;
 	char name[80];
 	const char *sfx;
 
@@ -817,18 +899,23 @@ main(int argc, char **argv)
 		case 'p':
 			per_packet = 1;
 			break;
+		case 'n':
+			no_echo = 1;
+			break;
 		default:
 			usage(argv[0]);
 		}
 	}
 	if (mem_flows)
-		return run_mem(mem_flows, buffer_size ? buffer_size : 1024, json) < 0;
+		return run_mem(mem_flows, buffer_size ? buffer_size : 1024, !no_echo, json) < 0;
 	if (flows == 0 || flows > 16000000 || seconds <= 0 || size == 0 || size > MAX_PAYLOAD)
 		usage(argv[0]);
 	/* The app's default buffers (16 KiB) unless told otherwise. */
 	if (buffer_size == 0)
 		buffer_size = 16384;
 	sfx = per_packet ? "-perpkt" : "";
+	if (!strcmp(which, "store"))
+		return run_store(flows, (uint16_t)size, buffer_size, seconds, json) < 0;
 	if (workers) {
 		snprintf(name, sizeof(name), "tcp-%uB-%uflows-%uw", size, flows, workers);
 		return run_workers(workers, flows, (uint16_t)size, seconds, 0, buffer_size, name,
