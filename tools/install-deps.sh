@@ -17,6 +17,8 @@ pkgs=(
   # run and test
   iproute2 ethtool iputils-ping tcpdump socat netcat-openbsd python3 python3-scapy
   mosquitto mosquitto-clients procps kmod qemu-system-arm
+  # benchmarks: the per-function breakdown (tools/bench/profile.py)
+  valgrind
 )
 cache=${FP_LWIP_CACHE:-/var/cache/fastpath}
 

@@ -950,7 +950,5 @@ main(int argc, char **argv)
 		rc |= run_simple(&b, 0, seconds, "arp-request", json);
 	if (!strcmp(which, "all") || !strcmp(which, "icmp"))
 		rc |= run_simple(&b, 1, seconds, "icmp-echo", json);
-	if (json)
-		fprintf(stderr, "inputs %" PRIu64 "\n", b.inputs);
 	return rc ? 1 : 0;
 }

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Turn tools/bench/run.sh's results.jsonl into the Markdown tables it prints
 (and docs/BENCHMARKS.md quotes): min/median/max per server and case over the
-ABAB rounds, ratios of medians, the microbenchmark next to testpmd, memory."""
+ABAB rounds, ratios of medians, the microbenchmark next to testpmd, workers,
+callgrind breakdowns, memory."""
 import json
 import statistics
 import sys
@@ -63,7 +64,8 @@ def fmt(v):
 def main(path):
     rows = [json.loads(l) for l in open(path) if l.strip()]
     runs = defaultdict(list)  # (server, case) -> [result]
-    errors, skipped, micro, mem, pmd, env = [], {}, [], [], None, []
+    errors, skipped, micro, mem, pmd, env = [], {}, [], [], {}, []
+    workers, profiles = [], []
     for r in rows:
         if "skipped" in r:
             skipped[r["label"]] = r["skipped"]
@@ -77,8 +79,12 @@ def main(path):
             runs[(r["label"], "cpu")].append(r)
         elif c == "mem":
             mem.append(r)
-        elif c == "testpmd-io-null":
-            pmd = r
+        elif c.startswith("testpmd-"):
+            pmd[r.get("mode", "io")] = r
+        elif c == "profile":
+            profiles.append(r)
+        elif "workers" in r and "mpps" in r:
+            workers.append(r)
         elif "mpps" in r and "label" not in r:
             micro.append(r)
         elif "label" in r and "mode" in r and not r.get("errors"):
@@ -114,36 +120,80 @@ def main(path):
         out.append("")
         out.append("Ratios a/b: for latency below 1 means a is faster; for throughput above 1 does.")
         out.append("")
+    io, mac = pmd.get("io"), pmd.get("macswap")
     if micro or pmd:
-        out.append("Microbenchmark: fp_input() on prebuilt frames, one lcore (CPU 1), "
-                   "no kernel, no PMD; testpmd io forwarding on net_null, one forwarding lcore. "
-                   "Mpps and ns/pkt per CPU-second of the measuring thread, median pass of "
-                   "8192 packets or more (robust to a shared core); cycles = ns x TSC rate; "
-                   "the fastest pass and the wall-clock rate are shown too.\n")
-        out.append("| case | Mpps | ns/pkt | cycles/pkt | best pass ns/pkt | wall-clock Mpps | / testpmd |")
-        out.append("|---|---|---|---|---|---|---|")
+        out.append("Microbenchmark: fp_input_burst() on prebuilt frames, one lcore (CPU 1), "
+                   "no kernel, no PMD; testpmd io and macswap forwarding on net_null, one "
+                   "forwarding lcore. Mpps and ns/pkt per CPU-second of the measuring thread, "
+                   "median pass of 8192 packets (robust to a shared core); cycles = ns x TSC "
+                   "rate; the fastest pass and the wall-clock rate are shown too.\n")
+        out.append("| case | Mpps | ns/pkt | cycles/pkt | best pass ns/pkt | wall-clock Mpps | "
+                   "/ testpmd io | / testpmd macswap |")
+        out.append("|---|---|---|---|---|---|---|---|")
         for m in micro:
-            ratio = f"{m['mpps'] / pmd['mpps']:.2f}" if pmd and pmd.get("mpps") else "-"
+            r_io = f"{m['mpps'] / io['mpps']:.2f}" if io and io.get("mpps") else "-"
+            r_mac = f"{m['mpps'] / mac['mpps']:.2f}" if mac and mac.get("mpps") else "-"
             best = f"{m['best_ns_per_pkt']:.0f}" if "best_ns_per_pkt" in m else "-"
             out.append(f"| {m['case']} | {m['mpps']:.2f} | {m['ns_per_pkt']:.0f} | "
-                       f"{m['cycles_per_pkt']:.0f} | {best} | {m['wall_mpps']:.2f} | {ratio} |")
-        if pmd:
-            out.append(f"| testpmd io fwd, 2 x net_null | {pmd['mpps']:.2f} | "
-                       f"{1000 / pmd['mpps']:.0f} | - | - | {pmd['wall_mpps']:.2f} "
-                       f"(lcore had {pmd['cpu_share'] * 100:.0f}% of a CPU) | 1.00 |")
+                       f"{m['cycles_per_pkt']:.0f} | {best} | {m['wall_mpps']:.2f} | {r_io} | "
+                       f"{r_mac} |")
+        for name, t in (("io", io), ("macswap", mac)):
+            if t:
+                out.append(f"| testpmd {name}, 2 x net_null | {t['mpps']:.2f} | "
+                           f"{1000 / t['mpps']:.0f} | - | - | {t['wall_mpps']:.2f} "
+                           f"(lcore had {t['cpu_share'] * 100:.0f}% of a CPU) | "
+                           f"{t['mpps'] / io['mpps']:.2f} | "
+                           f"{t['mpps'] / mac['mpps'] if mac else 0:.2f} |")
         out.append("")
+    if workers:
+        one = next((w for w in workers if w["workers"] == 1), None)
+        out.append("Workers: the same flows spread as RSS would over N threads, one per CPU, "
+                   "each with its own engine, timed together. Mpps: sum of the workers' "
+                   "per-CPU-second rates; wall-clock: sum of their rates over the wall time of "
+                   "their timed passes (what scaling is judged by); CPU share: how much of "
+                   "its CPU each worker got meanwhile.\n")
+        out.append("| case | workers | Mpps | wall-clock Mpps | CPU share | "
+                   "x one worker (Mpps) | x one worker (wall) |")
+        out.append("|---|---|---|---|---|---|---|")
+        for w in workers:
+            x = f"{w['mpps'] / one['mpps']:.2f}" if one else "-"
+            xw = f"{w['wall_mpps'] / one['wall_mpps']:.2f}" if one else "-"
+            out.append(f"| {w['case']} | {w['workers']} | {w['mpps']:.2f} | "
+                       f"{w['wall_mpps']:.2f} | {w['cpu_share'] * 100:.0f}% | {x} | {xw} |")
+        out.append("")
+    for flows in sorted({p["flows"] for p in profiles}):
+        runs = [p for p in profiles if p["flows"] == flows]
+        out.append(f"Callgrind, tcp 64 B over {flows} flows: per packet inside fp_input(), "
+                   "instructions (Ir), L1 and last-level cache misses, and the cycle estimate "
+                   "Ir + 10 x L1 misses + 100 x LL misses (simulated caches: 48 KiB L1d, "
+                   "32 MiB LL; no PMU here).\n")
+        for p in runs:
+            t = p["total"] or {}
+            out.append(f"{p['label']} ({p['micro_case']}, {p['packets']} frames): "
+                       f"{t.get('ir', 0):.0f} Ir, {t.get('l1m', 0):.2f} L1 misses, "
+                       f"{t.get('llm', 0):.2f} LL misses, ~{t.get('cest', 0):.0f} cycles "
+                       "per packet\n")
+            out.append("| function | Ir/pkt | L1 miss/pkt | LL miss/pkt | est. cycles/pkt | share |")
+            out.append("|---|---|---|---|---|---|")
+            for f in p["fns"][:12]:
+                share = f["cest"] / t["cest"] * 100 if t.get("cest") else 0
+                out.append(f"| `{f['fn']}` | {f['ir']:.0f} | {f['l1m']:.2f} | {f['llm']:.2f} | "
+                           f"{f['cest']:.0f} | {share:.0f}% |")
+            out.append("")
     if mem:
         m0 = mem[0]
         out.append(f"Memory: engine state {m0['state_per_flow']} B/flow + "
                    f"buffer_size {m0['buffer_size']} B/flow = {m0['bytes_per_flow']} B/flow "
                    "(fp_tcp_mem_size growth per flow). RSS of the microbenchmark process:\n")
         out.append("| open flows | fp_tcp_mem_size | RSS before init | flows open (idle) | "
-                   "after one 64 B echo each |")
+                   "after one 64 B echo each, ACKed |")
         out.append("|---|---|---|---|---|")
         for m in mem:
+            echo = (f"{m['rss_echo_kb'] / 1024:.1f} MiB" if m["rss_echo_kb"] >= 0
+                    else "- (not run: the echo would touch every buffer)")
             out.append(f"| {m['flows']} | {m['mem_size'] / 1048576:.1f} MiB | "
                        f"{m['rss_base_kb'] / 1024:.1f} MiB | {m['rss_open_kb'] / 1024:.1f} MiB | "
-                       f"{m['rss_echo_kb'] / 1024:.1f} MiB |")
+                       f"{echo} |")
         out.append("")
     for s, why in skipped.items():
         out.append(f"- skipped {s}: {why}")

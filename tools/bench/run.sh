@@ -16,12 +16,16 @@
 #                      EMULATED figures, a Cortex-M on TCG, not hardware; max_flows 4,
 #                      so only the cases with at most 4 connections (pp1, bulk)
 # with the load client (bench-loadgen) pinned to CPU 0 and every thread of the
-# server on CPU 1. Then the kernel-free microbenchmark next to
-# dpdk-testpmd io forwarding on net_null, and the per-flow memory figures.
+# server on CPU 1. Then the kernel-free microbenchmark (one worker, and two
+# on two CPUs) next to dpdk-testpmd io and macswap forwarding on net_null,
+# the per-flow memory figures, and a callgrind breakdown per function of the
+# 64- and 10 000-flow cases (also of the --baseline commit, built here, for a
+# before/after from the same run).
 # Prints min/median/max tables and the ratios; exits 1 if any case errored.
 #
 # Usage: tools/bench/run.sh [--seconds S] [--rounds N] [--servers a,b,..] [--cases a,b,..]
-#                           [--build DIR] [--out DIR] [--no-micro] [--smoke]
+#                           [--build DIR] [--out DIR] [--no-micro] [--no-profile] [--smoke]
+#                           [--baseline REV]  also profile and time REV's lib/ (git checkout only)
 #                           [--set KEY=VALUE]...  override a cfg/fastpath.conf key (fastpath, firmware)
 set -euo pipefail
 
@@ -36,6 +40,11 @@ MICRO=1
 MICRO_SECONDS=2
 PMD_SECONDS=6
 MEM_FLOWS="1 10000 1000000"
+# Flow counts whose memory row stops once they are open (no echo): the echo
+# would touch every echo buffer, more memory than this machine has to spare.
+MEM_IDLE_ONLY="10000000"
+PROFILE=1
+BASELINE=
 FP_SET=()
 OUT=
 
@@ -48,10 +57,12 @@ while (($#)); do
 	--build) BUILD=$2; shift ;;
 	--out) OUT=$2; shift ;;
 	--no-micro) MICRO=0 ;;
+	--no-profile) PROFILE=0 ;;
+	--baseline) BASELINE=$2; shift ;;
 	--set) FP_SET+=("$2"); shift ;;
 	--smoke)
 		SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=4
-		MEM_FLOWS="1 10000"
+		MEM_FLOWS="1 10000" MEM_IDLE_ONLY='' PROFILE=0
 		;;
 	-h | --help) sed -n '3,25p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -478,36 +489,49 @@ ctx_switches() { # <pid>...
 	done | awk '/^(non)?voluntary_ctxt_switches:/ {n += $2} END {print n + 0}'
 }
 
-run_micro() {
-	local micro=$BUILD/tools/bench/bench-fastpath-micro n
-	log "microbenchmark: fp_input on prebuilt frames (CPU $CPU_SERVER)"
-	for args in "--case tcp --flows 64" "--case tcp-csum-ok --flows 64" "--case tcp --flows 10000" \
-		"--case tcp --flows 64 --size 1460" "--case arp" "--case icmp"; do
-		# shellcheck disable=SC2086
-		taskset -c "$CPU_SERVER" "$micro" $args --seconds "$MICRO_SECONDS" --json >>"$RESULTS" ||
-			record_error micro "$args" 1 "microbenchmark failed"
-	done
-	log "dpdk-testpmd io forwarding on net_null (lcore 1), $PMD_SECONDS s"
-	if command -v dpdk-testpmd >/dev/null; then
-		dpdk-testpmd -l 0-1 --no-huge -m 512 --no-pci --file-prefix=fp_bench_pmd \
-			--vdev net_null0 --vdev net_null1 -- --forward-mode=io --stats-period 1 -a \
-			--total-num-mbufs=16384 >"$WORK/testpmd.log" 2>&1 9>&- &
-		local pmd=$! cpu1 cpu2 t1 t2
-		# The forwarding lcore's share of a CPU over the measured window, from
-		# its thread's utime+stime: on a shared core the wall-clock rate is
-		# divided by it, as the microbenchmark uses its own CPU time.
-		sleep 2
-		t1=$(date +%s.%N)
-		cpu1=$(thread_ticks "$pmd")
-		sleep "$((PMD_SECONDS - 2))"
-		t2=$(date +%s.%N)
-		cpu2=$(thread_ticks "$pmd")
-		kill -INT "$pmd" 2>/dev/null || true
-		fp__wait_for 10 eval "! kill -0 $pmd 2>/dev/null" || kill -KILL "$pmd" 2>/dev/null || true
-		wait "$pmd" 2>/dev/null || true
-		python3 - "$WORK/testpmd.log" "$cpu1" "$cpu2" "$t1" "$t2" "$(getconf CLK_TCK)" >>"$RESULTS" <<'PY' ||
+# The microbenchmark's cases, one per line: the one-lcore rows, then the
+# workers rows (the same 10 000 flows on one worker, then spread over two).
+MICRO_CASES=(
+	"--case tcp --flows 64"
+	"--case tcp-csum-ok --flows 64"
+	"--case tcp-offload --flows 64"
+	"--case tcp --flows 10000"
+	"--case tcp --flows 10000 --per-packet"
+	"--case tcp --flows 1000000 --buffer-size 1024"
+	"--case tcp --flows 64 --size 1460"
+	"--case tcp-offload --flows 64 --size 1460"
+	"--case arp"
+	"--case icmp"
+)
+MICRO_WORKERS=("--workers 1 --flows 10000" "--workers 2 --flows 10000")
+
+# testpmd_run <mode>: one forwarding lcore between two net_null ports.
+testpmd_run() {
+	local mode=$1 log=$WORK/testpmd-$1.log
+	log "dpdk-testpmd $mode forwarding on net_null (lcore 1), $PMD_SECONDS s"
+	if ! command -v dpdk-testpmd >/dev/null; then
+		record_error testpmd "$mode" 1 "dpdk-testpmd not installed"
+		return
+	fi
+	dpdk-testpmd -l 0-1 --no-huge -m 512 --no-pci --file-prefix=fp_bench_pmd \
+		--vdev net_null0 --vdev net_null1 -- --forward-mode="$mode" --stats-period 1 -a \
+		--total-num-mbufs=16384 >"$log" 2>&1 9>&- &
+	local pmd=$! cpu1 cpu2 t1 t2
+	# The forwarding lcore's share of a CPU over the measured window, from
+	# its thread's utime+stime: on a shared core the wall-clock rate is
+	# divided by it, as the microbenchmark uses its own CPU time.
+	sleep 2
+	t1=$(date +%s.%N)
+	cpu1=$(thread_ticks "$pmd")
+	sleep "$((PMD_SECONDS - 2))"
+	t2=$(date +%s.%N)
+	cpu2=$(thread_ticks "$pmd")
+	kill -INT "$pmd" 2>/dev/null || true
+	fp__wait_for 10 eval "! kill -0 $pmd 2>/dev/null" || kill -KILL "$pmd" 2>/dev/null || true
+	wait "$pmd" 2>/dev/null || true
+	python3 - "$log" "$mode" "$cpu1" "$cpu2" "$t1" "$t2" "$(getconf CLK_TCK)" >>"$RESULTS" <<'PY' ||
 import json, os, re, statistics, sys
-log, cpu1, cpu2, t1, t2, hz = sys.argv[1:]
+log, mode, cpu1, cpu2, t1, t2, hz = sys.argv[1:]
 rx = [int(m) for m in re.findall(r"Rx-pps:\s+(\d+)", open(log).read())]
 # Two ports per stats period; skip the first two periods (start-up).
 tot = [rx[i] + rx[i + 1] for i in range(0, len(rx) - 1, 2)]
@@ -519,17 +543,76 @@ d2 = dict(x.split(":") for x in cpu2.split())
 busy = max(int(d2[k]) - int(d1[k]) for k in d2 if k in d1) / int(hz)
 share = busy / (float(t2) - float(t1))
 wall = statistics.median(tot) / 1e6
-print(json.dumps({"case": "testpmd-io-null", "wall_mpps": wall, "cpu_share": round(share, 3),
-                  "mpps": wall / share if share > 0.05 else wall, "samples": len(tot),
-                  "errors": 0}))
+print(json.dumps({"case": "testpmd-" + mode + "-null", "mode": mode, "wall_mpps": wall,
+                  "cpu_share": round(share, 3), "mpps": wall / share if share > 0.05 else wall,
+                  "samples": len(tot), "errors": 0}))
 PY
-			record_error testpmd io 1 "no Rx-pps in testpmd output ($WORK/testpmd.log)"
-	else
-		record_error testpmd io 1 "dpdk-testpmd not installed"
-	fi
+		record_error testpmd "$mode" 1 "no Rx-pps in testpmd output ($log)"
+}
+
+run_micro() {
+	local micro=$BUILD/tools/bench/bench-fastpath-micro n args
+	log "microbenchmark: fp_input_burst on prebuilt frames (CPU $CPU_SERVER)"
+	for args in "${MICRO_CASES[@]}"; do
+		# shellcheck disable=SC2086
+		taskset -c "$CPU_SERVER" "$micro" $args --seconds "$MICRO_SECONDS" --json >>"$RESULTS" ||
+			record_error micro "$args" 1 "microbenchmark failed"
+	done
+	log "microbenchmark: workers, one thread per CPU"
+	for args in "${MICRO_WORKERS[@]}"; do
+		# shellcheck disable=SC2086
+		"$micro" $args --seconds "$MICRO_SECONDS" --json >>"$RESULTS" ||
+			record_error micro "$args" 1 "microbenchmark failed"
+	done
+	testpmd_run io
+	testpmd_run macswap
 	for n in $MEM_FLOWS; do
 		"$micro" --mem "$n" --json >>"$RESULTS" || record_error mem "$n" 1 "memory run failed"
 	done
+	for n in $MEM_IDLE_ONLY; do
+		"$micro" --mem "$n" --no-echo --json >>"$RESULTS" ||
+			record_error mem "$n" 1 "memory run failed"
+	done
+}
+
+# ---------------------------------------------------------------- profile
+# The --baseline commit's microbenchmark, built from a clean archive of it.
+build_baseline() {
+	local src=$WORK/baseline-src dir=$WORK/baseline-build
+	log "building the baseline $BASELINE in $dir"
+	mkdir -p "$src"
+	git -C "$SRC" archive "$BASELINE" | tar -x -C "$src" ||
+		{ record_error baseline build 1 "git archive $BASELINE failed"; return 1; }
+	{ meson setup "$dir" "$src" --buildtype=release -Dwerror=false -Dtests=disabled \
+		-Dapp=disabled -Dmqtt=disabled -Dlwip_fw=disabled &&
+		ninja -C "$dir" tools/bench/bench-fastpath-micro; } >"$WORK/baseline-build.log" 2>&1 ||
+		{ record_error baseline build 1 "see $WORK/baseline-build.log"; return 1; }
+	BASELINE_MICRO=$dir/tools/bench/bench-fastpath-micro
+}
+
+run_profile() {
+	local micro=$BUILD/tools/bench/bench-fastpath-micro fl
+	command -v valgrind >/dev/null || { record_error profile valgrind 1 "valgrind not installed"; return; }
+	for fl in 64 10000; do
+		log "callgrind: tcp, $fl flows"
+		nice python3 "$SRC/tools/bench/profile.py" after "$fl" "$micro" --case tcp \
+			--flows "$fl" --seconds 0.5 >>"$RESULTS" ||
+			record_error profile "after $fl" 1 "callgrind run failed"
+		if [[ -n ${BASELINE_MICRO:-} ]]; then
+			nice python3 "$SRC/tools/bench/profile.py" "before ($BASELINE)" "$fl" \
+				"$BASELINE_MICRO" --case tcp --flows "$fl" --seconds 0.01 >>"$RESULTS" ||
+				record_error profile "before $fl" 1 "callgrind run failed"
+		fi
+	done
+	# The baseline's own microbenchmark, timed in this run too.
+	if [[ -n ${BASELINE_MICRO:-} ]]; then
+		for fl in 64 10000; do
+			taskset -c "$CPU_SERVER" "$BASELINE_MICRO" --case tcp --flows "$fl" \
+				--seconds "$MICRO_SECONDS" --json |
+				python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); d["case"]="baseline "+sys.argv[1]+" "+d["case"]; print(json.dumps(d))' "$BASELINE" >>"$RESULTS" ||
+				record_error baseline "micro $fl" 1 "baseline microbenchmark failed"
+		done
+	fi
 }
 
 # The machine is shared: say how busy it was, so noisy figures can be recognised.
@@ -548,6 +631,10 @@ record_env start
 topo_up
 run_servers
 ((MICRO)) && run_micro
+if ((PROFILE)); then
+	[[ -n $BASELINE ]] && build_baseline
+	run_profile
+fi
 record_env end
 python3 "$SRC/tools/bench/report.py" "$RESULTS" | tee "$OUT/table.md"
 log "done in $((SECONDS - t_start)) s; $FAILS error(s)"
