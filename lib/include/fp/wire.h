@@ -13,6 +13,52 @@
 typedef uint16_t fp_be16; /**< a 16-bit value in network byte order */
 typedef uint32_t fp_be32; /**< a 32-bit value in network byte order */
 
+/*
+ * memcpy plus a byte swap: one load or store (and a bswap/rev) where the CPU
+ * allows unaligned access, correct byte by byte where it does not. Compilers
+ * without the builtins get the plain shifts.
+ */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FP__BE16(x) __builtin_bswap16(x)
+#define FP__BE32(x) __builtin_bswap32(x)
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define FP__BE16(x) (x)
+#define FP__BE32(x) (x)
+#endif
+
+#ifdef FP__BE16
+static inline uint16_t
+fp_load_be16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return FP__BE16(v);
+}
+
+static inline uint32_t
+fp_load_be32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return FP__BE32(v);
+}
+
+static inline void
+fp_store_be16(uint8_t *p, uint16_t v)
+{
+	v = FP__BE16(v);
+	memcpy(p, &v, 2);
+}
+
+static inline void
+fp_store_be32(uint8_t *p, uint32_t v)
+{
+	v = FP__BE32(v);
+	memcpy(p, &v, 4);
+}
+#else
 static inline uint16_t
 fp_load_be16(const uint8_t *p)
 {
@@ -40,6 +86,7 @@ fp_store_be32(uint8_t *p, uint32_t v)
 	p[2] = (uint8_t)(v >> 8);
 	p[3] = (uint8_t)v;
 }
+#endif
 
 /* Ethernet (IEEE 802.3), no VLAN tags: tagged frames are dropped and counted. */
 #define FP_ETH_ALEN       6
