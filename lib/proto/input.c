@@ -64,8 +64,8 @@ input_frame(struct fp_ctx *ctx, struct fp_pkt *pkt)
 enum fp_verdict
 fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
-	/* Only fp_input_burst() sets the lookup hints. */
-	pkt->flags &= ~(uint32_t)(FP_PKT_HASH | FP_PKT_FLOW);
+	/* Only the adapter's facts come in: no stale hint or reply flag. */
+	pkt->flags &= FP_PKT_IN_FLAGS;
 	return input_frame(ctx, pkt);
 }
 
@@ -79,7 +79,7 @@ input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
-		pkts[i].flags &= ~(uint32_t)(FP_PKT_HASH | FP_PKT_FLOW);
+		pkts[i].flags &= FP_PKT_IN_FLAGS;
 		fp_prefetch(pkts[i].data);
 	}
 	if (tcp) {

@@ -304,6 +304,7 @@ START_TEST(test_burst_hints_ignored_by_fp_input)
 			.hash = 12345,
 			.flow = 3};
 	ck_assert_int_eq(fp_input(&a.ctx, &p), FP_VERDICT_CONSUMED);
+	ck_assert_uint_eq(p.flags & FP_PKT_TX_CSUM, 0);
 	ck_assert_uint_eq(fp_stats_get(&a.stats, FP_CTR_TCP_RST_SENT), 0);
 	ck_assert_uint_eq(fp_tcp_flow_count(a.ctx.tcp), 1);
 	free(a.mem);

@@ -33,6 +33,9 @@ enum fp_pkt_flags {
 	FP_PKT_FLOW = 1u << 4, /**< flow holds the slot of its TCP flow, found ahead */
 };
 
+/** The flags an adapter may pass in; fp_input() clears the others on entry. */
+#define FP_PKT_IN_FLAGS (FP_PKT_IP4_CSUM_GOOD | FP_PKT_L4_CSUM_GOOD)
+
 /** A borrowed, contiguous Ethernet frame. */
 struct fp_pkt {
 	uint8_t *data;  /**< first byte of the Ethernet header */
