@@ -318,8 +318,12 @@ print_result(const struct bench *b, struct result *r, int json)
 	fflush(stdout);
 }
 
-/* Time one pass over n prebuilt frames, in bursts. Verdicts other than TX are errors. */
-static void
+/*
+ * Time one pass over n prebuilt frames, in bursts. Verdicts other than TX are
+ * errors. Never inlined: tools/bench/profile.py counts inside it only, so
+ * handshakes and frame building stay out of the per-packet breakdown.
+ */
+__attribute__((noinline)) static void
 timed_pass(struct bench *b, uint8_t *frames, uint16_t stride, const uint16_t *lens, uint32_t n,
 		uint32_t flags, struct result *r)
 {

@@ -65,7 +65,7 @@ def main(path):
     rows = [json.loads(l) for l in open(path) if l.strip()]
     runs = defaultdict(list)  # (server, case) -> [result]
     errors, skipped, micro, mem, pmd, env = [], {}, [], [], {}, []
-    workers, profiles = [], []
+    workers, profiles, stores = [], [], []
     for r in rows:
         if "skipped" in r:
             skipped[r["label"]] = r["skipped"]
@@ -83,6 +83,8 @@ def main(path):
             pmd[r.get("mode", "io")] = r
         elif c == "profile":
             profiles.append(r)
+        elif c == "store":
+            stores.append(r)
         elif "workers" in r and "mpps" in r:
             workers.append(r)
         elif "mpps" in r and "label" not in r:
@@ -145,6 +147,17 @@ def main(path):
                            f"{t['mpps'] / io['mpps']:.2f} | "
                            f"{t['mpps'] / mac['mpps'] if mac else 0:.2f} |")
         out.append("")
+    if stores:
+        out.append("Echo store alone (--case store): per segment appended, read back and "
+                   "dropped when ACKed, flows in turn; ns per segment per CPU-second.\n")
+        out.append("| flows | segment | ring per flow | chunk queues over one pool | "
+                   "held per flow, ring | held per flow, chunks |")
+        out.append("|---|---|---|---|---|---|")
+        for r in stores:
+            out.append(f"| {r['flows']} | {r['size']} B | {r['ring_ns']:.1f} ns | "
+                       f"{r['chunk_ns']:.1f} ns | {r['ring_bytes_per_flow']} B | "
+                       f"{r['chunk_bytes_per_flow']} B |")
+        out.append("")
     if workers:
         one = next((w for w in workers if w["workers"] == 1), None)
         out.append("Workers: the same flows spread as RSS would over N threads, one per CPU, "
@@ -169,7 +182,8 @@ def main(path):
                    "32 MiB LL; no PMU here).\n")
         for p in runs:
             t = p["total"] or {}
-            out.append(f"{p['label']} ({p['micro_case']}, {p['packets']} frames): "
+            what = "timed frames" if p.get("timed_only") else "frames, handshakes included"
+            out.append(f"{p['label']} ({p['micro_case']}, {p['packets']} {what}): "
                        f"{t.get('ir', 0):.0f} Ir, {t.get('l1m', 0):.2f} L1 misses, "
                        f"{t.get('llm', 0):.2f} LL misses, ~{t.get('cest', 0):.0f} cycles "
                        "per packet\n")

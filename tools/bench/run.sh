@@ -502,6 +502,8 @@ MICRO_CASES=(
 	"--case tcp-offload --flows 64 --size 1460"
 	"--case arp"
 	"--case icmp"
+	"--case store --flows 64"
+	"--case store --flows 10000"
 )
 MICRO_WORKERS=("--workers 1 --flows 10000" "--workers 2 --flows 10000")
 
@@ -595,8 +597,8 @@ run_profile() {
 	command -v valgrind >/dev/null || { record_error profile valgrind 1 "valgrind not installed"; return; }
 	for fl in 64 10000; do
 		log "callgrind: tcp, $fl flows"
-		nice python3 "$SRC/tools/bench/profile.py" after "$fl" "$micro" --case tcp \
-			--flows "$fl" --seconds 0.5 >>"$RESULTS" ||
+		nice python3 "$SRC/tools/bench/profile.py" --timed after "$fl" "$micro" --case tcp \
+			--flows "$fl" --seconds 2 >>"$RESULTS" ||
 			record_error profile "after $fl" 1 "callgrind run failed"
 		if [[ -n ${BASELINE_MICRO:-} ]]; then
 			nice python3 "$SRC/tools/bench/profile.py" "before ($BASELINE)" "$fl" \
