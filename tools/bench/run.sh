@@ -64,7 +64,7 @@ while (($#)); do
 		SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=4
 		MEM_FLOWS="1 10000" MEM_IDLE_ONLY='' PROFILE=0
 		;;
-	-h | --help) sed -n '3,25p' "$0"; exit 0 ;;
+	-h | --help) sed -n '3,29p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
