@@ -79,6 +79,8 @@ static const struct key tcp_keys[] = {
 		U(fp_cfg_tcp, max_flows, KEY_U32, 1, 1u << 20),
 		{"buffer_size", KEY_U32, offsetof(struct fp_cfg_tcp, buffer_size), 0, 1024,
 				1u << 24, KEY_POW2},
+		U(fp_cfg_tcp, active_flows, KEY_U32, 0, 1u << 20),
+		U(fp_cfg_tcp, echo_pool_kb, KEY_U32, 0, 1u << 24),
 		{"syn_cookies", KEY_SYNCOOK, offsetof(struct fp_cfg_tcp, syn_cookies), 0, 0, 2, 0},
 		U(fp_cfg_tcp, idle_timeout_s, KEY_U32, 1, 86400),
 		/* At least RFC 6298's 1 s minimum RTO: TIME_WAIT must still be

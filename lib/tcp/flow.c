@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The TCP engine's memory: fp_tcp_init() carves the caller's block into the
- * engine header, the flow array, the hash bucket heads and the echo buffers.
- * Flows are found by 4-tuple through a keyed hash with chaining over indices
- * and are filed in a hashed timer wheel (advanced by fp_tcp_tick()).
+ * engine header, the flow slots (which double as the hash buckets), the pool
+ * of working records and the echo chunk pool. Flows are found by 4-tuple
+ * through a keyed hash with chaining over slot indices; records are filed in
+ * a hashed timer wheel (advanced by fp_tcp_tick()). Records of quiet flows
+ * stay on a list, oldest first; when a flow needs a record and none is free,
+ * the oldest quiet one is folded back into its slot (compact) and reused, so
+ * records follow the flows that have something in flight and the rest cost
+ * their slot alone.
  */
 #include <errno.h>
 #include <string.h>
@@ -15,20 +20,13 @@
 
 #define ALIGN64(x) (((x) + (size_t)63) & ~(size_t)63)
 
-static uint32_t
-pow2_at_least(uint32_t n)
-{
-	uint32_t p = 1;
-
-	while (p < n && p < (1u << 31))
-		p <<= 1;
-	return p;
-}
+_Static_assert(sizeof(struct tcp_slot) == 64, "a slot is one cache line");
+_Static_assert(FP_MAX_IFACES <= (1 << (8 - SF_PORT_SHIFT)), "the port fits a slot's flags");
 
 static int
 cfg_valid(const struct fp_cfg_tcp *cfg)
 {
-	if (cfg->max_flows == 0 || cfg->max_flows >= (1u << 24))
+	if (cfg->max_flows == 0 || cfg->max_flows >= (1u << 24) || cfg->active_flows >= (1u << 24))
 		return 0;
 	if (cfg->buffer_size < 256 || (cfg->buffer_size & (cfg->buffer_size - 1)) != 0)
 		return 0;
@@ -42,23 +40,40 @@ cfg_valid(const struct fp_cfg_tcp *cfg)
 }
 
 struct layout {
-	size_t flows, buckets, bufmem, total;
+	uint32_t n_active, n_chunks;
+	size_t slots, recs, pool, pool_len, total;
 };
 
 static int
 layout_of(const struct fp_cfg_tcp *cfg, struct layout *l)
 {
-	size_t nb = pow2_at_least(cfg->max_flows);
+	uint64_t pool_bytes;
 
 	if (!cfg_valid(cfg))
 		return -EINVAL;
-	/* Echo buffers dominate: refuse a configuration whose size overflows size_t. */
-	if ((size_t)cfg->buffer_size > (SIZE_MAX / 2) / cfg->max_flows)
+	l->n_active = cfg->active_flows;
+	if (l->n_active == 0)
+		l->n_active = cfg->max_flows < TCP_ACTIVE_DEFAULT ? cfg->max_flows
+								    : TCP_ACTIVE_DEFAULT;
+	if (l->n_active > cfg->max_flows)
+		l->n_active = cfg->max_flows;
+	/* By default every active flow may fill its buffer, within a cap. */
+	pool_bytes = (uint64_t)cfg->echo_pool_kb << 10;
+	if (pool_bytes == 0) {
+		pool_bytes = (uint64_t)l->n_active * cfg->buffer_size;
+		if (pool_bytes > TCP_POOL_DEFAULT)
+			pool_bytes = TCP_POOL_DEFAULT;
+	}
+	if (pool_bytes / TCP_CHUNK_SIZE >= (1u << 31))
 		return -EINVAL;
-	l->flows = ALIGN64(sizeof(struct fp_tcp));
-	l->buckets = l->flows + ALIGN64(sizeof(struct tcp_flow) * cfg->max_flows);
-	l->bufmem = l->buckets + ALIGN64(sizeof(uint32_t) * nb);
-	l->total = l->bufmem + (size_t)cfg->buffer_size * cfg->max_flows;
+	l->n_chunks = (uint32_t)((pool_bytes + TCP_CHUNK_SIZE - 1) / TCP_CHUNK_SIZE);
+	if (l->n_chunks < 2)
+		l->n_chunks = 2;
+	l->pool_len = fp_chunk_pool_mem_size(l->n_chunks, TCP_CHUNK_SIZE);
+	l->slots = ALIGN64(sizeof(struct fp_tcp));
+	l->recs = l->slots + sizeof(struct tcp_slot) * (size_t)cfg->max_flows;
+	l->pool = l->recs + ALIGN64(sizeof(struct tcp_flow) * (size_t)l->n_active);
+	l->total = l->pool + ALIGN64(l->pool_len);
 	return 0;
 }
 
@@ -85,11 +100,13 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, const struc
 	memset(t, 0, sizeof(*t));
 	t->cfg = *cfg;
 	/* Offsets are 64-byte multiples from a 64-byte aligned base. */
-	t->flows = (struct tcp_flow *)(void *)((uint8_t *)mem + l.flows);
-	t->buckets = (uint32_t *)(void *)((uint8_t *)mem + l.buckets);
-	t->bufmem = (uint8_t *)mem + l.bufmem;
+	t->slots = (struct tcp_slot *)(void *)((uint8_t *)mem + l.slots);
+	t->flows = (struct tcp_flow *)(void *)((uint8_t *)mem + l.recs);
+	if (fp_chunk_pool_init(&t->pool, (uint8_t *)mem + l.pool, l.pool_len, l.n_chunks,
+			    TCP_CHUNK_SIZE) < 0)
+		return NULL;
 	t->max_flows = cfg->max_flows;
-	t->bucket_mask = pow2_at_least(cfg->max_flows) - 1;
+	t->max_active = l.n_active;
 	/* syn_cookies == 2: cookies once a quarter of the table is half-open. */
 	t->half_open_max = cfg->max_flows / 4 ? cfg->max_flows / 4 : 1;
 	t->mss = cfg->mss;
@@ -97,15 +114,22 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, const struc
 	while (t->rcv_ws < TCP_MAX_WSCALE && (cfg->buffer_size >> t->rcv_ws) > 65535)
 		t->rcv_ws++;
 	t->keys = *keys;
-	for (i = 0; i <= t->bucket_mask; i++)
-		t->buckets[i] = TCP_NONE;
+	t->epoch_us = (uint64_t)(cfg->idle_timeout_s ? cfg->idle_timeout_s : 1) * 1000000 /
+			TCP_SWEEP_EPOCHS;
 	for (i = 0; i < TCP_WHEEL_SLOTS; i++)
 		t->wheel[i] = TCP_NONE;
 	for (i = 0; i < t->max_flows; i++) {
-		t->flows[i].flags = 0;
-		t->flows[i].hnext = i + 1 < t->max_flows ? i + 1 : TCP_NONE;
+		t->slots[i].flags = 0;
+		t->slots[i].bhead = TCP_NONE;
+		t->slots[i].hnext = i + 1 < t->max_flows ? i + 1 : TCP_NONE;
 	}
 	t->free_head = 0;
+	for (i = 0; i < t->max_active; i++) {
+		t->flows[i].flags = 0;
+		t->flows[i].hnext = i + 1 < t->max_active ? i + 1 : TCP_NONE;
+	}
+	t->rec_free = 0;
+	t->quiet_head = t->quiet_tail = TCP_NONE;
 	return t;
 }
 
@@ -116,23 +140,23 @@ fp__tcp_flow_hash(
 	return (uint32_t)fp__tcp_tuple_hash(t->keys.flow_hash, lip, rip, lport, rport);
 }
 
-struct tcp_flow *
+struct tcp_slot *
 fp__tcp_flow_lookup_hashed(struct fp_tcp *t, uint32_t hash, uint32_t lip, uint32_t rip,
 		uint16_t lport, uint16_t rport)
 {
-	uint32_t i = t->buckets[hash & t->bucket_mask];
+	uint32_t i = fp__tcp_bucket(t, hash)->bhead;
 
 	while (i != TCP_NONE) {
-		struct tcp_flow *f = &t->flows[i];
+		struct tcp_slot *sl = &t->slots[i];
 
-		if (f->rip == rip && f->rport == rport && f->lport == lport && f->lip == lip)
-			return f;
-		i = f->hnext;
+		if (sl->rip == rip && sl->rport == rport && sl->lport == lport && sl->lip == lip)
+			return sl;
+		i = sl->hnext;
 	}
 	return NULL;
 }
 
-struct tcp_flow *
+struct tcp_slot *
 fp__tcp_flow_lookup(struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
 {
 	return fp__tcp_flow_lookup_hashed(
@@ -172,96 +196,365 @@ fp_tcp_burst_prefetch(struct fp_tcp *t, struct fp_pkt *pkts, uint16_t n)
 			continue;
 		pkts[i].hash = fp__tcp_flow_hash(t, lip, rip, lport, rport);
 		pkts[i].flags |= FP_PKT_HASH;
-		fp_prefetch(&t->buckets[pkts[i].hash & t->bucket_mask]);
+		fp_prefetch(fp__tcp_bucket(t, pkts[i].hash));
 	}
-	/* The buckets are on their way: now the flow entries they name. */
+	/* The buckets are on their way: now the slots they name. */
 	for (i = 0; i < n; i++) {
 		uint32_t head;
 
 		if (!(pkts[i].flags & FP_PKT_HASH))
 			continue;
-		head = t->buckets[pkts[i].hash & t->bucket_mask];
-		if (head != TCP_NONE) {
-			const uint8_t *f = (const uint8_t *)&t->flows[head];
-
-			for (size_t off = 0; off < sizeof(struct tcp_flow); off += 64)
-				fp_prefetch(f + off);
-		}
+		head = fp__tcp_bucket(t, pkts[i].hash)->bhead;
+		if (head != TCP_NONE)
+			fp_prefetch(&t->slots[head]);
 	}
 }
 
 void
 fp_tcp_burst_lookahead(struct fp_tcp *t, struct fp_pkt *pkt)
 {
-	uint32_t lip, rip, tail;
+	uint32_t lip, rip;
 	uint16_t lport, rport;
-	struct tcp_flow *f;
+	struct tcp_slot *sl;
 
 	if (!(pkt->flags & FP_PKT_HASH) || burst_tuple(pkt, &lip, &rip, &lport, &rport) < 0)
 		return;
-	f = fp__tcp_flow_lookup_hashed(t, pkt->hash, lip, rip, lport, rport);
-	if (f == NULL)
+	sl = fp__tcp_flow_lookup_hashed(t, pkt->hash, lip, rip, lport, rport);
+	if (sl == NULL)
 		return;
-	pkt->flow = fp__tcp_flow_idx(t, f);
+	pkt->flow = fp__tcp_slot_idx(t, sl);
 	pkt->flags |= FP_PKT_FLOW;
-	/* The payload will be appended at the ring's tail (64 B or more: two lines). */
-	tail = (f->buf.head + f->buf.used) & (f->buf.cap - 1);
-	fp_prefetch_w(f->buf.mem + tail);
-	fp_prefetch_w(f->buf.mem + ((tail + 64) & (f->buf.cap - 1)));
+	/* The record's first lines: the sequence and window variables. */
+	if (sl->rec != TCP_NONE) {
+		const uint8_t *f = (const uint8_t *)&t->flows[sl->rec];
+
+		fp_prefetch_w(f);
+		fp_prefetch_w(f + 64);
+		fp_prefetch_w(f + 128);
+	}
+}
+
+/* Take a slot off the free list and hash it in. */
+static struct tcp_slot *
+slot_take(struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
+{
+	struct fp_tcp *t = ctx->tcp;
+	struct tcp_slot *sl, *b;
+	uint32_t idx, bhead;
+
+	if (t->free_head == TCP_NONE)
+		return NULL;
+	idx = t->free_head;
+	sl = &t->slots[idx];
+	t->free_head = sl->hnext;
+	bhead = sl->bhead; /* the bucket this slot heads stays as it is */
+	memset(sl, 0, sizeof(*sl));
+	sl->bhead = bhead;
+	sl->lip = lip;
+	sl->rip = rip;
+	sl->lport = lport;
+	sl->rport = rport;
+	sl->flags = SF_IN_USE;
+	sl->rec = TCP_NONE;
+	b = fp__tcp_bucket(t, fp__tcp_flow_hash(t, lip, rip, lport, rport));
+	sl->hnext = b->bhead;
+	b->bhead = idx;
+	t->n_flows++;
+	fp_stats_inc(ctx->stats, FP_CTR_FLOWS_OPENED);
+	fp_stats_set_flows_open(ctx->stats, t->n_flows);
+	return sl;
+}
+
+static void
+quiet_unlink(struct fp_tcp *t, struct tcp_flow *f)
+{
+	if (!f->in_quiet)
+		return;
+	if (f->qprev != TCP_NONE)
+		t->flows[f->qprev].qnext = f->qnext;
+	else
+		t->quiet_head = f->qnext;
+	if (f->qnext != TCP_NONE)
+		t->flows[f->qnext].qprev = f->qprev;
+	else
+		t->quiet_tail = f->qprev;
+	f->in_quiet = 0;
+}
+
+static void
+quiet_append(struct fp_tcp *t, struct tcp_flow *f)
+{
+	uint32_t idx = fp__tcp_flow_idx(t, f);
+
+	f->qprev = t->quiet_tail;
+	f->qnext = TCP_NONE;
+	if (t->quiet_tail != TCP_NONE)
+		t->flows[t->quiet_tail].qnext = idx;
+	else
+		t->quiet_head = idx;
+	t->quiet_tail = idx;
+	f->in_quiet = 1;
+}
+
+static void rec_give(struct fp_tcp *t, struct tcp_flow *f);
+static int flow_quiet(const struct tcp_flow *f, uint64_t now_us);
+static void freeze(struct fp_tcp *t, struct tcp_flow *f);
+
+/* Take a record off its free list, folding the oldest quiet flow into its slot if none is. */
+static struct tcp_flow *
+rec_take(struct fp_tcp *t, struct tcp_slot *sl, uint64_t now_us)
+{
+	struct tcp_flow *f;
+	uint32_t idx, tries;
+
+	/* A few looks: one whose challenge ACK budget still runs is skipped. */
+	for (tries = 0; t->rec_free == TCP_NONE && t->quiet_head != TCP_NONE && tries < 4;
+			tries++) {
+		f = &t->flows[t->quiet_head];
+		if (flow_quiet(f, now_us)) {
+			freeze(t, f);
+		} else {
+			quiet_unlink(t, f);
+			quiet_append(t, f);
+		}
+	}
+	idx = t->rec_free;
+	if (idx == TCP_NONE)
+		return NULL;
+	f = &t->flows[idx];
+	t->rec_free = f->hnext;
+	t->n_active++;
+	memset(f, 0, sizeof(*f));
+	f->t = t;
+	f->slot = fp__tcp_slot_idx(t, sl);
+	f->hnext = TCP_NONE;
+	f->tnext = f->tprev = TCP_NONE;
+	fp_chunk_q_init(&f->q);
+	sl->rec = idx;
+	return f;
+}
+
+static void
+rec_give(struct fp_tcp *t, struct tcp_flow *f)
+{
+	fp__tcp_timer_unlink(t, f);
+	quiet_unlink(t, f);
+	fp_chunk_q_reset(&f->q, &t->pool);
+	t->slots[f->slot].rec = TCP_NONE;
+	f->flags = 0;
+	f->state = FP_TCP_CLOSED;
+	f->hnext = t->rec_free;
+	t->rec_free = fp__tcp_flow_idx(t, f);
+	t->n_active--;
+}
+
+struct tcp_slot *
+fp__tcp_slot_new(struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
+{
+	return slot_take(ctx, lip, rip, lport, rport);
 }
 
 struct tcp_flow *
 fp__tcp_flow_new(struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
 {
 	struct fp_tcp *t = ctx->tcp;
+	struct tcp_slot *sl;
 	struct tcp_flow *f;
-	uint32_t idx, b;
 
 	if (t->free_head == TCP_NONE)
 		return NULL;
-	idx = t->free_head;
-	f = &t->flows[idx];
-	t->free_head = f->hnext;
-	memset(f, 0, sizeof(*f));
+	sl = slot_take(ctx, lip, rip, lport, rport);
+	f = rec_take(t, sl, ctx->now_us);
+	if (f == NULL) {
+		fp__tcp_slot_free(ctx, sl);
+		return NULL;
+	}
 	f->lip = lip;
 	f->rip = rip;
 	f->lport = lport;
 	f->rport = rport;
 	f->flags = TF_IN_USE;
-	f->tnext = f->tprev = TCP_NONE;
 	f->created_us = ctx->now_us;
 	f->last_active = ctx->now_us;
-	fp_echo_buf_init(&f->buf, t->bufmem + (size_t)idx * t->cfg.buffer_size, t->cfg.buffer_size);
-	b = fp__tcp_flow_hash(t, lip, rip, lport, rport) & t->bucket_mask;
-	f->hnext = t->buckets[b];
-	t->buckets[b] = idx;
-	t->n_flows++;
-	fp_stats_inc(ctx->stats, FP_CTR_FLOWS_OPENED);
-	fp_stats_set_flows_open(ctx->stats, t->n_flows);
 	return f;
+}
+
+void
+fp__tcp_slot_free(struct fp_ctx *ctx, struct tcp_slot *sl)
+{
+	struct fp_tcp *t = ctx->tcp;
+	uint32_t idx = fp__tcp_slot_idx(t, sl);
+	uint32_t *link = &fp__tcp_bucket(t, fp__tcp_flow_hash(t, sl->lip, sl->rip, sl->lport,
+						     sl->rport))->bhead;
+
+	while (*link != idx && *link != TCP_NONE)
+		link = &t->slots[*link].hnext;
+	if (*link == idx)
+		*link = sl->hnext;
+	if (sl->flags & SF_DRAIN)
+		t->drain_owed--;
+	sl->flags = 0;
+	sl->hnext = t->free_head;
+	t->free_head = idx;
+	t->n_flows--;
+	fp_stats_set_flows_open(ctx->stats, t->n_flows);
 }
 
 void
 fp__tcp_flow_free(struct fp_ctx *ctx, struct tcp_flow *f)
 {
 	struct fp_tcp *t = ctx->tcp;
-	uint32_t idx = fp__tcp_flow_idx(t, f);
-	uint32_t *link = &t->buckets[fp__tcp_flow_hash(t, f->lip, f->rip, f->lport, f->rport) &
-			t->bucket_mask];
+	struct tcp_slot *sl = &t->slots[f->slot];
 
-	while (*link != idx && *link != TCP_NONE)
-		link = &t->flows[*link].hnext;
-	if (*link == idx)
-		*link = f->hnext;
-	fp__tcp_timer_unlink(t, f);
 	if (f->state == FP_TCP_SYN_RECEIVED)
 		t->n_half_open--;
-	f->state = FP_TCP_CLOSED;
-	f->flags = 0;
-	f->hnext = t->free_head;
-	t->free_head = idx;
-	t->n_flows--;
-	fp_stats_set_flows_open(ctx->stats, t->n_flows);
+	rec_give(t, f);
+	fp__tcp_slot_free(ctx, sl);
+}
+
+static uint16_t
+segs_of(uint32_t bytes, uint16_t mss)
+{
+	uint32_t n = bytes / mss;
+
+	return n < UINT16_MAX ? (uint16_t)n : UINT16_MAX - 1;
+}
+
+struct tcp_flow *
+fp__tcp_thaw(struct fp_tcp *t, struct tcp_slot *sl, uint64_t now_us)
+{
+	struct tcp_flow *f = rec_take(t, sl, now_us);
+	uint64_t idle;
+
+	if (f == NULL)
+		return NULL;
+	f->lip = sl->lip;
+	f->rip = sl->rip;
+	f->lport = sl->lport;
+	f->rport = sl->rport;
+	f->state = FP_TCP_ESTABLISHED;
+	f->flags = TF_IN_USE;
+	if (sl->flags & SF_WSCALE) {
+		f->flags |= TF_WSCALE;
+		f->rcv_ws = t->rcv_ws;
+	}
+	if (sl->flags & SF_SACK)
+		f->flags |= TF_SACK;
+	if (sl->flags & SF_DRAIN) {
+		f->flags |= TF_DRAIN;
+		sl->flags &= (uint8_t)~SF_DRAIN;
+		t->drain_owed--;
+	}
+	f->port = fp__tcp_slot_port(sl);
+	f->snd_ws = sl->ws_epoch & 15;
+	memcpy(f->peer_mac, sl->peer_mac, FP_ETH_ALEN);
+	f->mss = sl->mss;
+	f->ip_id = sl->ip_id;
+	f->iss = sl->iss;
+	f->irs = sl->irs;
+	f->snd_una = f->snd_nxt = f->snd_max = sl->snd_una;
+	f->snd_wnd = f->max_snd_wnd = (uint32_t)sl->snd_wnd_w << f->snd_ws;
+	f->snd_wl1 = sl->snd_wl1;
+	f->snd_wl2 = sl->snd_una; /* at most SND.UNA, which every later ACK passes too */
+	f->rcv_nxt = sl->rcv_nxt;
+	f->rcv_adv = sl->rcv_nxt + ((uint32_t)sl->rcv_adv_w << f->rcv_ws);
+	f->cwnd = (uint32_t)sl->cwnd_segs * f->mss;
+	f->ssthresh = sl->ssthresh_segs == UINT16_MAX ? UINT32_MAX / 2
+						       : (uint32_t)sl->ssthresh_segs * f->mss;
+	/* The RTT estimate is not kept while compact: RFC 6298 2.1 again. */
+	f->rto_us = t->cfg.rto_initial_ms * 1000;
+	/* Idle since the start of the epoch of its last activity, at the most. */
+	idle = (uint64_t)((fp__tcp_epoch(t, now_us) - (sl->ws_epoch >> 4)) & 15) * t->epoch_us;
+	f->last_active = now_us > idle ? now_us - idle : 0;
+	f->created_us = f->last_active;
+	fp__tcp_deadline_arm(t, f);
+	return f;
+}
+
+static int
+flow_quiet(const struct tcp_flow *f, uint64_t now_us)
+{
+	return f->state == FP_TCP_ESTABLISHED && f->snd_una == f->snd_max &&
+			f->snd_nxt == f->snd_max && f->q.n_chunks == 0 && f->n_ooo == 0 &&
+			f->n_sack == 0 && !f->dsack && f->rtx_at == 0 && f->probes == 0 &&
+			!(f->flags & (TF_RECOVERY | TF_TX_RETRY | TF_DRAIN)) &&
+			(f->snd_wnd >> f->snd_ws) <= UINT16_MAX &&
+			((f->snd_wnd >> f->snd_ws) << f->snd_ws) == f->snd_wnd &&
+			seq_geq(f->rcv_adv, f->rcv_nxt) &&
+			(f->chall_n == 0 || now_us - f->chall_at >= TCP_CHALLENGE_US);
+}
+
+/* Fold a quiet flow's record into its slot and free the record. */
+static void
+freeze(struct fp_tcp *t, struct tcp_flow *f)
+{
+	struct tcp_slot *sl = &t->slots[f->slot];
+	uint32_t adv;
+
+	sl->flags = (uint8_t)(SF_IN_USE | (f->port << SF_PORT_SHIFT));
+	if (f->flags & TF_WSCALE)
+		sl->flags |= SF_WSCALE;
+	if (f->flags & TF_SACK)
+		sl->flags |= SF_SACK;
+	sl->ws_epoch = (uint8_t)(f->snd_ws | fp__tcp_epoch(t, f->last_active) << 4);
+	memcpy(sl->peer_mac, f->peer_mac, FP_ETH_ALEN);
+	sl->mss = f->mss;
+	sl->ip_id = f->ip_id;
+	sl->iss = f->iss;
+	sl->irs = f->irs;
+	sl->snd_una = f->snd_una;
+	sl->snd_wnd_w = (uint16_t)(f->snd_wnd >> f->snd_ws);
+	sl->snd_wl1 = f->snd_wl1;
+	sl->rcv_nxt = f->rcv_nxt;
+	/* Rounded up: the edge we promised never moves left (RFC 9293 3.8.6.2.2). */
+	adv = ((f->rcv_adv - f->rcv_nxt) + (1u << f->rcv_ws) - 1) >> f->rcv_ws;
+	sl->rcv_adv_w = (uint16_t)(adv < UINT16_MAX ? adv : UINT16_MAX);
+	sl->cwnd_segs = segs_of(f->cwnd, f->mss);
+	if (sl->cwnd_segs == 0)
+		sl->cwnd_segs = 1;
+	sl->ssthresh_segs = f->ssthresh >= UINT32_MAX / 2 ? UINT16_MAX : segs_of(f->ssthresh, f->mss);
+	rec_give(t, f);
+}
+
+void
+fp__tcp_settle(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us)
+{
+	if (!(f->flags & TF_IN_USE))
+		return;
+	quiet_unlink(t, f);
+	if (flow_quiet(f, now_us))
+		quiet_append(t, f);
+}
+
+int
+fp__tcp_compact(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us)
+{
+	if (!(f->flags & TF_IN_USE) || !flow_quiet(f, now_us))
+		return -1;
+	freeze(t, f);
+	return 0;
+}
+
+uint64_t
+fp__tcp_bytes_in(const struct tcp_flow *f)
+{
+	/* A FIN took one sequence number once the peer's side is closed. */
+	int fin = f->state == FP_TCP_CLOSE_WAIT || f->state == FP_TCP_LAST_ACK ||
+			f->state == FP_TCP_CLOSING || f->state == FP_TCP_TIME_WAIT;
+
+	if (f->state == FP_TCP_SYN_RECEIVED)
+		return 0;
+	return (uint32_t)(f->rcv_nxt - f->irs - 1 - fin);
+}
+
+uint64_t
+fp__tcp_bytes_out(const struct tcp_flow *f)
+{
+	int fin = f->state == FP_TCP_FIN_WAIT_2 || f->state == FP_TCP_TIME_WAIT;
+
+	if (f->state == FP_TCP_SYN_RECEIVED || f->snd_una == f->iss)
+		return 0;
+	return (uint32_t)(f->snd_una - f->iss - 1 - fin);
 }
 
 void
@@ -348,25 +641,43 @@ fp_tcp_flow_count(const struct fp_tcp *tcp)
 	return tcp->n_flows;
 }
 
+/* A flow with a working record reports it; a compact one what its slot keeps. */
 static void
-flow_info(const struct tcp_flow *f, uint64_t now_us, struct fp_tcp_flow_info *o)
+flow_info(const struct fp_tcp *tcp, const struct tcp_slot *sl, uint64_t now_us,
+		struct fp_tcp_flow_info *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->local_ip = f->lip;
-	o->remote_ip = f->rip;
-	o->local_port = f->lport;
-	o->remote_port = f->rport;
-	o->state = f->state;
-	o->snd_wnd = f->snd_wnd;
-	o->rcv_wnd = seq_gt(f->rcv_adv, f->rcv_nxt) ? f->rcv_adv - f->rcv_nxt : 0;
-	o->unacked = f->snd_max - f->snd_una;
-	o->buffered = fp_echo_buf_used(&f->buf);
-	o->srtt_us = f->srtt_us;
-	o->rto_us = f->rto_us;
-	o->bytes_in = f->bytes_in;
-	o->bytes_out = f->bytes_out;
-	o->retransmits = f->retransmits;
-	o->age_us = now_us >= f->created_us ? now_us - f->created_us : 0;
+	o->local_ip = sl->lip;
+	o->remote_ip = sl->rip;
+	o->local_port = sl->lport;
+	o->remote_port = sl->rport;
+	if (sl->rec != TCP_NONE) {
+		const struct tcp_flow *f = &tcp->flows[sl->rec];
+
+		o->state = f->state;
+		o->snd_wnd = f->snd_wnd;
+		o->rcv_wnd = seq_gt(f->rcv_adv, f->rcv_nxt) ? f->rcv_adv - f->rcv_nxt : 0;
+		o->unacked = f->snd_max - f->snd_una;
+		o->buffered = fp__tcp_buffered(f);
+		o->srtt_us = f->srtt_us;
+		o->rto_us = f->rto_us;
+		o->bytes_in = fp__tcp_bytes_in(f);
+		o->bytes_out = fp__tcp_bytes_out(f);
+		o->retransmits = f->retransmits;
+		o->age_us = now_us >= f->created_us ? now_us - f->created_us : 0;
+	} else {
+		uint8_t ws = sl->ws_epoch & 15;
+		uint64_t idle = (uint64_t)((fp__tcp_epoch(tcp, now_us) - (sl->ws_epoch >> 4)) & 15) *
+				tcp->epoch_us;
+
+		o->state = FP_TCP_ESTABLISHED;
+		o->snd_wnd = (uint32_t)sl->snd_wnd_w << ws;
+		o->rcv_wnd = (uint32_t)sl->rcv_adv_w << ((sl->flags & SF_WSCALE) ? tcp->rcv_ws : 0);
+		o->rto_us = tcp->cfg.rto_initial_ms * 1000;
+		o->bytes_in = (uint32_t)(sl->rcv_nxt - sl->irs - 1);
+		o->bytes_out = sl->snd_una == sl->iss ? 0 : (uint32_t)(sl->snd_una - sl->iss - 1);
+		o->age_us = idle;
+	}
 }
 
 uint32_t
@@ -384,10 +695,10 @@ fp_tcp_flow_snapshot(const struct fp_tcp *tcp, uint64_t now_us, uint32_t *cursor
 	if (end > tcp->max_flows)
 		end = tcp->max_flows;
 	for (; i < end && n < max; i++) {
-		const struct tcp_flow *f = &tcp->flows[i];
+		const struct tcp_slot *sl = &tcp->slots[i];
 
-		if (f->flags & TF_IN_USE)
-			flow_info(f, now_us, &out[n++]);
+		if (sl->flags & SF_IN_USE)
+			flow_info(tcp, sl, now_us, &out[n++]);
 	}
 	*cursor = i < tcp->max_flows ? i : FP_TCP_CURSOR_END;
 	return n;

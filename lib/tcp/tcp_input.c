@@ -7,12 +7,17 @@
  * SYN-ACK or SYN cookie, cookie ACK -> flow) or, for a flow, the RFC 9293
  * 3.10.7.4 checks in order, then tcp_output.c sends echo data.
  *
- * Out-of-order data is kept, without extra memory: it is written into the
- * echo ring at its final place past the tail (it lies inside our advertised
- * window, which is exactly the ring's free space) and up to TCP_OOO_MAX
- * sequence ranges remember it; when the hole fills, the ring's tail simply
- * moves over it, and the ranges are reported as SACK blocks (RFC 2018) when
- * the peer allowed it. Dropping instead made Linux peers resend whole flights
+ * A segment for a compact flow first gets it a working record back
+ * (fp__tcp_thaw()); when none can be had the segment is dropped and counted
+ * (drop_tcp_no_state; the peer retransmits, a RST still ends the flow). After
+ * the segment a quiet flow's record joins the quiet list (fp__tcp_settle()),
+ * from which records are taken back when they run out.
+ *
+ * Out-of-order data is kept in the flow's echo chunks at its final place
+ * past the tail (it lies inside our advertised window) and up to
+ * TCP_OOO_MAX sequence ranges remember it; when the hole fills, the tail
+ * simply moves over it, and the ranges are reported as SACK blocks (RFC
+ * 2018) when the peer allowed it. Dropping instead made Linux peers resend whole flights
  * and stall for seconds at 5% loss. Segments that would need a fifth range
  * are dropped (duplicate ACK only).
  *
@@ -125,33 +130,46 @@ is_listening(const struct fp_tcp *t, uint16_t port)
 	return 0;
 }
 
+/* The flow's send MSS for the peer's MSS option (0: none). */
+static uint16_t
+flow_mss(const struct fp_ctx *ctx, uint16_t port, uint16_t peer_mss)
+{
+	uint16_t ours = fp__tcp_our_mss(ctx, port);
+	/* RFC 9293 3.7.1: 536 when the peer did not say; never above ours. The
+	 * floor (Linux has tcp_min_snd_mss) keeps room for data next to SACK
+	 * options and a peer from making us send a segment per byte. */
+	uint16_t mss = peer_mss ? peer_mss : TCP_DEFAULT_MSS;
+
+	if (mss > ours)
+		mss = ours;
+	return mss < TCP_MIN_MSS ? TCP_MIN_MSS : mss;
+}
+
+/* RFC 6928 2: initial window min(10 MSS, max(2 MSS, 14600)). */
+static uint32_t
+initial_cwnd(uint16_t mss)
+{
+	uint32_t cwnd = 2u * mss > 14600 ? 2u * mss : 14600;
+
+	return cwnd > TCP_INIT_CWND_SEGS * mss ? TCP_INIT_CWND_SEGS * mss : cwnd;
+}
+
 static void
 flow_setup(struct fp_ctx *ctx, struct tcp_flow *f, const struct seg *s, uint16_t peer_mss,
 		int wscale)
 {
 	struct fp_tcp *t = ctx->tcp;
-	uint16_t ours = fp__tcp_our_mss(ctx, s->port);
 
 	f->port = (uint8_t)s->port;
 	memcpy(f->peer_mac, s->smac, FP_ETH_ALEN);
-	/* RFC 9293 3.7.1: 536 when the peer did not say; never above ours. The
-	 * floor (Linux has tcp_min_snd_mss) keeps room for data next to SACK
-	 * options and a peer from making us send a segment per byte. */
-	f->mss = peer_mss ? peer_mss : TCP_DEFAULT_MSS;
-	if (f->mss > ours)
-		f->mss = ours;
-	if (f->mss < TCP_MIN_MSS)
-		f->mss = TCP_MIN_MSS;
+	f->mss = flow_mss(ctx, s->port, peer_mss);
 	if (wscale >= 0) {
 		f->flags |= TF_WSCALE;
 		f->snd_ws = (uint8_t)wscale;
 		f->rcv_ws = t->rcv_ws;
 	}
 	f->rto_us = t->cfg.rto_initial_ms * 1000;
-	/* RFC 6928 2: initial window min(10 MSS, max(2 MSS, 14600)). */
-	f->cwnd = 2u * f->mss > 14600 ? 2u * f->mss : 14600;
-	if (f->cwnd > TCP_INIT_CWND_SEGS * f->mss)
-		f->cwnd = TCP_INIT_CWND_SEGS * f->mss;
+	f->cwnd = initial_cwnd(f->mss);
 	f->ssthresh = UINT32_MAX / 2;
 	if (t->draining)
 		f->flags |= TF_DRAIN;
@@ -164,8 +182,11 @@ listen_syn(struct tcp_out *o, const struct seg *s)
 	struct fp_ctx *ctx = o->ctx;
 	struct fp_tcp *t = ctx->tcp;
 	struct tcp_flow *f;
+	/* With no working record free, a cookie still opens the flow (compact,
+	 * without SACK) where cookies are allowed at all. */
 	int cookie = t->cfg.syn_cookies == 1 ||
-			(t->cfg.syn_cookies == 2 && t->n_half_open >= t->half_open_max);
+			(t->cfg.syn_cookies == 2 &&
+					(t->n_half_open >= t->half_open_max || t->rec_free == TCP_NONE));
 
 	if (t->draining) {
 		fp_stats_inc(ctx->stats, FP_CTR_FLOWS_REFUSED);
@@ -219,8 +240,42 @@ listen_syn(struct tcp_out *o, const struct seg *s)
 	return fp__tcp_out_verdict(o);
 }
 
+/*
+ * A cookie flow with no working record free: straight into its compact
+ * form, as a quiet ESTABLISHED flow with nothing sent yet.
+ */
+static struct tcp_slot *
+cookie_compact(struct tcp_out *o, const struct seg *s, uint16_t mss, int ws)
+{
+	struct fp_ctx *ctx = o->ctx;
+	struct fp_tcp *t = ctx->tcp;
+	struct tcp_slot *sl = fp__tcp_slot_new(ctx, s->dip, s->sip, s->dport, s->sport);
+	uint8_t rcv_ws = ws >= 0 ? t->rcv_ws : 0;
+	uint32_t w = t->cfg.buffer_size >> rcv_ws;
+
+	if (sl == NULL)
+		return NULL;
+	sl->flags |= (uint8_t)(s->port << SF_PORT_SHIFT);
+	if (ws >= 0)
+		sl->flags |= SF_WSCALE;
+	sl->ws_epoch = (uint8_t)((ws >= 0 ? ws : 0) | fp__tcp_epoch(t, ctx->now_us) << 4);
+	memcpy(sl->peer_mac, s->smac, FP_ETH_ALEN);
+	sl->mss = flow_mss(ctx, s->port, mss);
+	sl->irs = s->seq - 1;
+	sl->rcv_nxt = s->seq;
+	sl->iss = s->ack - 1;
+	sl->snd_una = s->ack;
+	sl->snd_wnd_w = s->wnd;
+	sl->snd_wl1 = s->seq;
+	/* What the cookie SYN-ACK advertised (listen_syn()), never less. */
+	sl->rcv_adv_w = (uint16_t)(w < 65535 ? w : 65535);
+	sl->cwnd_segs = (uint16_t)(initial_cwnd(sl->mss) / sl->mss);
+	sl->ssthresh_segs = UINT16_MAX;
+	return sl;
+}
+
 /* The final ACK of a cookie handshake: rebuild the flow from the cookie. */
-static struct tcp_flow *
+static struct tcp_slot *
 cookie_ack(struct tcp_out *o, const struct seg *s)
 {
 	struct fp_ctx *ctx = o->ctx;
@@ -235,11 +290,13 @@ cookie_ack(struct tcp_out *o, const struct seg *s)
 		return NULL;
 	}
 	fp_stats_inc(ctx->stats, FP_CTR_TCP_SYN_COOKIES_OK);
-	if (t->draining || t->n_flows >= t->max_flows ||
-			(f = fp__tcp_flow_new(ctx, s->dip, s->sip, s->dport, s->sport)) == NULL) {
+	if (t->draining || t->n_flows >= t->max_flows) {
 		fp_stats_inc(ctx->stats, FP_CTR_FLOWS_REFUSED);
 		return NULL;
 	}
+	f = fp__tcp_flow_new(ctx, s->dip, s->sip, s->dport, s->sport);
+	if (f == NULL)
+		return cookie_compact(o, s, mss, ws);
 	flow_setup(ctx, f, s, mss, ws);
 	f->flags |= TF_COOKIE;
 	f->irs = s->seq - 1;
@@ -252,7 +309,7 @@ cookie_ack(struct tcp_out *o, const struct seg *s)
 	f->snd_wl2 = s->ack;
 	f->rcv_adv = f->rcv_nxt + fp__tcp_rcv_wnd(f);
 	fp__tcp_set_state(t, f, FP_TCP_ESTABLISHED, ctx->now_us);
-	return f;
+	return &t->slots[f->slot];
 }
 
 /*
@@ -283,7 +340,12 @@ acceptable(const struct tcp_flow *f, const struct seg *s)
 {
 	uint32_t seglen = s->len + !!(s->flags & FP_TCP_SYN) + !!(s->flags & FP_TCP_FIN);
 	uint32_t wnd = fp__tcp_rcv_wnd(f);
-	uint32_t end = f->rcv_nxt + wnd;
+	uint32_t end;
+
+	/* A window the pool has since shrunk still takes what it promised. */
+	if (seq_gt(f->rcv_adv, f->rcv_nxt) && f->rcv_adv - f->rcv_nxt > wnd)
+		wnd = f->rcv_adv - f->rcv_nxt;
+	end = f->rcv_nxt + wnd;
 
 	if (seglen == 0) {
 		if (wnd == 0)
@@ -313,7 +375,7 @@ static void
 rexmit_hole(struct tcp_out *o, struct tcp_flow *f)
 {
 	struct fp_ctx *ctx = o->ctx;
-	uint32_t data_end = f->snd_una + fp_echo_buf_used(&f->buf);
+	uint32_t data_end = f->snd_una + fp__tcp_buffered(f);
 	uint32_t seq = f->snd_una, len;
 	uint8_t i, flags = FP_TCP_ACK;
 
@@ -452,15 +514,15 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s, int *rexmi
 	if ((f->flags & TF_SACK) && s->optlen)
 		sacked = sack_input(f, s);
 	if (seq_gt(s->ack, f->snd_una)) {
-		uint32_t used = fp_echo_buf_used(&f->buf);
+		uint32_t used = fp__tcp_buffered(f);
 		uint32_t acked = s->ack - f->snd_una;
 
 		if (fin_sent_state(f->state) && acked > used) {
 			fin_acked = 1;
 			acked = used;
 		}
-		fp_echo_buf_consume(&f->buf, acked);
-		f->bytes_out += acked;
+		/* Acknowledged: the chunks these bytes emptied go back to the pool. */
+		fp_chunk_q_consume(&f->q, &t->pool, acked);
 		f->snd_una = s->ack;
 		if (seq_lt(f->snd_nxt, f->snd_una))
 			f->snd_nxt = f->snd_una;
@@ -557,21 +619,27 @@ window_update_due(const struct tcp_flow *f)
 static void
 ooo_store(struct tcp_flow *f, const struct seg *s)
 {
+	struct tcp_range trial[TCP_OOO_MAX];
 	uint32_t wnd = fp__tcp_rcv_wnd(f);
 	uint32_t off = s->seq - f->rcv_nxt;
 	uint32_t len = s->len;
+	uint8_t n = f->n_ooo;
 	int at;
 
 	if (off >= wnd)
 		return;
 	if (len > wnd - off)
 		len = wnd - off;
-	at = fp__tcp_range_add(f->ooo, &f->n_ooo, TCP_OOO_MAX, s->seq, s->seq + len);
-	if (at < 0)
+	/* Room for its range first: bytes written with none would hold chunks. */
+	memcpy(trial, f->ooo, sizeof(trial));
+	if (fp__tcp_range_add(trial, &n, TCP_OOO_MAX, s->seq, s->seq + len) < 0)
 		return;
+	/* The pool may give less than the window promised: keep what fits. */
+	len = fp_chunk_q_write_at(&f->q, &f->t->pool, off, s->data, len);
+	if (len == 0)
+		return;
+	at = fp__tcp_range_add(f->ooo, &f->n_ooo, TCP_OOO_MAX, s->seq, s->seq + len);
 	f->ooo_recent = (uint8_t)at;
-	/* The window never exceeds the ring's free space, so all len bytes fit. */
-	fp_echo_buf_write_at(&f->buf, off, s->data, len);
 }
 
 /* The hole before the first kept range is filled: move the tail over it. */
@@ -582,9 +650,8 @@ ooo_drain(struct tcp_flow *f)
 		if (seq_gt(f->ooo[0].end, f->rcv_nxt)) {
 			uint32_t k = f->ooo[0].end - f->rcv_nxt;
 
-			fp_echo_buf_commit(&f->buf, k); /* in place since ooo_store() */
+			fp_chunk_q_commit(&f->q, k); /* in place since ooo_store() */
 			f->rcv_nxt += k;
-			f->bytes_in += k;
 		}
 		f->n_ooo--;
 		memmove(&f->ooo[0], &f->ooo[1], sizeof(f->ooo[0]) * f->n_ooo);
@@ -613,10 +680,14 @@ text_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 	n = s->len - skip;
 	if (f->state == FP_TCP_ESTABLISHED) {
 		/* Where these bytes go out again: our sequence number of the ring's tail. */
-		uint32_t at = f->snd_una + fp_echo_buf_used(&f->buf);
+		uint32_t at = f->snd_una + fp__tcp_buffered(f);
 
-		/* Trimmed to the window: whatever does not fit is not acknowledged. */
-		took = fp_echo_buf_push(&f->buf, s->data + skip, n);
+		uint32_t cap_left = ctx->tcp->cfg.buffer_size - fp__tcp_buffered(f);
+
+		/* Trimmed to the flow's cap and to what the pool gives: whatever
+		 * does not fit is not acknowledged, so the peer sends it again. */
+		took = fp_chunk_q_push(&f->q, &ctx->tcp->pool, s->data + skip,
+				n < cap_left ? n : cap_left);
 		if (skip == 0 && took == n && s->have_sum) {
 			o->echo_data = s->data;
 			o->echo_seq = at;
@@ -628,7 +699,6 @@ text_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 		took = n < fp__tcp_rcv_wnd(f) ? n : fp__tcp_rcv_wnd(f);
 	}
 	f->rcv_nxt += took;
-	f->bytes_in += took;
 	if (f->n_ooo)
 		ooo_drain(f);
 	return took == n;
@@ -821,14 +891,51 @@ tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, cons
 	return 1;
 }
 
+/*
+ * A compact flow found no working record free: only an exact RST is taken
+ * (RFC 5961 3.2); anything else is dropped and counted, and the peer
+ * retransmits until one is free. Nothing stored is at stake: a compact flow
+ * holds no bytes.
+ */
+static enum fp_verdict
+compact_input(struct tcp_out *o, struct tcp_slot *sl, const struct seg *s)
+{
+	struct fp_ctx *ctx = o->ctx;
+
+	if ((s->flags & FP_TCP_RST) && s->seq == sl->rcv_nxt) {
+		fp_stats_inc(ctx->stats, FP_CTR_FLOWS_RESET);
+		fp__tcp_slot_free(ctx, sl);
+		return FP_VERDICT_CONSUMED;
+	}
+	fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_NO_STATE);
+	return FP_VERDICT_DROP;
+}
+
+/* A segment of a known flow, with its working record (given one back if compact). */
+static enum fp_verdict
+slot_input(struct tcp_out *o, struct tcp_slot *sl, const struct seg *s)
+{
+	struct fp_tcp *t = o->ctx->tcp;
+	struct tcp_flow *f;
+	enum fp_verdict v;
+
+	if (sl->rec != TCP_NONE)
+		f = &t->flows[sl->rec];
+	else if ((f = fp__tcp_thaw(t, sl, o->ctx->now_us)) == NULL)
+		return compact_input(o, sl, s);
+	v = flow_input(o, f, s);
+	fp__tcp_settle(t, f, o->ctx->now_us);
+	return v;
+}
+
 /* The segment's flow, from fp_input_burst()'s hints when it left any. */
-static struct tcp_flow *
+static struct tcp_slot *
 seg_flow(struct fp_tcp *t, const struct fp_pkt *pkt, const struct seg *s)
 {
 	/* Found a few frames ago: still the same flow? */
 	if ((pkt->flags & FP_PKT_FLOW) && pkt->flow < t->max_flows &&
-			fp__tcp_flow_is(&t->flows[pkt->flow], s->dip, s->sip, s->dport, s->sport))
-		return &t->flows[pkt->flow];
+			fp__tcp_flow_is(&t->slots[pkt->flow], s->dip, s->sip, s->dport, s->sport))
+		return &t->slots[pkt->flow];
 	if (pkt->flags & FP_PKT_HASH)
 		return fp__tcp_flow_lookup_hashed(t, pkt->hash, s->dip, s->sip, s->dport, s->sport);
 	return fp__tcp_flow_lookup(t, s->dip, s->sip, s->dport, s->sport);
@@ -842,7 +949,7 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	const uint8_t *tcp = pkt->data + pkt->l4;
 	uint32_t l4_len = pkt->l4_len;
 	struct tcp_out o = {.ctx = ctx, .pkt = pkt};
-	struct tcp_flow *f;
+	struct tcp_slot *f;
 	struct seg s;
 	uint32_t hlen;
 
@@ -892,7 +999,7 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 		return FP_VERDICT_DROP;
 	}
 	if (f != NULL)
-		return flow_input(&o, f, &s);
+		return slot_input(&o, f, &s);
 	/* LISTEN (RFC 9293 3.10.7.2). */
 	if (s.flags & FP_TCP_RST) {
 		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_NO_FLOW);
@@ -903,7 +1010,7 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 				fp__tcp_cookie_recent(t, ctx->now_us)) {
 			f = cookie_ack(&o, &s);
 			if (f != NULL)
-				return flow_input(&o, f, &s);
+				return slot_input(&o, f, &s);
 		}
 		return reply_rst(&o, &s);
 	}

@@ -3,7 +3,7 @@
  * Segment output. Builds Ethernet + IPv4 + TCP frames either in place in the
  * received packet (when that is the only frame to send: fp_tcp_input() then
  * returns FP_VERDICT_TX) or through ctx->tx. Echo data is read from the flow's
- * fp_echo_buf, which keeps every byte until the peer acknowledges it.
+ * chunk queue, which keeps every byte until the peer acknowledges it.
  * Called from tcp_input.c (replies) and tcp_timer.c (retransmissions).
  */
 #include <string.h>
@@ -32,7 +32,8 @@ fp__tcp_our_mss(const struct fp_ctx *ctx, uint16_t port)
 uint32_t
 fp__tcp_rcv_wnd(const struct tcp_flow *f)
 {
-	uint32_t w = fp_echo_buf_space(&f->buf);
+	/* The flow's cap, or less as the pool runs low (fp_chunk_q_space()). */
+	uint32_t w = fp_chunk_q_space(&f->q, &f->t->pool, f->t->cfg.buffer_size);
 	uint32_t max = (uint32_t)65535 << f->rcv_ws;
 
 	return w < max ? w : max;
@@ -106,9 +107,9 @@ fp__tcp_out_verdict(struct tcp_out *o)
 	return o->inplace ? FP_VERDICT_TX : FP_VERDICT_CONSUMED;
 }
 
-/** A segment's payload: len bytes of the echo buffer from off. */
+/** A segment's payload: len bytes of the flow's echo bytes from off. */
 struct seg_payload {
-	const struct fp_echo_buf *b;
+	const struct tcp_flow *f;
 	uint32_t off, len;
 	const uint8_t *in_place; /**< where these bytes already are, or NULL */
 	uint32_t sum;            /**< their running sum, valid when have_sum */
@@ -149,7 +150,7 @@ seg_write(uint8_t *frame, uint16_t room, const struct tcp_addr *a, uint16_t ip_i
 		memcpy(tcp + FP_TCP_HLEN, opts, optlen);
 	/* An in-place echo of the received payload at its old offset is already there. */
 	if (pl->len && pl->in_place != tcp + hlen)
-		fp_echo_buf_copy(pl->b, pl->off, tcp + hlen, pl->len);
+		fp_chunk_q_copy(&pl->f->q, &pl->f->t->pool, pl->off, tcp + hlen, pl->len);
 	if (offload) {
 		/* The NIC sums; it wants a zero IPv4 field and the pseudo-header sum. */
 		fp_store_be16(ip + FP_IP4_OFF_CSUM, 0);
@@ -297,7 +298,7 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 	uint8_t optlen = fp__tcp_sack_len(f) ? sack_opts(f, opts) : 0;
 	uint16_t room;
 	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen + len), &room);
-	struct seg_payload pl = {.b = &f->buf, .off = off, .len = len};
+	struct seg_payload pl = {.f = f, .off = off, .len = len};
 	int offload = csum_offload(o->ctx, f->port);
 
 	if (frame == NULL)
@@ -373,7 +374,7 @@ fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack)
 			fp__tcp_send_ack(o, f);
 		return;
 	}
-	data_end = f->snd_una + fp_echo_buf_used(&f->buf);
+	data_end = f->snd_una + fp__tcp_buffered(f);
 	wnd = f->snd_wnd < f->cwnd ? f->snd_wnd : f->cwnd;
 	limit = f->snd_una + wnd;
 	/* Our FIN goes after the last echoed byte: the peer closed (CLOSE_WAIT,

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Private to lib/tcp/: the engine's structures, shared by flow.c (table and
- * timer wheel), tcp_input.c (state machine), tcp_output.c (segment building),
- * tcp_timer.c (RTO, persist, expiry) and syncookie.c (ISNs and SYN cookies;
- * the keyed hash itself is in siphash.h/.c).
+ * Private to lib/tcp/: the engine's structures, shared by flow.c (table,
+ * working-state pool, timer wheel), tcp_input.c (state machine), tcp_output.c
+ * (segment building), tcp_timer.c (RTO, persist, expiry, the idle sweep) and
+ * syncookie.c (ISNs and SYN cookies; the keyed hash itself is in siphash.h/.c).
+ *
+ * A flow lives in two tiers. Its slot (struct tcp_slot, one cache line) is
+ * all an idle established flow needs. While it has anything in flight, out
+ * of order, timed or otherwise unfinished, it also holds a working record
+ * (struct tcp_flow) from a bounded pool; a quiet flow keeps its record until
+ * another flow needs one and none is free (then the quiet flow is folded
+ * back into its slot). Echo bytes live in chunks of a bounded pool, held
+ * only until the peer acknowledges them.
  * Tests may include it to check internals (RTO vectors, cookie layout).
  */
 #ifndef FP_TCP_PRIV_H
@@ -11,8 +19,8 @@
 
 #include <stdint.h>
 
+#include "fp/chunk.h"
 #include "fp/core.h"
-#include "fp/echo.h"
 #include "fp/tcp.h"
 
 #define TCP_NONE UINT32_MAX /* "no flow" in index links */
@@ -35,6 +43,10 @@
 #define TCP_OOO_MAX         4       /* out-of-order byte ranges held per flow */
 #define TCP_OPT_SACK        5       /* RFC 2018 3: SACK blocks (fp/wire.h has SACK_OK only) */
 #define TCP_SACK_BLOCKS_MAX 4       /* RFC 2018 3: 4 + 8 * 4 bytes fill the 40-byte option space */
+#define TCP_CHUNK_SIZE      512     /* echo bytes per chunk of the pool */
+#define TCP_ACTIVE_DEFAULT  65536   /* working records when not configured (or max_flows) */
+#define TCP_POOL_DEFAULT    (64u << 20) /* echo pool bytes when not configured, at most */
+#define TCP_SWEEP_EPOCHS    8       /* idle sweep: epochs per idle timeout */
 
 /** A range of sequence space, end exclusive. */
 struct tcp_range {
@@ -53,12 +65,50 @@ enum {
 	TF_IN_USE = 1u << 7,
 };
 
-/** One connection. Indices (not pointers) link it into the hash and the wheel. */
+/* Slot flags (tcp_slot.flags, low bits; the interface is in the high bits). */
+enum {
+	SF_IN_USE = 1u << 0,
+	SF_WSCALE = 1u << 1, /**< TF_WSCALE */
+	SF_SACK = 1u << 2,   /**< TF_SACK */
+	SF_DRAIN = 1u << 3,  /**< a drain FIN is still owed (no record was free) */
+};
+#define SF_PORT_SHIFT 5 /* FP_MAX_IFACES <= 8 */
+
+/**
+ * A flow's slot in the table: its key and hash links and, while it holds no
+ * working record (rec == TCP_NONE), the compact state of a quiet ESTABLISHED
+ * flow: nothing unacknowledged, unsent, out of order or timed, so SND.NXT =
+ * SND.MAX = SND.UNA and no deadline but the idle timeout, which the sweep in
+ * fp_tcp_tick() checks against the epoch of the last activity. Windows are
+ * kept in their wire units; congestion state in segments.
+ */
+struct tcp_slot {
+	uint32_t lip, rip; /**< host byte order */
+	uint16_t lport, rport;
+	uint32_t hnext; /**< next slot in the hash chain, or in the free list */
+	uint32_t bhead; /**< first slot of hash bucket number (this slot's index) */
+	uint32_t rec;   /**< working record, or TCP_NONE while compact */
+	uint32_t iss, irs;
+	uint32_t snd_una, snd_wl1, rcv_nxt;
+	uint8_t peer_mac[FP_ETH_ALEN];
+	uint16_t mss, ip_id;
+	uint16_t rcv_adv_w;     /**< (RCV.ADV - RCV.NXT) >> rcv_ws, rounded up */
+	uint16_t snd_wnd_w;     /**< SND.WND >> snd_ws (the peer's window field) */
+	uint16_t cwnd_segs;     /**< cwnd / mss */
+	uint16_t ssthresh_segs; /**< ssthresh / mss, UINT16_MAX: none yet */
+	uint8_t flags;          /**< SF_*, and the interface << SF_PORT_SHIFT */
+	uint8_t ws_epoch;       /**< snd_ws (low nibble), idle epoch of the last activity (high) */
+};
+
+/** A flow's working record: the whole TCP state while it is not quiet. */
 struct tcp_flow {
 	/* key: local and remote address and port, host byte order */
 	uint32_t lip, rip;
 	uint16_t lport, rport;
-	uint32_t hnext; /**< next flow in the hash chain, or free list */
+	uint32_t hnext; /**< next record in the free list */
+	uint32_t slot;  /**< the flow's slot */
+	uint32_t qnext, qprev; /**< quiet list links, valid while in_quiet */
+	uint8_t in_quiet;
 
 	uint8_t state;   /**< enum fp_tcp_state */
 	uint8_t flags;   /**< TF_* */
@@ -78,7 +128,8 @@ struct tcp_flow {
 	uint32_t snd_wl1, snd_wl2;
 	uint32_t irs, rcv_nxt, rcv_adv; /**< rcv_adv: right edge we advertised */
 	uint32_t cwnd, ssthresh;        /**< RFC 5681, bytes */
-	struct fp_echo_buf buf;         /**< bytes from snd_una on: unacknowledged, then unsent */
+	struct fp_chunk_q q;            /**< bytes from snd_una on: unacknowledged, then unsent */
+	struct fp_tcp *t;               /**< the engine (its chunk pool and configuration) */
 
 	/* RFC 6298 */
 	uint32_t srtt_us, rttvar_us, rto_us;
@@ -109,23 +160,29 @@ struct tcp_flow {
 	uint64_t chall_at; /**< start of the challenge ACK budget's second, us */
 	uint8_t chall_n;   /**< challenge ACKs sent in it */
 
-	uint64_t created_us;
-	uint64_t bytes_in, bytes_out;
-	uint32_t retransmits;
+	uint64_t created_us; /**< creation, or the last activity before a compact spell */
+	uint32_t retransmits; /**< since the flow got this record */
 };
 
 struct fp_tcp {
 	struct fp_cfg_tcp cfg;
 	struct fp_tcp_keys keys;
-	struct tcp_flow *flows; /**< max_flows entries */
-	uint32_t *buckets;      /**< hash heads, n_buckets entries */
-	uint8_t *bufmem;        /**< max_flows * buffer_size bytes */
+	struct tcp_slot *slots; /**< max_flows entries, also the hash buckets */
+	struct tcp_flow *flows; /**< max_active working records */
+	struct fp_chunk_pool pool; /**< echo bytes of every flow */
 	uint32_t max_flows;
-	uint32_t bucket_mask;
+	uint32_t max_active;
+	uint32_t n_active;   /**< records in use */
+	uint32_t rec_free;   /**< first free record, or TCP_NONE */
+	uint32_t quiet_head, quiet_tail; /**< quiet records, oldest first */
 	uint32_t n_flows;
 	uint32_t n_half_open;   /**< flows in SYN_RECEIVED */
 	uint32_t half_open_max; /**< syn_cookies == 2 switches cookies on past this */
 	uint32_t free_head;
+	uint32_t sweep_pos;     /**< next slot the idle sweep visits */
+	uint32_t drain_owed;    /**< compact flows still owed a drain FIN */
+	uint64_t sweep_last_us; /**< the sweep has covered time up to here */
+	uint64_t epoch_us;      /**< idle sweep epoch length: idle timeout / TCP_SWEEP_EPOCHS */
 	uint16_t mss;   /**< our MSS before the interface MTU clamp */
 	uint8_t rcv_ws; /**< our window scale shift, from buffer_size */
 	uint8_t draining;
@@ -135,28 +192,72 @@ struct fp_tcp {
 	uint32_t wheel[TCP_WHEEL_SLOTS];
 };
 
-/* flow.c: table and timer wheel */
-/** The keyed hash of a 4-tuple (host byte order); the bucket is hash & bucket_mask. */
+/* flow.c: table, records and timer wheel */
+/** The keyed hash of a 4-tuple (host byte order). */
 uint32_t fp__tcp_flow_hash(
 		const struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport);
-struct tcp_flow *fp__tcp_flow_lookup(
+
+/** The slot whose bhead starts the hash chain of this hash. */
+static inline struct tcp_slot *
+fp__tcp_bucket(const struct fp_tcp *t, uint32_t hash)
+{
+	return &t->slots[(uint32_t)(((uint64_t)hash * t->max_flows) >> 32)];
+}
+
+struct tcp_slot *fp__tcp_flow_lookup(
 		struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport);
 /** The same, with the tuple's hash already known. */
-struct tcp_flow *fp__tcp_flow_lookup_hashed(struct fp_tcp *t, uint32_t hash, uint32_t lip,
+struct tcp_slot *fp__tcp_flow_lookup_hashed(struct fp_tcp *t, uint32_t hash, uint32_t lip,
 		uint32_t rip, uint16_t lport, uint16_t rport);
 
-/** Is f the open flow of this 4-tuple? */
+/** Is sl the open flow of this 4-tuple? */
 static inline int
-fp__tcp_flow_is(const struct tcp_flow *f, uint32_t lip, uint32_t rip, uint16_t lport,
+fp__tcp_flow_is(const struct tcp_slot *sl, uint32_t lip, uint32_t rip, uint16_t lport,
 		uint16_t rport)
 {
-	return (f->flags & TF_IN_USE) && f->rip == rip && f->rport == rport && f->lport == lport &&
-			f->lip == lip;
+	return (sl->flags & SF_IN_USE) && sl->rip == rip && sl->rport == rport &&
+			sl->lport == lport && sl->lip == lip;
 }
+
+/** The slot's interface. */
+static inline uint8_t
+fp__tcp_slot_port(const struct tcp_slot *sl)
+{
+	return (uint8_t)(sl->flags >> SF_PORT_SHIFT);
+}
+
+/**
+ * A new flow with a working record. @return NULL when the table or the
+ * record pool is full
+ */
 struct tcp_flow *fp__tcp_flow_new(
+		struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport);
+/** A new flow in a slot only (compact; the caller fills it in). @return NULL when full */
+struct tcp_slot *fp__tcp_slot_new(
 		struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport);
 /** Remove and free a flow; counts nothing but the gauge. */
 void fp__tcp_flow_free(struct fp_ctx *ctx, struct tcp_flow *f);
+/** Remove and free a compact flow. */
+void fp__tcp_slot_free(struct fp_ctx *ctx, struct tcp_slot *sl);
+/**
+ * Give a compact flow a working record again, from its slot.
+ * @return the record, or NULL when the pool has none free (the flow stays compact)
+ */
+struct tcp_flow *fp__tcp_thaw(struct fp_tcp *t, struct tcp_slot *sl, uint64_t now_us);
+/**
+ * After a segment or a timer: a quiet flow's record goes to the tail of the
+ * quiet list (the first to be folded back into its slot when records run
+ * out), any other leaves it.
+ */
+void fp__tcp_settle(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
+/** Fold a quiet flow into its slot now. @return 0, or -1 when it is not quiet */
+int fp__tcp_compact(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
+/** The idle epoch (low 4 bits) of a time. */
+static inline uint8_t
+fp__tcp_epoch(const struct fp_tcp *t, uint64_t us)
+{
+	return (uint8_t)((us / t->epoch_us) & 15);
+}
 /** File the flow under the earlier of its deadlines (no-op if already earlier). */
 void fp__tcp_timer_arm(struct fp_tcp *t, struct tcp_flow *f, uint64_t when_us);
 void fp__tcp_timer_unlink(struct fp_tcp *t, struct tcp_flow *f);
@@ -165,6 +266,24 @@ static inline uint32_t
 fp__tcp_flow_idx(const struct fp_tcp *t, const struct tcp_flow *f)
 {
 	return (uint32_t)(f - t->flows);
+}
+
+static inline uint32_t
+fp__tcp_slot_idx(const struct fp_tcp *t, const struct tcp_slot *sl)
+{
+	return (uint32_t)(sl - t->slots);
+}
+
+/** Payload bytes received in order: sequence space after the SYN, less a FIN. */
+uint64_t fp__tcp_bytes_in(const struct tcp_flow *f);
+/** Payload bytes the peer acknowledged. */
+uint64_t fp__tcp_bytes_out(const struct tcp_flow *f);
+
+/** Bytes held for the flow: unacknowledged, then unsent. */
+static inline uint32_t
+fp__tcp_buffered(const struct tcp_flow *f)
+{
+	return fp_chunk_q_used(&f->q);
 }
 
 /* syncookie.c */
@@ -280,7 +399,7 @@ uint32_t fp__tcp_rcv_wnd(const struct tcp_flow *f);
 static inline uint32_t
 fp__tcp_sws_step(const struct tcp_flow *f)
 {
-	uint32_t half = fp_echo_buf_cap(&f->buf) / 2;
+	uint32_t half = f->t->cfg.buffer_size / 2;
 
 	return half < f->mss ? half : f->mss;
 }
@@ -298,6 +417,8 @@ void fp__tcp_rtx_restart(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
  * The state's clocks (idle, linger) start now.
  */
 void fp__tcp_set_state(struct fp_tcp *t, struct tcp_flow *f, uint8_t state, uint64_t now_us);
+/** File the record under its next deadline (state or retransmission), if any. */
+void fp__tcp_deadline_arm(struct fp_tcp *t, struct tcp_flow *f);
 /** Remove a flow, counting it under ctr (FLOWS_CLOSED, _RESET, _TIMED_OUT). */
 void fp__tcp_flow_end(struct fp_ctx *ctx, struct tcp_flow *f, enum fp_counter ctr);
 /** Persist timer after the peer's zero window (RFC 9293 3.8.6.1). */

@@ -2,9 +2,11 @@
 /*
  * Timers: RTO estimation and retransmission (RFC 6298), persist probes
  * (RFC 9293 3.8.6.1), SYN-ACK retries, idle and FIN_WAIT/TIME_WAIT expiry.
- * Each flow sits in at most one wheel slot, filed under the earliest of its
- * deadlines; packets only move it when a deadline gets earlier, so the
- * per-packet cost is a store. fp_tick() calls fp_tcp_tick() from the poll loop.
+ * Each working record sits in at most one wheel slot, filed under the
+ * earliest of its deadlines; packets only move it when a deadline gets
+ * earlier, so the per-packet cost is a store. Compact flows have no timer: a
+ * sweep over the slots ends the idle ones. fp_tick() calls fp_tcp_tick()
+ * from the poll loop.
  */
 #include "fp/stats.h"
 #include "tcp_priv.h"
@@ -109,6 +111,15 @@ next_deadline(const struct fp_tcp *t, const struct tcp_flow *f)
 	uint64_t d = state_deadline(t, f);
 
 	return f->rtx_at != 0 && f->rtx_at < d ? f->rtx_at : d;
+}
+
+void
+fp__tcp_deadline_arm(struct fp_tcp *t, struct tcp_flow *f)
+{
+	uint64_t d = next_deadline(t, f);
+
+	if (d != UINT64_MAX)
+		fp__tcp_timer_arm(t, f, d);
 }
 
 void
@@ -234,7 +245,7 @@ fp__tcp_expire(struct fp_ctx *ctx, struct tcp_flow *f, uint64_t now_us)
 			f->flags &= (uint8_t)~TF_TX_RETRY;
 			fp__tcp_output(&o, f, 0);
 		} else if (f->state != FP_TCP_SYN_RECEIVED && f->snd_wnd == 0 &&
-				fp_echo_buf_used(&f->buf) > 0) {
+				fp__tcp_buffered(f) > 0) {
 			/* Zero window, with or without data in flight: probe rather than
 			 * retransmit into a window that cannot take it. */
 			if (persist_probe(&o, f, now_us) < 0)
@@ -249,6 +260,90 @@ fp__tcp_expire(struct fp_ctx *ctx, struct tcp_flow *f, uint64_t now_us)
 	d = next_deadline(t, f);
 	if (d != UINT64_MAX)
 		fp__tcp_timer_arm(t, f, d);
+	fp__tcp_settle(t, f, now_us);
+}
+
+static void
+slot_addr(const struct fp_ctx *ctx, const struct tcp_slot *sl, struct tcp_addr *a)
+{
+	a->dmac = sl->peer_mac;
+	a->smac = ctx->ifaces[fp__tcp_slot_port(sl)].mac;
+	a->sip = sl->lip;
+	a->dip = sl->rip;
+	a->sport = sl->lport;
+	a->dport = sl->rport;
+	a->port = fp__tcp_slot_port(sl);
+}
+
+/* A compact flow idle for the timeout: abort it, as a record's expiry does. */
+static void
+compact_expire(struct fp_ctx *ctx, struct tcp_slot *sl)
+{
+	struct tcp_out o = {.ctx = ctx};
+	struct tcp_addr a;
+
+	slot_addr(ctx, sl, &a);
+	fp__tcp_send_raw(&o, &a, sl->snd_una, 0, FP_TCP_RST, 0, NULL, 0, sl->ip_id);
+	fp_stats_inc(ctx->stats, FP_CTR_FLOWS_TIMED_OUT);
+	fp__tcp_slot_free(ctx, sl);
+}
+
+/* The FIN a drain owes a compact flow needs its record back. @return 0 once sent */
+static int
+compact_drain(struct fp_ctx *ctx, struct tcp_slot *sl, uint64_t now_us)
+{
+	struct tcp_out o = {.ctx = ctx};
+	struct tcp_flow *f = fp__tcp_thaw(ctx->tcp, sl, now_us);
+
+	if (f == NULL)
+		return -1;
+	fp__tcp_output(&o, f, 0);
+	fp__tcp_settle(ctx->tcp, f, now_us);
+	return 0;
+}
+
+/*
+ * The sweep: one pass over the slots per epoch (TCP_SWEEP_EPOCHS to an idle
+ * timeout), so a compact flow is ended after between 8 and 10 epochs of
+ * silence: never before idle_timeout_s, at most a quarter later. While a
+ * drain still owes compact flows their FIN it goes faster.
+ */
+static void
+sweep(struct fp_ctx *ctx, uint64_t now_us)
+{
+	struct fp_tcp *t = ctx->tcp;
+	uint8_t cur = fp__tcp_epoch(t, now_us);
+	uint64_t n;
+
+	if (t->sweep_last_us == 0 || now_us <= t->sweep_last_us) {
+		if (t->sweep_last_us == 0)
+			t->sweep_last_us = now_us;
+		return;
+	}
+	if (now_us - t->sweep_last_us >= t->epoch_us) {
+		n = t->max_flows;
+		t->sweep_last_us = now_us;
+	} else {
+		n = (now_us - t->sweep_last_us) * t->max_flows / t->epoch_us;
+		t->sweep_last_us += n * t->epoch_us / t->max_flows;
+	}
+	if (t->drain_owed && n < 1024)
+		n = 1024;
+	if (n > t->max_flows)
+		n = t->max_flows;
+	while (n--) {
+		struct tcp_slot *sl = &t->slots[t->sweep_pos];
+
+		if (++t->sweep_pos == t->max_flows)
+			t->sweep_pos = 0;
+		if (!(sl->flags & SF_IN_USE) || sl->rec != TCP_NONE)
+			continue;
+		if (sl->flags & SF_DRAIN)
+			compact_drain(ctx, sl, now_us);
+		else if (t->cfg.idle_timeout_s &&
+				((cur - (sl->ws_epoch >> 4)) & 15) > TCP_SWEEP_EPOCHS)
+			compact_expire(ctx, sl);
+	}
 }
 
 void
@@ -285,6 +380,7 @@ fp_tcp_tick(struct fp_ctx *ctx, uint64_t now_us)
 				fp__tcp_timer_arm(t, f, f->t_when * TCP_WHEEL_GRAN);
 		}
 	}
+	sweep(ctx, now_us);
 }
 
 void
@@ -296,7 +392,7 @@ fp_tcp_drain(struct fp_ctx *ctx)
 	if (t == NULL)
 		return;
 	t->draining = 1;
-	for (i = 0; i < t->max_flows; i++) {
+	for (i = 0; i < t->max_active; i++) {
 		struct tcp_flow *f = &t->flows[i];
 		struct tcp_out o = {.ctx = ctx};
 
@@ -306,5 +402,15 @@ fp_tcp_drain(struct fp_ctx *ctx)
 		/* RFC 9293 3.10.4 CLOSE: FIN after the queued data. */
 		if (f->state == FP_TCP_ESTABLISHED)
 			fp__tcp_output(&o, f, 0);
+	}
+	/* Compact flows: each owes its FIN until it gets a record (the sweep retries). */
+	for (i = 0; i < t->max_flows; i++) {
+		struct tcp_slot *sl = &t->slots[i];
+
+		if (!(sl->flags & SF_IN_USE) || sl->rec != TCP_NONE || (sl->flags & SF_DRAIN))
+			continue;
+		sl->flags |= SF_DRAIN;
+		t->drain_owed++;
+		compact_drain(ctx, sl, ctx->now_us);
 	}
 }

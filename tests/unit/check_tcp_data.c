@@ -488,8 +488,10 @@ START_TEST(test_tcp_random_stress)
 			tick(rnd(3) == 0 ? rnd(3000000) : rnd(50000));
 		} else {
 			uint16_t port = (uint16_t)(PEER_PORT + rnd(8));
-			struct tcp_flow *f = fp__tcp_flow_lookup(
+			struct tcp_slot *sl = fp__tcp_flow_lookup(
 					ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, port);
+			struct tcp_flow *f = sl && sl->rec != TCP_NONE ? &ctx.tcp->flows[sl->rec]
+								      : NULL;
 			uint8_t opts[12] = {FP_TCPOPT_MSS, 4, 0x02, (uint8_t)rnd(256),
 					FP_TCPOPT_NOP, FP_TCPOPT_WSCALE, 3, (uint8_t)rnd(16),
 					FP_TCPOPT_NOP, FP_TCPOPT_NOP, FP_TCPOPT_SACK_OK, 2};
@@ -500,7 +502,11 @@ START_TEST(test_tcp_random_stress)
 			if (f != NULL && rnd(10) != 0) {
 				seq = f->rcv_nxt + (rnd(2) ? 0 : rnd(3000) - 1000);
 				ack = f->snd_una + rnd(f->snd_max - f->snd_una + 3) - 1;
-			} else if (f == NULL && rnd(4) == 0 && ctx.tcp->cfg.syn_cookies) {
+			} else if (sl != NULL && f == NULL && rnd(10) != 0) {
+				/* Compact: nothing in flight. */
+				seq = sl->rcv_nxt + (rnd(2) ? 0 : rnd(3000) - 1000);
+				ack = sl->snd_una + rnd(3) - 1;
+			} else if (sl == NULL && rnd(4) == 0 && ctx.tcp->cfg.syn_cookies) {
 				/* A cookie ACK, right or wrong. */
 				seq = 5000 + port;
 				ack = fp__tcp_cookie_make(ctx.tcp, ctx.now_us, OUR_IP, PEER_IP,

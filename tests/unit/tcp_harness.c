@@ -449,25 +449,29 @@ void
 check_invariants(void)
 {
 	struct fp_tcp *t = ctx.tcp;
-	uint32_t i, n = 0, half = 0;
+	uint32_t i, n = 0, half = 0, active = 0, chunks = 0;
+	uint32_t cap = t->cfg.buffer_size;
 
-	for (i = 0; i < t->max_flows; i++) {
+	for (i = 0; i < t->max_active; i++) {
 		struct tcp_flow *f = &t->flows[i];
 		uint32_t used, j;
 
 		if (!(f->flags & TF_IN_USE))
 			continue;
-		n++;
+		active++;
+		chunks += f->q.n_chunks;
 		half += f->state == FP_TCP_SYN_RECEIVED;
-		used = fp_echo_buf_used(&f->buf);
+		used = fp__tcp_buffered(f);
 		REQUIRE(f->state > FP_TCP_CLOSED && f->state < FP_TCP_STATE_COUNT);
-		REQUIRE(fp__tcp_flow_lookup(t, f->lip, f->rip, f->lport, f->rport) == f);
+		REQUIRE(fp__tcp_flow_lookup(t, f->lip, f->rip, f->lport, f->rport) ==
+				&t->slots[f->slot]);
+		REQUIRE(t->slots[f->slot].rec == i);
 		REQUIRE(seq_leq(f->snd_una, f->snd_nxt));
 		REQUIRE(seq_leq(f->snd_nxt, f->snd_max));
-		REQUIRE(used <= f->buf.cap);
+		REQUIRE(used <= cap);
 		if (f->state != FP_TCP_SYN_RECEIVED)
 			REQUIRE(f->snd_max - f->snd_una <= used + 1);
-		/* Every flow must be on the wheel, or it could never expire. */
+		/* Every record must be on the wheel, or it could never expire. */
 		if (!f->t_linked)
 			ck_abort_msg("flow %u in %s not on the timer wheel", i,
 					fp_tcp_state_name((enum fp_tcp_state)f->state));
@@ -482,11 +486,24 @@ check_invariants(void)
 		for (j = 0; j < f->n_ooo; j++) {
 			REQUIRE(seq_gt(f->ooo[j].start, f->rcv_nxt));
 			REQUIRE(seq_lt(f->ooo[j].start, f->ooo[j].end));
-			REQUIRE(f->ooo[j].end - f->rcv_nxt <= f->buf.cap - used);
+			REQUIRE(f->ooo[j].end - f->rcv_nxt <= cap - used);
 			if (j > 0)
 				REQUIRE(seq_lt(f->ooo[j - 1].end, f->ooo[j].start));
 		}
 	}
+	/* Compact flows: in the table, with no record; nothing holds a chunk but records. */
+	for (i = 0; i < t->max_flows; i++) {
+		struct tcp_slot *sl = &t->slots[i];
+
+		if (!(sl->flags & SF_IN_USE))
+			continue;
+		n++;
+		REQUIRE(fp__tcp_flow_lookup(t, sl->lip, sl->rip, sl->lport, sl->rport) == sl);
+		if (sl->rec != TCP_NONE)
+			REQUIRE(t->flows[sl->rec].slot == i && (t->flows[sl->rec].flags & TF_IN_USE));
+	}
+	REQUIRE(active == t->n_active);
+	REQUIRE(chunks + t->pool.n_free == t->pool.n);
 	REQUIRE(n == t->n_flows);
 	REQUIRE(half == t->n_half_open);
 	REQUIRE(fp_stats_get_flows_open(&stats) == n);

@@ -31,6 +31,8 @@ struct fp_cfg_tcp {
 	uint16_t mss;                       /**< our MSS option, default 1460 */
 	uint32_t max_flows;                 /**< per context (lcore), default 4096 */
 	uint32_t buffer_size;               /**< echo bytes buffered per flow, power of 2 */
+	uint32_t active_flows; /**< flows with data in flight at once, 0 = min(max_flows, 65536) */
+	uint32_t echo_pool_kb; /**< echo bytes of all flows, KiB, 0 = up to 64 MiB */
 	uint8_t syn_cookies;                /**< 0 off, 1 on, 2 auto (from max_flows/4 half-open) */
 	uint32_t idle_timeout_s;            /**< established with no traffic, default 300 */
 	uint32_t time_wait_ms;              /**< FIN_WAIT_2/TIME_WAIT, >= 1000, default 2000 */
