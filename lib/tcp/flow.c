@@ -107,6 +107,11 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, const struc
 		return NULL;
 	t->max_flows = cfg->max_flows;
 	t->max_active = l.n_active;
+	/* A flow's window: its cap, and beyond its own chunks at most half the
+	 * free pool (fp_chunk_q_space()), so at best half of all of it. */
+	t->rcv_buf = (t->pool.n / 2) << t->pool.shift;
+	if (t->rcv_buf == 0 || t->rcv_buf > cfg->buffer_size)
+		t->rcv_buf = cfg->buffer_size;
 	/* syn_cookies == 2: cookies once a quarter of the table is half-open. */
 	t->half_open_max = cfg->max_flows / 4 ? cfg->max_flows / 4 : 1;
 	t->mss = cfg->mss;

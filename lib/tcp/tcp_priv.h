@@ -183,6 +183,7 @@ struct fp_tcp {
 	uint32_t drain_owed;    /**< compact flows still owed a drain FIN */
 	uint64_t sweep_last_us; /**< the sweep has covered time up to here */
 	uint64_t epoch_us;      /**< idle sweep epoch length: idle timeout / TCP_SWEEP_EPOCHS */
+	uint32_t rcv_buf;       /**< the widest window a flow can get: its cap or its pool share */
 	uint16_t mss;   /**< our MSS before the interface MTU clamp */
 	uint8_t rcv_ws; /**< our window scale shift, from buffer_size */
 	uint8_t draining;
@@ -394,12 +395,14 @@ uint32_t fp__tcp_rcv_wnd(const struct tcp_flow *f);
 
 /**
  * Receiver SWS avoidance (RFC 9293 3.8.6.2.2): the smallest move of the
- * window's right edge worth advertising, min(buffer / 2, MSS) bytes.
+ * window's right edge worth advertising, min(buffer / 2, MSS) bytes. The
+ * buffer is what a flow can get at best (fp_tcp.rcv_buf): with a pool whose
+ * half is less than an MSS, a closed window must still open.
  */
 static inline uint32_t
 fp__tcp_sws_step(const struct tcp_flow *f)
 {
-	uint32_t half = f->t->cfg.buffer_size / 2;
+	uint32_t half = f->t->rcv_buf / 2;
 
 	return half < f->mss ? half : f->mss;
 }
