@@ -305,17 +305,17 @@ static void rec_give(struct fp_tcp *t, struct tcp_flow *f);
 static int flow_quiet(const struct tcp_flow *f, uint64_t now_us);
 static void freeze(struct fp_tcp *t, struct tcp_flow *f);
 
-/* Take a record off its free list, folding the oldest quiet flow into its slot if none is. */
-static struct tcp_flow *
-rec_take(struct fp_tcp *t, struct tcp_slot *sl, uint64_t now_us)
+/* Is a record free, after folding the oldest quiet flow into its slot if none was? */
+static int
+rec_reclaim(struct fp_tcp *t, uint64_t now_us)
 {
-	struct tcp_flow *f;
-	uint32_t idx, tries;
+	uint32_t tries;
 
 	/* A few looks: one whose challenge ACK budget still runs is skipped. */
 	for (tries = 0; t->rec_free == TCP_NONE && t->quiet_head != TCP_NONE && tries < 4;
 			tries++) {
-		f = &t->flows[t->quiet_head];
+		struct tcp_flow *f = &t->flows[t->quiet_head];
+
 		if (flow_quiet(f, now_us)) {
 			freeze(t, f);
 		} else {
@@ -323,9 +323,19 @@ rec_take(struct fp_tcp *t, struct tcp_slot *sl, uint64_t now_us)
 			quiet_append(t, f);
 		}
 	}
-	idx = t->rec_free;
-	if (idx == TCP_NONE)
+	return t->rec_free != TCP_NONE;
+}
+
+/* Take a record for sl off the free list (see rec_reclaim()). */
+static struct tcp_flow *
+rec_take(struct fp_tcp *t, struct tcp_slot *sl, uint64_t now_us)
+{
+	struct tcp_flow *f;
+	uint32_t idx;
+
+	if (!rec_reclaim(t, now_us))
 		return NULL;
+	idx = t->rec_free;
 	f = &t->flows[idx];
 	t->rec_free = f->hnext;
 	t->n_active++;
@@ -366,14 +376,11 @@ fp__tcp_flow_new(struct fp_ctx *ctx, uint32_t lip, uint32_t rip, uint16_t lport,
 	struct tcp_slot *sl;
 	struct tcp_flow *f;
 
-	if (t->free_head == TCP_NONE)
+	/* Both or neither: a flow that cannot open is not counted as opened. */
+	if (t->free_head == TCP_NONE || !rec_reclaim(t, ctx->now_us))
 		return NULL;
 	sl = slot_take(ctx, lip, rip, lport, rport);
 	f = rec_take(t, sl, ctx->now_us);
-	if (f == NULL) {
-		fp__tcp_slot_free(ctx, sl);
-		return NULL;
-	}
 	f->lip = lip;
 	f->rip = rip;
 	f->lport = lport;
