@@ -892,10 +892,11 @@ tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, cons
 }
 
 /*
- * A compact flow found no working record free: only an exact RST is taken
- * (RFC 5961 3.2); anything else is dropped and counted, and the peer
- * retransmits until one is free. Nothing stored is at stake: a compact flow
- * holds no bytes.
+ * A compact flow found no working record free: only an exact RST (RFC 5961
+ * 3.2) and a bare ACK that changes nothing but the window (the last ACK of a
+ * cookie handshake, a window update) are taken; anything else is dropped and
+ * counted, and the peer retransmits until a record is free. Nothing stored
+ * is at stake: a compact flow holds no bytes.
  */
 static enum fp_verdict
 compact_input(struct tcp_out *o, struct tcp_slot *sl, const struct seg *s)
@@ -905,6 +906,15 @@ compact_input(struct tcp_out *o, struct tcp_slot *sl, const struct seg *s)
 	if ((s->flags & FP_TCP_RST) && s->seq == sl->rcv_nxt) {
 		fp_stats_inc(ctx->stats, FP_CTR_FLOWS_RESET);
 		fp__tcp_slot_free(ctx, sl);
+		return FP_VERDICT_CONSUMED;
+	}
+	if ((s->flags & (FP_TCP_SYN | FP_TCP_FIN | FP_TCP_RST | FP_TCP_ACK)) == FP_TCP_ACK &&
+			s->len == 0 && s->seq == sl->rcv_nxt && s->ack == sl->snd_una) {
+		/* RFC 9293 3.10.7.4: SND.WL1 <= SEG.SEQ and SND.WL2 <= SND.UNA = SEG.ACK. */
+		sl->snd_wnd_w = s->wnd;
+		sl->snd_wl1 = s->seq;
+		sl->ws_epoch = (uint8_t)((sl->ws_epoch & 15) |
+				fp__tcp_epoch(ctx->tcp, ctx->now_us) << 4);
 		return FP_VERDICT_CONSUMED;
 	}
 	fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_NO_STATE);
