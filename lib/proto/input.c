@@ -72,8 +72,10 @@ fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 /* How many frames ahead of the one processed its flow is looked up. */
 #define BURST_LOOKAHEAD 4
 
+/* Frames base.. of the caller's burst; burst_done counts from the caller's first. */
 static void
-input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts)
+input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts,
+		uint16_t base)
 {
 	int tcp = (ctx->handlers & FP_HANDLE_TCP) && ctx->tcp != NULL;
 	uint16_t i;
@@ -90,20 +92,25 @@ input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict
 	for (i = 0; i < n; i++) {
 		if (tcp && i + BURST_LOOKAHEAD < n)
 			fp_tcp_burst_lookahead(ctx->tcp, &pkts[i + BURST_LOOKAHEAD]);
+		ctx->burst_done = (uint16_t)(base + i);
 		verdicts[i] = input_frame(ctx, &pkts[i]);
 	}
+	ctx->burst_done = (uint16_t)(base + n);
 }
 
 void
 fp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts)
 {
+	uint16_t base = 0;
+
 	while (n > FP_BURST_MAX) {
-		input_burst(ctx, pkts, FP_BURST_MAX, verdicts);
+		input_burst(ctx, pkts, FP_BURST_MAX, verdicts, base);
 		pkts += FP_BURST_MAX;
 		verdicts += FP_BURST_MAX;
 		n -= FP_BURST_MAX;
+		base += FP_BURST_MAX;
 	}
-	input_burst(ctx, pkts, n, verdicts);
+	input_burst(ctx, pkts, n, verdicts, base);
 }
 
 void

@@ -34,10 +34,12 @@ struct side {
 	void *mem;
 	uint8_t tx[TX_MAX][ROOM]; /**< frames sent through tx, in order */
 	uint16_t tx_len[TX_MAX];
+	uint16_t tx_at[TX_MAX]; /**< the frame of the burst it was sent for */
 	uint32_t n_tx;
 };
 
 static struct side a, b; /* a: burst-wise, b: frame-wise */
+static uint16_t b_frame;  /* the frame b is given */
 
 static uint8_t *
 tx_alloc(void *arg, uint16_t *room)
@@ -57,6 +59,8 @@ tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 
 	ck_assert_uint_eq(port, 0);
 	ck_assert_ptr_eq(frame, s->tx[s->n_tx]);
+	/* Burst-wise, the engine says which frame it is at (fp_ctx.burst_done). */
+	s->tx_at[s->n_tx] = s == &a ? s->ctx.burst_done : b_frame;
 	s->tx_len[s->n_tx++] = len;
 }
 
@@ -232,8 +236,10 @@ START_TEST(test_burst_same_as_frame_by_frame)
 		fp_input_burst(&a.ctx, pa, n, va);
 		for (k = 0; k < n; k++) {
 			struct fp_pkt pb = {.data = fb[k], .len = lens[k], .room = ROOM};
-			enum fp_verdict vb = fp_input(&b.ctx, &pb);
+			enum fp_verdict vb;
 
+			b_frame = (uint16_t)k;
+			vb = fp_input(&b.ctx, &pb);
 			ck_assert_int_eq(va[k], vb);
 			verdicts[vb]++;
 			if (vb == FP_VERDICT_TX) {
@@ -247,6 +253,7 @@ START_TEST(test_burst_same_as_frame_by_frame)
 		ck_assert_uint_eq(a.n_tx, b.n_tx);
 		for (k = 0; k < b.n_tx; k++) {
 			ck_assert_uint_eq(a.tx_len[k], b.tx_len[k]);
+			ck_assert_uint_eq(a.tx_at[k], b.tx_at[k]);
 			ck_assert_mem_eq(a.tx[k], b.tx[k], b.tx_len[k]);
 			learn(b.tx[k], b.tx_len[k]);
 		}

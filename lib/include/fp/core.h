@@ -79,6 +79,10 @@ struct fp_ctx {
 	struct fp_tcp *tcp; /**< TCP echo engine; NULL = TCP dropped, drop_ip4_proto, no RST */
 	const struct fp_tx_ops *tx;            /**< frame sender for lib-built frames */
 	void *tx_arg;                          /**< first argument of every tx op */
+	/** Inside fp_input_burst(): frames of the burst whose verdicts are final
+	 *  (written by lib/, read by a tx op that must send their in-place replies
+	 *  before a later frame's own frames, to keep the wire order). */
+	uint16_t burst_done;
 };
 
 /**
@@ -102,6 +106,10 @@ enum fp_verdict fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
  * @param pkts      n frames, as for fp_input() (flags from the adapter only)
  * @param n         at most FP_BURST_MAX; more are processed FP_BURST_MAX at a time
  * @param verdicts  out: verdicts[i] is the verdict for pkts[i]
+ * While frame i is processed, verdicts[0..i-1] are final and ctx->burst_done
+ * is i: a tx op that sends a frame for frame i can first send the in-place
+ * replies of the frames before it, so frames leave in the order fp_input()
+ * frame by frame would send them.
  * Ownership: borrows every pkts[i].data for this call only, as fp_input().
  * Context: the ctx's owning thread. Set ctx->now_us first.
  */
