@@ -2,9 +2,10 @@
 /*
  * The worker loop. Each polling lcore owns one RX/TX queue pair on every port
  * and everything in its struct app_lcore: rte_eth_rx_burst() -> pkt_mbuf.h ->
- * fp_input() -> verdict -> per-port TX buffer -> rte_eth_tx_burst(). lib/
- * sends the frames it builds (TCP data, retransmissions) through app_tx_ops
- * into the same buffers. Requests from the management thread arrive in the
+ * fp_input_burst() -> verdicts -> per-port TX buffer -> rte_eth_tx_burst().
+ * lib/ sends the frames it builds (TCP data, retransmissions) through
+ * app_tx_ops into the same buffers, after the in-place replies of the frames
+ * before (struct app_burst). Requests from the management thread arrive in the
  * worker's inbox and are served between bursts (req.h). No locks, no
  * allocation but mbufs; the loop reads only its struct app_lcore.
  */
@@ -101,6 +102,28 @@ tx_alloc(void *arg, uint16_t *room)
 	return rte_pktmbuf_mtod(m, uint8_t *);
 }
 
+/* Act on the verdicts of the burst's frames before frame done, in order. */
+static void
+burst_apply(struct app_lcore *lc, uint16_t done)
+{
+	struct app_burst *b = &lc->burst;
+
+	for (; b->applied < done; b->applied++) {
+		uint16_t i = b->applied;
+
+		switch (b->v[i]) {
+		case FP_VERDICT_TX:
+			app_pkt_to_mbuf(b->m[i], &b->pkt[i]);
+			txq_add(lc, b->port, b->m[i]);
+			break;
+		case FP_VERDICT_DROP:
+		case FP_VERDICT_CONSUMED:
+			rte_pktmbuf_free(b->m[i]);
+			break;
+		}
+	}
+}
+
 static void
 tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 {
@@ -111,7 +134,10 @@ tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 	FP_ASSERT(port < lc->n_ports);
 	RTE_SET_USED(frame);
 	lc->tx_out = NULL;
-	app_mbuf_set_len(m, len);
+	/* Sent for a frame of a burst: the replies of the frames before go first. */
+	if (lc->burst.n != 0)
+		burst_apply(lc, lc->ctx.burst_done);
+	app_mbuf_set_len(m, len, (lc->ctx.ifaces[port].tx_offload & FP_TX_OFFLOAD_CSUM) != 0);
 	txq_add(lc, port, m);
 }
 
@@ -166,29 +192,32 @@ serve(void *arg, struct app_req *req)
 	return -EINVAL;
 }
 
-static inline void
-rx_one(struct app_lcore *lc, uint16_t port, struct rte_mbuf *m)
+/* One RX burst through lib/: every mbuf leaves by its verdict, in order. */
+static void
+rx_burst(struct app_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
 {
-	struct fp_pkt pkt;
+	struct app_burst *b = &lc->burst;
+	uint16_t k = 0;
 
-	if (unlikely(app_pkt_from_mbuf(&pkt, m, port) < 0)) {
-		/* It never reaches fp_input(), which counts rx: count it here. */
-		fp_stats_inc(&lc->stats, FP_CTR_RX_PACKETS);
-		fp_stats_add(&lc->stats, FP_CTR_RX_BYTES, rte_pktmbuf_pkt_len(m));
-		fp_stats_inc(&lc->stats, FP_CTR_DROP_RX_MULTISEG);
-		rte_pktmbuf_free(m);
-		return;
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (unlikely(app_pkt_from_mbuf(&b->pkt[k], m, port) < 0)) {
+			/* It never reaches fp_input_burst(), which counts rx: count it here. */
+			fp_stats_inc(&lc->stats, FP_CTR_RX_PACKETS);
+			fp_stats_add(&lc->stats, FP_CTR_RX_BYTES, rte_pktmbuf_pkt_len(m));
+			fp_stats_inc(&lc->stats, FP_CTR_DROP_RX_MULTISEG);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		b->m[k++] = m;
 	}
-	switch (fp_input(&lc->ctx, &pkt)) {
-	case FP_VERDICT_TX:
-		app_pkt_to_mbuf(m, &pkt);
-		txq_add(lc, port, m);
-		break;
-	case FP_VERDICT_DROP:
-	case FP_VERDICT_CONSUMED:
-		rte_pktmbuf_free(m);
-		break;
-	}
+	b->n = k;
+	b->applied = 0;
+	b->port = port;
+	fp_input_burst(&lc->ctx, b->pkt, k, b->v);
+	burst_apply(lc, k);
+	b->n = 0;
 }
 
 int
@@ -207,8 +236,8 @@ app_lcore_main(void *arg)
 		for (uint16_t p = 0; p < lc->n_ports; p++) {
 			uint16_t n = rte_eth_rx_burst(lc->port_ids[p], lc->queue, pkts, APP_BURST);
 
-			for (uint16_t i = 0; i < n; i++)
-				rx_one(lc, p, pkts[i]);
+			if (n != 0)
+				rx_burst(lc, p, pkts, n);
 			got += n;
 		}
 		if (now >= next_tick) {
@@ -291,6 +320,7 @@ app_lcore_create(const struct app_lcore_conf *conf)
 		ifc->ip4 = port->cfg->ip4;
 		ifc->prefix_len = port->cfg->prefix_len;
 		ifc->mtu = port->cfg->mtu;
+		ifc->tx_offload = port->tx_csum ? FP_TX_OFFLOAD_CSUM : 0;
 	}
 	lc->ctx.n_ifaces = conf->n_ports;
 	lc->ctx.handlers = app_pipeline_handlers(conf->stages);

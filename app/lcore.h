@@ -47,6 +47,20 @@ struct app_txq {
 	struct rte_mbuf *pkts[APP_BURST];
 };
 
+/**
+ * The RX burst fp_input_burst() is working on. Its verdicts are acted on in
+ * frame order, and before lib/ sends a frame of its own for a later frame
+ * (fp_ctx.burst_done), so frames leave as they would frame by frame.
+ */
+struct app_burst {
+	uint16_t n;       /**< frames in it; 0 outside fp_input_burst() */
+	uint16_t applied; /**< frames whose verdict has been acted on */
+	uint16_t port;    /**< port index it came from */
+	struct rte_mbuf *m[APP_BURST];
+	struct fp_pkt pkt[APP_BURST];
+	enum fp_verdict v[APP_BURST];
+};
+
 /** One worker lcore: everything its loop touches, on its own cache lines. */
 struct app_lcore {
 	unsigned lcore_id;
@@ -70,6 +84,7 @@ struct app_lcore {
 	uint64_t loops;             /**< loop iterations (relaxed atomic), for load estimates */
 	uint64_t busy_loops;        /**< iterations that received packets (relaxed atomic) */
 	struct app_txq txq[FP_MAX_IFACES]; /**< indexed like port_ids */
+	struct app_burst burst;            /**< the RX burst in progress */
 } __rte_cache_aligned;
 
 /**

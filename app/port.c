@@ -23,6 +23,9 @@
 #include "log.h"
 #include "port.h"
 
+/* TX checksum offloads used together: lib/ leaves both fields or neither. */
+#define APP_TX_CSUM (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+
 int
 app_port_probe(struct app_port *ports, const struct fp_cfg *cfg, unsigned n_workers,
 		uint16_t *n_queues)
@@ -67,6 +70,8 @@ app_port_probe(struct app_port *ports, const struct fp_cfg *cfg, unsigned n_work
 		p->index = found;
 		p->id = pid;
 		p->started = false;
+		/* Decided now: workers tell lib/ (fp_iface.tx_offload) before the port starts. */
+		p->tx_csum = (info.tx_offload_capa & APP_TX_CSUM) == APP_TX_CSUM;
 		p->cfg = &cfg->ports[found];
 		found++;
 	}
@@ -133,10 +138,11 @@ port_log_started(const struct app_port *p, const struct rte_eth_dev_info *info,
 		snprintf(lk, sizeof(lk), "link up %u Mbps %s-duplex", link.link_speed,
 				link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX ? "full" : "half");
 	APP_INFO("[port %u] ethdev %u (%s): %s, %s/%u mtu %u, %u queue(s), rxd %u txd %u, "
-		 "rx csum offload %s; %s",
+		 "rx csum offload %s, tx csum offload %s; %s",
 			p->index, p->id, info->driver_name, mac,
 			fp_text_format_ip4(p->cfg->ip4, ip), p->cfg->prefix_len, p->cfg->mtu,
-			n_queues, nb_rxd, nb_txd, conf->rxmode.offloads ? "on" : "off", lk);
+			n_queues, nb_rxd, nb_txd, conf->rxmode.offloads ? "on" : "off",
+			p->tx_csum ? "on" : "off", lk);
 }
 
 static int
@@ -174,6 +180,9 @@ port_start(struct app_port *p, const struct fp_cfg_dpdk *dpdk, uint16_t n_queues
 	conf.rxmode.offloads = (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM) &
 			info.rx_offload_capa;
 	conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE & info.tx_offload_capa;
+	/* And fill in the checksums lib/ leaves to it (FP_PKT_TX_CSUM). */
+	if (p->tx_csum)
+		conf.txmode.offloads |= APP_TX_CSUM;
 
 	rc = rte_eth_dev_configure(pid, n_queues, n_queues, &conf);
 	if (rc < 0)

@@ -23,6 +23,7 @@ struct app_port {
 	uint16_t id;                   /**< ethdev port id */
 	struct rte_ether_addr mac;     /**< read at probe, before any worker is built */
 	bool started;                  /**< rte_eth_dev_start() succeeded; stop and close it */
+	bool tx_csum; /**< the NIC fills in IPv4 and TCP checksums on TX (both offered, used) */
 	const struct fp_cfg_port *cfg; /**< its [port N] section */
 };
 
