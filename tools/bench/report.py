@@ -196,16 +196,19 @@ def main(path):
             out.append("")
     if mem:
         m0 = mem[0]
-        out.append(f"Memory: engine state {m0['state_per_flow']} B/flow + "
-                   f"buffer_size {m0['buffer_size']} B/flow = {m0['bytes_per_flow']} B/flow "
-                   "(fp_tcp_mem_size growth per flow). RSS of the microbenchmark process:\n")
-        out.append("| open flows | fp_tcp_mem_size | RSS before init | flows open (idle) | "
-                   "after one 64 B echo each, ACKed |")
-        out.append("|---|---|---|---|---|")
+        out.append(f"Memory: {m0['bytes_per_flow']} B of engine state per flow "
+                   "(fp_tcp_mem_size growth per flow), plus a part shared by all flows "
+                   "(working records and the echo chunk pool, bounded by active_flows and "
+                   f"echo_pool_kb; buffer_size {m0['buffer_size']} B is only a per-flow cap). "
+                   "RSS of the microbenchmark process:\n")
+        out.append("| open flows | fp_tcp_mem_size | of it shared | RSS before init | "
+                   "flows open (idle) | after one 64 B echo each, ACKed |")
+        out.append("|---|---|---|---|---|---|")
         for m in mem:
             echo = (f"{m['rss_echo_kb'] / 1024:.1f} MiB" if m["rss_echo_kb"] >= 0
-                    else "- (not run: the echo would touch every buffer)")
+                    else "- (not run)")
             out.append(f"| {m['flows']} | {m['mem_size'] / 1048576:.1f} MiB | "
+                       f"{m.get('shared_bytes', 0) / 1048576:.1f} MiB | "
                        f"{m['rss_base_kb'] / 1024:.1f} MiB | {m['rss_open_kb'] / 1024:.1f} MiB | "
                        f"{echo} |")
         out.append("")

@@ -39,10 +39,10 @@ CASES=pp1,pp64,bulk,churn
 MICRO=1
 MICRO_SECONDS=2
 PMD_SECONDS=6
-MEM_FLOWS="1 10000 1000000"
-# Flow counts whose memory row stops once they are open (no echo): the echo
-# would touch every echo buffer, more memory than this machine has to spare.
-MEM_IDLE_ONLY="10000000"
+# Each flow echoes 64 B once and its echo is ACKed (its chunk goes back).
+MEM_FLOWS="1 10000 1000000 10000000"
+# Flow counts whose memory row stops once they are open (no echo).
+MEM_IDLE_ONLY=""
 PROFILE=1
 BASELINE=
 FP_SET=()
