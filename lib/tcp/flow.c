@@ -396,8 +396,8 @@ fp__tcp_slot_free(struct fp_ctx *ctx, struct tcp_slot *sl)
 {
 	struct fp_tcp *t = ctx->tcp;
 	uint32_t idx = fp__tcp_slot_idx(t, sl);
-	uint32_t *link = &fp__tcp_bucket(t, fp__tcp_flow_hash(t, sl->lip, sl->rip, sl->lport,
-						     sl->rport))->bhead;
+	uint32_t h = fp__tcp_flow_hash(t, sl->lip, sl->rip, sl->lport, sl->rport);
+	uint32_t *link = &fp__tcp_bucket(t, h)->bhead;
 
 	while (*link != idx && *link != TCP_NONE)
 		link = &t->slots[*link].hnext;
@@ -679,8 +679,8 @@ flow_info(const struct fp_tcp *tcp, const struct tcp_slot *sl, uint64_t now_us,
 		o->age_us = now_us >= f->created_us ? now_us - f->created_us : 0;
 	} else {
 		uint8_t ws = sl->ws_epoch & 15;
-		uint64_t idle = (uint64_t)((fp__tcp_epoch(tcp, now_us) - (sl->ws_epoch >> 4)) & 15) *
-				tcp->epoch_us;
+		uint8_t epochs = (uint8_t)((fp__tcp_epoch(tcp, now_us) - (sl->ws_epoch >> 4)) & 15);
+		uint64_t idle = (uint64_t)epochs * tcp->epoch_us;
 
 		o->state = FP_TCP_ESTABLISHED;
 		o->snd_wnd = (uint32_t)sl->snd_wnd_w << ws;
