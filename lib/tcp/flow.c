@@ -53,8 +53,8 @@ layout_of(const struct fp_cfg_tcp *cfg, struct layout *l)
 		return -EINVAL;
 	l->n_active = cfg->active_flows;
 	if (l->n_active == 0)
-		l->n_active = cfg->max_flows < TCP_ACTIVE_DEFAULT ? cfg->max_flows
-								    : TCP_ACTIVE_DEFAULT;
+		l->n_active = cfg->max_flows < TCP_ACTIVE_DEFAULT ? cfg->max_flows :
+								    TCP_ACTIVE_DEFAULT;
 	if (l->n_active > cfg->max_flows)
 		l->n_active = cfg->max_flows;
 	/* By default every active flow may fill its buffer, within a cap. */
@@ -471,8 +471,8 @@ fp__tcp_thaw(struct fp_tcp *t, struct tcp_slot *sl, uint64_t now_us)
 	f->rcv_nxt = sl->rcv_nxt;
 	f->rcv_adv = sl->rcv_nxt + ((uint32_t)sl->rcv_adv_w << f->rcv_ws);
 	f->cwnd = (uint32_t)sl->cwnd_segs * f->mss;
-	f->ssthresh = sl->ssthresh_segs == UINT16_MAX ? UINT32_MAX / 2
-						       : (uint32_t)sl->ssthresh_segs * f->mss;
+	f->ssthresh = sl->ssthresh_segs == UINT16_MAX ? UINT32_MAX / 2 :
+							(uint32_t)sl->ssthresh_segs * f->mss;
 	/* The RTT estimate is not kept while compact: RFC 6298 2.1 again. */
 	f->rto_us = t->cfg.rto_initial_ms * 1000;
 	/* Idle since the start of the epoch of its last activity, at the most. */
@@ -524,7 +524,8 @@ freeze(struct fp_tcp *t, struct tcp_flow *f)
 	sl->cwnd_segs = segs_of(f->cwnd, f->mss);
 	if (sl->cwnd_segs == 0)
 		sl->cwnd_segs = 1;
-	sl->ssthresh_segs = f->ssthresh >= UINT32_MAX / 2 ? UINT16_MAX : segs_of(f->ssthresh, f->mss);
+	sl->ssthresh_segs =
+			f->ssthresh >= UINT32_MAX / 2 ? UINT16_MAX : segs_of(f->ssthresh, f->mss);
 	rec_give(t, f);
 }
 

@@ -186,7 +186,8 @@ listen_syn(struct tcp_out *o, const struct seg *s)
 	 * without SACK) where cookies are allowed at all. */
 	int cookie = t->cfg.syn_cookies == 1 ||
 			(t->cfg.syn_cookies == 2 &&
-					(t->n_half_open >= t->half_open_max || t->rec_free == TCP_NONE));
+					(t->n_half_open >= t->half_open_max ||
+							t->rec_free == TCP_NONE));
 
 	if (t->draining) {
 		fp_stats_inc(ctx->stats, FP_CTR_FLOWS_REFUSED);

@@ -46,7 +46,7 @@
 #define TCP_CHUNK_SIZE      512     /* echo bytes per chunk of the pool */
 #define TCP_ACTIVE_DEFAULT  65536   /* working records when not configured (or max_flows) */
 #define TCP_POOL_DEFAULT    (64u << 20) /* echo pool bytes when not configured, at most */
-#define TCP_SWEEP_EPOCHS    8       /* idle sweep: epochs per idle timeout */
+#define TCP_SWEEP_EPOCHS    8           /* idle sweep: epochs per idle timeout */
 
 /** A range of sequence space, end exclusive. */
 struct tcp_range {
@@ -105,8 +105,8 @@ struct tcp_flow {
 	/* key: local and remote address and port, host byte order */
 	uint32_t lip, rip;
 	uint16_t lport, rport;
-	uint32_t hnext; /**< next record in the free list */
-	uint32_t slot;  /**< the flow's slot */
+	uint32_t hnext;        /**< next record in the free list */
+	uint32_t slot;         /**< the flow's slot */
 	uint32_t qnext, qprev; /**< quiet list links, valid while in_quiet */
 	uint8_t in_quiet;
 
@@ -160,20 +160,20 @@ struct tcp_flow {
 	uint64_t chall_at; /**< start of the challenge ACK budget's second, us */
 	uint8_t chall_n;   /**< challenge ACKs sent in it */
 
-	uint64_t created_us; /**< creation, or the last activity before a compact spell */
+	uint64_t created_us;  /**< creation, or the last activity before a compact spell */
 	uint32_t retransmits; /**< since the flow got this record */
 };
 
 struct fp_tcp {
 	struct fp_cfg_tcp cfg;
 	struct fp_tcp_keys keys;
-	struct tcp_slot *slots; /**< max_flows entries, also the hash buckets */
-	struct tcp_flow *flows; /**< max_active working records */
+	struct tcp_slot *slots;    /**< max_flows entries, also the hash buckets */
+	struct tcp_flow *flows;    /**< max_active working records */
 	struct fp_chunk_pool pool; /**< echo bytes of every flow */
 	uint32_t max_flows;
 	uint32_t max_active;
-	uint32_t n_active;   /**< records in use */
-	uint32_t rec_free;   /**< first free record, or TCP_NONE */
+	uint32_t n_active;               /**< records in use */
+	uint32_t rec_free;               /**< first free record, or TCP_NONE */
 	uint32_t quiet_head, quiet_tail; /**< quiet records, oldest first */
 	uint32_t n_flows;
 	uint32_t n_half_open;   /**< flows in SYN_RECEIVED */

@@ -490,8 +490,8 @@ START_TEST(test_tcp_random_stress)
 			uint16_t port = (uint16_t)(PEER_PORT + rnd(8));
 			struct tcp_slot *sl = fp__tcp_flow_lookup(
 					ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, port);
-			struct tcp_flow *f = sl && sl->rec != TCP_NONE ? &ctx.tcp->flows[sl->rec]
-								      : NULL;
+			struct tcp_flow *f =
+					sl && sl->rec != TCP_NONE ? &ctx.tcp->flows[sl->rec] : NULL;
 			uint8_t opts[12] = {FP_TCPOPT_MSS, 4, 0x02, (uint8_t)rnd(256),
 					FP_TCPOPT_NOP, FP_TCPOPT_WSCALE, 3, (uint8_t)rnd(16),
 					FP_TCPOPT_NOP, FP_TCPOPT_NOP, FP_TCPOPT_SACK_OK, 2};

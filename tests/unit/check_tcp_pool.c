@@ -20,16 +20,16 @@
 /* One client of the echo service and what it has seen of us. */
 struct peer {
 	uint16_t port;
-	uint32_t iss;     /**< ours, from the SYN-ACK */
-	uint32_t sent;    /**< bytes it has sent (offset of the next new byte) */
-	uint32_t acked;   /**< bytes we acknowledged */
-	uint32_t echoed;  /**< bytes of echo received in order */
-	uint32_t wnd_end; /**< offset our last window ends at (ack + window) */
-	uint16_t win;     /**< window field of our last segment */
-	uint16_t syn_win; /**< window of our SYN-ACK */
-	int sack_ok;      /**< SACK-permitted in our SYN-ACK */
-	int n_seen;       /**< our segments it got */
-	int n_sack;       /**< SACK blocks in our last segment */
+	uint32_t iss;        /**< ours, from the SYN-ACK */
+	uint32_t sent;       /**< bytes it has sent (offset of the next new byte) */
+	uint32_t acked;      /**< bytes we acknowledged */
+	uint32_t echoed;     /**< bytes of echo received in order */
+	uint32_t wnd_end;    /**< offset our last window ends at (ack + window) */
+	uint16_t win;        /**< window field of our last segment */
+	uint16_t syn_win;    /**< window of our SYN-ACK */
+	int sack_ok;         /**< SACK-permitted in our SYN-ACK */
+	int n_seen;          /**< our segments it got */
+	int n_sack;          /**< SACK blocks in our last segment */
 	uint32_t sack[4][2]; /**< and the blocks, as offsets of its bytes */
 };
 

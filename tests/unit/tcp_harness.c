@@ -500,7 +500,8 @@ check_invariants(void)
 		n++;
 		REQUIRE(fp__tcp_flow_lookup(t, sl->lip, sl->rip, sl->lport, sl->rport) == sl);
 		if (sl->rec != TCP_NONE)
-			REQUIRE(t->flows[sl->rec].slot == i && (t->flows[sl->rec].flags & TF_IN_USE));
+			REQUIRE(t->flows[sl->rec].slot == i &&
+					(t->flows[sl->rec].flags & TF_IN_USE));
 	}
 	REQUIRE(active == t->n_active);
 	REQUIRE(chunks + t->pool.n_free == t->pool.n);
