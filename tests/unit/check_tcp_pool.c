@@ -31,6 +31,7 @@ struct peer {
 	int n_seen;          /**< our segments it got */
 	int n_sack;          /**< SACK blocks in our last segment */
 	uint32_t sack[4][2]; /**< and the blocks, as offsets of its bytes */
+	int rst, fin;        /**< RSTs, FINs from us */
 };
 
 static struct peer peers[N_PEERS];
@@ -65,7 +66,11 @@ pull(void)
 		uint32_t off, skip;
 
 		p->n_seen++;
-		ck_assert_uint_eq(o.flags & FP_TCP_RST, 0);
+		if (o.flags & FP_TCP_RST) {
+			p->rst++;
+			continue;
+		}
+		p->fin += (o.flags & FP_TCP_FIN) != 0;
 		if (o.flags & FP_TCP_SYN) {
 			p->iss = o.seq;
 			p->syn_win = o.win;
@@ -219,6 +224,7 @@ assert_all_echoed(int n)
 		struct peer *p = &peers[i];
 
 		ck_assert_uint_eq(p->echoed, p->acked);
+		ck_assert_int_eq(p->rst, 0);
 		for (uint32_t k = 0; k < p->echoed; k++)
 			ck_assert_uint_eq(echo_got[i][k], pattern(i, k));
 	}
@@ -451,6 +457,88 @@ START_TEST(test_tcp_records_exhausted_no_cookies)
 }
 END_TEST
 
+/* One record: flow 0 quiet and then compact (flow 1 took the record), flow
+ * 1 quiet with it. */
+static void
+one_compact_one_quiet(void)
+{
+	cfg.active_flows = 1;
+	env_start();
+	for (int i = 0; i < 2; i++) {
+		peer_open(i);
+		peer_send_at(&peers[i], 0, 10, 0);
+		peer_ack(&peers[i]);
+	}
+	ck_assert_uint_eq(slot_of(&peers[0])->rec, TCP_NONE);
+	ck_assert_uint_ne(slot_of(&peers[1])->rec, TCP_NONE);
+	check_invariants();
+}
+
+/* A compact flow has no timer: the sweep ends it once idle_timeout_s has
+ * passed (never before, at most a quarter later), as the wheel ends a flow
+ * with a record. */
+START_TEST(test_tcp_compact_idle_timeout)
+{
+	uint32_t ms;
+
+	cfg.idle_timeout_s = 8;
+	one_compact_one_quiet();
+	for (ms = 0; ms < 7900; ms += 100)
+		tick(100000);
+	pull();
+	ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 2);
+	ck_assert_int_eq(peers[0].rst, 0);
+	for (; ms < 10100; ms += 100) {
+		tick(100000);
+		pull();
+	}
+	ck_assert_int_eq(peers[0].rst, 1); /* the compact one */
+	ck_assert_int_eq(peers[1].rst, 1); /* the one with a record */
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 2);
+	assert_no_flows();
+	check_invariants();
+}
+END_TEST
+
+/* A drain owes a compact flow its FIN until a record is free: it gets it
+ * once the only record's flow has closed, and then closes as well. */
+START_TEST(test_tcp_compact_drain)
+{
+	struct peer *a = &peers[0], *b = &peers[1];
+	struct pkt_spec s;
+	uint32_t ms;
+
+	one_compact_one_quiet();
+	fp_tcp_drain(&ctx);
+	pull();
+	ck_assert_int_eq(b->fin, 1);
+	ck_assert_int_eq(a->fin, 0);
+	ck_assert_uint_eq(ctx.tcp->drain_owed, 1);
+	/* B closes: its record lingers in TIME_WAIT, then A's FIN can go. */
+	s = peer_spec(b, FP_TCP_FIN | FP_TCP_ACK, b->acked, 0, b->echoed + 1);
+	b->sent++; /* its FIN takes a sequence number */
+	in(&s);
+	pull();
+	for (ms = 0; ms < 10000 && a->fin == 0; ms += 100) {
+		tick(100000);
+		pull();
+	}
+	ck_assert_int_eq(a->fin, 1);
+	ck_assert_uint_ge(ms, cfg.time_wait_ms);
+	ck_assert_uint_eq(ctx.tcp->drain_owed, 0);
+	s = peer_spec(a, FP_TCP_FIN | FP_TCP_ACK, a->acked, 0, a->echoed + 1);
+	a->sent++;
+	in(&s);
+	pull();
+	for (ms = 0; ms < 5000; ms += 100)
+		tick(100000);
+	assert_no_flows();
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_CLOSED), 2);
+	ck_assert_int_eq(a->rst + b->rst, 0);
+	check_invariants();
+}
+END_TEST
+
 static Suite *
 tcp_pool_suite(void)
 {
@@ -462,6 +550,8 @@ tcp_pool_suite(void)
 	tcase_add_test(tc, test_tcp_records_exhausted_degrade);
 	tcase_add_test(tc, test_tcp_records_exhausted_compact_rst);
 	tcase_add_test(tc, test_tcp_records_exhausted_no_cookies);
+	tcase_add_test(tc, test_tcp_compact_idle_timeout);
+	tcase_add_test(tc, test_tcp_compact_drain);
 	suite_add_tcase(s, tc);
 	return s;
 }
