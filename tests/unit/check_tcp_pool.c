@@ -539,6 +539,26 @@ START_TEST(test_tcp_compact_drain)
 }
 END_TEST
 
+/* An idle established flow costs its slot: 64 bytes of engine memory; the
+ * records and the echo pool do not grow with the flows. */
+START_TEST(test_tcp_mem_per_idle_flow)
+{
+	struct fp_cfg_tcp c = cfg;
+	size_t half, full;
+
+	c.active_flows = 4096;
+	c.echo_pool_kb = 1024;
+	c.max_flows = 1u << 19;
+	half = fp_tcp_mem_size(&c);
+	c.max_flows = 1u << 20;
+	full = fp_tcp_mem_size(&c);
+	ck_assert_uint_eq(full - half, (size_t)64 << 19);
+	/* The shared part: records and pool, what active_flows and echo_pool_kb say. */
+	ck_assert_uint_lt(full - ((size_t)64 << 20),
+			4096 * 512 + (1024 << 10) + (64 << 10) + 4096 * 8);
+}
+END_TEST
+
 static Suite *
 tcp_pool_suite(void)
 {
@@ -552,6 +572,7 @@ tcp_pool_suite(void)
 	tcase_add_test(tc, test_tcp_records_exhausted_no_cookies);
 	tcase_add_test(tc, test_tcp_compact_idle_timeout);
 	tcase_add_test(tc, test_tcp_compact_drain);
+	tcase_add_test(tc, test_tcp_mem_per_idle_flow);
 	suite_add_tcase(s, tc);
 	return s;
 }
