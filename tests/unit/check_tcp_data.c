@@ -468,12 +468,16 @@ START_TEST(test_tcp_random_stress)
 			FP_TCP_SYN | FP_TCP_ACK, FP_TCP_FIN, FP_TCP_ACK, FP_TCP_ACK | FP_TCP_PSH};
 	static uint8_t data[1460];
 	uint8_t sack_opts[20] = {FP_TCPOPT_NOP, FP_TCPOPT_NOP, TCP_OPT_SACK, 18};
-	uint32_t step, i;
+	uint32_t step, i, compact_seen = 0;
 
 	cfg.max_flows = 6;
 	cfg.buffer_size = _i % 2 ? 2048 : 16384;
 	cfg.syn_cookies = (uint8_t)(_i % 3);
 	cfg.idle_timeout_s = 20;
+	/* Half the runs with two working records for the six flows (flows go
+	 * compact and come back), some with an echo pool smaller than a buffer. */
+	cfg.active_flows = _i >= 6 ? 2 : 0;
+	cfg.echo_pool_kb = _i % 4 == 3 ? 2 : 0;
 	rnd_state = 7u + (uint32_t)_i;
 	env_start();
 	for (i = 0; i < sizeof(data); i++)
@@ -504,6 +508,7 @@ START_TEST(test_tcp_random_stress)
 				ack = f->snd_una + rnd(f->snd_max - f->snd_una + 3) - 1;
 			} else if (sl != NULL && f == NULL && rnd(10) != 0) {
 				/* Compact: nothing in flight. */
+				compact_seen++;
 				seq = sl->rcv_nxt + (rnd(2) ? 0 : rnd(3000) - 1000);
 				ack = sl->snd_una + rnd(3) - 1;
 			} else if (sl == NULL && rnd(4) == 0 && ctx.tcp->cfg.syn_cookies) {
@@ -548,6 +553,9 @@ START_TEST(test_tcp_random_stress)
 		REQUIRE(allocs_out == 0);
 		check_invariants();
 	}
+	/* With two records the compact paths ran. */
+	if (cfg.active_flows == 2)
+		ck_assert_uint_gt(compact_seen, 100);
 	/* Everything ends: idle, linger, retries (at worst TCP_DATA_RETRIES + 1
 	 * RTOs of rto_max, 60 s, for a FIN never acknowledged). */
 	fail_alloc = 0;
