@@ -15,6 +15,8 @@ N=100000
 
 fp_topo_veth
 fp_cfg_set tcp max_flows 110000
+# A half-open flow holds a working record (its SYN-ACK timer): one for each.
+fp_cfg_set tcp active_flows 110000
 fp_cfg_set tcp buffer_size 1024
 fp_cfg_set tcp syn_cookies off
 # No SYN-ACK retransmission storm while the test runs: the first retry is a minute away.
