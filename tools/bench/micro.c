@@ -153,6 +153,13 @@ bench_init(struct bench *b, uint32_t max_flows, uint32_t buffer_size, int prefau
 	fp_cfg_defaults(&b->cfg);
 	b->cfg.tcp.max_flows = max_flows;
 	b->cfg.tcp.buffer_size = buffer_size;
+	if (prefault) {
+		/* Timed cases: every flow has an echo in flight between two of its
+		 * segments, so each needs a working record and a chunk at once. */
+		b->cfg.tcp.active_flows = max_flows;
+		if ((uint64_t)max_flows * buffer_size > (64u << 20))
+			b->cfg.tcp.echo_pool_kb = max_flows;
+	}
 	b->tcp_mem_len = fp_tcp_mem_size(&b->cfg.tcp);
 	if (b->tcp_mem_len == 0)
 		return -EINVAL;
