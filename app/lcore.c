@@ -349,8 +349,7 @@ app_lcore_print_stats(const struct app_lcore *lc)
 {
 	char stages[64];
 
-	if (app_pipeline_stage_names(
-			    lc->stages | APP_STAGE_RX | APP_STAGE_TX, stages, sizeof(stages)) < 0)
+	if (app_pipeline_stage_names(lc->stages, stages, sizeof(stages)) < 0)
 		stages[0] = '\0';
 	printf("lcore %u (queue %u: %s): loops %" PRIu64 " busy %" PRIu64 "\n", lc->lcore_id,
 			lc->queue, stages, __atomic_load_n(&lc->loops, __ATOMIC_RELAXED),

@@ -38,8 +38,9 @@ static void
 usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-			"usage: %s [EAL options] -- -c CONFIG [-t]\n"
+			"usage: %s [EAL options] -- -c CONFIG [-p PIPELINE] [-t]\n"
 			"  -c CONFIG  configuration file (see cfg/fastpath.conf)\n"
+			"  -p FILE    pipeline file, instead of the config's [dpdk] pipeline\n"
 			"  -t         check the configuration and pipeline, then exit\n"
 			"  -h         this help\n"
 			"The main lcore does not poll; each other lcore in -l is a worker.\n",
@@ -48,6 +49,7 @@ usage(FILE *f, const char *prog)
 
 struct app_args {
 	const char *cfg;
+	const char *pipeline; /* -p, or NULL for [dpdk] pipeline */
 	int check_only;
 };
 
@@ -65,6 +67,8 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 			exit(0);
 		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			a->cfg = argv[++i];
+		} else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
+			a->pipeline = argv[++i];
 		} else if (strcmp(argv[i], "-t") == 0) {
 			a->check_only = 1;
 		} else {
@@ -99,11 +103,12 @@ load_config(struct app *app, const struct app_args *a)
 		fprintf(stderr, "%s: no [port N] section: nothing to serve\n", a->cfg);
 		return -EINVAL;
 	}
-	if (app->cfg.dpdk.pipeline[0] == '\0') {
+	if (a->pipeline != NULL) {
+		snprintf(pl_path, sizeof(pl_path), "%s", a->pipeline);
+	} else if (app->cfg.dpdk.pipeline[0] == '\0') {
 		app_pipeline_default(&app->pipeline);
 		return 0;
-	}
-	if (app->cfg.dpdk.pipeline[0] == '/') {
+	} else if (app->cfg.dpdk.pipeline[0] == '/') {
 		snprintf(pl_path, sizeof(pl_path), "%s", app->cfg.dpdk.pipeline);
 	} else {
 		char dir[FP_CFG_PATH_MAX];
@@ -133,11 +138,11 @@ select_workers(const struct app *app, unsigned *ids)
 
 	/* Every lcore an explicit block names must be a worker lcore. */
 	for (lcore = 0; lcore < RTE_MAX_LCORE; lcore++) {
-		if (p->lcore_stages[lcore] == 0)
+		if (p->lcore_block[lcore] < 0)
 			continue;
 		if (!rte_lcore_is_enabled(lcore) || lcore == rte_get_main_lcore()) {
 			fprintf(stderr, "%s:%u: lcore %u is not a worker lcore (EAL -l)\n", pl_name,
-					p->lcore_line[lcore], lcore);
+					p->blocks[p->lcore_block[lcore]].line, lcore);
 			return -EINVAL;
 		}
 	}
@@ -242,7 +247,7 @@ main(int argc, char **argv)
 	/* The process state, handed to everything that needs it. */
 	static struct app app;
 	static unsigned ids[RTE_MAX_LCORE];
-	struct app_args args = {NULL, 0};
+	struct app_args args = {NULL, NULL, 0};
 	struct mgmt *mgmt = NULL;
 	int n, rc, exit_code = 1;
 	int failed = 0;
@@ -251,6 +256,17 @@ main(int argc, char **argv)
 		return 1;
 	if (load_config(&app, &args) < 0)
 		return 1;
+	for (unsigned lcore = 0; lcore < RTE_MAX_LCORE && !args.check_only; lcore++) {
+		uint32_t graph_only = (1u << APP_STAGE_ACL) | (1u << APP_STAGE_RATELIMIT) |
+				(1u << APP_STAGE_REFLECT);
+
+		/* The fixed worker loop runs arp, icmp and tcp_echo only. */
+		if (app_pipeline_stages(&app.pipeline, lcore) & graph_only) {
+			fprintf(stderr, "%s: acl, ratelimit and reflect need the graph worker\n",
+					app.pipeline.path);
+			return 1;
+		}
+	}
 	if (args.check_only) {
 		printf("%s: ok (%u port(s), pipeline %s)\n", args.cfg, app.cfg.n_ports,
 				app.pipeline.path[0] ? app.pipeline.path : "built-in");

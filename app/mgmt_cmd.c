@@ -36,19 +36,11 @@
 static void
 json_stages(struct fp_tlm_json *j, uint32_t stages)
 {
-	uint32_t h = app_pipeline_handlers(stages);
-
 	fp_tlm_json_arr_begin(j);
-	if (stages & APP_STAGE_RX)
-		fp_tlm_json_str(j, "rx");
-	if (h & FP_HANDLE_ARP)
-		fp_tlm_json_str(j, "arp");
-	if (h & FP_HANDLE_ICMP)
-		fp_tlm_json_str(j, "icmp");
-	if (h & FP_HANDLE_TCP)
-		fp_tlm_json_str(j, "tcp_echo");
-	if (stages & APP_STAGE_TX)
-		fp_tlm_json_str(j, "tx");
+	for (unsigned k = 0; k < APP_STAGE_KIND_COUNT; k++) {
+		if (stages & (1u << k))
+			fp_tlm_json_str(j, app_stage_name((enum app_stage_kind)k));
+	}
 	fp_tlm_json_arr_end(j);
 }
 
