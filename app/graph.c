@@ -38,14 +38,14 @@ struct app_graph {
 	unsigned out_n, out_max;
 };
 
-/* Template node ids by kind (stage kinds, then GN_ETH); the tx node; one sink per drop counter. */
-static rte_node_t tmpl[GN_KIND_COUNT];
+/* Template node ids by stage kind; the tx node; one sink per drop counter. */
+static rte_node_t tmpl[APP_STAGE_KIND_COUNT];
 static rte_node_t tx_id = RTE_NODE_ID_INVALID;
 static char sink_names[GN_N_DROPS][RTE_NODE_NAMESIZE];
 static rte_node_t sink_ids[GN_N_DROPS];
 static int registered;
 
-static struct rte_node_register *const regs[GN_KIND_COUNT] = {
+static struct rte_node_register *const regs[APP_STAGE_KIND_COUNT] = {
 		[APP_STAGE_RX] = &app_gn_rx,
 		[APP_STAGE_ARP] = &app_gn_arp,
 		[APP_STAGE_ACL] = &app_gn_acl,
@@ -54,7 +54,6 @@ static struct rte_node_register *const regs[GN_KIND_COUNT] = {
 		[APP_STAGE_TCP_ECHO] = &app_gn_tcp_echo,
 		[APP_STAGE_REFLECT] = &app_gn_reflect,
 		[APP_STAGE_TX] = &app_gn_tx,
-		[GN_ETH] = &app_gn_eth,
 };
 
 static rte_node_t
@@ -70,7 +69,7 @@ app_graph_init(void)
 {
 	if (registered)
 		return 0;
-	for (unsigned k = 0; k < GN_KIND_COUNT; k++) {
+	for (unsigned k = 0; k < APP_STAGE_KIND_COUNT; k++) {
 		tmpl[k] = register_node(regs[k]);
 		if (tmpl[k] == RTE_NODE_ID_INVALID)
 			return -rte_errno;
@@ -206,8 +205,8 @@ struct app_graph *
 app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct app_acl *acl,
 		unsigned slot, char *err, size_t err_len)
 {
-	struct gnode *state[GN_KIND_COUNT] = {NULL};
-	rte_node_t ids[GN_KIND_COUNT];
+	struct gnode *state[APP_STAGE_KIND_COUNT] = {NULL};
+	rte_node_t ids[APP_STAGE_KIND_COUNT];
 	char outs[GN_OUT_MAX][RTE_NODE_NAMESIZE];
 	char rx_name[RTE_NODE_NAMESIZE], name[RTE_NODE_NAMESIZE];
 	const char *patterns[1] = {rx_name};
@@ -232,9 +231,9 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 	/* The graph's ARP stage decides ARP; lib/ must hand it ARP frames. */
 	eng->ctx->handlers |= FP_HANDLE_ARP;
 
-	/* rx, eth and every listed stage but tx get this slot's clone and state. */
-	for (unsigned k = 0; k < GN_KIND_COUNT; k++) {
-		bool listed = k == GN_ETH || (k < APP_STAGE_KIND_COUNT && b->st[k].line != 0);
+	/* rx and every listed stage but tx get this slot's clone and state. */
+	for (unsigned k = 0; k < APP_STAGE_KIND_COUNT; k++) {
+		bool listed = b->st[k].line != 0;
 
 		ids[k] = RTE_NODE_ID_INVALID;
 		if (!listed || k == APP_STAGE_TX)
@@ -251,22 +250,18 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 	if (state[APP_STAGE_TX] == NULL)
 		goto out_nomem;
 
-	/* rx -> eth; eth: ARP -> arp (or drop_eth_type), IPv4 -> the first stage (or drop_ip4_proto). */
+	/* rx: ARP -> arp (or drop_eth_type), IPv4 -> the first stage (or drop_ip4_proto). */
 	clone_of(APP_STAGE_RX, eng->lcore_id, slot, rx_name, sizeof(rx_name));
-	clone_of(GN_ETH, eng->lcore_id, slot, outs[0], sizeof(outs[0]));
-	state[APP_STAGE_RX]->n_out = 1;
-	if (wire(ids[APP_STAGE_RX], outs, 1) < 0)
-		goto out_wire;
-	state[GN_ETH]->n_out = 2;
+	state[APP_STAGE_RX]->n_out = 2;
 	target_name(b, b->st[APP_STAGE_ARP].line ? APP_STAGE_ARP : APP_PL_TO_DROP,
 			FP_CTR_DROP_ETH_TYPE, eng->lcore_id, slot, outs[0], sizeof(outs[0]));
 	if (!b->st[APP_STAGE_ARP].line)
-		state[GN_ETH]->out_drop[0] = FP_CTR_DROP_ETH_TYPE;
+		state[APP_STAGE_RX]->out_drop[0] = FP_CTR_DROP_ETH_TYPE;
 	target_name(b, b->ip_entry, FP_CTR_DROP_IP4_PROTO, eng->lcore_id, slot, outs[1],
 			sizeof(outs[1]));
 	if (b->ip_entry >= APP_STAGE_KIND_COUNT)
-		state[GN_ETH]->out_drop[1] = FP_CTR_DROP_IP4_PROTO;
-	if (wire(ids[GN_ETH], outs, 2) < 0)
+		state[APP_STAGE_RX]->out_drop[1] = FP_CTR_DROP_IP4_PROTO;
+	if (wire(ids[APP_STAGE_RX], outs, 2) < 0)
 		goto out_wire;
 
 	for (unsigned k = APP_STAGE_ARP; k < APP_STAGE_TX; k++) {
@@ -329,11 +324,10 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 		struct gnode *gn = NULL;
 		const char *stage = NULL;
 
-		for (unsigned k = 0; k < GN_KIND_COUNT; k++) {
+		for (unsigned k = 0; k < APP_STAGE_KIND_COUNT; k++) {
 			if (ids[k] != RTE_NODE_ID_INVALID && node->id == ids[k]) {
 				gn = state[k];
-				stage = k == GN_ETH ? "eth" :
-						      app_stage_name((enum app_stage_kind)k);
+				stage = app_stage_name((enum app_stage_kind)k);
 			}
 		}
 		if (node->id == tx_id) {
@@ -373,7 +367,7 @@ out_wire:
 out_nomem:
 	snprintf(err, err_len, "graph: out of memory");
 out_free:
-	for (unsigned k = 0; k < GN_KIND_COUNT; k++)
+	for (unsigned k = 0; k < APP_STAGE_KIND_COUNT; k++)
 		gnode_free(state[k]);
 	if (g != NULL)
 		app_graph_destroy(g);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * One worker lcore's pipeline as an rte_graph: a pipeline block (pipeline.h)
- * becomes rx -> eth -> the block's stages -> tx, with a drop sink per drop
+ * becomes rx (poll and classify) -> the block's stages -> tx, with a drop sink per drop
  * counter, built off the fast path and walked by the worker with
  * rte_graph_walk(). graph_nodes.c holds the node process functions.
  *
@@ -9,7 +9,7 @@
  * free a node id. Each lcore therefore has two sets of clones of the stage
  * nodes ("slots"): the running graph uses one, a reload builds the next graph
  * on the other, rewiring those clones with rte_node_edge_update(). Node ids
- * stay bounded (2 slots x 9 clones per lcore, made once); a reload costs one
+ * stay bounded (2 slots x 7 clones per lcore, made once); a reload costs one
  * rte_graph_create() (a memzone of some 100 KiB) and the rules' rte_acl build.
  */
 #ifndef APP_GRAPH_H
@@ -48,7 +48,7 @@ struct app_engine {
 /** One node's figures, from rte_graph_cluster_stats plus the node's own drop count. */
 struct app_graph_node_stats {
 	char name[64];     /**< rte_node name ("fp_acl-l1s0") */
-	const char *stage; /**< the pipeline's name for it ("acl", "eth", "drop_acl_deny") */
+	const char *stage; /**< the pipeline's name for it ("rx", "acl", "drop_acl_deny") */
 	uint64_t calls;    /**< process() calls with work */
 	uint64_t packets;  /**< packets processed */
 	uint64_t cycles;   /**< TSC cycles in process() */

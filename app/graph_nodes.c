@@ -33,25 +33,79 @@
 
 #define RX_BURST 32 /* per port per walk, as the fixed loop's APP_BURST */
 
+/*
+ * Where a node's packets go, a burst at a time: most take the same edge as
+ * last time, so they are written straight into that edge's stream (and the
+ * whole stream is handed over when all of them did); the others are
+ * enqueued one by one. l3fwd-graph's nodes work the same way.
+ */
+struct batch {
+	struct rte_graph *graph;
+	struct rte_node *node;
+	struct gnode *gn;
+	void **to;     /* the speculated edge's stream */
+	uint16_t held; /* packets written there */
+	uint16_t n;    /* packets in the burst */
+	rte_edge_t last;
+};
+
+static inline void
+batch_begin(struct batch *b, struct rte_graph *graph, struct rte_node *node, struct gnode *gn,
+		uint16_t n)
+{
+	b->graph = graph;
+	b->node = node;
+	b->gn = gn;
+	b->held = 0;
+	b->n = n;
+	b->last = gn->spec;
+	b->to = rte_node_next_stream_get(graph, node, gn->spec, n);
+}
+
+static inline void
+batch_edge(struct batch *b, rte_edge_t edge, struct rte_mbuf *m)
+{
+	if (likely(edge == b->gn->spec))
+		b->to[b->held++] = m;
+	else
+		rte_node_enqueue_x1(b->graph, b->node, edge, m);
+	b->last = edge;
+}
+
+static inline void
+batch_end(struct batch *b)
+{
+	/* The node's own stream holds the burst: hand it over whole if it all went one way. */
+	if (b->held == b->n && b->n > 0 && b->node->idx == b->n)
+		rte_node_next_stream_move(b->graph, b->node, b->gn->spec);
+	else
+		rte_node_next_stream_put(b->graph, b->node, b->gn->spec, b->held);
+	/* Most went elsewhere: guess that edge next time. */
+	if (b->held < b->n / 2)
+		b->gn->spec = b->last;
+}
+
 /* Send m down output `out`; an output that leads to a sink counts its reason here. */
 static inline void
-to_output(struct rte_graph *graph, struct rte_node *node, struct gnode *gn, unsigned out,
-		struct rte_mbuf *m)
+to_output(struct batch *b, unsigned out, struct rte_mbuf *m)
 {
+	struct gnode *gn = b->gn;
+
 	if (unlikely(gn->out_drop[out] != 0)) {
 		fp_stats_inc(gn->eng->ctx->stats, (enum fp_counter)gn->out_drop[out]);
 		__atomic_store_n(&gn->drops, gn->drops + 1, __ATOMIC_RELAXED);
 	}
-	rte_node_enqueue_x1(graph, node, (rte_edge_t)out, m);
+	batch_edge(b, (rte_edge_t)out, m);
 }
 
 /* A drop lib/ (or this node) already counted: to the sink of its reason. */
 static inline void
-to_sink(struct rte_graph *graph, struct rte_node *node, struct gnode *gn, unsigned counter,
-		struct rte_mbuf *m)
+to_sink(struct batch *b, unsigned counter, struct rte_mbuf *m)
 {
+	struct gnode *gn = b->gn;
+
 	__atomic_store_n(&gn->drops, gn->drops + 1, __ATOMIC_RELAXED);
-	rte_node_enqueue_x1(graph, node, gnode_drop_edge(gn, counter), m);
+	batch_edge(b, gnode_drop_edge(gn, counter), m);
 }
 
 /* The fp_pkt view of a frame past eth: l3 right after Ethernet, l4 after 20 bytes of IPv4. */
@@ -93,18 +147,18 @@ ip_proto(const struct rte_mbuf *m)
  * reason's sink, a consumed frame is freed here.
  */
 static inline void
-verdict_route(struct rte_graph *graph, struct rte_node *node, struct gnode *gn, enum fp_verdict v,
-		struct rte_mbuf *m, const struct fp_pkt *pkt)
+verdict_route(struct batch *b, enum fp_verdict v, struct rte_mbuf *m, const struct fp_pkt *pkt)
 {
 	switch (v) {
 	case FP_VERDICT_TX:
 		app_pkt_to_mbuf(m, pkt);
-		to_output(graph, node, gn, 0, m);
+		to_output(b, 0, m);
 		break;
 	case FP_VERDICT_DROP:
-		to_sink(graph, node, gn, gn->eng->ctx->drop_reason, m);
+		to_sink(b, b->gn->eng->ctx->drop_reason, m);
 		break;
 	case FP_VERDICT_CONSUMED:
+		/* Out of the stream: the burst can no longer be handed over whole. */
 		rte_pktmbuf_free(m);
 		break;
 	}
@@ -118,27 +172,72 @@ tsc_to_us(uint64_t cycles, uint64_t hz)
 	return cycles / hz * 1000000u + (cycles % hz) * 1000000u / hz;
 }
 
+/*
+ * Poll every port, then classify each frame while its header is hot:
+ * fp_rx_classify() counts it and checks Ethernet and IPv4; ARP goes to the
+ * arp stage, IPv4 to the block's first stage, a drop to its reason's sink.
+ */
+enum {
+	RX_OUT_ARP,
+	RX_OUT_IP
+};
+
+static inline void
+rx_classify(struct batch *b, struct fp_ctx *ctx, struct rte_mbuf *m, uint16_t port)
+{
+	struct fp_pkt pkt;
+
+	m->port = port;
+	if (unlikely(app_pkt_from_mbuf(&pkt, m, port) < 0)) {
+		/* It never reaches fp_rx_classify(), which counts rx: count it here. */
+		fp_stats_inc(ctx->stats, FP_CTR_RX_PACKETS);
+		fp_stats_add(ctx->stats, FP_CTR_RX_BYTES, rte_pktmbuf_pkt_len(m));
+		fp_stats_inc(ctx->stats, FP_CTR_DROP_RX_MULTISEG);
+		to_sink(b, FP_CTR_DROP_RX_MULTISEG, m);
+		return;
+	}
+	switch (fp_rx_classify(ctx, &pkt)) {
+	case FP_RX_IP4:
+		/* Ethernet padding is gone: the frame ends with the datagram. */
+		m->data_len = pkt.len;
+		m->pkt_len = pkt.len;
+		to_output(b, RX_OUT_IP, m);
+		break;
+	case FP_RX_ARP:
+		to_output(b, RX_OUT_ARP, m);
+		break;
+	case FP_RX_DROPPED:
+		to_sink(b, ctx->drop_reason, m);
+		break;
+	}
+}
+
 static uint16_t
 rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
 	struct gnode *gn = gnode_of(node);
 	struct app_engine *eng = gn->eng;
+	struct fp_ctx *ctx = eng->ctx;
+	struct rte_mbuf *pkts[RX_BURST];
+	struct batch b;
 	uint16_t got = 0;
-	void **to;
 
 	RTE_SET_USED(objs);
 	RTE_SET_USED(n);
-	eng->ctx->now_us = tsc_to_us(rte_rdtsc() - eng->start_tsc, eng->tsc_hz);
-	to = rte_node_next_stream_get(graph, node, 0, (uint16_t)(eng->n_ports * RX_BURST));
+	ctx->now_us = tsc_to_us(rte_rdtsc() - eng->start_tsc, eng->tsc_hz);
+	batch_begin(&b, graph, node, gn, (uint16_t)(eng->n_ports * RX_BURST));
 	for (uint16_t p = 0; p < eng->n_ports; p++) {
-		uint16_t k = rte_eth_rx_burst(eng->port_ids[p], eng->queue,
-				(struct rte_mbuf **)&to[got], RX_BURST);
+		uint16_t k = rte_eth_rx_burst(eng->port_ids[p], eng->queue, pkts, RX_BURST);
 
-		for (uint16_t i = 0; i < k; i++)
-			((struct rte_mbuf *)to[got + i])->port = p;
+		for (uint16_t i = 0; i < k; i++) {
+			if (i + 1 < k)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+			rx_classify(&b, ctx, pkts[i], p);
+		}
 		got += k;
 	}
-	rte_node_next_stream_put(graph, node, 0, got);
+	b.n = got;
+	batch_end(&b);
 	return got;
 }
 
@@ -148,70 +247,23 @@ struct rte_node_register app_gn_rx = {
 		.process = rx_process,
 };
 
-/* ----------------------------------------------------------------- eth */
-
-enum {
-	ETH_OUT_ARP,
-	ETH_OUT_IP
-};
-
-static uint16_t
-eth_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
-{
-	struct gnode *gn = gnode_of(node);
-	struct fp_ctx *ctx = gn->eng->ctx;
-
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = objs[i];
-		struct fp_pkt pkt;
-
-		if (i + 1 < n)
-			rte_prefetch0(rte_pktmbuf_mtod((struct rte_mbuf *)objs[i + 1], void *));
-		if (unlikely(app_pkt_from_mbuf(&pkt, m, m->port) < 0)) {
-			/* It never reaches fp_rx_classify(), which counts rx: count it here. */
-			fp_stats_inc(ctx->stats, FP_CTR_RX_PACKETS);
-			fp_stats_add(ctx->stats, FP_CTR_RX_BYTES, rte_pktmbuf_pkt_len(m));
-			fp_stats_inc(ctx->stats, FP_CTR_DROP_RX_MULTISEG);
-			to_sink(graph, node, gn, FP_CTR_DROP_RX_MULTISEG, m);
-			continue;
-		}
-		switch (fp_rx_classify(ctx, &pkt)) {
-		case FP_RX_IP4:
-			/* Ethernet padding is gone: the frame ends with the datagram. */
-			m->data_len = pkt.len;
-			m->pkt_len = pkt.len;
-			to_output(graph, node, gn, ETH_OUT_IP, m);
-			break;
-		case FP_RX_ARP:
-			to_output(graph, node, gn, ETH_OUT_ARP, m);
-			break;
-		case FP_RX_DROPPED:
-			to_sink(graph, node, gn, ctx->drop_reason, m);
-			break;
-		}
-	}
-	return n;
-}
-
-struct rte_node_register app_gn_eth = {
-		.name = "fp_eth",
-		.process = eth_process,
-};
-
 /* ----------------------------------------------- lib/ protocol handlers */
 
 static uint16_t
 arp_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
 	struct gnode *gn = gnode_of(node);
+	struct batch b;
 
+	batch_begin(&b, graph, node, gn, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 		struct fp_pkt pkt;
 
 		view_of(&pkt, m);
-		verdict_route(graph, node, gn, fp_arp_input(gn->eng->ctx, &pkt), m, &pkt);
+		verdict_route(&b, fp_arp_input(gn->eng->ctx, &pkt), m, &pkt);
 	}
+	batch_end(&b);
 	return n;
 }
 
@@ -229,18 +281,21 @@ static uint16_t
 icmp_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
 	struct gnode *gn = gnode_of(node);
+	struct batch b;
 
+	batch_begin(&b, graph, node, gn, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 		struct fp_pkt pkt;
 
 		if (!is_ip4(m) || ip_proto(m) != FP_IPPROTO_ICMP) {
-			to_output(graph, node, gn, SVC_OUT_NEXT, m);
+			to_output(&b, SVC_OUT_NEXT, m);
 			continue;
 		}
 		view_of(&pkt, m);
-		verdict_route(graph, node, gn, fp_icmp_input(gn->eng->ctx, &pkt), m, &pkt);
+		verdict_route(&b, fp_icmp_input(gn->eng->ctx, &pkt), m, &pkt);
 	}
+	batch_end(&b);
 	return n;
 }
 
@@ -265,16 +320,18 @@ static uint16_t
 tcp_echo_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
 	struct gnode *gn = gnode_of(node);
+	struct batch b;
 	struct fp_pkt pkts[RTE_GRAPH_BURST_SIZE];
 	struct rte_mbuf *segs[RTE_GRAPH_BURST_SIZE];
 	enum fp_verdict v[RTE_GRAPH_BURST_SIZE];
 	uint16_t k = 0;
 
+	batch_begin(&b, graph, node, gn, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 
 		if (!is_ip4(m) || ip_proto(m) != FP_IPPROTO_TCP) {
-			to_output(graph, node, gn, SVC_OUT_NEXT, m);
+			to_output(&b, SVC_OUT_NEXT, m);
 			continue;
 		}
 		view_of(&pkts[k], m);
@@ -282,7 +339,8 @@ tcp_echo_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 	}
 	tcp_input_burst(gn->eng->ctx, pkts, k, v);
 	for (uint16_t i = 0; i < k; i++)
-		verdict_route(graph, node, gn, v[i], segs[i], &pkts[i]);
+		verdict_route(&b, v[i], segs[i], &pkts[i]);
+	batch_end(&b);
 	return n;
 }
 
@@ -295,19 +353,22 @@ static uint16_t
 reflect_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
 	struct gnode *gn = gnode_of(node);
+	struct batch b;
 
+	batch_begin(&b, graph, node, gn, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 		struct fp_pkt pkt;
 
 		if (!is_ip4(m)) {
 			/* Only a reply edge can bring ARP here: send it on unchanged. */
-			to_output(graph, node, gn, 0, m);
+			to_output(&b, 0, m);
 			continue;
 		}
 		view_of(&pkt, m);
-		verdict_route(graph, node, gn, fp_reflect(&pkt), m, &pkt);
+		verdict_route(&b, fp_reflect(&pkt), m, &pkt);
 	}
+	batch_end(&b);
 	return n;
 }
 
@@ -327,12 +388,14 @@ static uint16_t
 acl_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
 	struct gnode *gn = gnode_of(node);
+	struct batch b;
 	const uint8_t *ip[APP_ACL_BURST_MAX];
 	uint16_t l4_len[APP_ACL_BURST_MAX];
 	struct rte_mbuf *pkts[APP_ACL_BURST_MAX];
 	uint8_t deny[APP_ACL_BURST_MAX];
 	uint32_t count[APP_ACL_BURST_MAX];
 
+	batch_begin(&b, graph, node, gn, n);
 	for (uint16_t base = 0; base < n; base += APP_ACL_BURST_MAX) {
 		uint16_t end = (uint16_t)RTE_MIN(n, base + APP_ACL_BURST_MAX), k = 0;
 
@@ -341,7 +404,7 @@ acl_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_
 
 			if (!is_ip4(m)) {
 				/* Rules match IPv4 fields; ARP on a reply edge passes. */
-				to_output(graph, node, gn, ACL_OUT_PERMIT, m);
+				to_output(&b, ACL_OUT_PERMIT, m);
 				continue;
 			}
 			ip[k] = rte_pktmbuf_mtod_offset(m, const uint8_t *, FP_ETH_HLEN);
@@ -355,10 +418,10 @@ acl_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_
 
 				__atomic_store_n(h, *h + 1, __ATOMIC_RELAXED);
 			}
-			to_output(graph, node, gn, deny[i] ? ACL_OUT_DENY : ACL_OUT_PERMIT,
-					pkts[i]);
+			to_output(&b, deny[i] ? ACL_OUT_DENY : ACL_OUT_PERMIT, pkts[i]);
 		}
 	}
+	batch_end(&b);
 	return n;
 }
 
@@ -376,24 +439,27 @@ static uint16_t
 ratelimit_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
 	struct gnode *gn = gnode_of(node);
+	struct batch b;
 	uint64_t now = rte_rdtsc();
 
+	batch_begin(&b, graph, node, gn, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 		const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, FP_ETH_HLEN);
 		uint16_t ip_len = (uint16_t)(rte_pktmbuf_data_len(m) - FP_ETH_HLEN);
 
 		if (!is_ip4(m) || !app_rl_matches(gn->rl, ip, (uint16_t)(ip_len - FP_IP4_HLEN))) {
-			to_output(graph, node, gn, RL_OUT_PASS, m);
+			to_output(&b, RL_OUT_PASS, m);
 			continue;
 		}
-		to_output(graph, node, gn,
+		to_output(&b,
 				app_rl_check(gn->rl, fp_load_be32(ip + FP_IP4_OFF_SRC), ip_len,
 						now) == APP_RL_DROP ?
 						RL_OUT_DROP :
 						RL_OUT_PASS,
 				m);
 	}
+	batch_end(&b);
 	return n;
 }
 
@@ -434,12 +500,21 @@ tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	struct rte_mbuf *by_port[FP_MAX_IFACES][RTE_GRAPH_BURST_SIZE];
 	uint16_t cnt[FP_MAX_IFACES] = {0};
 
+	uint16_t first = n ? ((struct rte_mbuf *)objs[0])->port : 0, i;
+
 	RTE_SET_USED(graph);
-	if (eng->n_ports == 1) {
-		tx_port(eng->ctx->stats, eng->port_ids[0], eng->queue, (struct rte_mbuf **)objs, n);
+	/* Replies mostly leave by one port: check before sorting by port. */
+	for (i = 1; i < n; i++) {
+		if (((struct rte_mbuf *)objs[i])->port != first)
+			break;
+	}
+	if (i == n) {
+		if (n != 0)
+			tx_port(eng->ctx->stats, eng->port_ids[first < eng->n_ports ? first : 0],
+					eng->queue, (struct rte_mbuf **)objs, n);
 		return n;
 	}
-	for (uint16_t i = 0; i < n; i++) {
+	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 		uint16_t p = m->port < eng->n_ports ? m->port : 0;
 

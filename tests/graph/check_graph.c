@@ -173,16 +173,16 @@ START_TEST(test_graph_default_echo)
 	ck_assert_uint_eq(ctr(FP_CTR_ICMP_ECHO_REPLIES), 2);
 	ck_assert_uint_eq(ctr(FP_CTR_ARP_REPLIES_SENT), 1);
 
-	/* Per node: eth saw 4, icmp 3 (a SYN passes through it), tcp_echo 1, tx 4. */
-	st = gh_node(&h, "eth");
+	/* Per node: rx took 4, icmp 3 (a SYN passes through it), tcp_echo 1, tx 4. */
+	st = gh_node(&h, "rx");
 	ck_assert_uint_eq(st.packets, 4);
-	ck_assert_uint_eq(st.calls, 1);
+	ck_assert_uint_ge(st.calls, 1);
 	ck_assert_uint_gt(st.cycles, 0);
 	ck_assert_uint_eq(gh_node(&h, "icmp").packets, 3);
 	ck_assert_uint_eq(gh_node(&h, "tcp_echo").packets, 1);
 	ck_assert_uint_eq(gh_node(&h, "arp").packets, 1);
 	ck_assert_uint_eq(gh_node(&h, "tx").packets, 4);
-	ck_assert_uint_eq(gh_node(&h, "eth").drops, 0);
+	ck_assert_uint_eq(gh_node(&h, "rx").drops, 0);
 }
 END_TEST
 
@@ -212,7 +212,7 @@ START_TEST(test_graph_drop_sinks)
 	ck_assert_uint_eq(gh_node(&h, "drop_eth_not_us").packets, 1);
 	ck_assert_uint_eq(gh_node(&h, "drop_ip4_proto").packets, 1);
 	ck_assert_uint_eq(gh_node(&h, "drop_ip4_proto").drops, 1);
-	ck_assert_uint_eq(gh_node(&h, "eth").drops, 2);
+	ck_assert_uint_eq(gh_node(&h, "rx").drops, 2);
 	ck_assert_uint_eq(gh_node(&h, "icmp").drops, 1);
 	ck_assert_uint_eq(gh_node(&h, "drop_acl_deny").packets, 0);
 }

@@ -278,33 +278,61 @@ gh_walk(struct gh *h)
 	while (rte_ring_count(rx_ring[0]) + rte_ring_count(rx_ring[1]) > 0);
 }
 
+/* The worker loop before the graph (lcore.c): rx_one() per frame, then txq_flush(). */
+static void
+fixed_flush(struct gh *h, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint32_t lens[32];
+	uint64_t bytes = 0;
+	uint16_t sent;
+
+	for (uint16_t i = 0; i < n; i++)
+		lens[i] = rte_pktmbuf_pkt_len(pkts[i]);
+	sent = rte_eth_tx_burst(port_ids[port], 0, pkts, n);
+	for (uint16_t i = 0; i < sent; i++)
+		bytes += lens[i];
+	fp_stats_add(&h->stats, FP_CTR_TX_PACKETS, sent);
+	fp_stats_add(&h->stats, FP_CTR_TX_BYTES, bytes);
+	if (sent < n) {
+		fp_stats_add(&h->stats, FP_CTR_DROP_TX_FULL, (uint64_t)(n - sent));
+		rte_pktmbuf_free_bulk(&pkts[sent], (unsigned)(n - sent));
+	}
+}
+
 void
 gh_fixed_poll(struct gh *h)
 {
-	struct rte_mbuf *pkts[32], *out[32];
+	struct rte_mbuf *pkts[32], *out[GH_PORTS][32];
+	uint16_t k[GH_PORTS] = {0};
+	uint64_t c = rte_rdtsc() - h->eng.start_tsc, hz = h->eng.tsc_hz;
 
-	h->ctx.now_us = (rte_rdtsc() - h->eng.start_tsc) / (h->eng.tsc_hz / 1000000);
+	h->ctx.now_us = c / hz * 1000000u + (c % hz) * 1000000u / hz;
 	for (uint16_t p = 0; p < GH_PORTS; p++) {
-		uint16_t n = rte_eth_rx_burst(port_ids[p], 0, pkts, 32), k = 0, sent;
+		uint16_t n = rte_eth_rx_burst(port_ids[p], 0, pkts, 32);
 
 		for (uint16_t i = 0; i < n; i++) {
 			struct fp_pkt pkt;
 
 			if (app_pkt_from_mbuf(&pkt, pkts[i], p) < 0) {
+				fp_stats_inc(&h->stats, FP_CTR_DROP_RX_MULTISEG);
 				rte_pktmbuf_free(pkts[i]);
 				continue;
 			}
-			if (fp_input(&h->ctx, &pkt) == FP_VERDICT_TX) {
+			switch (fp_input(&h->ctx, &pkt)) {
+			case FP_VERDICT_TX:
 				app_pkt_to_mbuf(pkts[i], &pkt);
-				out[k++] = pkts[i];
-			} else {
+				out[p][k[p]++] = pkts[i];
+				break;
+			case FP_VERDICT_DROP:
+			case FP_VERDICT_CONSUMED:
 				rte_pktmbuf_free(pkts[i]);
+				break;
 			}
 		}
-		sent = rte_eth_tx_burst(port_ids[p], 0, out, k);
-		fp_stats_add(&h->stats, FP_CTR_TX_PACKETS, sent);
-		if (sent < k)
-			rte_pktmbuf_free_bulk(&out[sent], k - sent);
+	}
+	for (uint16_t p = 0; p < GH_PORTS; p++) {
+		if (k[p] != 0)
+			fixed_flush(h, p, out[p], k[p]);
 	}
 }
 
