@@ -63,7 +63,7 @@ def fmt(v):
 def main(path):
     rows = [json.loads(l) for l in open(path) if l.strip()]
     runs = defaultdict(list)  # (server, case) -> [result]
-    errors, skipped, micro, mem, pmd, env = [], {}, [], [], None, []
+    errors, skipped, micro, mem, pmd, env, graph = [], {}, [], [], None, [], []
     for r in rows:
         if "skipped" in r:
             skipped[r["label"]] = r["skipped"]
@@ -71,7 +71,9 @@ def main(path):
         if r.get("errors"):
             errors.append(r)
         c = r.get("case", "")
-        if c == "env":
+        if r.get("bench") == "graph":
+            graph.append(r)
+        elif c == "env":
             env.append(r)
         elif c == "cpu":
             runs[(r["label"], "cpu")].append(r)
@@ -131,6 +133,24 @@ def main(path):
             out.append(f"| testpmd io fwd, 2 x net_null | {pmd['mpps']:.2f} | "
                        f"{1000 / pmd['mpps']:.0f} | - | - | {pmd['wall_mpps']:.2f} "
                        f"(lcore had {pmd['cpu_share'] * 100:.0f}% of a CPU) | 1.00 |")
+        out.append("")
+    if graph:
+        out.append("Worker graph (rte_graph) against the fixed loop (rx_burst -> fp_input() -> "
+                   "tx_burst), in one process on ring ports: cycles per packet of the median "
+                   "32-packet burst, bursts of both modes alternating, median of the rounds; "
+                   "per node: cycles in process() per packet it took "
+                   "(rte_graph_cluster_stats).\n")
+        stages = ["rx", "acl", "ratelimit", "icmp", "tcp_echo", "tx"]
+        out.append("| case | fixed | graph | graph/fixed | " + " | ".join(stages) + " |")
+        out.append("|---|---|---|---|" + "---|" * len(stages))
+        for g in graph:
+            fixed = g.get("fixed_cycles_per_pkt")
+            nodes = g.get("nodes", {})
+            out.append(f"| {g['case']} | {fmt(fixed) if fixed else '-'} | "
+                       f"{fmt(g['graph_cycles_per_pkt'])} | "
+                       f"{g['graph_over_fixed']:.2f}x | " if fixed else
+                       f"| {g['case']} | - | {fmt(g['graph_cycles_per_pkt'])} | - | ")
+            out[-1] += " | ".join(fmt(nodes[s]) if s in nodes else "-" for s in stages) + " |"
         out.append("")
     if mem:
         m0 = mem[0]

@@ -16,7 +16,8 @@
 #                      EMULATED figures, a Cortex-M on TCG, not hardware; max_flows 4,
 #                      so only the cases with at most 4 connections (pp1, bulk)
 # with the load client (bench-loadgen) pinned to CPU 0 and every thread of the
-# server on CPU 1. Then the kernel-free microbenchmark next to
+# server on CPU 1. Then the kernel-free microbenchmark, the worker graph
+# against the fixed loop in process (bench-fastpath-graph), next to
 # dpdk-testpmd io forwarding on net_null, and the per-flow memory figures.
 # Prints min/median/max tables and the ratios; exits 1 if any case errored.
 #
@@ -36,6 +37,7 @@ MICRO=1
 MICRO_SECONDS=2
 PMD_SECONDS=6
 MEM_FLOWS="1 10000 1000000"
+GRAPH_ARGS=
 FP_SET=()
 OUT=
 
@@ -52,6 +54,7 @@ while (($#)); do
 	--smoke)
 		SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=4
 		MEM_FLOWS="1 10000"
+		GRAPH_ARGS="-r 3 -p 8192"
 		;;
 	-h | --help) sed -n '3,25p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -120,7 +123,7 @@ build() {
 	fi
 	local want=(tools/bench/bench-loadgen tools/bench/bench-echo-libevent
 		tools/bench/bench-echo-libuv tools/bench/bench-echo-threadpool
-		tools/bench/bench-fastpath-micro
+		tools/bench/bench-fastpath-micro tools/bench/bench-fastpath-graph
 		app/fastpath lwip-fw/fastpath-fw lwip-fw/fastpath-fw-mps2.elf) targets=() t
 	for t in "${want[@]}"; do
 		ninja -C "$BUILD" -t query "$t" >/dev/null 2>&1 && targets+=("$t")
@@ -487,6 +490,10 @@ run_micro() {
 		taskset -c "$CPU_SERVER" "$micro" $args --seconds "$MICRO_SECONDS" --json >>"$RESULTS" ||
 			record_error micro "$args" 1 "microbenchmark failed"
 	done
+	log "worker graph against the fixed loop, in process (CPU $CPU_SERVER)"
+	# shellcheck disable=SC2086
+	taskset -c "$CPU_SERVER" "$BUILD/tools/bench/bench-fastpath-graph" $GRAPH_ARGS >>"$RESULTS" ||
+		record_error graph all 1 "graph benchmark failed"
 	log "dpdk-testpmd io forwarding on net_null (lcore 1), $PMD_SECONDS s"
 	if command -v dpdk-testpmd >/dev/null; then
 		dpdk-testpmd -l 0-1 --no-huge -m 512 --no-pci --file-prefix=fp_bench_pmd \
