@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "acl_rule.h"
+#include "text_file.h"
 
 static const struct {
 	const char *name;
@@ -340,34 +341,14 @@ parse_text(struct app_acl_rules *rs, const char *path, const char *text, size_t 
 int
 app_acl_rules_load(struct app_acl_rules *rs, const char *path, char *err, size_t err_len)
 {
-	FILE *f = fopen(path, "r");
 	char *buf;
 	size_t n;
-	int rc;
+	int rc = app_read_file(path, APP_ACL_FILE_MAX, &buf, &n, err, err_len);
 
-	if (f == NULL) {
-		rc = errno == ENOENT ? -ENOENT : -EIO;
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+	if (rc < 0)
 		return rc;
-	}
-	buf = malloc(APP_ACL_FILE_MAX);
-	if (buf == NULL) {
-		fclose(f);
-		snprintf(err, err_len, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, APP_ACL_FILE_MAX, f);
-	if (ferror(f)) {
-		snprintf(err, err_len, "%s: read error", path);
-		rc = -EIO;
-	} else if (n == APP_ACL_FILE_MAX) {
-		snprintf(err, err_len, "%s: too big (max %u bytes)", path, APP_ACL_FILE_MAX - 1);
-		rc = -EFBIG;
-	} else {
-		rc = parse_text(rs, path, buf, n, err, err_len);
-	}
+	rc = parse_text(rs, path, buf, n, err, err_len);
 	free(buf);
-	fclose(f);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include "fp/text.h"
 
 #include "pipeline.h"
+#include "text_file.h"
 
 #define PL_LINE_MAX 256
 
@@ -943,35 +944,14 @@ app_pipeline_load(struct app_pipeline *p, const char *path, char *err, size_t er
 {
 	char *buf;
 	size_t n;
-	FILE *f = fopen(path, "r");
-	int rc;
+	int rc = app_read_file(path, APP_PIPELINE_TEXT_MAX, &buf, &n, err, err_len);
 
-	if (f == NULL) {
-		rc = errno == ENOENT ? -ENOENT : -EIO;
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+	if (rc < 0)
 		return rc;
-	}
-	buf = malloc(APP_PIPELINE_TEXT_MAX);
-	if (buf == NULL) {
-		fclose(f);
-		snprintf(err, err_len, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, APP_PIPELINE_TEXT_MAX, f);
-	if (ferror(f)) {
-		snprintf(err, err_len, "%s: read error", path);
-		rc = -EIO;
-	} else if (n == APP_PIPELINE_TEXT_MAX) {
-		snprintf(err, err_len, "%s: too big (max %d bytes)", path,
-				APP_PIPELINE_TEXT_MAX - 1);
-		rc = -EFBIG;
-	} else {
-		rc = app_pipeline_parse(p, path, buf, n, err, err_len);
-		if (rc == 0)
-			snprintf(p->path, sizeof(p->path), "%s", path);
-	}
+	rc = app_pipeline_parse(p, path, buf, n, err, err_len);
+	if (rc == 0)
+		snprintf(p->path, sizeof(p->path), "%s", path);
 	free(buf);
-	fclose(f);
 	return rc;
 }
 

@@ -76,7 +76,7 @@ regress() {
 extra() {
   case $1 in
   fuzz_pipeline)
-    echo "-I$root/app $(pkg-config --cflags libdpdk) $root/app/pipeline.c $root/app/acl_rule.c" ;;
+    echo "-I$root/app $(pkg-config --cflags libdpdk) $root/app/pipeline.c $root/app/acl_rule.c $root/app/text_file.c" ;;
   esac
 }
 
