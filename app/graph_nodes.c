@@ -128,18 +128,38 @@ view_of(struct fp_pkt *pkt, struct rte_mbuf *m)
 		pkt->flags |= FP_PKT_L4_CSUM_GOOD;
 }
 
+/*
+ * rx records what it found in the mbuf's packet type (RTE_PTYPE_*), so the
+ * stages choose without reading the frame again.
+ */
+static inline uint32_t
+ptype_of(const uint8_t *frame, int ip4)
+{
+	if (!ip4)
+		return RTE_PTYPE_L2_ETHER_ARP;
+	switch (frame[FP_ETH_HLEN + FP_IP4_OFF_PROTO]) {
+	case FP_IPPROTO_ICMP:
+		return RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 | RTE_PTYPE_L4_ICMP;
+	case FP_IPPROTO_TCP:
+		return RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 | RTE_PTYPE_L4_TCP;
+	case FP_IPPROTO_UDP:
+		return RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 | RTE_PTYPE_L4_UDP;
+	default:
+		return RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 | RTE_PTYPE_L4_NONFRAG;
+	}
+}
+
 static inline int
 is_ip4(const struct rte_mbuf *m)
 {
-	const uint8_t *d = rte_pktmbuf_mtod(m, const uint8_t *);
-
-	return fp_load_be16(d + FP_ETH_OFF_TYPE) == FP_ETHERTYPE_IPV4;
+	return (m->packet_type & RTE_PTYPE_L3_MASK) == RTE_PTYPE_L3_IPV4;
 }
 
-static inline uint8_t
-ip_proto(const struct rte_mbuf *m)
+static inline int
+is_l4(const struct rte_mbuf *m, uint32_t l4)
 {
-	return rte_pktmbuf_mtod(m, const uint8_t *)[FP_ETH_HLEN + FP_IP4_OFF_PROTO];
+	return (m->packet_type & (RTE_PTYPE_L3_MASK | RTE_PTYPE_L4_MASK)) ==
+			(RTE_PTYPE_L3_IPV4 | l4);
 }
 
 /*
@@ -201,9 +221,11 @@ rx_classify(struct batch *b, struct fp_ctx *ctx, struct rte_mbuf *m, uint16_t po
 		/* Ethernet padding is gone: the frame ends with the datagram. */
 		m->data_len = pkt.len;
 		m->pkt_len = pkt.len;
+		m->packet_type = ptype_of(pkt.data, 1);
 		to_output(b, RX_OUT_IP, m);
 		break;
 	case FP_RX_ARP:
+		m->packet_type = ptype_of(pkt.data, 0);
 		to_output(b, RX_OUT_ARP, m);
 		break;
 	case FP_RX_DROPPED:
@@ -288,7 +310,7 @@ icmp_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16
 		struct rte_mbuf *m = objs[i];
 		struct fp_pkt pkt;
 
-		if (!is_ip4(m) || ip_proto(m) != FP_IPPROTO_ICMP) {
+		if (!is_l4(m, RTE_PTYPE_L4_ICMP)) {
 			to_output(&b, SVC_OUT_NEXT, m);
 			continue;
 		}
@@ -330,7 +352,7 @@ tcp_echo_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
 
-		if (!is_ip4(m) || ip_proto(m) != FP_IPPROTO_TCP) {
+		if (!is_l4(m, RTE_PTYPE_L4_TCP)) {
 			to_output(&b, SVC_OUT_NEXT, m);
 			continue;
 		}
