@@ -428,3 +428,9 @@ app_graph_acl_hits(const struct app_graph *g)
 {
 	return g->acl_node != NULL ? g->acl_node->acl_hits : NULL;
 }
+
+uint32_t
+app_graph_acl_rules(const struct app_graph *g)
+{
+	return g->acl_node != NULL ? app_acl_n_rules(g->acl_node->acl) : 0;
+}

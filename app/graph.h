@@ -93,7 +93,10 @@ int app_graph_stats(struct app_graph *g, struct app_graph_node_stats *out, unsig
 /** Write the graph in Graphviz dot (rte_graph_export). @return 0 or a negative errno. */
 int app_graph_export(const struct app_graph *g, FILE *f);
 
-/** Hits of each acl rule on this lcore (NULL without an acl stage); count = app_acl_n_rules(). */
+/** Hits of each acl rule on this lcore (NULL without an acl stage); count = app_graph_acl_rules(). */
 const uint64_t *app_graph_acl_hits(const struct app_graph *g);
+
+/** Rules in the graph's acl classifier, 0 without an acl stage. */
+uint32_t app_graph_acl_rules(const struct app_graph *g);
 
 #endif /* APP_GRAPH_H */

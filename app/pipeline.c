@@ -882,6 +882,7 @@ app_pipeline_default(struct app_pipeline *p)
 	/* The built-in text is known good; parse it like any file. */
 	if (app_pipeline_parse(p, "built-in", text, sizeof(text) - 1, err, sizeof(err)) < 0)
 		abort();
+	p->path[0] = '\0';
 }
 
 int
@@ -912,6 +913,7 @@ app_pipeline_parse(struct app_pipeline *p, const char *name, const char *text, s
 		return -EINVAL;
 	}
 	memcpy(p->text, text, len);
+	snprintf(p->path, sizeof(p->path), "%s", name);
 
 	fp_text_lines_init(&it, text, len);
 	while ((rc = fp_text_next_line(&it, &ps.src, line, PL_LINE_MAX)) > 0) {
@@ -949,8 +951,6 @@ app_pipeline_load(struct app_pipeline *p, const char *path, char *err, size_t er
 	if (rc < 0)
 		return rc;
 	rc = app_pipeline_parse(p, path, buf, n, err, err_len);
-	if (rc == 0)
-		snprintf(p->path, sizeof(p->path), "%s", path);
 	free(buf);
 	return rc;
 }

@@ -20,7 +20,6 @@
 
 #include "graph_harness.h"
 #include "pkt_build.h"
-#include "stage_acl.h"
 
 static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
 static struct gh h;
@@ -295,7 +294,7 @@ START_TEST(test_graph_acl_10k_rules)
 		open_pl(text);
 		unlink(path);
 	}
-	ck_assert_uint_eq(app_acl_n_rules(h.acl), 10000);
+	ck_assert_uint_eq(app_graph_acl_rules(h.g), 10000);
 	ping(0x0a8b0f02u, 0, 1); /* 10.139.15.2: rule 9999 (139 = 100 + 9999 / 256) */
 	ping(0x0a640002u, 0, 2); /* 10.100.0.2: rule 0 */
 	ping(PEER, 0, 3);        /* no rule */
@@ -449,6 +448,33 @@ START_TEST(test_graph_reload_keeps_flow)
 }
 END_TEST
 
+/* A set that cannot be built is refused whole; the running one stays. */
+START_TEST(test_graph_set_refusals)
+{
+	unsigned lcore = next_lcore++;
+	char want[128];
+
+	ck_assert_int_eq(gh_open_tcp(&h, lcore, "[lcores all]\nstages = rx arp icmp tx\n", 0, err,
+					 sizeof(err)),
+			0);
+	ck_assert_int_eq(gh_reload(&h, "[lcores all]\nstages = rx arp icmp tcp_echo tx\n", err,
+					 sizeof(err)),
+			-EINVAL);
+	snprintf(want, sizeof(want), "gh.pipeline:2: lcore %u has no TCP engine", lcore);
+	ck_assert_msg(strstr(err, want) == err, "%s", err);
+	ck_assert_int_eq(gh_reload(&h, "[lcores 99]\nstages = rx arp icmp tx\n", err, sizeof(err)),
+			-EINVAL);
+	snprintf(want, sizeof(want), "gh.pipeline: no block for lcore %u, which polls now", lcore);
+	ck_assert_str_eq(err, want);
+	/* Still the first graph, still answering. */
+	snprintf(want, sizeof(want), "fp-l%us0", lcore);
+	ck_assert_str_eq(app_graph_name(h.g), want);
+	ping(PEER, 0, 1);
+	gh_walk(&h);
+	ck_assert_uint_eq(replies(0), 1);
+}
+END_TEST
+
 START_TEST(test_graph_export)
 {
 	char *dot = NULL;
@@ -484,6 +510,7 @@ graph_suite(void)
 	tcase_add_test(tc, test_graph_ratelimit_eviction);
 	tcase_add_test(tc, test_graph_reflect);
 	tcase_add_test(tc, test_graph_reload_keeps_flow);
+	tcase_add_test(tc, test_graph_set_refusals);
 	tcase_add_test(tc, test_graph_export);
 	suite_add_tcase(s, tc);
 	return s;

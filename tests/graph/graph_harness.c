@@ -25,7 +25,6 @@
 
 #include "graph_harness.h"
 #include "pkt_mbuf.h"
-#include "stage_acl.h"
 
 const uint8_t gh_our_mac[GH_PORTS][6] = {{0x02, 0, 0, 0, 0, 0x01}, {0x02, 0, 0, 0, 1, 0x01}};
 
@@ -136,40 +135,38 @@ tx_discard(void *arg, uint8_t *frame)
 
 static const struct fp_tx_ops gh_tx_ops = {tx_alloc, tx_send, tx_discard};
 
+/* Parse a text and build its set in the slot the running set does not use. */
 static int
-build(struct gh *h, const char *text, unsigned slot, struct app_pipeline *pl, struct app_acl **acl,
-		struct app_graph **g, char *err, size_t err_len)
+build(struct gh *h, const char *text, char *err, size_t err_len)
 {
-	const struct app_pl_block *b;
+	struct app_pipeline *pl = malloc(sizeof(*pl));
+	struct app_engine *engs[1] = {&h->eng};
+	struct app_graph_set *gs;
 	int rc;
 
+	if (pl == NULL)
+		return -ENOMEM;
 	rc = app_pipeline_parse(pl, "gh.pipeline", text, strlen(text), err, err_len);
-	if (rc < 0)
+	if (rc < 0) {
+		free(pl);
 		return rc;
-	b = app_pipeline_block(pl, h->eng.lcore_id);
-	if (b == NULL) {
-		snprintf(err, err_len, "no block for lcore %u", h->eng.lcore_id);
-		return -ENOENT;
 	}
-	*acl = NULL;
-	if (b->st[APP_STAGE_ACL].line) {
-		char name[32];
-
-		snprintf(name, sizeof(name), "gh_acl_l%us%u", h->eng.lcore_id, slot);
-		*acl = app_acl_build(&b->acl, name, 0, err, err_len);
-		if (*acl == NULL)
-			return -EINVAL;
-	}
-	*g = app_graph_create(b, &h->eng, *acl, slot, err, err_len);
-	if (*g == NULL) {
-		app_acl_free(*acl);
+	gs = app_graph_set_build(pl, engs, 1, h->gs ? 1 - app_graph_set_slot(h->gs) : 0, h->gen++,
+			err, err_len);
+	if (gs == NULL) {
+		app_pipeline_free(pl);
+		free(pl);
 		return -EINVAL;
 	}
+	/* The swap: between two walks, as the worker does it. */
+	app_graph_set_free(h->gs);
+	h->gs = gs;
+	h->g = app_graph_set_graph(gs, 0);
 	return 0;
 }
 
 int
-gh_open(struct gh *h, unsigned lcore, const char *pipeline, char *err, size_t err_len)
+gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, int tcp, char *err, size_t err_len)
 {
 	size_t tcp_len;
 
@@ -190,13 +187,17 @@ gh_open(struct gh *h, unsigned lcore, const char *pipeline, char *err, size_t er
 	h->ctx.tx_arg = h;
 	h->arp = rte_zmalloc(
 			"gh_arp", sizeof(*h->arp) + GH_ARP_SLOTS * sizeof(struct fp_arp_entry), 0);
-	tcp_len = fp_tcp_mem_size(&h->cfg.tcp);
-	h->tcp_mem = rte_zmalloc("gh_tcp", tcp_len, 64);
-	if (h->arp == NULL || h->tcp_mem == NULL)
+	if (h->arp == NULL)
 		return -ENOMEM;
 	fp_arp_table_init(h->arp, (struct fp_arp_entry *)(h->arp + 1), GH_ARP_SLOTS);
 	h->ctx.arp = h->arp;
-	h->ctx.tcp = fp_tcp_init(h->tcp_mem, tcp_len, &h->cfg.tcp, 0x5eed);
+	if (tcp) {
+		tcp_len = fp_tcp_mem_size(&h->cfg.tcp);
+		h->tcp_mem = rte_zmalloc("gh_tcp", tcp_len, 64);
+		if (h->tcp_mem == NULL)
+			return -ENOMEM;
+		h->ctx.tcp = fp_tcp_init(h->tcp_mem, tcp_len, &h->cfg.tcp, 0x5eed);
+	}
 
 	h->eng.ctx = &h->ctx;
 	h->eng.lcore_id = lcore;
@@ -208,43 +209,25 @@ gh_open(struct gh *h, unsigned lcore, const char *pipeline, char *err, size_t er
 	h->eng.tsc_hz = rte_get_tsc_hz();
 	if (pipeline == NULL)
 		return 0;
-	return build(h, pipeline, 0, &h->pl, &h->acl, &h->g, err, err_len);
+	return build(h, pipeline, err, err_len);
+}
+
+int
+gh_open(struct gh *h, unsigned lcore, const char *pipeline, char *err, size_t err_len)
+{
+	return gh_open_tcp(h, lcore, pipeline, 1, err, err_len);
 }
 
 int
 gh_reload(struct gh *h, const char *pipeline, char *err, size_t err_len)
 {
-	struct app_pipeline *pl = malloc(sizeof(*pl));
-	struct app_acl *acl;
-	struct app_graph *g;
-	unsigned slot = (h->slot + 1) % APP_GRAPH_SLOTS;
-	int rc;
-
-	if (pl == NULL)
-		return -ENOMEM;
-	rc = build(h, pipeline, slot, pl, &acl, &g, err, err_len);
-	if (rc < 0) {
-		free(pl);
-		return rc;
-	}
-	/* The swap: between two walks, as the worker does it. */
-	app_graph_destroy(h->g);
-	app_acl_free(h->acl);
-	app_pipeline_free(&h->pl);
-	memcpy(&h->pl, pl, sizeof(*pl));
-	free(pl);
-	h->g = g;
-	h->acl = acl;
-	h->slot = slot;
-	return 0;
+	return build(h, pipeline, err, err_len);
 }
 
 void
 gh_close(struct gh *h)
 {
-	app_graph_destroy(h->g);
-	app_acl_free(h->acl);
-	app_pipeline_free(&h->pl);
+	app_graph_set_free(h->gs);
 	if (h->tx_out != NULL)
 		rte_pktmbuf_free(h->tx_out);
 	rte_free(h->tcp_mem);

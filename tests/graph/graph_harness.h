@@ -18,6 +18,7 @@
 #include "fp/core.h"
 
 #include "graph.h"
+#include "graph_set.h"
 #include "pipeline.h"
 
 #define GH_PORTS     2
@@ -36,10 +37,9 @@ struct gh {
 	struct fp_stats stats;
 	struct fp_cfg cfg;
 	struct app_engine eng;
-	struct app_pipeline pl;
-	struct app_acl *acl;
-	struct app_graph *g;
-	unsigned slot;
+	struct app_graph_set *gs; /**< the running pipeline */
+	struct app_graph *g;      /**< its graph for this context */
+	unsigned gen;             /**< sets built so far */
 	void *tcp_mem;
 	struct fp_arp_table *arp;
 	struct rte_mbuf *tx_out; /**< frame lib/ is building (fp_tx_ops) */
@@ -55,8 +55,13 @@ struct rte_mempool *gh_pool(void);
 /**
  * Set up a context on lcore id `lcore` (a name only: graphs and clones are
  * named after it) and build the pipeline text's block for it.
+ * @param tcp  0: no TCP engine in the context
  * @return 0, or a negative errno with err filled (a parse or build error).
  */
+int gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, int tcp, char *err,
+		size_t err_len);
+
+/** gh_open_tcp() with a TCP engine. */
 int gh_open(struct gh *h, unsigned lcore, const char *pipeline, char *err, size_t err_len);
 
 /** Build the next graph from another text in the other slot and swap it in (a reload). */
