@@ -13,7 +13,8 @@
  *   acl-N     ICMP through an acl stage of N rules (none matching) before echo
  *   ratelimit ICMP from 1024 sources through a per-source ratelimit (none over)
  * Output: one JSON line per case with cycles/packet for both modes and per
- * graph node (cycles in process() / packets, from rte_graph_cluster_stats).
+ * graph node (cycles in process() / packets, from rte_graph_cluster_stats),
+ * and what a reload to the case's pipeline costs (build time, heap).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -24,6 +25,7 @@
 
 #include <rte_cycles.h>
 #include <rte_graph_worker.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 
 #include "fp/stats.h"
@@ -231,6 +233,41 @@ median(double *v, unsigned n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/*
+ * What a reload costs: parse the text and build a second set in the idle
+ * slot, as a reload does while the running one serves; time and heap growth.
+ */
+static void
+reload_cost(struct gh *h, const char *text, double *ms, double *kib)
+{
+	double t[5];
+
+	*kib = 0;
+	for (unsigned r = 0; r < 5; r++) {
+		struct app_pipeline *pl = malloc(sizeof(*pl));
+		struct app_engine *engs[1] = {&h->eng};
+		struct rte_malloc_socket_stats before, after;
+		struct app_graph_set *gs;
+		char err[256];
+		uint64_t t0 = rte_rdtsc();
+
+		rte_malloc_get_socket_stats(0, &before);
+		if (app_pipeline_parse(pl, "bench.pipeline", text, strlen(text), err, sizeof(err)) <
+						0 ||
+				(gs = app_graph_set_build(pl, engs, 1,
+						 1 - app_graph_set_slot(h->gs), 1000 + r, err,
+						 sizeof(err))) == NULL) {
+			fprintf(stderr, "bench-graph: reload: %s\n", err);
+			exit(1);
+		}
+		t[r] = (double)(rte_rdtsc() - t0) * 1e3 / (double)rte_get_tsc_hz();
+		rte_malloc_get_socket_stats(0, &after);
+		*kib = (double)(after.heap_allocsz_bytes - before.heap_allocsz_bytes) / 1024;
+		app_graph_set_free(gs);
+	}
+	*ms = median(t, 5);
+}
+
 static char *
 acl_pipeline(unsigned rules)
 {
@@ -261,6 +298,7 @@ run_case(const struct bench_case *c, unsigned lcore)
 	char *text = c->pipeline ? strdup(c->pipeline) : acl_pipeline(c->rules);
 	struct gh h;
 	uint64_t drops;
+	double reload_ms, reload_kib;
 	double node_cpp[sizeof(show) / sizeof(show[0])];
 
 	if (gh_open(&h, lcore, text, err, sizeof(err)) < 0) {
@@ -306,6 +344,7 @@ run_case(const struct bench_case *c, unsigned lcore)
 	}
 	for (size_t s = 0; s < sizeof(show) / sizeof(show[0]); s++)
 		node_cpp[s] = node_rounds[s][0] < 0 ? -1 : median(node_rounds[s], rounds);
+	reload_cost(&h, text, &reload_ms, &reload_kib);
 	drops = 0;
 	for (unsigned i = FP_CTR_DROP_ETH_TRUNCATED; i < FP_CTR_COUNT; i++)
 		drops += fp_stats_get(&h.stats, (enum fp_counter)i);
@@ -325,7 +364,8 @@ run_case(const struct bench_case *c, unsigned lcore)
 		printf("%s\"%s\": %.1f", first ? "" : ", ", show[s], node_cpp[s]);
 		first = 0;
 	}
-	printf("}, \"drops\": %lu, \"errors\": %d}\n", (unsigned long)drops, drops != 0);
+	printf("}, \"reload_ms\": %.2f, \"reload_heap_kib\": %.0f", reload_ms, reload_kib);
+	printf(", \"drops\": %lu, \"errors\": %d}\n", (unsigned long)drops, drops != 0);
 	fflush(stdout);
 	gh_close(&h);
 	free(text);

@@ -141,8 +141,9 @@ def main(path):
                    "per node: cycles in process() per packet it took "
                    "(rte_graph_cluster_stats).\n")
         stages = ["rx", "acl", "ratelimit", "icmp", "tcp_echo", "tx"]
-        out.append("| case | fixed | graph | graph/fixed | " + " | ".join(stages) + " |")
-        out.append("|---|---|---|---|" + "---|" * len(stages))
+        out.append("| case | fixed | graph | graph/fixed | " + " | ".join(stages) +
+                   " | reload ms | reload KiB |")
+        out.append("|---|---|---|---|" + "---|" * len(stages) + "---|---|")
         for g in graph:
             fixed = g.get("fixed_cycles_per_pkt")
             nodes = g.get("nodes", {})
@@ -150,7 +151,8 @@ def main(path):
                        f"{fmt(g['graph_cycles_per_pkt'])} | "
                        f"{g['graph_over_fixed']:.2f}x | " if fixed else
                        f"| {g['case']} | - | {fmt(g['graph_cycles_per_pkt'])} | - | ")
-            out[-1] += " | ".join(fmt(nodes[s]) if s in nodes else "-" for s in stages) + " |"
+            out[-1] += " | ".join(fmt(nodes[s]) if s in nodes else "-" for s in stages)
+            out[-1] += f" | {fmt(g.get('reload_ms', 0))} | {fmt(g.get('reload_heap_kib', 0))} |"
         out.append("")
     if mem:
         m0 = mem[0]
