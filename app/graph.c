@@ -34,7 +34,7 @@ struct app_graph {
 	const char *stage[APP_GRAPH_NODES_MAX];   /* pipeline name of each */
 	struct gnode *acl_node;
 	/* filled by the stats callback */
-	struct app_graph_node_stats *out;
+	struct fp_tlm_node *out;
 	unsigned out_n, out_max;
 };
 
@@ -146,7 +146,7 @@ static int
 stats_cb(bool is_first, bool is_last, void *cookie, const struct rte_graph_cluster_node_stats *st)
 {
 	struct app_graph *g = cookie;
-	struct app_graph_node_stats *o;
+	struct fp_tlm_node *o;
 	const struct rte_node *node;
 
 	RTE_SET_USED(is_first);
@@ -155,7 +155,8 @@ stats_cb(bool is_first, bool is_last, void *cookie, const struct rte_graph_clust
 		return 0;
 	o = &g->out[g->out_n++];
 	memset(o, 0, sizeof(*o));
-	snprintf(o->name, sizeof(o->name), "%s", st->name);
+	/* The cluster stats keep the name as long as the graph lives. */
+	o->name = st->name;
 	o->calls = st->calls;
 	o->packets = st->objs;
 	o->cycles = st->cycles;
@@ -402,7 +403,7 @@ app_graph_name(const struct app_graph *g)
 }
 
 int
-app_graph_stats(struct app_graph *g, struct app_graph_node_stats *out, unsigned max)
+app_graph_stats(struct app_graph *g, struct fp_tlm_node *out, unsigned max)
 {
 	int n;
 

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "fp/core.h"
+#include "fp/tlm.h"
 
 #include "pipeline.h"
 
@@ -43,16 +44,6 @@ struct app_engine {
 	uint16_t port_ids[FP_MAX_IFACES]; /**< ethdev port of port index i */
 	uint64_t start_tsc;               /**< TSC at start: ctx->now_us counts from here */
 	uint64_t tsc_hz;                  /**< rte_get_tsc_hz() */
-};
-
-/** One node's figures, from rte_graph_cluster_stats plus the node's own drop count. */
-struct app_graph_node_stats {
-	char name[64];     /**< rte_node name ("fp_acl-l1s0") */
-	const char *stage; /**< the pipeline's name for it ("rx", "acl", "drop_acl_deny") */
-	uint64_t calls;    /**< process() calls with work */
-	uint64_t packets;  /**< packets processed */
-	uint64_t cycles;   /**< TSC cycles in process() */
-	uint64_t drops;    /**< packets the node sent to a drop sink (a sink: all it got) */
 };
 
 struct app_graph;
@@ -84,11 +75,15 @@ struct rte_graph *app_graph_rte(const struct app_graph *g);
 const char *app_graph_name(const struct app_graph *g);
 
 /**
- * Per-node figures, nodes that saw no packet included, in graph order.
+ * Per-node figures (packets, calls, cycles from rte_graph_cluster_stats, and
+ * the node's own drop count), nodes that saw no packet included, in graph
+ * order: the one source of the stats document's "nodes", the management
+ * socket's pipeline view and the metrics endpoint. The names point into the
+ * graph, valid until app_graph_destroy().
  * @return nodes written (<= max), or a negative errno.
  * Context: any non-worker thread (serialised inside); the worker keeps running.
  */
-int app_graph_stats(struct app_graph *g, struct app_graph_node_stats *out, unsigned max);
+int app_graph_stats(struct app_graph *g, struct fp_tlm_node *out, unsigned max);
 
 /** Write the graph in Graphviz dot (rte_graph_export). @return 0 or a negative errno. */
 int app_graph_export(const struct app_graph *g, FILE *f);

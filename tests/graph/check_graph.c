@@ -138,7 +138,7 @@ START_TEST(test_graph_default_echo)
 	uint8_t fr[128];
 	struct pkt_spec s = spec(PEER, 0);
 	size_t len;
-	struct app_graph_node_stats st;
+	struct fp_tlm_node st;
 
 	open_pl("[lcores all]\nstages = rx arp icmp tcp_echo tx\n");
 	ping(PEER, 0, 1);

@@ -348,10 +348,10 @@ gh_drain(void)
 	}
 }
 
-struct app_graph_node_stats
+struct fp_tlm_node
 gh_node(struct gh *h, const char *stage)
 {
-	struct app_graph_node_stats st[APP_GRAPH_NODES_MAX], none;
+	struct fp_tlm_node st[APP_GRAPH_NODES_MAX], none;
 	int n = app_graph_stats(h->g, st, APP_GRAPH_NODES_MAX);
 
 	for (int i = 0; i < n; i++) {

@@ -85,6 +85,6 @@ uint16_t gh_take(unsigned port, uint8_t *buf, uint16_t room);
 void gh_drain(void);
 
 /** A node's figures by pipeline stage name ("acl", "drop_acl_deny"); zeros when absent. */
-struct app_graph_node_stats gh_node(struct gh *h, const char *stage);
+struct fp_tlm_node gh_node(struct gh *h, const char *stage);
 
 #endif /* GRAPH_HARNESS_H */

@@ -40,7 +40,7 @@ out=$(fp_ns ping -c $N -i 0.2 -W 2 "$FP_APP_IP") || fp_fail "ping: $out"
 after=$(total icmp_echo_replies)
 fp_assert_eq "icmp_echo_replies after $N pings" $N $((after - before))
 s=$(fpctl_json stats)
-fp_assert_eq "stats schema" fastpath.stats/1 "$(fp_jget "$s" "r['stats']['schema']")"
+fp_assert_eq "stats schema" fastpath.stats/2 "$(fp_jget "$s" "r['stats']['schema']")"
 fp_assert_eq "per-lcore sum == total (rx_packets)" "$(fp_jget "$s" "r['stats']['total']['rx_packets']")" \
 	"$(fp_jget "$s" "sum(c['rx_packets'] for c in r['stats']['contexts'])")"
 "${FPCTL[@]}" stats | grep -qE "^icmp_echo_replies +$after +$after$" ||

@@ -317,7 +317,7 @@ run_case(const struct bench_case *c, unsigned lcore)
 	/* Rounds of bursts, fixed and graph alternating burst by burst (ABAB). */
 	for (unsigned r = 0; r < rounds; r++) {
 		unsigned bursts = pkts_per_round / BURST, next = 0;
-		struct app_graph_node_stats st0[APP_GRAPH_NODES_MAX], st1[APP_GRAPH_NODES_MAX];
+		struct fp_tlm_node st0[APP_GRAPH_NODES_MAX], st1[APP_GRAPH_NODES_MAX];
 		int n0 = app_graph_stats(h.g, st0, APP_GRAPH_NODES_MAX), n1;
 
 		for (unsigned i = 0; i < bursts; i++) {

@@ -38,7 +38,7 @@ REPLIES = {
                "ports": [PORT], "mgmt": {"socket": "/x.sock", "clients": 1, "refused": 4, "cut_off": 2},
                "mqtt": {"enabled": True, "connected": False, "connects": 1, "published": 5,
                         "dropped": 3, "commands": 2, "commands_refused": 1}},
-    "stats": {"ok": True, "stats": {"schema": "fastpath.stats/1", "target": "dpdk", "version": "0.1.0",
+    "stats": {"ok": True, "stats": {"schema": "fastpath.stats/2", "target": "dpdk", "version": "0.1.0",
                                      "seq": 0, "uptime_ms": 1000, "n_contexts": 1, "total": COUNTERS,
                                      "contexts": [dict(id=1, **COUNTERS)]}},
     "flows": {"ok": True, "total": 2, "matched": 2, "returned": 1, "truncated": True,

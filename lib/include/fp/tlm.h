@@ -15,7 +15,7 @@
 #include "fp/stats.h"
 
 /** Value of the "schema" key of the stats document; bump on incompatible changes. */
-#define FP_TLM_SCHEMA "fastpath.stats/1"
+#define FP_TLM_SCHEMA "fastpath.stats/2"
 
 /* ------------------------------------------------------------------------ */
 /* Streaming JSON writer                                                      */
@@ -78,10 +78,26 @@ int fp_tlm_json_finish(struct fp_tlm_json *j);
 /* The stats document                                                        */
 /* ------------------------------------------------------------------------ */
 
+/**
+ * One stage of a context's pipeline: a node of the DPDK app's graph, with
+ * the figures rte_graph keeps for it. The app fills these (app_graph_stats())
+ * for the stats document and the metrics endpoint alike.
+ */
+struct fp_tlm_node {
+	const char *stage; /**< the pipeline's name for it: "rx", "acl", "drop_acl_deny" */
+	const char *name;  /**< the graph node's name: "fp_acl-l1s0" */
+	uint64_t packets;  /**< packets it processed */
+	uint64_t calls;    /**< times it ran with packets */
+	uint64_t drops;    /**< packets it sent to a drop sink (a sink: every packet) */
+	uint64_t cycles;   /**< TSC cycles it spent (cycles / packets: its cost per packet) */
+};
+
 /** One packet-processing context (a DPDK worker lcore, or the firmware loop). */
 struct fp_tlm_ctx {
-	uint32_t id;                  /**< lcore id (DPDK) or 0 (firmware) */
-	const struct fp_stats *stats; /**< read with fp_stats_get(): any thread */
+	uint32_t id;                     /**< lcore id (DPDK) or 0 (firmware) */
+	const struct fp_stats *stats;    /**< read with fp_stats_get(): any thread */
+	const struct fp_tlm_node *nodes; /**< its pipeline's nodes, NULL = none (firmware) */
+	uint32_t n_nodes;
 };
 
 /** Everything the stats document says. */
