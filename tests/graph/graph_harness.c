@@ -113,7 +113,7 @@ tx_alloc(void *arg, uint16_t *room)
 }
 
 static void
-tx_send(void *arg, uint8_t *frame, uint16_t len)
+tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 {
 	struct gh *h = arg;
 	struct rte_mbuf *m = h->tx_out;
@@ -121,7 +121,7 @@ tx_send(void *arg, uint8_t *frame, uint16_t len)
 	RTE_SET_USED(frame);
 	h->tx_out = NULL;
 	app_mbuf_set_len(m, len);
-	if (rte_eth_tx_burst(port_ids[0], 0, &m, 1) != 1)
+	if (rte_eth_tx_burst(port_ids[port < GH_PORTS ? port : 0], 0, &m, 1) != 1)
 		rte_pktmbuf_free(m);
 	h->lib_sent++;
 }
@@ -185,12 +185,6 @@ gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, int tcp, char *e
 	h->ctx.stats = &h->stats;
 	h->ctx.tx = &gh_tx_ops;
 	h->ctx.tx_arg = h;
-	h->arp = rte_zmalloc(
-			"gh_arp", sizeof(*h->arp) + GH_ARP_SLOTS * sizeof(struct fp_arp_entry), 0);
-	if (h->arp == NULL)
-		return -ENOMEM;
-	fp_arp_table_init(h->arp, (struct fp_arp_entry *)(h->arp + 1), GH_ARP_SLOTS);
-	h->ctx.arp = h->arp;
 	if (tcp) {
 		tcp_len = fp_tcp_mem_size(&h->cfg.tcp);
 		h->tcp_mem = rte_zmalloc("gh_tcp", tcp_len, 64);
@@ -231,7 +225,6 @@ gh_close(struct gh *h)
 	if (h->tx_out != NULL)
 		rte_pktmbuf_free(h->tx_out);
 	rte_free(h->tcp_mem);
-	rte_free(h->arp);
 	gh_drain();
 	memset(h, 0, sizeof(*h));
 }

@@ -13,7 +13,6 @@
 
 #include <stdint.h>
 
-#include "fp/arp.h"
 #include "fp/cfg.h"
 #include "fp/core.h"
 
@@ -22,7 +21,6 @@
 #include "pipeline.h"
 
 #define GH_PORTS     2
-#define GH_ARP_SLOTS 256
 #define GH_OUR_IP    0xc6120001u /* 198.18.0.1 on port 0 */
 #define GH_OUR_IP1   0xc6130001u /* 198.19.0.1 on port 1 */
 
@@ -41,7 +39,6 @@ struct gh {
 	struct app_graph *g;      /**< its graph for this context */
 	unsigned gen;             /**< sets built so far */
 	void *tcp_mem;
-	struct fp_arp_table *arp;
 	struct rte_mbuf *tx_out; /**< frame lib/ is building (fp_tx_ops) */
 	uint64_t lib_sent;       /**< frames lib/ built and sent */
 };

@@ -171,7 +171,7 @@ START_TEST(test_rx_classify)
 	f.ctx.handlers = FP_HANDLE_ICMP;
 	ck_assert_int_eq(fp_rx_classify(&f.ctx, &pkt), FP_RX_DROPPED);
 	ck_assert_uint_eq(f.ctx.drop_reason, FP_CTR_DROP_ETH_TYPE);
-	ck_assert_uint_eq(fx_drops(&f.stats), 2);
+	ck_assert_uint_eq(fp_stats_drops(&f.stats), 2);
 }
 END_TEST
 
