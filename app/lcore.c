@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The worker loop. Each polling lcore owns one RX/TX queue pair on every port
- * and everything in its struct app_lcore: rte_eth_rx_burst() -> pkt_mbuf.h ->
- * fp_input() -> verdict -> per-port TX buffer -> rte_eth_tx_burst(). lib/
- * sends the frames it builds (TCP data, retransmissions) through app_tx_ops
- * into the same buffers. Requests from the management thread arrive in the
+ * and everything in its struct app_lcore, and walks its pipeline's graph
+ * (graph.h: rx_burst -> the stages -> tx_burst) once per loop. lib/ sends
+ * the frames it builds (TCP data, retransmissions) through app_tx_ops into
+ * per-port TX buffers, flushed at the end of each loop. Requests from the management thread arrive in the
  * worker's inbox and are served between bursts (req.h). No locks, no
  * allocation but mbufs; the loop reads only its struct app_lcore.
  */
@@ -16,6 +16,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_graph_worker.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
@@ -151,6 +152,17 @@ serve_drain(struct app_lcore *lc)
 	return 0;
 }
 
+/*
+ * Between two walks the graph holds no packet (a walk runs every stream it
+ * fills), so the swap is one store; TCP flows live in ctx, not in the graph.
+ */
+static int
+serve_graph(struct app_lcore *lc, struct app_req_graph *g)
+{
+	lc->graph = g->next;
+	return 0;
+}
+
 /* Every request kind; no default, so -Wswitch names a kind left out. */
 static int
 serve(void *arg, struct app_req *req)
@@ -162,33 +174,10 @@ serve(void *arg, struct app_req *req)
 		return serve_flows(lc, &req->flows);
 	case APP_REQ_DRAIN:
 		return serve_drain(lc);
+	case APP_REQ_GRAPH:
+		return serve_graph(lc, &req->graph);
 	}
 	return -EINVAL;
-}
-
-static inline void
-rx_one(struct app_lcore *lc, uint16_t port, struct rte_mbuf *m)
-{
-	struct fp_pkt pkt;
-
-	if (unlikely(app_pkt_from_mbuf(&pkt, m, port) < 0)) {
-		/* It never reaches fp_input(), which counts rx: count it here. */
-		fp_stats_inc(&lc->stats, FP_CTR_RX_PACKETS);
-		fp_stats_add(&lc->stats, FP_CTR_RX_BYTES, rte_pktmbuf_pkt_len(m));
-		fp_stats_inc(&lc->stats, FP_CTR_DROP_RX_MULTISEG);
-		rte_pktmbuf_free(m);
-		return;
-	}
-	switch (fp_input(&lc->ctx, &pkt)) {
-	case FP_VERDICT_TX:
-		app_pkt_to_mbuf(m, &pkt);
-		txq_add(lc, port, m);
-		break;
-	case FP_VERDICT_DROP:
-	case FP_VERDICT_CONSUMED:
-		rte_pktmbuf_free(m);
-		break;
-	}
 }
 
 int
@@ -196,21 +185,14 @@ app_lcore_main(void *arg)
 {
 	struct app_lcore *lc = arg;
 	uint64_t next_tick = 0, loops = 0, busy = 0;
-	struct rte_mbuf *pkts[APP_BURST];
 
 	APP_INFO("lcore %u: polling queue %u on %u port(s)", lc->lcore_id, lc->queue, lc->n_ports);
 	while (!__atomic_load_n(lc->quit, __ATOMIC_ACQUIRE)) {
 		uint64_t now = rte_get_tsc_cycles();
-		uint16_t got = 0;
+		uint64_t rx = lc->stats.c[FP_CTR_RX_PACKETS];
 
-		lc->ctx.now_us = tsc_to_us(now - lc->start_tsc, lc->tsc_hz);
-		for (uint16_t p = 0; p < lc->n_ports; p++) {
-			uint16_t n = rte_eth_rx_burst(lc->port_ids[p], lc->queue, pkts, APP_BURST);
-
-			for (uint16_t i = 0; i < n; i++)
-				rx_one(lc, p, pkts[i]);
-			got += n;
-		}
+		/* rx polls every port and sets ctx.now_us; the graph runs the pipeline. */
+		rte_graph_walk(lc->graph);
 		if (now >= next_tick) {
 			fp_tick(&lc->ctx, lc->ctx.now_us);
 			next_tick = now + lc->tick_cycles;
@@ -219,7 +201,7 @@ app_lcore_main(void *arg)
 		txq_flush_all(lc);
 
 		loops++;
-		busy += got != 0;
+		busy += lc->stats.c[FP_CTR_RX_PACKETS] != rx;
 		if ((loops & 1023) == 0) {
 			__atomic_store_n(&lc->loops, loops, __ATOMIC_RELAXED);
 			__atomic_store_n(&lc->busy_loops, busy, __ATOMIC_RELAXED);
@@ -293,6 +275,14 @@ app_lcore_create(const struct app_lcore_conf *conf)
 		ifc->mtu = port->cfg->mtu;
 	}
 	lc->ctx.n_ifaces = conf->n_ports;
+	lc->eng.ctx = &lc->ctx;
+	lc->eng.lcore_id = lcore_id;
+	lc->eng.socket = socket;
+	lc->eng.queue = conf->queue;
+	lc->eng.n_ports = conf->n_ports;
+	memcpy(lc->eng.port_ids, lc->port_ids, sizeof(lc->eng.port_ids));
+	lc->eng.start_tsc = conf->start_tsc;
+	lc->eng.tsc_hz = conf->tsc_hz;
 	lc->ctx.handlers = app_pipeline_handlers(conf->stages);
 	lc->ctx.stats = &lc->stats;
 	lc->ctx.tx = &app_tx_ops;

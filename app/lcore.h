@@ -17,6 +17,7 @@
 #include "fp/core.h"
 #include "fp/stats.h"
 
+#include "graph.h"
 #include "req.h"
 
 #define APP_BURST   32  /**< rx_burst size, and TX buffer flush threshold */
@@ -70,6 +71,8 @@ struct app_lcore {
 	uint64_t loops;             /**< loop iterations (relaxed atomic), for load estimates */
 	uint64_t busy_loops;        /**< iterations that received packets (relaxed atomic) */
 	struct app_txq txq[FP_MAX_IFACES]; /**< indexed like port_ids */
+	struct app_engine eng;   /**< what the graph's nodes work on (ctx, ports, clock) */
+	struct rte_graph *graph; /**< what the loop walks; swapped by APP_REQ_GRAPH */
 } __rte_cache_aligned;
 
 /**

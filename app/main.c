@@ -28,6 +28,7 @@
 #include "fp/stats.h"
 
 #include "app.h"
+#include "graph_set.h"
 #include "lcore.h"
 #include "log.h"
 #include "pipeline.h"
@@ -223,6 +224,42 @@ free_workers(struct app *app)
 	app->n_workers = 0;
 }
 
+/*
+ * Every worker's graph of the start pipeline (slot 0). The set takes the
+ * pipeline's rules; app->pipeline keeps what the start needed (stages, path).
+ * @return 0 or -1 (logged).
+ */
+static int
+build_graphs(struct app *app)
+{
+	struct app_pipeline *pl = malloc(sizeof(*pl));
+	struct app_engine *engs[RTE_MAX_LCORE];
+	char err[512];
+
+	if (pl == NULL || app_graph_init() < 0) {
+		APP_ERR("pipeline: out of memory or no graph nodes");
+		free(pl);
+		return -1;
+	}
+	memcpy(pl, &app->pipeline, sizeof(*pl));
+	for (unsigned b = 0; b < app->pipeline.n_blocks; b++)
+		memset(&app->pipeline.blocks[b].acl.rules, 0,
+				sizeof(app->pipeline.blocks[b].acl.rules));
+	for (unsigned w = 0; w < app->n_workers; w++)
+		engs[w] = &app->workers[w]->eng;
+	app->graphs = app_graph_set_build(
+			pl, engs, app->n_workers, 0, app->graphs_gen++, err, sizeof(err));
+	if (app->graphs == NULL) {
+		APP_ERR("%s", err);
+		app_pipeline_free(pl);
+		free(pl);
+		return -1;
+	}
+	for (unsigned w = 0; w < app->n_workers; w++)
+		app->workers[w]->graph = app_graph_rte(app_graph_set_graph(app->graphs, w));
+	return 0;
+}
+
 /* Launch every worker. @return 0, or -1 after a launch failure (the others stop again). */
 static int
 launch_workers(struct app *app)
@@ -256,17 +293,6 @@ main(int argc, char **argv)
 		return 1;
 	if (load_config(&app, &args) < 0)
 		return 1;
-	for (unsigned lcore = 0; lcore < RTE_MAX_LCORE && !args.check_only; lcore++) {
-		uint32_t graph_only = (1u << APP_STAGE_ACL) | (1u << APP_STAGE_RATELIMIT) |
-				(1u << APP_STAGE_REFLECT);
-
-		/* The fixed worker loop runs arp, icmp and tcp_echo only. */
-		if (app_pipeline_stages(&app.pipeline, lcore) & graph_only) {
-			fprintf(stderr, "%s: acl, ratelimit and reflect need the graph worker\n",
-					app.pipeline.path);
-			return 1;
-		}
-	}
 	if (args.check_only) {
 		printf("%s: ok (%u port(s), pipeline %s)\n", args.cfg, app.cfg.n_ports,
 				app.pipeline.path[0] ? app.pipeline.path : "built-in");
@@ -280,6 +306,7 @@ main(int argc, char **argv)
 	}
 	if (app_init(&app) < 0)
 		goto out_eal;
+	pthread_mutex_init(&app.graphs_lock, NULL);
 
 	n = select_workers(&app, ids);
 	if (n < 0)
@@ -295,7 +322,7 @@ main(int argc, char **argv)
 	app.pool = app_port_pool_create(&app.cfg, app.n_queues);
 	if (app.pool == NULL)
 		goto out_eal;
-	if (create_workers(&app, ids, (unsigned)n) < 0)
+	if (create_workers(&app, ids, (unsigned)n) < 0 || build_graphs(&app) < 0)
 		goto out_workers;
 
 	/* Ports last: a failure above leaves no port started. */
@@ -333,6 +360,9 @@ main(int argc, char **argv)
 out_workers:
 	rte_eal_mp_wait_lcore();
 	app_port_stop_all(app.ports, app.n_ports);
+	/* No worker walks a graph any more. */
+	app_graph_set_free(app.graphs);
+	app.graphs = NULL;
 	free_workers(&app);
 	rte_mempool_free(app.pool);
 	app.pool = NULL;
