@@ -29,6 +29,7 @@
 #include "mgmt_drain.h"
 #include "mgmt_flows.h"
 #include "mgmt_int.h"
+#include "mgmt_pipeline.h"
 #include "mgmt_reply.h"
 
 /* ------------------------------------------------------------- status */
@@ -162,8 +163,12 @@ mgmt_stats_doc(struct mgmt *m, struct fp_tlm_doc *doc)
 	const struct app *app = m->app;
 
 	for (unsigned i = 0; i < app->n_workers; i++) {
+		int n = mgmt_pipeline_nodes(m->app, i, m->stats_nodes[i], APP_GRAPH_NODES_MAX);
+
 		m->stats_ctxs[i].id = app->workers[i]->lcore_id;
 		m->stats_ctxs[i].stats = &app->workers[i]->stats;
+		m->stats_ctxs[i].nodes = n > 0 ? m->stats_nodes[i] : NULL;
+		m->stats_ctxs[i].n_nodes = n > 0 ? (uint32_t)n : 0;
 	}
 	memset(doc, 0, sizeof(*doc));
 	doc->target = "dpdk";
@@ -262,39 +267,6 @@ cmd_ports(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 {
 	(void)req;
 	return mgmt_reply(out, build_ports, m->app);
-}
-
-/* ----------------------------------------------------------- pipeline */
-
-static void
-build_pipeline(struct fp_tlm_json *j, void *arg)
-{
-	const struct app *app = arg;
-
-	fp_tlm_json_obj_begin(j);
-	fp_tlm_json_kv_bool(j, "ok", 1);
-	fp_tlm_json_kv_str(j, "path", app->pipeline.path[0] ? app->pipeline.path : "(built-in)");
-	fp_tlm_json_kv_str(j, "text", app->pipeline.text);
-	fp_tlm_json_key(j, "workers");
-	fp_tlm_json_arr_begin(j);
-	for (unsigned i = 0; i < app->n_workers; i++) {
-		unsigned id = app->workers[i]->lcore_id;
-
-		fp_tlm_json_obj_begin(j);
-		fp_tlm_json_kv_u64(j, "lcore", id);
-		fp_tlm_json_key(j, "stages");
-		json_stages(j, app->workers[i]->stages);
-		fp_tlm_json_obj_end(j);
-	}
-	fp_tlm_json_arr_end(j);
-	fp_tlm_json_obj_end(j);
-}
-
-static int
-cmd_pipeline(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
-{
-	(void)req;
-	return mgmt_reply(out, build_pipeline, m->app);
 }
 
 /* ------------------------------------------------------------- config */
@@ -483,8 +455,9 @@ static const struct cmd cmds[FP_TLM_CMD_COUNT] = {
 		[FP_TLM_CMD_FLOWS] = {NULL, mgmt_flows_start,
 				"TCP flows; args: limit, port, state, remote, lcore"},
 		[FP_TLM_CMD_PORTS] = {cmd_ports, NULL, "ethdev stats and xstats per port"},
-		[FP_TLM_CMD_PIPELINE] = {cmd_pipeline, NULL,
-				"the pipeline definition and each worker's stages"},
+		[FP_TLM_CMD_PIPELINE] = {NULL, mgmt_pipeline_start,
+				"each worker's graph with per-node figures; args: dot (true: "
+				"Graphviz), op=\"reload\" with path (default: the running file)"},
 		[FP_TLM_CMD_CONFIG] = {cmd_config, NULL,
 				"the effective configuration; args: op=\"get\""},
 		[FP_TLM_CMD_LOG] = {cmd_log, NULL, "get or set the app log level; args: level"},
