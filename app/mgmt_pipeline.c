@@ -35,19 +35,7 @@ json_nodes(struct fp_tlm_json *j, struct app_graph *g)
 	struct fp_tlm_node nodes[NODES_MAX];
 	int n = app_graph_stats(g, nodes, NODES_MAX);
 
-	fp_tlm_json_key(j, "nodes");
-	fp_tlm_json_arr_begin(j);
-	for (int i = 0; i < n; i++) {
-		fp_tlm_json_obj_begin(j);
-		fp_tlm_json_kv_str(j, "stage", nodes[i].stage);
-		fp_tlm_json_kv_str(j, "node", nodes[i].name);
-		fp_tlm_json_kv_u64(j, "packets", nodes[i].packets);
-		fp_tlm_json_kv_u64(j, "calls", nodes[i].calls);
-		fp_tlm_json_kv_u64(j, "drops", nodes[i].drops);
-		fp_tlm_json_kv_u64(j, "cycles", nodes[i].cycles);
-		fp_tlm_json_obj_end(j);
-	}
-	fp_tlm_json_arr_end(j);
+	fp_tlm_json_nodes(j, nodes, n > 0 ? (uint32_t)n : 0);
 }
 
 static void

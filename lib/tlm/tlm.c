@@ -33,9 +33,8 @@ counter_members(struct fp_tlm_json *j, const struct fp_stats *st)
 	fp_tlm_counters_foreach(st, json_member, j);
 }
 
-/* "nodes": a context's pipeline stages, in graph order. */
-static void
-node_list(struct fp_tlm_json *j, const struct fp_tlm_node *nodes, uint32_t n)
+void
+fp_tlm_json_nodes(struct fp_tlm_json *j, const struct fp_tlm_node *nodes, uint32_t n)
 {
 	fp_tlm_json_key(j, "nodes");
 	fp_tlm_json_arr_begin(j);
@@ -90,7 +89,7 @@ fp_tlm_json_stats_doc(struct fp_tlm_json *j, const struct fp_tlm_doc *doc)
 			fp_tlm_json_kv_u64(j, "id", doc->ctxs[i].id);
 			counter_members(j, doc->ctxs[i].stats);
 			if (doc->ctxs[i].nodes != NULL)
-				node_list(j, doc->ctxs[i].nodes, doc->ctxs[i].n_nodes);
+				fp_tlm_json_nodes(j, doc->ctxs[i].nodes, doc->ctxs[i].n_nodes);
 			fp_tlm_json_obj_end(j);
 		}
 		fp_tlm_json_arr_end(j);

@@ -132,6 +132,12 @@ void fp_tlm_counters_foreach(const struct fp_stats *st, fp_tlm_member_fn fn, voi
 void fp_tlm_json_counters(struct fp_tlm_json *j, const struct fp_stats *st);
 
 /**
+ * Write "nodes": [...], a context's pipeline nodes in order (keys stage,
+ * node, packets, calls, drops, cycles), into the object already open.
+ */
+void fp_tlm_json_nodes(struct fp_tlm_json *j, const struct fp_tlm_node *nodes, uint32_t n);
+
+/**
  * Write the stats document as one JSON value into a larger document (the
  * management socket's reply embeds it). Errors latch in j as usual.
  */
