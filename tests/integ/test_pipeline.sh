@@ -152,7 +152,7 @@ badreload)
 	fp__wait_for 5 grep -q "has host bits set" "$FP_LOG" || fp_fail "SIGHUP: no refusal in the log"
 	kill -0 "$FP_PID" || fp_fail "SIGHUP with a bad file stopped the appliance"
 	r=$("${FPCTL[@]}" --json pipeline)
-	fp_assert_eq "generation (nothing swapped)" 1 "$(fp_jget "$r" "r['generation']")"
+	fp_assert_eq "generation (nothing swapped)" 0 "$(fp_jget "$r" "r['generation']")"
 	fp_assert_eq "stages still running" "rx arp icmp tcp_echo tx" \
 		"$(fp_jget "$r" "' '.join(r['workers'][0]['stages'])")"
 	fp_expect_echo_service 8
