@@ -28,6 +28,7 @@
 #include "mgmt_cmd.h"
 #include "mgmt_drain.h"
 #include "mgmt_flows.h"
+#include "graph_set.h"
 #include "mgmt_int.h"
 #include "mgmt_pipeline.h"
 #include "mgmt_reply.h"
@@ -112,7 +113,10 @@ build_status(struct fp_tlm_json *j, void *arg)
 				__atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED));
 		fp_tlm_json_kv_u64(j, "flows_open", fp_stats_get_flows_open(&lc->stats));
 		fp_tlm_json_key(j, "stages");
-		json_stages(j, lc->stages);
+		/* The running pipeline's, which a reload may have changed since start. */
+		json_stages(j,
+				app_pipeline_stages(
+						app_graph_set_pipeline(app->graphs), lc->lcore_id));
 		fp_tlm_json_obj_end(j);
 	}
 	fp_tlm_json_arr_end(j);
