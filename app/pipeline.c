@@ -31,7 +31,7 @@ struct stage_def {
 };
 
 static const struct stage_def defs[APP_STAGE_KIND_COUNT] = {
-		[APP_STAGE_RX] = {"rx", false, {NULL}, {0}, ""},
+		[APP_STAGE_RX] = {"rx", false, {NULL}, {0}, "deliver"},
 		[APP_STAGE_ARP] = {"arp", false, {"reply", NULL}, {0}, ""},
 		[APP_STAGE_ACL] = {"acl", true, {"permit", "deny", NULL},
 				{FP_CTR_DROP_IP4_PROTO, FP_CTR_DROP_ACL_DENY},
@@ -647,6 +647,7 @@ enum pl_param {
 	P_RL_PER,
 	P_RL_MATCH,
 	P_RL_TABLE,
+	P_RX_DELIVER,
 	P_COUNT,
 	P_REPEATABLE = P_COUNT,
 };
@@ -668,6 +669,7 @@ static const struct {
 		{APP_STAGE_RATELIMIT, "per", P_RL_PER},
 		{APP_STAGE_RATELIMIT, "match", P_RL_MATCH},
 		{APP_STAGE_RATELIMIT, "table_size", P_RL_TABLE},
+		{APP_STAGE_RX, "deliver", P_RX_DELIVER},
 };
 
 static int
@@ -751,6 +753,8 @@ parse_param(struct pl_parser *ps, int k, const char *name, char *val)
 		return parse_choice(ps, "ratelimit.per", val, "source", "all", &rl->key);
 	case 10:
 		return parse_match(ps, val);
+	case 12:
+		return parse_choice(ps, "rx.deliver", val, "inline", "nodes", &b->rx_nodes);
 	default: {
 		const char *s = val;
 		uint32_t v;
@@ -968,16 +972,50 @@ app_pipeline_block(const struct app_pipeline *p, unsigned lcore_id)
 }
 
 uint32_t
-app_pipeline_stages(const struct app_pipeline *p, unsigned lcore_id)
+app_pl_block_stages(const struct app_pl_block *b)
 {
-	const struct app_pl_block *b = app_pipeline_block(p, lcore_id);
 	uint32_t bits = 0;
 
-	if (b == NULL)
-		return 0;
 	for (unsigned i = 0; i < b->n; i++)
 		bits |= 1u << b->order[i];
 	return bits;
+}
+
+uint32_t
+app_pipeline_stages(const struct app_pipeline *p, unsigned lcore_id)
+{
+	const struct app_pl_block *b = app_pipeline_block(p, lcore_id);
+
+	return b != NULL ? app_pl_block_stages(b) : 0;
+}
+
+bool
+app_pl_block_inline(const struct app_pl_block *b)
+{
+	const uint32_t local = 1u << APP_STAGE_RX | 1u << APP_STAGE_ARP | 1u << APP_STAGE_ICMP |
+			1u << APP_STAGE_TCP_ECHO | 1u << APP_STAGE_TX;
+	uint32_t listed = app_pl_block_stages(b), visited = 0;
+	uint8_t at = b->ip_entry;
+
+	if (b->rx_nodes)
+		return false;
+	if ((listed & ~local) != 0)
+		return false;
+	if ((listed & 1u << APP_STAGE_ARP) && b->st[APP_STAGE_ARP].out[0].to != APP_STAGE_TX)
+		return false;
+	/*
+	 * IPv4 visits icmp and tcp_echo in a chain that ends in drop, each
+	 * answering to tx: fp_ip4_deliver()'s dispatch, whatever the order,
+	 * since each takes only its own protocol.
+	 */
+	while (at != APP_PL_TO_DROP) {
+		if ((at != APP_STAGE_ICMP && at != APP_STAGE_TCP_ECHO) || (visited & 1u << at) ||
+				b->st[at].out[0].to != APP_STAGE_TX)
+			return false;
+		visited |= 1u << at;
+		at = b->st[at].out[1].to;
+	}
+	return visited == (listed & (1u << APP_STAGE_ICMP | 1u << APP_STAGE_TCP_ECHO));
 }
 
 uint32_t

@@ -20,7 +20,11 @@
  * drop_ip4_proto, as when its protocol's stage is left out.
  *
  * Stages and outputs (the drop reason counted when an output leads to drop):
- *   rx                         poll the lcore's queue on every port
+ *   rx                         poll the lcore's queue on every port; rx.deliver =
+ *                              inline (default) runs arp, icmp and tcp_echo in
+ *                              this node when the block is just them with their
+ *                              default edges (fp_input()'s shape), nodes keeps a
+ *                              node per stage
  *   arp        reply           answer ARP for our addresses
  *   acl        permit deny     rte_acl rules (acl_rule.h); deny: drop_acl_deny
  *   ratelimit  pass drop       rte_meter per source or for all; drop: drop_rate_limit
@@ -139,6 +143,7 @@ struct app_pl_block {
 	struct app_pl_stage st[APP_STAGE_KIND_COUNT]; /**< indexed by kind */
 	struct app_acl_conf acl;
 	struct app_rl_conf rl;
+	uint8_t rx_nodes; /**< rx.deliver = nodes: never run the stages inside rx */
 };
 
 /** A parsed pipeline file; free with app_pipeline_free() (ACL rules live on the heap). */
@@ -172,8 +177,19 @@ void app_pipeline_free(struct app_pipeline *p);
 /** The block a worker lcore runs (explicit block, else the all block), NULL = idle. */
 const struct app_pl_block *app_pipeline_block(const struct app_pipeline *p, unsigned lcore_id);
 
+/** Stage kind bits (1 << enum app_stage_kind) a block lists. */
+uint32_t app_pl_block_stages(const struct app_pl_block *b);
+
 /** Stage kind bits (1 << enum app_stage_kind) of an lcore's block, 0 = idle. */
 uint32_t app_pipeline_stages(const struct app_pipeline *p, unsigned lcore_id);
+
+/**
+ * Whether rx runs the block's stages itself: the block lists nothing but
+ * rx, arp, icmp, tcp_echo and tx, every reply goes to tx and IPv4 passes
+ * icmp and tcp_echo on to drop (what fp_input() does), and rx.deliver is not
+ * "nodes". The graph then has one node less per packet's path.
+ */
+bool app_pl_block_inline(const struct app_pl_block *b);
 
 /** fp_ctx.handlers bits (enum fp_handler) for a stage set. */
 uint32_t app_pipeline_handlers(uint32_t stages);

@@ -434,6 +434,44 @@ START_TEST(test_pipeline_load)
 END_TEST
 
 /* Every shipped example parses (fastpath -t checks them again through the config). */
+/* Which blocks rx runs inline: only fp_input()'s stages, with fp_input()'s edges. */
+START_TEST(test_pipeline_inline)
+{
+	static const struct {
+		const char *text;
+		bool inl;
+	} cases[] = {
+			{"stages = rx arp icmp tcp_echo tx\n", true},
+			{"stages = rx arp tcp_echo icmp tx\n", true},
+			{"stages = rx arp icmp tx\n", true},
+			{"stages = rx icmp tcp_echo tx\n", true},
+			{"stages = rx arp tx\n", true},
+			{"stages = rx arp icmp tcp_echo tx\nicmp.next -> tcp_echo\n", true},
+			{"stages = rx arp icmp tcp_echo tx\nrx.deliver = inline\n", true},
+			{"stages = rx arp icmp tcp_echo tx\nrx.deliver = nodes\n", false},
+			/* a non-ICMP packet sent out unchanged: not what fp_input() does */
+			{"stages = rx arp icmp tx\nicmp.next -> tx\n", false},
+			{"stages = rx arp icmp tcp_echo tx\nicmp.reply -> tcp_echo\n", false},
+			{"stages = rx arp tcp_echo icmp tx\ntcp_echo.next -> icmp\n", true},
+			{"stages = rx arp acl icmp tcp_echo tx\n", false},
+			{"stages = rx arp reflect tx\n", false},
+	};
+	char text[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(text, sizeof(text), "[lcores all]\n%s", cases[i].text);
+		ck_pl_ok(text);
+		ck_assert_msg(app_pl_block_inline(app_pipeline_block(&pl, 1)) == cases[i].inl,
+				"%s: want inline %d", cases[i].text, cases[i].inl);
+		app_pipeline_free(&pl);
+	}
+	ck_pl_error("[lcores all]\nstages = rx arp icmp tx\nrx.deliver = fused\n",
+			"t.pipeline:3: bad rx.deliver 'fused' (want inline or nodes)");
+	ck_pl_error("[lcores all]\nstages = rx arp icmp tx\nrx.burst = 8\n",
+			"t.pipeline:3: unknown parameter 'rx.burst' (want deliver)");
+}
+END_TEST
+
 START_TEST(test_pipeline_examples)
 {
 	static const char *const files[] = {
@@ -465,6 +503,7 @@ pipeline_suite(void)
 	tcase_add_test(tc, test_pipeline_errors_values);
 	tcase_add_test(tc, test_pipeline_rules_file);
 	tcase_add_test(tc, test_pipeline_load);
+	tcase_add_test(tc, test_pipeline_inline);
 	tcase_add_test(tc, test_pipeline_examples);
 	suite_add_tcase(s, tc);
 	return s;
