@@ -33,6 +33,7 @@ struct app_graph {
 	struct gnode *nodes[APP_GRAPH_NODES_MAX]; /* by position in the graph */
 	const char *stage[APP_GRAPH_NODES_MAX];   /* pipeline name of each */
 	struct gnode *acl_node;
+	char rx_stage[48]; /* "rx+arp+icmp+tcp_echo" when rx runs the stages inline */
 	/* filled by the stats callback */
 	struct fp_tlm_node *out;
 	unsigned out_n, out_max;
@@ -218,6 +219,7 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 	struct rte_node *node;
 	rte_graph_off_t off;
 	rte_node_t count;
+	bool inl = app_pl_block_inline(b);
 
 	if (slot >= APP_GRAPH_SLOTS || !registered) {
 		snprintf(err, err_len, "graph: bad slot %u or nodes not registered", slot);
@@ -237,7 +239,7 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 		bool listed = b->st[k].line != 0;
 
 		ids[k] = RTE_NODE_ID_INVALID;
-		if (!listed || k == APP_STAGE_TX)
+		if (!listed || k == APP_STAGE_TX || (inl && k != APP_STAGE_RX))
 			continue;
 		ids[k] = clone_of(k, eng->lcore_id, slot, name, sizeof(name));
 		state[k] = gnode_new(eng, k);
@@ -247,12 +249,27 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 			goto out_free;
 		}
 	}
-	state[APP_STAGE_TX] = gnode_new(eng, APP_STAGE_TX);
-	if (state[APP_STAGE_TX] == NULL)
+	/* The inline rx transmits itself: no tx node in its graph. */
+	state[APP_STAGE_TX] = inl ? NULL : gnode_new(eng, APP_STAGE_TX);
+	if (!inl && state[APP_STAGE_TX] == NULL)
 		goto out_nomem;
 
-	/* rx: ARP -> arp (or drop_eth_type), IPv4 -> the first stage (or drop_ip4_proto). */
 	clone_of(APP_STAGE_RX, eng->lcore_id, slot, rx_name, sizeof(rx_name));
+	if (inl) {
+		/* rx answers and transmits itself: its only edges lead to the sinks. */
+		uint32_t listed = app_pl_block_stages(b);
+
+		state[APP_STAGE_RX]->local = (uint8_t)(listed & (1u << APP_STAGE_ARP |
+				1u << APP_STAGE_ICMP | 1u << APP_STAGE_TCP_ECHO));
+		app_pipeline_stage_names(listed, g->rx_stage, sizeof(g->rx_stage));
+		for (char *c = g->rx_stage; *c != '\0'; c++)
+			*c = *c == ' ' ? '+' : *c;
+		state[APP_STAGE_RX]->n_out = 0;
+		if (wire(ids[APP_STAGE_RX], outs, 0) < 0)
+			goto out_wire;
+		goto wired;
+	}
+	/* rx: ARP -> arp (or drop_eth_type), IPv4 -> the first stage (or drop_ip4_proto). */
 	state[APP_STAGE_RX]->n_out = 2;
 	target_name(b, b->st[APP_STAGE_ARP].line ? APP_STAGE_ARP : APP_PL_TO_DROP,
 			FP_CTR_DROP_ETH_TYPE, eng->lcore_id, slot, outs[0], sizeof(outs[0]));
@@ -284,6 +301,7 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 		if (wire(ids[k], outs, n_out) < 0)
 			goto out_wire;
 	}
+wired:
 
 	/* Stage resources: the shared classifier, this lcore's meters and rule hits. */
 	if (state[APP_STAGE_ACL] != NULL) {
@@ -328,7 +346,8 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 		for (unsigned k = 0; k < APP_STAGE_KIND_COUNT; k++) {
 			if (ids[k] != RTE_NODE_ID_INVALID && node->id == ids[k]) {
 				gn = state[k];
-				stage = app_stage_name((enum app_stage_kind)k);
+				stage = gn->local ? g->rx_stage :
+						    app_stage_name((enum app_stage_kind)k);
 			}
 		}
 		if (node->id == tx_id) {

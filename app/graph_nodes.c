@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The node process functions of a worker's graph (graph.h): rx polls the
- * lcore's queue on every port, eth runs fp_rx_classify(), the stage nodes
+ * lcore's queue on every port and runs fp_rx_classify() (and, for a block of
+ * only arp, icmp and tcp_echo, their handlers too), the stage nodes
  * wrap lib/ (fp_arp_input, fp_icmp_input, fp_tcp_input, fp_reflect) or the
  * app's classifiers (stage_acl.c, stage_ratelimit.c), tx transmits, and a
  * sink per drop counter frees what it gets. Every packet leaves a node by
@@ -202,6 +203,15 @@ enum {
 	RX_OUT_IP
 };
 
+/* A frame that never reaches fp_rx_classify(), which counts rx: count it here. */
+static void
+rx_count_multiseg(struct fp_ctx *ctx, const struct rte_mbuf *m)
+{
+	fp_stats_inc(ctx->stats, FP_CTR_RX_PACKETS);
+	fp_stats_add(ctx->stats, FP_CTR_RX_BYTES, rte_pktmbuf_pkt_len(m));
+	fp_stats_inc(ctx->stats, FP_CTR_DROP_RX_MULTISEG);
+}
+
 static inline void
 rx_classify(struct batch *b, struct fp_ctx *ctx, struct rte_mbuf *m, uint16_t port)
 {
@@ -209,10 +219,7 @@ rx_classify(struct batch *b, struct fp_ctx *ctx, struct rte_mbuf *m, uint16_t po
 
 	m->port = port;
 	if (unlikely(app_pkt_from_mbuf(&pkt, m, port) < 0)) {
-		/* It never reaches fp_rx_classify(), which counts rx: count it here. */
-		fp_stats_inc(ctx->stats, FP_CTR_RX_PACKETS);
-		fp_stats_add(ctx->stats, FP_CTR_RX_BYTES, rte_pktmbuf_pkt_len(m));
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_RX_MULTISEG);
+		rx_count_multiseg(ctx, m);
 		to_sink(b, FP_CTR_DROP_RX_MULTISEG, m);
 		return;
 	}
@@ -234,6 +241,102 @@ rx_classify(struct batch *b, struct fp_ctx *ctx, struct rte_mbuf *m, uint16_t po
 	}
 }
 
+/*
+ * IPv4 to the stage of its protocol, as the chain icmp -> tcp_echo -> drop
+ * would send it: each stage takes only its own protocol, so the order of
+ * the chain does not matter.
+ */
+static inline enum fp_verdict
+rx_deliver_ip4(const struct gnode *gn, struct fp_ctx *ctx, struct fp_pkt *pkt)
+{
+	uint8_t proto = pkt->data[pkt->l3 + FP_IP4_OFF_PROTO];
+
+	if (proto == FP_IPPROTO_ICMP && (gn->local & 1u << APP_STAGE_ICMP))
+		return fp_icmp_input(ctx, pkt);
+	if (proto == FP_IPPROTO_TCP && (gn->local & 1u << APP_STAGE_TCP_ECHO))
+		return fp_tcp_input(ctx, pkt);
+	return fp_ctx_drop(ctx, FP_CTR_DROP_IP4_PROTO);
+}
+
+/* A drop from the inline rx: to its reason's sink (rx has no other edge). */
+static inline void
+rx_drop(struct rte_graph *graph, struct rte_node *node, struct gnode *gn, unsigned counter,
+		struct rte_mbuf *m)
+{
+	__atomic_store_n(&gn->drops, gn->drops + 1, __ATOMIC_RELAXED);
+	rte_node_enqueue_x1(graph, node, gnode_drop_edge(gn, counter), m);
+}
+
+/* What fp_input() does with one frame, with the block's stages standing in for handlers. */
+static inline enum fp_verdict
+rx_local_input(const struct gnode *gn, struct fp_ctx *ctx, struct fp_pkt *pkt)
+{
+	switch (fp_rx_classify(ctx, pkt)) {
+	case FP_RX_IP4:
+		return rx_deliver_ip4(gn, ctx, pkt);
+	case FP_RX_ARP:
+		if (gn->local & 1u << APP_STAGE_ARP)
+			return fp_arp_input(ctx, pkt);
+		return fp_ctx_drop(ctx, FP_CTR_DROP_ETH_TYPE);
+	case FP_RX_DROPPED:
+		break;
+	}
+	return FP_VERDICT_DROP;
+}
+
+static void tx_port(struct fp_stats *st, uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts,
+		uint16_t n);
+
+/*
+ * rx.deliver = inline: the whole local path in this one node, as the worker
+ * loop without a graph runs it: poll a port, answer each frame while its
+ * header is hot, send that port's replies in one tx_burst. Only drops leave
+ * by an edge (their reason's sink), so a walk is one node call.
+ */
+static uint16_t
+rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
+{
+	struct app_engine *eng = gn->eng;
+	struct fp_ctx *ctx = eng->ctx;
+	struct rte_mbuf *pkts[RX_BURST], *out[RX_BURST];
+	uint16_t got = 0;
+
+	for (uint16_t p = 0; p < eng->n_ports; p++) {
+		uint16_t k = rte_eth_rx_burst(eng->port_ids[p], eng->queue, pkts, RX_BURST);
+		uint16_t n_out = 0;
+
+		for (uint16_t i = 0; i < k; i++) {
+			struct rte_mbuf *m = pkts[i];
+			struct fp_pkt pkt;
+
+			if (i + 1 < k)
+				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+			m->port = p;
+			if (unlikely(app_pkt_from_mbuf(&pkt, m, p) < 0)) {
+				rx_count_multiseg(ctx, m);
+				rx_drop(graph, node, gn, FP_CTR_DROP_RX_MULTISEG, m);
+				continue;
+			}
+			switch (rx_local_input(gn, ctx, &pkt)) {
+			case FP_VERDICT_TX:
+				app_pkt_to_mbuf(m, &pkt);
+				out[n_out++] = m;
+				break;
+			case FP_VERDICT_DROP:
+				rx_drop(graph, node, gn, ctx->drop_reason, m);
+				break;
+			case FP_VERDICT_CONSUMED:
+				rte_pktmbuf_free(m);
+				break;
+			}
+		}
+		if (n_out != 0)
+			tx_port(ctx->stats, eng->port_ids[p], eng->queue, out, n_out);
+		got += k;
+	}
+	return got;
+}
+
 static uint16_t
 rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
@@ -247,6 +350,8 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	RTE_SET_USED(objs);
 	RTE_SET_USED(n);
 	ctx->now_us = tsc_to_us(rte_rdtsc() - eng->start_tsc, eng->tsc_hz);
+	if (gn->local != 0)
+		return rx_inline(graph, node, gn);
 	batch_begin(&b, graph, node, gn, (uint16_t)(eng->n_ports * RX_BURST));
 	for (uint16_t p = 0; p < eng->n_ports; p++) {
 		uint16_t k = rte_eth_rx_burst(eng->port_ids[p], eng->queue, pkts, RX_BURST);

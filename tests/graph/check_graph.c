@@ -132,6 +132,15 @@ ctr(enum fp_counter c)
 #define PEER   0x0a010102u /* 10.1.1.2 */
 #define DENIED 0x0a090102u /* 10.9.1.2 */
 
+/*
+ * The default pipeline both ways: rx.deliver = inline (_i 0) answers in the
+ * rx node, nodes (_i 1) in a node per stage; the frames sent are the same.
+ */
+static const char *const default_pl[2] = {
+		"[lcores all]\nstages = rx arp icmp tcp_echo tx\n",
+		"[lcores all]\nstages = rx arp icmp tcp_echo tx\nrx.deliver = nodes\n",
+};
+
 START_TEST(test_graph_default_echo)
 {
 	uint8_t buf[2048];
@@ -140,7 +149,7 @@ START_TEST(test_graph_default_echo)
 	size_t len;
 	struct fp_tlm_node st;
 
-	open_pl("[lcores all]\nstages = rx arp icmp tcp_echo tx\n");
+	open_pl(default_pl[_i]);
 	ping(PEER, 0, 1);
 	len = pkt_build_arp(fr, sizeof(fr), &s, FP_ARP_OP_REQUEST);
 	ck_assert_int_eq(gh_inject(0, fr, (uint16_t)len), 0);
@@ -172,6 +181,18 @@ START_TEST(test_graph_default_echo)
 	ck_assert_uint_eq(ctr(FP_CTR_ICMP_ECHO_REPLIES), 2);
 	ck_assert_uint_eq(ctr(FP_CTR_ARP_REPLIES_SENT), 1);
 
+	if (_i == 0) {
+		/* One node took all 4, answered and sent them; no node per stage. */
+		st = gh_node(&h, "rx+arp+icmp+tcp_echo+tx");
+		ck_assert_uint_eq(st.packets, 4);
+		ck_assert_uint_ge(st.calls, 1);
+		ck_assert_uint_gt(st.cycles, 0);
+		ck_assert_uint_eq(st.drops, 0);
+		ck_assert_ptr_null(gh_node(&h, "icmp").name);
+		ck_assert_ptr_null(gh_node(&h, "rx").name);
+		ck_assert_ptr_null(gh_node(&h, "tx").name);
+		return;
+	}
 	/* Per node: rx took 4, icmp 3 (a SYN passes through it), tcp_echo 1, tx 4. */
 	st = gh_node(&h, "rx");
 	ck_assert_uint_eq(st.packets, 4);
@@ -185,14 +206,21 @@ START_TEST(test_graph_default_echo)
 }
 END_TEST
 
-/* A frame lib/ drops goes to the sink of the reason lib/ counted. */
+/*
+ * A frame lib/ drops goes to the sink of the reason lib/ counted, with rx
+ * running icmp inline (_i 0) or icmp a node of its own (_i 1).
+ */
 START_TEST(test_graph_drop_sinks)
 {
+	static const char *const pl[2] = {
+			"[lcores all]\nstages = rx arp icmp tx\n",
+			"[lcores all]\nstages = rx arp icmp tx\nrx.deliver = nodes\n",
+	};
 	uint8_t fr[128];
 	struct pkt_spec s = spec(PEER, 0);
 	size_t len;
 
-	open_pl("[lcores all]\nstages = rx arp icmp tx\n");
+	open_pl(pl[_i]);
 	s.icmp_type = FP_ICMP_ECHO_REQ;
 	len = pkt_build_icmp(fr, sizeof(fr), &s);
 	IP(fr)[FP_IP4_OFF_CSUM] ^= 0x55;
@@ -211,8 +239,12 @@ START_TEST(test_graph_drop_sinks)
 	ck_assert_uint_eq(gh_node(&h, "drop_eth_not_us").packets, 1);
 	ck_assert_uint_eq(gh_node(&h, "drop_ip4_proto").packets, 1);
 	ck_assert_uint_eq(gh_node(&h, "drop_ip4_proto").drops, 1);
-	ck_assert_uint_eq(gh_node(&h, "rx").drops, 2);
-	ck_assert_uint_eq(gh_node(&h, "icmp").drops, 1);
+	if (_i == 0) {
+		ck_assert_uint_eq(gh_node(&h, "rx+arp+icmp+tx").drops, 3);
+	} else {
+		ck_assert_uint_eq(gh_node(&h, "rx").drops, 2);
+		ck_assert_uint_eq(gh_node(&h, "icmp").drops, 1);
+	}
 	ck_assert_uint_eq(gh_node(&h, "drop_acl_deny").packets, 0);
 }
 END_TEST
@@ -387,6 +419,7 @@ END_TEST
 START_TEST(test_graph_reload_keeps_flow)
 {
 	uint8_t buf[2048];
+	char name[32];
 	uint32_t sseq;
 	uint16_t len;
 
@@ -411,7 +444,9 @@ START_TEST(test_graph_reload_keeps_flow)
 					 "acl.rule = deny src 10.9.0.0/16\n",
 					 err, sizeof(err)),
 			0);
-	ck_assert_str_eq(app_graph_name(h.g), "fp-l10s1");
+	/* The new graph took the idle slot, 1. */
+	snprintf(name, sizeof(name), "fp-l%us1", next_lcore - 1);
+	ck_assert_str_eq(app_graph_name(h.g), name);
 
 	tcp(PEER, 40000, 7, FP_TCP_ACK | FP_TCP_PSH, 101, sseq + 1, "hello");
 	ping(DENIED, 0, 1);
@@ -441,7 +476,8 @@ START_TEST(test_graph_reload_keeps_flow)
 	ck_assert_int_eq(gh_reload(&h, "[lcores all]\nstages = rx arp icmp tcp_echo tx\n", err,
 					 sizeof(err)),
 			0);
-	ck_assert_str_eq(app_graph_name(h.g), "fp-l10s0");
+	snprintf(name, sizeof(name), "fp-l%us0", next_lcore - 1);
+	ck_assert_str_eq(app_graph_name(h.g), name);
 	ping(DENIED, 0, 2);
 	gh_walk(&h);
 	ck_assert_uint_eq(replies(0), 1);
@@ -500,8 +536,8 @@ graph_suite(void)
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_graph_default_echo);
-	tcase_add_test(tc, test_graph_drop_sinks);
+	tcase_add_loop_test(tc, test_graph_default_echo, 0, 2);
+	tcase_add_loop_test(tc, test_graph_drop_sinks, 0, 2);
 	tcase_add_test(tc, test_graph_acl_verdicts);
 	tcase_add_test(tc, test_graph_acl_default_and_edges);
 	tcase_add_test(tc, test_graph_acl_10k_rules);
