@@ -87,6 +87,13 @@ lc=$(fp_jget "$st" "r['lcores'][0]['lcore']")
 tel=$(echo "/fastpath/stats,$lc" | dpdk-telemetry.py -f "$FP_FILE_PREFIX" | grep '/fastpath/stats' | tail -n 1)
 fp_assert_eq "telemetry per-lcore flows_opened" "$(total flows_opened)" \
 	"$(fp_jget "$tel" "r['/fastpath/stats']['flows_opened']")"
+# The per-node figures of the stats document, in telemetry's parallel arrays.
+doc_nodes=$(fp_jget "$(fpctl_json stats)" \
+	"[(n['node'], n['stage']) for n in r['stats']['contexts'][0]['nodes']]")
+fp_assert_eq "telemetry nodes (the stats document's)" "$doc_nodes" \
+	"$(fp_jget "$tel" "list(zip(r['/fastpath/stats']['node_names'], r['/fastpath/stats']['node_stages']))")"
+fp_assert_ge "telemetry: packets of the rx node" 7 \
+	"$(fp_jget "$tel" "r['/fastpath/stats']['node_packets'][0]")"
 
 # --- config get, log level, pipeline, ports ----------------------------------------
 "${FPCTL[@]}" config get | grep -q "^address = $FP_APP_IP/$FP_PREFIX" || fp_fail "config get has no address"
