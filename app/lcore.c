@@ -335,11 +335,11 @@ app_lcore_free(struct app_lcore *lc)
 }
 
 void
-app_lcore_print_stats(const struct app_lcore *lc)
+app_lcore_print_stats(const struct app_lcore *lc, uint32_t stage_bits)
 {
 	char stages[64];
 
-	if (app_pipeline_stage_names(lc->stages, stages, sizeof(stages)) < 0)
+	if (app_pipeline_stage_names(stage_bits, stages, sizeof(stages)) < 0)
 		stages[0] = '\0';
 	printf("lcore %u (queue %u: %s): loops %" PRIu64 " busy %" PRIu64 "\n", lc->lcore_id,
 			lc->queue, stages, __atomic_load_n(&lc->loops, __ATOMIC_RELAXED),

@@ -88,7 +88,10 @@ void app_lcore_free(struct app_lcore *lc);
 /** The poll loop; arg is the struct app_lcore. Returns when the stop flag is set. */
 int app_lcore_main(void *arg);
 
-/** Print a worker's non-zero counters (exit summary). */
-void app_lcore_print_stats(const struct app_lcore *lc);
+/**
+ * Print a worker's non-zero counters (exit summary).
+ * @param stages  the stage bits it ran last (a reload may have changed them since start)
+ */
+void app_lcore_print_stats(const struct app_lcore *lc, uint32_t stages);
 
 #endif /* APP_LCORE_H */

@@ -173,7 +173,11 @@ print_summary(const struct app *app)
 	for (uint16_t i = 0; i < app->n_ports; i++)
 		app_port_print_stats(&app->ports[i]);
 	for (unsigned w = 0; w < app->n_workers; w++) {
-		app_lcore_print_stats(app->workers[w]);
+		/* The pipeline running at exit, which a reload may have replaced. */
+		unsigned id = app->workers[w]->lcore_id;
+
+		app_lcore_print_stats(app->workers[w],
+				app_pipeline_stages(app_graph_set_pipeline(app->graphs), id));
 		fp_stats_accumulate(&total, &app->workers[w]->stats);
 	}
 	printf("total (%u worker(s))\n", app->n_workers);

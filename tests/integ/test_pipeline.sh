@@ -163,4 +163,10 @@ esac
 rc=0
 fp_stop_app || rc=$?
 fp_assert_eq "exit status after SIGTERM" 0 "$rc"
+if [[ $mode == reload ]]; then
+	# The exit summary names the stages running at exit: the reloaded ones.
+	grep -Eq '^lcore [0-9]+ \(queue 0: rx arp acl icmp tcp_echo tx\)' "$FP_LOG" ||
+		fp_fail "exit summary: not the reloaded stages: $(grep -E '^lcore ' "$FP_LOG")"
+	fp_log "ok: the exit summary names the reloaded stages"
+fi
 fp_log "PASS"
