@@ -216,9 +216,9 @@ app_telemetry_init(struct app *app)
 
 	__atomic_store_n(&tlm_app, app, __ATOMIC_RELEASE);
 	rc = rte_telemetry_register_cmd("/fastpath/stats", tel_stats,
-			"fastpath counters summed over the worker lcores; with an lcore id, that "
-			"worker's counters and its graph's per-node figures (node_*). Parameters: "
-			"int lcore_id (optional)");
+			/* DPDK refuses help texts of 128 bytes or more. */
+			"fastpath counters, all workers; with int lcore_id, that worker's and its "
+			"graph nodes' (node_*)");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/fastpath/lcores", tel_lcores,
 				"fastpath worker lcore ids. Takes no parameters");
