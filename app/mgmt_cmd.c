@@ -459,9 +459,12 @@ static const struct cmd cmds[FP_TLM_CMD_COUNT] = {
 		[FP_TLM_CMD_FLOWS] = {NULL, mgmt_flows_start,
 				"TCP flows; args: limit, port, state, remote, lcore"},
 		[FP_TLM_CMD_PORTS] = {cmd_ports, NULL, "ethdev stats and xstats per port"},
-		[FP_TLM_CMD_PIPELINE] = {NULL, mgmt_pipeline_start,
+		[FP_TLM_CMD_PIPELINE] = {mgmt_pipeline_show, NULL,
 				"each worker's graph with per-node figures; args: dot (true: "
-				"Graphviz), op=\"reload\" with path (default: the running file)"},
+				"Graphviz), op=\"reload\" (as pipeline_reload)"},
+		[FP_TLM_CMD_PIPELINE_RELOAD] = {NULL, mgmt_pipeline_reload_start,
+				"build the pipeline anew and swap it in per worker; args: path "
+				"(default: the running file)"},
 		[FP_TLM_CMD_CONFIG] = {cmd_config, NULL,
 				"the effective configuration; args: op=\"get\""},
 		[FP_TLM_CMD_LOG] = {cmd_log, NULL, "get or set the app log level; args: level"},
@@ -518,6 +521,12 @@ cmd_find(const struct fp_tlm_req *req, int rc, const char *err, const char *orig
 	if (id < 0) {
 		mgmt_reply_errorf(out, "unknown command '%s' (try help)", mgmt_quote(&q, name));
 		return -1;
+	}
+	/* A reload changes the appliance: it needs the write command's right. */
+	if (id == FP_TLM_CMD_PIPELINE && fp_tlm_req_str(req, "op") != NULL &&
+			strcmp(fp_tlm_req_str(req, "op"), "reload") == 0) {
+		id = FP_TLM_CMD_PIPELINE_RELOAD;
+		name = fp_tlm_cmd_name(FP_TLM_CMD_PIPELINE_RELOAD);
 	}
 	if (!(allowed & (1u << id))) {
 		mgmt_reply_errorf(out, "%s is not allowed over %s (see [%s] commands_allow)", name,

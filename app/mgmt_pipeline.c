@@ -284,24 +284,24 @@ reload_start(struct mgmt *m, const char *path, mgmt_reply_fn done, void *arg, st
 }
 
 int
-mgmt_pipeline_start(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out,
-		mgmt_reply_fn done, void *arg)
+mgmt_pipeline_show(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 {
 	const char *op = fp_tlm_req_str(req, "op");
 	const struct fp_tlm_field *dot = fp_tlm_req_get(req, "dot");
 
-	if (op != NULL && strcmp(op, "reload") == 0)
-		return reload_start(m, fp_tlm_req_str(req, "path"), done, arg, out) == 0 ? 0 : -1;
-	if (op != NULL) {
-		mgmt_reply_errorf(out, "pipeline: unknown op '%.32s' (want reload)", op);
-		return -1;
-	}
-	if (dot != NULL && dot->type == FP_TLM_VAL_BOOL && dot->num) {
-		reply_dot(m->app, out);
-		return -1;
-	}
-	mgmt_reply(out, build_view, m->app);
-	return -1;
+	/* op "reload" arrives as pipeline_reload (mgmt_cmd.c). */
+	if (op != NULL)
+		return mgmt_reply_errorf(out, "pipeline: unknown op '%.32s' (want reload)", op);
+	if (dot != NULL && dot->type == FP_TLM_VAL_BOOL && dot->num)
+		return reply_dot(m->app, out);
+	return mgmt_reply(out, build_view, m->app);
+}
+
+int
+mgmt_pipeline_reload_start(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out,
+		mgmt_reply_fn done, void *arg)
+{
+	return reload_start(m, fp_tlm_req_str(req, "path"), done, arg, out) == 0 ? 0 : -1;
 }
 
 void

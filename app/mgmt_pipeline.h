@@ -16,13 +16,18 @@ struct mgmt;
 
 /**
  * {"cmd":"pipeline"}: each worker's stages and graph nodes; with "dot":true
- * the graphs in Graphviz dot; with "op":"reload" (and "path", default the
- * running file) a reload.
- * @return 0: done is called once with the answer (a reload, after every
- *         worker swapped); < 0: the answer is in out, done is not called.
+ * the graphs in Graphviz dot. The answer is in out. Context: management thread.
+ */
+int mgmt_pipeline_show(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out);
+
+/**
+ * pipeline_reload (and pipeline with op "reload"): build the file named by
+ * "path", or the running one, off the fast path and swap it in per worker.
+ * @return 0: done is called once with the answer, after every worker
+ *         swapped; < 0: the answer is in out, done is not called.
  * Context: management thread.
  */
-int mgmt_pipeline_start(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out,
+int mgmt_pipeline_reload_start(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out,
 		mgmt_reply_fn done, void *arg);
 
 /** Reload the running file (SIGHUP); the outcome goes to the log. Context: management thread. */

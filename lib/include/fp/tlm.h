@@ -207,18 +207,20 @@ int fp_tlm_req_int(const struct fp_tlm_req *req, const char *key, int64_t *out);
 /*
  * X(ENUM_SUFFIX, "name", writes): every command of the management protocol,
  * in the order "help" lists them. writes = 1 marks a command that changes
- * the appliance (drains and exits, sets the log level): the MQTT cmd topic
- * takes those only when [mqtt] commands_allow names them.
+ * the appliance (drains and exits, sets the log level, reloads the pipeline):
+ * the MQTT cmd topic takes those only when [mqtt] commands_allow names them.
+ * "pipeline" with op "reload" is pipeline_reload, whatever pipeline may do.
  */
-#define FP_TLM_FOREACH_CMD(X)      \
-	X(STATUS, "status", 0)     \
-	X(STATS, "stats", 0)       \
-	X(FLOWS, "flows", 0)       \
-	X(PORTS, "ports", 0)       \
-	X(PIPELINE, "pipeline", 0) \
-	X(CONFIG, "config", 0)     \
-	X(LOG, "log", 1)           \
-	X(SHUTDOWN, "shutdown", 1) \
+#define FP_TLM_FOREACH_CMD(X)                    \
+	X(STATUS, "status", 0)                   \
+	X(STATS, "stats", 0)                     \
+	X(FLOWS, "flows", 0)                     \
+	X(PORTS, "ports", 0)                     \
+	X(PIPELINE, "pipeline", 0)               \
+	X(PIPELINE_RELOAD, "pipeline_reload", 1) \
+	X(CONFIG, "config", 0)                   \
+	X(LOG, "log", 1)                         \
+	X(SHUTDOWN, "shutdown", 1)               \
 	X(HELP, "help", 0)
 
 enum fp_tlm_cmd {
