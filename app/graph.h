@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * One worker lcore's pipeline as an rte_graph: a pipeline block (pipeline.h)
- * becomes rx (poll and classify) -> the block's stages -> tx, with a drop sink per drop
- * counter, built off the fast path and walked by the worker with
- * rte_graph_walk(). graph_nodes.c holds the node process functions.
+ * becomes rx (poll and classify) -> the block's stages -> tx, or one rx that
+ * runs them inline when the block is fp_input()'s path (app_pl_block_inline()),
+ * with a drop sink per drop counter, built off the fast path and walked by
+ * the worker with rte_graph_walk(). graph_nodes.c holds the node process functions.
  *
  * In rte_graph, edges belong to a node, not to a graph, and DPDK 22.11 cannot
  * free a node id. Each lcore therefore has two sets of clones of the stage

