@@ -9,6 +9,7 @@
 #ifndef APP_H
 #define APP_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -20,6 +21,7 @@
 #include "pipeline.h"
 #include "port.h"
 
+struct app_graph_set;
 struct app_lcore;
 struct rte_mempool;
 
@@ -40,6 +42,9 @@ struct app {
 	uint32_t signals;         /**< SIGINT/SIGTERM received so far (atomic) */
 	uint32_t drain_on_signal; /**< 1: a first signal drains through drain_fd (atomic) */
 	int drain_fd;             /**< eventfd the management loop watches; open until exit */
+	struct app_graph_set *graphs; /**< the running pipeline: every worker's graph */
+	unsigned graphs_gen;          /**< sets built so far (the next one's generation) */
+	pthread_mutex_t graphs_lock; /**< held to replace graphs, and by readers off the management thread */
 };
 
 /**

@@ -1,11 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The worker loop. Each polling lcore owns one RX/TX queue pair on every port
- * and everything in its struct app_lcore: rte_eth_rx_burst() -> pkt_mbuf.h ->
- * fp_input_burst() -> verdicts -> per-port TX buffer -> rte_eth_tx_burst().
- * lib/ sends the frames it builds (TCP data, retransmissions) through
- * app_tx_ops into the same buffers, after the in-place replies of the frames
- * before (struct app_burst). Requests from the management thread arrive in the
+ * and everything in its struct app_lcore, and walks its pipeline's graph
+ * (graph.h: rx_burst -> the stages -> tx_burst) once per loop. lib/ sends
+ * the frames it builds (TCP data, retransmissions) through app_tx_ops into
+ * per-port TX buffers, flushed at the end of each loop. Requests from the management thread arrive in the
  * worker's inbox and are served between bursts (req.h). No locks, no
  * allocation but mbufs; the loop reads only its struct app_lcore.
  */
@@ -17,6 +16,7 @@
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
+#include <rte_graph_worker.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
@@ -102,28 +102,6 @@ tx_alloc(void *arg, uint16_t *room)
 	return rte_pktmbuf_mtod(m, uint8_t *);
 }
 
-/* Act on the verdicts of the burst's frames before frame done, in order. */
-static void
-burst_apply(struct app_lcore *lc, uint16_t done)
-{
-	struct app_burst *b = &lc->burst;
-
-	for (; b->applied < done; b->applied++) {
-		uint16_t i = b->applied;
-
-		switch (b->v[i]) {
-		case FP_VERDICT_TX:
-			app_pkt_to_mbuf(b->m[i], &b->pkt[i]);
-			txq_add(lc, b->port, b->m[i]);
-			break;
-		case FP_VERDICT_DROP:
-		case FP_VERDICT_CONSUMED:
-			rte_pktmbuf_free(b->m[i]);
-			break;
-		}
-	}
-}
-
 static void
 tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 {
@@ -134,9 +112,6 @@ tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 	FP_ASSERT(port < lc->n_ports);
 	RTE_SET_USED(frame);
 	lc->tx_out = NULL;
-	/* Sent for a frame of a burst: the replies of the frames before go first. */
-	if (lc->burst.n != 0)
-		burst_apply(lc, lc->ctx.burst_done);
 	app_mbuf_set_len(m, len, (lc->ctx.ifaces[port].tx_offload & FP_TX_OFFLOAD_CSUM) != 0);
 	txq_add(lc, port, m);
 }
@@ -177,6 +152,17 @@ serve_drain(struct app_lcore *lc)
 	return 0;
 }
 
+/*
+ * Between two walks the graph holds no packet (a walk runs every stream it
+ * fills), so the swap is one store; TCP flows live in ctx, not in the graph.
+ */
+static int
+serve_graph(struct app_lcore *lc, struct app_req_graph *g)
+{
+	lc->graph = g->next;
+	return 0;
+}
+
 /* Every request kind; no default, so -Wswitch names a kind left out. */
 static int
 serve(void *arg, struct app_req *req)
@@ -188,36 +174,10 @@ serve(void *arg, struct app_req *req)
 		return serve_flows(lc, &req->flows);
 	case APP_REQ_DRAIN:
 		return serve_drain(lc);
+	case APP_REQ_GRAPH:
+		return serve_graph(lc, &req->graph);
 	}
 	return -EINVAL;
-}
-
-/* One RX burst through lib/: every mbuf leaves by its verdict, in order. */
-static void
-rx_burst(struct app_lcore *lc, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
-{
-	struct app_burst *b = &lc->burst;
-	uint16_t k = 0;
-
-	for (uint16_t i = 0; i < n; i++) {
-		struct rte_mbuf *m = pkts[i];
-
-		if (unlikely(app_pkt_from_mbuf(&b->pkt[k], m, port) < 0)) {
-			/* It never reaches fp_input_burst(), which counts rx: count it here. */
-			fp_stats_inc(&lc->stats, FP_CTR_RX_PACKETS);
-			fp_stats_add(&lc->stats, FP_CTR_RX_BYTES, rte_pktmbuf_pkt_len(m));
-			fp_stats_inc(&lc->stats, FP_CTR_DROP_RX_MULTISEG);
-			rte_pktmbuf_free(m);
-			continue;
-		}
-		b->m[k++] = m;
-	}
-	b->n = k;
-	b->applied = 0;
-	b->port = port;
-	fp_input_burst(&lc->ctx, b->pkt, k, b->v);
-	burst_apply(lc, k);
-	b->n = 0;
 }
 
 int
@@ -225,21 +185,14 @@ app_lcore_main(void *arg)
 {
 	struct app_lcore *lc = arg;
 	uint64_t next_tick = 0, loops = 0, busy = 0;
-	struct rte_mbuf *pkts[APP_BURST];
 
 	APP_INFO("lcore %u: polling queue %u on %u port(s)", lc->lcore_id, lc->queue, lc->n_ports);
 	while (!__atomic_load_n(lc->quit, __ATOMIC_ACQUIRE)) {
 		uint64_t now = rte_get_tsc_cycles();
-		uint16_t got = 0;
+		uint64_t rx = lc->stats.c[FP_CTR_RX_PACKETS];
 
-		lc->ctx.now_us = tsc_to_us(now - lc->start_tsc, lc->tsc_hz);
-		for (uint16_t p = 0; p < lc->n_ports; p++) {
-			uint16_t n = rte_eth_rx_burst(lc->port_ids[p], lc->queue, pkts, APP_BURST);
-
-			if (n != 0)
-				rx_burst(lc, p, pkts, n);
-			got += n;
-		}
+		/* rx polls every port and sets ctx.now_us; the graph runs the pipeline. */
+		rte_graph_walk(lc->graph);
 		if (now >= next_tick) {
 			fp_tick(&lc->ctx, lc->ctx.now_us);
 			next_tick = now + lc->tick_cycles;
@@ -248,7 +201,7 @@ app_lcore_main(void *arg)
 		txq_flush_all(lc);
 
 		loops++;
-		busy += got != 0;
+		busy += lc->stats.c[FP_CTR_RX_PACKETS] != rx;
 		if ((loops & 1023) == 0) {
 			__atomic_store_n(&lc->loops, loops, __ATOMIC_RELAXED);
 			__atomic_store_n(&lc->busy_loops, busy, __ATOMIC_RELAXED);
@@ -323,6 +276,14 @@ app_lcore_create(const struct app_lcore_conf *conf)
 		ifc->tx_offload = port->tx_csum ? FP_TX_OFFLOAD_CSUM : 0;
 	}
 	lc->ctx.n_ifaces = conf->n_ports;
+	lc->eng.ctx = &lc->ctx;
+	lc->eng.lcore_id = lcore_id;
+	lc->eng.socket = socket;
+	lc->eng.queue = conf->queue;
+	lc->eng.n_ports = conf->n_ports;
+	memcpy(lc->eng.port_ids, lc->port_ids, sizeof(lc->eng.port_ids));
+	lc->eng.start_tsc = conf->start_tsc;
+	lc->eng.tsc_hz = conf->tsc_hz;
 	lc->ctx.handlers = app_pipeline_handlers(conf->stages);
 	lc->ctx.stats = &lc->stats;
 	lc->ctx.tx = &app_tx_ops;
@@ -375,12 +336,11 @@ app_lcore_free(struct app_lcore *lc)
 }
 
 void
-app_lcore_print_stats(const struct app_lcore *lc)
+app_lcore_print_stats(const struct app_lcore *lc, uint32_t stage_bits)
 {
 	char stages[64];
 
-	if (app_pipeline_stage_names(
-			    lc->stages | APP_STAGE_RX | APP_STAGE_TX, stages, sizeof(stages)) < 0)
+	if (app_pipeline_stage_names(stage_bits, stages, sizeof(stages)) < 0)
 		stages[0] = '\0';
 	printf("lcore %u (queue %u: %s): loops %" PRIu64 " busy %" PRIu64 "\n", lc->lcore_id,
 			lc->queue, stages, __atomic_load_n(&lc->loops, __ATOMIC_RELAXED),

@@ -17,6 +17,7 @@
 #include "fp/core.h"
 #include "fp/stats.h"
 
+#include "graph.h"
 #include "req.h"
 
 #define APP_BURST   32  /**< rx_burst size, and TX buffer flush threshold */
@@ -47,20 +48,6 @@ struct app_txq {
 	struct rte_mbuf *pkts[APP_BURST];
 };
 
-/**
- * The RX burst fp_input_burst() is working on. Its verdicts are acted on in
- * frame order, and before lib/ sends a frame of its own for a later frame
- * (fp_ctx.burst_done), so frames leave as they would frame by frame.
- */
-struct app_burst {
-	uint16_t n;       /**< frames in it; 0 outside fp_input_burst() */
-	uint16_t applied; /**< frames whose verdict has been acted on */
-	uint16_t port;    /**< port index it came from */
-	struct rte_mbuf *m[APP_BURST];
-	struct fp_pkt pkt[APP_BURST];
-	enum fp_verdict v[APP_BURST];
-};
-
 /** One worker lcore: everything its loop touches, on its own cache lines. */
 struct app_lcore {
 	unsigned lcore_id;
@@ -84,7 +71,8 @@ struct app_lcore {
 	uint64_t loops;             /**< loop iterations (relaxed atomic), for load estimates */
 	uint64_t busy_loops;        /**< iterations that received packets (relaxed atomic) */
 	struct app_txq txq[FP_MAX_IFACES]; /**< indexed like port_ids */
-	struct app_burst burst;            /**< the RX burst in progress */
+	struct app_engine eng;   /**< what the graph's nodes work on (ctx, ports, clock) */
+	struct rte_graph *graph; /**< what the loop walks; swapped by APP_REQ_GRAPH */
 } __rte_cache_aligned;
 
 /**
@@ -100,7 +88,10 @@ void app_lcore_free(struct app_lcore *lc);
 /** The poll loop; arg is the struct app_lcore. Returns when the stop flag is set. */
 int app_lcore_main(void *arg);
 
-/** Print a worker's non-zero counters (exit summary). */
-void app_lcore_print_stats(const struct app_lcore *lc);
+/**
+ * Print a worker's non-zero counters (exit summary).
+ * @param stages  the stage bits it ran last (a reload may have changed them since start)
+ */
+void app_lcore_print_stats(const struct app_lcore *lc, uint32_t stages);
 
 #endif /* APP_LCORE_H */

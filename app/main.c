@@ -28,6 +28,7 @@
 #include "fp/stats.h"
 
 #include "app.h"
+#include "graph_set.h"
 #include "lcore.h"
 #include "log.h"
 #include "pipeline.h"
@@ -38,8 +39,9 @@ static void
 usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-			"usage: %s [EAL options] -- -c CONFIG [-t]\n"
+			"usage: %s [EAL options] -- -c CONFIG [-p PIPELINE] [-t]\n"
 			"  -c CONFIG  configuration file (see cfg/fastpath.conf)\n"
+			"  -p FILE    pipeline file, instead of the config's [dpdk] pipeline\n"
 			"  -t         check the configuration and pipeline, then exit\n"
 			"  -h         this help\n"
 			"The main lcore does not poll; each other lcore in -l is a worker.\n",
@@ -48,6 +50,7 @@ usage(FILE *f, const char *prog)
 
 struct app_args {
 	const char *cfg;
+	const char *pipeline; /* -p, or NULL for [dpdk] pipeline */
 	int check_only;
 };
 
@@ -65,6 +68,8 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 			exit(0);
 		} else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc) {
 			a->cfg = argv[++i];
+		} else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
+			a->pipeline = argv[++i];
 		} else if (strcmp(argv[i], "-t") == 0) {
 			a->check_only = 1;
 		} else {
@@ -99,11 +104,12 @@ load_config(struct app *app, const struct app_args *a)
 		fprintf(stderr, "%s: no [port N] section: nothing to serve\n", a->cfg);
 		return -EINVAL;
 	}
-	if (app->cfg.dpdk.pipeline[0] == '\0') {
+	if (a->pipeline != NULL) {
+		snprintf(pl_path, sizeof(pl_path), "%s", a->pipeline);
+	} else if (app->cfg.dpdk.pipeline[0] == '\0') {
 		app_pipeline_default(&app->pipeline);
 		return 0;
-	}
-	if (app->cfg.dpdk.pipeline[0] == '/') {
+	} else if (app->cfg.dpdk.pipeline[0] == '/') {
 		snprintf(pl_path, sizeof(pl_path), "%s", app->cfg.dpdk.pipeline);
 	} else {
 		char dir[FP_CFG_PATH_MAX];
@@ -133,11 +139,11 @@ select_workers(const struct app *app, unsigned *ids)
 
 	/* Every lcore an explicit block names must be a worker lcore. */
 	for (lcore = 0; lcore < RTE_MAX_LCORE; lcore++) {
-		if (p->lcore_stages[lcore] == 0)
+		if (p->lcore_block[lcore] < 0)
 			continue;
 		if (!rte_lcore_is_enabled(lcore) || lcore == rte_get_main_lcore()) {
 			fprintf(stderr, "%s:%u: lcore %u is not a worker lcore (EAL -l)\n", pl_name,
-					p->lcore_line[lcore], lcore);
+					p->blocks[p->lcore_block[lcore]].line, lcore);
 			return -EINVAL;
 		}
 	}
@@ -167,7 +173,11 @@ print_summary(const struct app *app)
 	for (uint16_t i = 0; i < app->n_ports; i++)
 		app_port_print_stats(&app->ports[i]);
 	for (unsigned w = 0; w < app->n_workers; w++) {
-		app_lcore_print_stats(app->workers[w]);
+		/* The pipeline running at exit, which a reload may have replaced. */
+		unsigned id = app->workers[w]->lcore_id;
+
+		app_lcore_print_stats(app->workers[w],
+				app_pipeline_stages(app_graph_set_pipeline(app->graphs), id));
 		fp_stats_accumulate(&total, &app->workers[w]->stats);
 	}
 	printf("total (%u worker(s))\n", app->n_workers);
@@ -218,6 +228,42 @@ free_workers(struct app *app)
 	app->n_workers = 0;
 }
 
+/*
+ * Every worker's graph of the start pipeline (slot 0). The set takes the
+ * pipeline's rules; app->pipeline keeps what the start needed (stages, path).
+ * @return 0 or -1 (logged).
+ */
+static int
+build_graphs(struct app *app)
+{
+	struct app_pipeline *pl = malloc(sizeof(*pl));
+	struct app_engine *engs[RTE_MAX_LCORE];
+	char err[512];
+
+	if (pl == NULL || app_graph_init() < 0) {
+		APP_ERR("pipeline: out of memory or no graph nodes");
+		free(pl);
+		return -1;
+	}
+	memcpy(pl, &app->pipeline, sizeof(*pl));
+	for (unsigned b = 0; b < app->pipeline.n_blocks; b++)
+		memset(&app->pipeline.blocks[b].acl.rules, 0,
+				sizeof(app->pipeline.blocks[b].acl.rules));
+	for (unsigned w = 0; w < app->n_workers; w++)
+		engs[w] = &app->workers[w]->eng;
+	app->graphs = app_graph_set_build(
+			pl, engs, app->n_workers, 0, app->graphs_gen++, err, sizeof(err));
+	if (app->graphs == NULL) {
+		APP_ERR("%s", err);
+		app_pipeline_free(pl);
+		free(pl);
+		return -1;
+	}
+	for (unsigned w = 0; w < app->n_workers; w++)
+		app->workers[w]->graph = app_graph_rte(app_graph_set_graph(app->graphs, w));
+	return 0;
+}
+
 /* Launch every worker. @return 0, or -1 after a launch failure (the others stop again). */
 static int
 launch_workers(struct app *app)
@@ -242,7 +288,7 @@ main(int argc, char **argv)
 	/* The process state, handed to everything that needs it. */
 	static struct app app;
 	static unsigned ids[RTE_MAX_LCORE];
-	struct app_args args = {NULL, 0};
+	struct app_args args = {NULL, NULL, 0};
 	struct mgmt *mgmt = NULL;
 	int n, rc, exit_code = 1;
 	int failed = 0;
@@ -264,6 +310,7 @@ main(int argc, char **argv)
 	}
 	if (app_init(&app) < 0)
 		goto out_eal;
+	pthread_mutex_init(&app.graphs_lock, NULL);
 
 	n = select_workers(&app, ids);
 	if (n < 0)
@@ -279,7 +326,7 @@ main(int argc, char **argv)
 	app.pool = app_port_pool_create(&app.cfg, app.n_queues);
 	if (app.pool == NULL)
 		goto out_eal;
-	if (create_workers(&app, ids, (unsigned)n) < 0)
+	if (create_workers(&app, ids, (unsigned)n) < 0 || build_graphs(&app) < 0)
 		goto out_workers;
 
 	/* Ports last: a failure above leaves no port started. */
@@ -317,6 +364,9 @@ main(int argc, char **argv)
 out_workers:
 	rte_eal_mp_wait_lcore();
 	app_port_stop_all(app.ports, app.n_ports);
+	/* No worker walks a graph any more. */
+	app_graph_set_free(app.graphs);
+	app.graphs = NULL;
 	free_workers(&app);
 	rte_mempool_free(app.pool);
 	app.pool = NULL;

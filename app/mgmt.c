@@ -24,6 +24,7 @@
 #include "mgmt.h"
 #include "mgmt_drain.h"
 #include "mgmt_int.h"
+#include "mgmt_pipeline.h"
 #include "mgmt_server.h"
 #include "mqtt.h"
 #include "req.h"
@@ -56,6 +57,13 @@ signal_cb(uv_poll_t *p, int status, int events)
 		return;
 	if (mgmt_drain_begin(m, MGMT_DRAIN_MS, sig == SIGINT ? "SIGINT" : "SIGTERM") == -EALREADY)
 		MGMT_LOG(NOTICE, "signal during the drain: a second one stops at once");
+}
+
+static void
+hup_cb(uv_signal_t *s, int signum)
+{
+	(void)signum;
+	mgmt_pipeline_sighup(s->data);
 }
 
 static void
@@ -116,6 +124,13 @@ loop_init(struct mgmt *m)
 	rc = app_req_replies_init(&m->replies, reply_wake, &m->reply_async);
 	if (rc != 0)
 		return rc;
+	uv_signal_init(&m->loop, &m->hup);
+	m->hup.data = m;
+	rc = uv_signal_start(&m->hup, hup_cb, SIGHUP);
+	if (rc != 0) {
+		MGMT_LOG(ERR, "watching SIGHUP: %s", uv_strerror(rc));
+		return rc;
+	}
 	rc = uv_poll_init(&m->loop, &m->signal_poll, m->app->drain_fd);
 	m->signal_poll.data = m;
 	if (rc == 0)

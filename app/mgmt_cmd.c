@@ -28,7 +28,9 @@
 #include "mgmt_cmd.h"
 #include "mgmt_drain.h"
 #include "mgmt_flows.h"
+#include "graph_set.h"
 #include "mgmt_int.h"
+#include "mgmt_pipeline.h"
 #include "mgmt_reply.h"
 
 /* ------------------------------------------------------------- status */
@@ -36,19 +38,11 @@
 static void
 json_stages(struct fp_tlm_json *j, uint32_t stages)
 {
-	uint32_t h = app_pipeline_handlers(stages);
-
 	fp_tlm_json_arr_begin(j);
-	if (stages & APP_STAGE_RX)
-		fp_tlm_json_str(j, "rx");
-	if (h & FP_HANDLE_ARP)
-		fp_tlm_json_str(j, "arp");
-	if (h & FP_HANDLE_ICMP)
-		fp_tlm_json_str(j, "icmp");
-	if (h & FP_HANDLE_TCP)
-		fp_tlm_json_str(j, "tcp_echo");
-	if (stages & APP_STAGE_TX)
-		fp_tlm_json_str(j, "tx");
+	for (unsigned k = 0; k < APP_STAGE_KIND_COUNT; k++) {
+		if (stages & (1u << k))
+			fp_tlm_json_str(j, app_stage_name((enum app_stage_kind)k));
+	}
 	fp_tlm_json_arr_end(j);
 }
 
@@ -119,7 +113,10 @@ build_status(struct fp_tlm_json *j, void *arg)
 				__atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED));
 		fp_tlm_json_kv_u64(j, "flows_open", fp_stats_get_flows_open(&lc->stats));
 		fp_tlm_json_key(j, "stages");
-		json_stages(j, lc->stages);
+		/* The running pipeline's, which a reload may have changed since start. */
+		json_stages(j,
+				app_pipeline_stages(
+						app_graph_set_pipeline(app->graphs), lc->lcore_id));
 		fp_tlm_json_obj_end(j);
 	}
 	fp_tlm_json_arr_end(j);
@@ -170,8 +167,12 @@ mgmt_stats_doc(struct mgmt *m, struct fp_tlm_doc *doc)
 	const struct app *app = m->app;
 
 	for (unsigned i = 0; i < app->n_workers; i++) {
+		int n = mgmt_pipeline_nodes(m->app, i, m->stats_nodes[i], APP_GRAPH_NODES_MAX);
+
 		m->stats_ctxs[i].id = app->workers[i]->lcore_id;
 		m->stats_ctxs[i].stats = &app->workers[i]->stats;
+		m->stats_ctxs[i].nodes = n > 0 ? m->stats_nodes[i] : NULL;
+		m->stats_ctxs[i].n_nodes = n > 0 ? (uint32_t)n : 0;
 	}
 	memset(doc, 0, sizeof(*doc));
 	doc->target = "dpdk";
@@ -270,39 +271,6 @@ cmd_ports(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 {
 	(void)req;
 	return mgmt_reply(out, build_ports, m->app);
-}
-
-/* ----------------------------------------------------------- pipeline */
-
-static void
-build_pipeline(struct fp_tlm_json *j, void *arg)
-{
-	const struct app *app = arg;
-
-	fp_tlm_json_obj_begin(j);
-	fp_tlm_json_kv_bool(j, "ok", 1);
-	fp_tlm_json_kv_str(j, "path", app->pipeline.path[0] ? app->pipeline.path : "(built-in)");
-	fp_tlm_json_kv_str(j, "text", app->pipeline.text);
-	fp_tlm_json_key(j, "workers");
-	fp_tlm_json_arr_begin(j);
-	for (unsigned i = 0; i < app->n_workers; i++) {
-		unsigned id = app->workers[i]->lcore_id;
-
-		fp_tlm_json_obj_begin(j);
-		fp_tlm_json_kv_u64(j, "lcore", id);
-		fp_tlm_json_key(j, "stages");
-		json_stages(j, app->workers[i]->stages);
-		fp_tlm_json_obj_end(j);
-	}
-	fp_tlm_json_arr_end(j);
-	fp_tlm_json_obj_end(j);
-}
-
-static int
-cmd_pipeline(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
-{
-	(void)req;
-	return mgmt_reply(out, build_pipeline, m->app);
 }
 
 /* ------------------------------------------------------------- config */
@@ -491,8 +459,12 @@ static const struct cmd cmds[FP_TLM_CMD_COUNT] = {
 		[FP_TLM_CMD_FLOWS] = {NULL, mgmt_flows_start,
 				"TCP flows; args: limit, port, state, remote, lcore"},
 		[FP_TLM_CMD_PORTS] = {cmd_ports, NULL, "ethdev stats and xstats per port"},
-		[FP_TLM_CMD_PIPELINE] = {cmd_pipeline, NULL,
-				"the pipeline definition and each worker's stages"},
+		[FP_TLM_CMD_PIPELINE] = {mgmt_pipeline_show, NULL,
+				"each worker's graph with per-node figures; args: dot (true: "
+				"Graphviz), op=\"reload\" (as pipeline_reload)"},
+		[FP_TLM_CMD_PIPELINE_RELOAD] = {NULL, mgmt_pipeline_reload_start,
+				"build the pipeline anew and swap it in per worker; args: path "
+				"(default: the running file)"},
 		[FP_TLM_CMD_CONFIG] = {cmd_config, NULL,
 				"the effective configuration; args: op=\"get\""},
 		[FP_TLM_CMD_LOG] = {cmd_log, NULL, "get or set the app log level; args: level"},
@@ -549,6 +521,12 @@ cmd_find(const struct fp_tlm_req *req, int rc, const char *err, const char *orig
 	if (id < 0) {
 		mgmt_reply_errorf(out, "unknown command '%s' (try help)", mgmt_quote(&q, name));
 		return -1;
+	}
+	/* A reload changes the appliance: it needs the write command's right. */
+	if (id == FP_TLM_CMD_PIPELINE && fp_tlm_req_str(req, "op") != NULL &&
+			strcmp(fp_tlm_req_str(req, "op"), "reload") == 0) {
+		id = FP_TLM_CMD_PIPELINE_RELOAD;
+		name = fp_tlm_cmd_name(FP_TLM_CMD_PIPELINE_RELOAD);
 	}
 	if (!(allowed & (1u << id))) {
 		mgmt_reply_errorf(out, "%s is not allowed over %s (see [%s] commands_allow)", name,

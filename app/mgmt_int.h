@@ -19,6 +19,7 @@
 #include "fp/tlm.h"
 
 #include "app.h"
+#include "graph.h"
 #include "req.h"
 
 #define MGMT_LINE_MAX     (64 * 1024)        /**< request line cap, bytes (newline excluded) */
@@ -76,6 +77,8 @@ struct mgmt {
 	struct mqtt_status mqtt_st;
 	struct mgmt_drain drain;
 	struct fp_tlm_ctx stats_ctxs[RTE_MAX_LCORE]; /**< the stats document's contexts */
+	struct fp_tlm_node stats_nodes[RTE_MAX_LCORE][APP_GRAPH_NODES_MAX]; /**< their nodes */
+	uv_signal_t hup; /**< SIGHUP: reload the pipeline */
 };
 
 #endif /* APP_MGMT_INT_H */

@@ -32,6 +32,14 @@
 enum app_req_kind {
 	APP_REQ_FLOWS, /**< copy a page of the flow table (payload: flows) */
 	APP_REQ_DRAIN, /**< fp_tcp_drain(): refuse new flows, FIN the others (no payload) */
+	APP_REQ_GRAPH, /**< walk another graph from the next burst on (payload: graph) */
+};
+
+struct rte_graph;
+
+/** APP_REQ_GRAPH: the worker's next graph (a reload); the old one is the poster's to free. */
+struct app_req_graph {
+	struct rte_graph *next; /**< in: built for this worker, in its idle slot */
 };
 
 /** APP_REQ_FLOWS: one page of fp_tcp_flow_snapshot(). */
@@ -59,6 +67,7 @@ struct app_req {
 	struct app_req_replies *replies; /**< set by app_req_post(): where the answer goes */
 	union {
 		struct app_req_flows flows;
+		struct app_req_graph graph;
 	};
 };
 

@@ -19,8 +19,10 @@
 #include "fp/tlm.h"
 
 #include "app.h"
+#include "graph.h"
 #include "lcore.h"
 #include "log.h"
+#include "mgmt_pipeline.h"
 #include "telemetry.h"
 
 static struct app *tlm_app;
@@ -64,18 +66,77 @@ live_app_put(void)
 	__atomic_fetch_sub(&tlm_busy, 1, __ATOMIC_RELEASE);
 }
 
-static const struct app_lcore *
+/* The worker index of an lcore, or -1. */
+static int
 find_worker(const struct app *app, unsigned lcore_id)
 {
 	for (unsigned i = 0; i < app->n_workers; i++)
 		if (app->workers[i]->lcore_id == lcore_id)
-			return app->workers[i];
-	return NULL;
+			return (int)i;
+	return -1;
+}
+
+/* An array container for d under key: strings (str != NULL) or u64 values. */
+static int
+add_array(struct rte_tel_data *d, const char *key, const char *const *str, const uint64_t *num,
+		int n)
+{
+	struct rte_tel_data *a = rte_tel_data_alloc();
+	int rc;
+
+	if (a == NULL)
+		return -ENOMEM;
+	rc = rte_tel_data_start_array(a, str != NULL ? RTE_TEL_STRING_VAL : RTE_TEL_U64_VAL);
+	for (int i = 0; rc == 0 && i < n; i++)
+		rc = str != NULL ? rte_tel_data_add_array_string(a, str[i]) :
+				   rte_tel_data_add_array_u64(a, num[i]);
+	if (rc == 0)
+		rc = rte_tel_data_add_dict_container(d, key, a, 0);
+	if (rc != 0)
+		rte_tel_data_free(a);
+	return rc;
+}
+
+/*
+ * A worker's graph nodes, the figures of the stats document's "nodes", as
+ * parallel arrays: telemetry containers hold arrays of plain values only,
+ * and dict keys cannot carry node names ('-', '+').
+ */
+static void
+add_nodes(struct rte_tel_data *d, struct app *app, unsigned worker)
+{
+	struct fp_tlm_node nodes[APP_GRAPH_NODES_MAX];
+	const char *names[APP_GRAPH_NODES_MAX], *stages[APP_GRAPH_NODES_MAX];
+	uint64_t fig[4][APP_GRAPH_NODES_MAX];
+	static const char *const fig_keys[4] = {
+			"node_packets", "node_calls", "node_drops", "node_cycles"};
+	int n, rc;
+
+	/* A reload frees the old graphs under this lock; names point into them. */
+	pthread_mutex_lock(&app->graphs_lock);
+	n = mgmt_pipeline_nodes(app, worker, nodes, APP_GRAPH_NODES_MAX);
+	for (int i = 0; i < n; i++) {
+		names[i] = nodes[i].name;
+		stages[i] = nodes[i].stage;
+		fig[0][i] = nodes[i].packets;
+		fig[1][i] = nodes[i].calls;
+		fig[2][i] = nodes[i].drops;
+		fig[3][i] = nodes[i].cycles;
+	}
+	rc = n < 0 ? n : add_array(d, "node_names", names, NULL, n);
+	if (rc == 0)
+		rc = add_array(d, "node_stages", stages, NULL, n);
+	pthread_mutex_unlock(&app->graphs_lock);
+	for (int f = 0; rc == 0 && f < 4; f++)
+		rc = add_array(d, fig_keys[f], NULL, fig[f], n);
+	if (rc != 0)
+		APP_WARN("telemetry: lcore %u's nodes left out: %s", app->workers[worker]->lcore_id,
+				strerror(-rc));
 }
 
 /*
  * /fastpath/stats           totals of every worker lcore
- * /fastpath/stats,<lcore>   one worker's counters
+ * /fastpath/stats,<lcore>   one worker's counters and its graph's nodes (node_*)
  */
 static int
 tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -90,14 +151,15 @@ tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (params != NULL && params[0] != '\0') {
 		char *end;
 		unsigned long id = strtoul(params, &end, 10);
-		const struct app_lcore *lc;
+		int w;
 
 		if (*end != '\0' || id >= RTE_MAX_LCORE ||
-				(lc = find_worker(app, (unsigned)id)) == NULL) {
+				(w = find_worker(app, (unsigned)id)) < 0) {
 			live_app_put();
 			return -EINVAL;
 		}
-		add_counters(d, &lc->stats);
+		add_counters(d, &app->workers[w]->stats);
+		add_nodes(d, app, (unsigned)w);
 		live_app_put();
 		return 0;
 	}
@@ -154,8 +216,9 @@ app_telemetry_init(struct app *app)
 
 	__atomic_store_n(&tlm_app, app, __ATOMIC_RELEASE);
 	rc = rte_telemetry_register_cmd("/fastpath/stats", tel_stats,
-			"fastpath counters summed over the worker lcores. Parameters: int lcore_id "
-			"(optional)");
+			/* DPDK refuses help texts of 128 bytes or more. */
+			"fastpath counters, all workers; with int lcore_id, that worker's and its "
+			"graph nodes' (node_*)");
 	if (rc == 0)
 		rc = rte_telemetry_register_cmd("/fastpath/lcores", tel_lcores,
 				"fastpath worker lcore ids. Takes no parameters");

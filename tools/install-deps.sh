@@ -15,7 +15,7 @@ pkgs=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi libevent-dev
   dpkg-dev
   # run and test
-  iproute2 ethtool iputils-ping tcpdump socat netcat-openbsd python3 python3-scapy
+  iproute2 ethtool iputils-ping tcpdump socat netcat-openbsd python3 python3-scapy nftables
   mosquitto mosquitto-clients procps kmod qemu-system-arm
   # benchmarks: the per-function breakdown (tools/bench/profile.py)
   valgrind

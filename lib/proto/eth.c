@@ -13,7 +13,7 @@
 static int
 eth_drop(struct fp_ctx *ctx, enum fp_counter why)
 {
-	fp_stats_inc(ctx->stats, why);
+	fp_ctx_drop(ctx, why);
 	return 0;
 }
 

@@ -6,7 +6,10 @@
  * IPv4 that came as a link broadcast, and dispatches it to fp_icmp_input()
  * or fp_tcp_input(). The handler returns the one verdict the adapter acts on.
  * fp_input_burst() does the same for a burst, with the TCP flow lookups of
- * the whole burst started first. fp_tick() drives the TCP engine's timers.
+ * the whole burst started first. The app's graph runs the two halves as
+ * nodes: fp_rx_classify(), then its stages, then the handlers
+ * (fp_ip4_deliver() dispatches for fp_input()). fp_tick() drives the TCP
+ * engine's timers.
  */
 
 #include "fp/arp.h"
@@ -20,8 +23,8 @@
 #include "proto_priv.h"
 
 /* L4 dispatch: each protocol runs only when its handler is enabled for this context. */
-static enum fp_verdict
-ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
+enum fp_verdict
+fp_ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
 	uint8_t proto = pkt->data[pkt->l3 + FP_IP4_OFF_PROTO];
 
@@ -32,8 +35,8 @@ ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	return fp__drop(ctx, FP_CTR_DROP_IP4_PROTO);
 }
 
-static enum fp_verdict
-input_frame(struct fp_ctx *ctx, struct fp_pkt *pkt)
+enum fp_rx_class
+fp_rx_classify(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
 	uint16_t type;
 
@@ -42,23 +45,37 @@ input_frame(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	fp_stats_inc(ctx->stats, FP_CTR_RX_PACKETS);
 	fp_stats_add(ctx->stats, FP_CTR_RX_BYTES, pkt->len);
 	if (!fp_eth_validate(ctx, pkt))
-		return FP_VERDICT_DROP;
+		return FP_RX_DROPPED;
 	type = fp_load_be16(pkt->data + FP_ETH_OFF_TYPE);
 	if (type == FP_ETHERTYPE_IPV4) {
 		if (!fp_ip4_validate(ctx, pkt))
-			return FP_VERDICT_DROP;
+			return FP_RX_DROPPED;
 		/*
 		 * RFC 1122 3.3.6: discard a datagram received on a link-layer
 		 * broadcast unless it is addressed to an IP broadcast or multicast
 		 * address; we serve neither, so what passed validation is unicast.
 		 */
 		if (fp_eth_is_group(pkt->data + FP_ETH_OFF_DST))
-			return fp__drop(ctx, FP_CTR_DROP_IP4_LINK_BCAST);
-		return ip4_deliver(ctx, pkt);
+			return (fp__drop(ctx, FP_CTR_DROP_IP4_LINK_BCAST), FP_RX_DROPPED);
+		return FP_RX_IP4;
 	}
 	if (type == FP_ETHERTYPE_ARP && (ctx->handlers & FP_HANDLE_ARP))
+		return FP_RX_ARP;
+	return (fp__drop(ctx, FP_CTR_DROP_ETH_TYPE), FP_RX_DROPPED);
+}
+
+static enum fp_verdict
+input_frame(struct fp_ctx *ctx, struct fp_pkt *pkt)
+{
+	switch (fp_rx_classify(ctx, pkt)) {
+	case FP_RX_IP4:
+		return fp_ip4_deliver(ctx, pkt);
+	case FP_RX_ARP:
 		return fp_arp_input(ctx, pkt);
-	return fp__drop(ctx, FP_CTR_DROP_ETH_TYPE);
+	case FP_RX_DROPPED:
+		break;
+	}
+	return FP_VERDICT_DROP;
 }
 
 enum fp_verdict

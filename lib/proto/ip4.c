@@ -57,7 +57,7 @@ fp_ip4_reply(uint8_t *ip)
 static int
 ip4_drop(struct fp_ctx *ctx, enum fp_counter why)
 {
-	fp_stats_inc(ctx->stats, why);
+	fp_ctx_drop(ctx, why);
 	return 0;
 }
 

@@ -13,8 +13,7 @@
 static inline enum fp_verdict
 fp__drop(struct fp_ctx *ctx, enum fp_counter why)
 {
-	fp_stats_inc(ctx->stats, why);
-	return FP_VERDICT_DROP;
+	return fp_ctx_drop(ctx, why);
 }
 
 #endif /* FP_PROTO_PRIV_H */

@@ -108,8 +108,7 @@ reply_rst(struct tcp_out *o, const struct seg *s)
 
 	if (s->flags & FP_TCP_RST) {
 		/* Never answer a RST. */
-		fp_stats_inc(o->ctx->stats, FP_CTR_DROP_TCP_NO_FLOW);
-		return FP_VERDICT_DROP;
+		return fp_ctx_drop(o->ctx, FP_CTR_DROP_TCP_NO_FLOW);
 	}
 	seg_addr_reply(o->ctx, s, &a);
 	if (s->flags & FP_TCP_ACK)
@@ -734,8 +733,7 @@ flow_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 			goto accepted;
 		}
 		if (s->flags & FP_TCP_RST) {
-			fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_OUT_OF_WINDOW);
-			return FP_VERDICT_DROP;
+			return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_OUT_OF_WINDOW);
 		}
 		if (s->flags & FP_TCP_SYN) {
 			/* RFC 5961 4.2: any SYN, whatever its sequence number. */
@@ -760,8 +758,7 @@ accepted:
 		/* RFC 1337 (TIME-WAIT assassination): ignored in TIME_WAIT, whose
 		 * 2 MSL keep old duplicates away from the tuple's next connection. */
 		if (f->state == FP_TCP_TIME_WAIT) {
-			fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_TIME_WAIT_RST);
-			return FP_VERDICT_DROP;
+			return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_TIME_WAIT_RST);
 		}
 		if (s->seq != f->rcv_nxt) {
 			challenge_ack(o, f);
@@ -777,8 +774,7 @@ accepted:
 	}
 	/* Fifth: ACK. */
 	if (!(s->flags & FP_TCP_ACK)) {
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_FLAGS);
-		return FP_VERDICT_DROP;
+		return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_BAD_FLAGS);
 	}
 	/* In TIME_WAIT only a retransmitted FIN restarts the clock (above). */
 	if (f->state != FP_TCP_TIME_WAIT)
@@ -918,8 +914,7 @@ compact_input(struct tcp_out *o, struct tcp_slot *sl, const struct seg *s)
 				fp__tcp_epoch(ctx->tcp, ctx->now_us) << 4);
 		return FP_VERDICT_CONSUMED;
 	}
-	fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_NO_STATE);
-	return FP_VERDICT_DROP;
+	return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_NO_STATE);
 }
 
 /* A segment of a known flow, with its working record (given one back if compact). */
@@ -966,19 +961,15 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 
 	fp_stats_inc(ctx->stats, FP_CTR_TCP_SEGS_IN);
 	if (l4_len < FP_TCP_HLEN || (uint32_t)pkt->l4 + l4_len > pkt->len) {
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_TRUNCATED);
-		return FP_VERDICT_DROP;
+		return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_TRUNCATED);
 	}
 	s.sip = fp_load_be32(ip + FP_IP4_OFF_SRC);
 	s.dip = fp_load_be32(ip + FP_IP4_OFF_DST);
 	hlen = (uint32_t)(tcp[FP_TCP_OFF_DOFF] >> 4) * 4;
-	if (!tcp_csum(ctx, pkt, &s, tcp, hlen, l4_len)) {
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_CSUM);
-		return FP_VERDICT_DROP;
-	}
+	if (!tcp_csum(ctx, pkt, &s, tcp, hlen, l4_len))
+		return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_CSUM);
 	if (hlen < FP_TCP_HLEN || hlen > l4_len) {
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_DOFF);
-		return FP_VERDICT_DROP;
+		return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_BAD_DOFF);
 	}
 	s.flags = tcp[FP_TCP_OFF_FLAGS];
 	s.sport = fp_load_be16(tcp + FP_TCP_OFF_SPORT);
@@ -1006,15 +997,13 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	 * without one of SYN, ACK, RST, FIN (RFC 9293 3.10.7.2 and 3.10.7.4). */
 	if (((s.flags & FP_TCP_SYN) && (s.flags & (FP_TCP_FIN | FP_TCP_RST))) ||
 			!(s.flags & (FP_TCP_SYN | FP_TCP_ACK | FP_TCP_RST | FP_TCP_FIN))) {
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_BAD_FLAGS);
-		return FP_VERDICT_DROP;
+		return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_BAD_FLAGS);
 	}
 	if (f != NULL)
 		return slot_input(&o, f, &s);
 	/* LISTEN (RFC 9293 3.10.7.2). */
 	if (s.flags & FP_TCP_RST) {
-		fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_NO_FLOW);
-		return FP_VERDICT_DROP;
+		return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_NO_FLOW);
 	}
 	if (s.flags & FP_TCP_ACK) {
 		if (t->cfg.syn_cookies && !(s.flags & FP_TCP_SYN) &&
@@ -1030,6 +1019,5 @@ fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 		return listen_syn(&o, &s);
 	}
 	/* Neither SYN, ACK nor RST: RFC 9293 3.10.7.2 drops it. */
-	fp_stats_inc(ctx->stats, FP_CTR_DROP_TCP_NO_FLOW);
-	return FP_VERDICT_DROP;
+	return fp_ctx_drop(ctx, FP_CTR_DROP_TCP_NO_FLOW);
 }

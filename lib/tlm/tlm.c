@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The stats document (docs/TELEMETRY.md): identity, uptime, the counters of
- * every context summed into "total", and optionally each context. Keys come
+ * every context summed into "total", and optionally each context with its
+ * pipeline's nodes. Keys come
  * from FP_FOREACH_COUNTER, so the document follows fp/stats.h by construction.
  * Called from the management thread (app) or the main loop (firmware).
  */
@@ -30,6 +31,24 @@ static void
 counter_members(struct fp_tlm_json *j, const struct fp_stats *st)
 {
 	fp_tlm_counters_foreach(st, json_member, j);
+}
+
+void
+fp_tlm_json_nodes(struct fp_tlm_json *j, const struct fp_tlm_node *nodes, uint32_t n)
+{
+	fp_tlm_json_key(j, "nodes");
+	fp_tlm_json_arr_begin(j);
+	for (uint32_t i = 0; i < n; i++) {
+		fp_tlm_json_obj_begin(j);
+		fp_tlm_json_kv_str(j, "stage", nodes[i].stage != NULL ? nodes[i].stage : "");
+		fp_tlm_json_kv_str(j, "node", nodes[i].name != NULL ? nodes[i].name : "");
+		fp_tlm_json_kv_u64(j, "packets", nodes[i].packets);
+		fp_tlm_json_kv_u64(j, "calls", nodes[i].calls);
+		fp_tlm_json_kv_u64(j, "drops", nodes[i].drops);
+		fp_tlm_json_kv_u64(j, "cycles", nodes[i].cycles);
+		fp_tlm_json_obj_end(j);
+	}
+	fp_tlm_json_arr_end(j);
 }
 
 void
@@ -69,6 +88,8 @@ fp_tlm_json_stats_doc(struct fp_tlm_json *j, const struct fp_tlm_doc *doc)
 			fp_tlm_json_obj_begin(j);
 			fp_tlm_json_kv_u64(j, "id", doc->ctxs[i].id);
 			counter_members(j, doc->ctxs[i].stats);
+			if (doc->ctxs[i].nodes != NULL)
+				fp_tlm_json_nodes(j, doc->ctxs[i].nodes, doc->ctxs[i].n_nodes);
 			fp_tlm_json_obj_end(j);
 		}
 		fp_tlm_json_arr_end(j);

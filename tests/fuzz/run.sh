@@ -5,6 +5,7 @@
 #   fuzz_input  fp_input() and the TCP engine      seeds corpus/,     crashes regress/
 #   fuzz_req    the management request parser      seeds req/corpus/, crashes req/regress/
 #   fuzz_cfg    the configuration parser           seeds cfg/corpus/ and cfg/, crashes cfg/regress/
+#   fuzz_pipeline  the pipeline parser (app/)      seeds pipelines/,  crashes regress-pipeline/
 # Exit status is non-zero when a regression input or a fuzzing run crashes;
 # crash inputs are left in the artifact directory, to be committed to the
 # target's regress/ folder with the fix.
@@ -18,7 +19,7 @@ set -eu
 
 secs=${1:-90}
 [ $# -gt 0 ] && shift
-targets=${*:-fuzz_input fuzz_req fuzz_cfg}
+targets=${*:-fuzz_input fuzz_req fuzz_cfg fuzz_pipeline}
 cc=${CC:-clang}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${FUZZ_OUT:-$(mktemp -d /tmp/fp-fuzz.XXXXXX)}
@@ -58,13 +59,24 @@ seeds() {
   fuzz_input) echo "$fuzz/corpus" ;;
   fuzz_req) echo "$fuzz/req/corpus" ;;
   fuzz_cfg) echo "$fuzz/cfg/corpus $root/cfg" ;;
+  fuzz_pipeline) echo "$root/pipelines" ;;
   *) echo "fuzz: unknown target $1" >&2; exit 2 ;;
   esac
 }
 regress() {
   case $1 in
   fuzz_input) echo "$fuzz/regress" ;;
+  fuzz_pipeline) echo "$fuzz/regress-pipeline" ;;
   *) echo "$fuzz/${1#fuzz_}/regress" ;;
+  esac
+}
+
+# extra <target>: what a target compiles besides lib/; the pipeline parser is
+# app/ code that needs DPDK's limits (rte_config.h) only, not its libraries.
+extra() {
+  case $1 in
+  fuzz_pipeline)
+    echo "-I$root/app $(pkg-config --cflags libdpdk) $root/app/pipeline.c $root/app/acl_rule.c $root/app/text_file.c" ;;
   esac
 }
 
@@ -76,8 +88,9 @@ fi
 for t in $targets; do
   seed_dirs=$(seeds "$t")
   mkdir -p "$out/$t/corpus" "$out/$t/artifacts"
-  # shellcheck disable=SC2086 # $flags is a list of options
-  "$cc" $flags -fsanitize=fuzzer,address,undefined "$fuzz/$t.c" "$out"/lib/*.o -o "$out/$t/$t"
+  # shellcheck disable=SC2046,SC2086 # $flags and extra's output are lists
+  "$cc" $flags -fsanitize=fuzzer,address,undefined "$fuzz/$t.c" $(extra "$t") "$out"/lib/*.o \
+    -o "$out/$t/$t"
   echo "fuzz: built $out/$t/$t"
   # Every committed crash reproducer must now run clean.
   reg=$(regress "$t")

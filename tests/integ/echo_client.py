@@ -40,9 +40,32 @@ def fail(msg, **extra):
     sys.exit(1)
 
 
+def new_socket(args):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if args.bind:
+        s.bind((args.bind, 0))
+    return s
+
+
+def expect_silence(args):
+    """A SYN that a filter drops gets nothing back: no SYN-ACK, no RST, until the timeout."""
+    s = new_socket(args)
+    s.settimeout(args.timeout)
+    try:
+        s.connect((args.host, args.port))
+    except socket.timeout:
+        print(json.dumps({"ok": True, "silent": True}))
+        return 0
+    except ConnectionRefusedError:
+        fail("answered with RST (expected silence)")
+    finally:
+        s.close()
+    fail("connection was accepted (expected silence)")
+
+
 def expect_rst(args):
     """A SYN to a port that is not served must be answered with RST."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s = new_socket(args)
     s.settimeout(args.timeout)
     try:
         s.connect((args.host, args.port))
@@ -76,7 +99,7 @@ def run(args):
         c.events = ev
 
     for c in conns:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s = new_socket(args)
         s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if args.read_rate:
             # A small receive buffer makes a slow reader's window close fast.
@@ -174,9 +197,14 @@ def main():
     p.add_argument("--read-rate", type=float, default=0,
                    help="read at most this many bytes/s per connection (slow reader)")
     p.add_argument("--expect-rst", action="store_true", help="expect the SYN to be refused")
+    p.add_argument("--expect-silence", action="store_true",
+                   help="expect no answer at all to the SYN within --timeout (a filter drops it)")
+    p.add_argument("--bind", help="source address of the connections")
     args = p.parse_args()
     if args.expect_rst:
         return expect_rst(args)
+    if args.expect_silence:
+        return expect_silence(args)
     return run(args)
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Validate one stats document against schema fastpath.stats/1 (docs/TELEMETRY.md).
+"""Validate one stats document against schema fastpath.stats/2 (docs/TELEMETRY.md).
 
 The counter list is read from lib/include/fp/stats.h (FP_FOREACH_COUNTER), so
 this check follows the header instead of a copy. Any target's document can
@@ -69,7 +69,7 @@ def validate(doc, names, target=None):
     for k in TOP_KEYS:
         if k not in doc and k not in OPTIONAL:
             raise ValueError(f"missing key '{k}'")
-    if doc["schema"] != "fastpath.stats/1":
+    if doc["schema"] != "fastpath.stats/2":
         raise ValueError(f"schema is {doc['schema']!r}")
     if doc["target"] not in ("dpdk", "lwip"):
         raise ValueError(f"target is {doc['target']!r}")
@@ -89,8 +89,34 @@ def validate(doc, names, target=None):
         if not isinstance(ctxs, list) or len(ctxs) != doc["n_contexts"]:
             raise ValueError("contexts is not a list of n_contexts entries")
         for i, c in enumerate(ctxs):
+            c = dict(c)
+            nodes = c.pop("nodes", None)
             check_block(f"contexts[{i}]", c, names, extra_first=("id",))
+            if nodes is not None:
+                check_nodes(f"contexts[{i}].nodes", nodes)
     return {"ok": True, "target": doc["target"], "counters": len(names), "seq": doc["seq"]}
+
+
+NODE_KEYS = ["stage", "node", "packets", "calls", "drops", "cycles"]
+
+
+def check_nodes(where, nodes):
+    """A context's pipeline nodes (schema 2): stage and node names, four unsigned counts."""
+    if not isinstance(nodes, list) or not nodes:
+        raise ValueError(f"{where}: not a non-empty list")
+    for i, n in enumerate(nodes):
+        if not isinstance(n, dict) or list(n) != NODE_KEYS:
+            raise ValueError(f"{where}[{i}]: keys {list(n) if isinstance(n, dict) else n!r} "
+                             f"are not {NODE_KEYS}")
+        for k in ("stage", "node"):
+            if not isinstance(n[k], str) or not n[k]:
+                raise ValueError(f"{where}[{i}].{k}: not a non-empty string")
+        for k in NODE_KEYS[2:]:
+            v = n[k]
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0 or v >= 1 << 64:
+                raise ValueError(f"{where}[{i}].{k}: not an unsigned 64-bit integer: {v!r}")
+        if n["drops"] > n["packets"]:
+            raise ValueError(f"{where}[{i}]: more drops than packets")
 
 
 def main():

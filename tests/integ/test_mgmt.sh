@@ -40,7 +40,7 @@ out=$(fp_ns ping -c $N -i 0.2 -W 2 "$FP_APP_IP") || fp_fail "ping: $out"
 after=$(total icmp_echo_replies)
 fp_assert_eq "icmp_echo_replies after $N pings" $N $((after - before))
 s=$(fpctl_json stats)
-fp_assert_eq "stats schema" fastpath.stats/1 "$(fp_jget "$s" "r['stats']['schema']")"
+fp_assert_eq "stats schema" fastpath.stats/2 "$(fp_jget "$s" "r['stats']['schema']")"
 fp_assert_eq "per-lcore sum == total (rx_packets)" "$(fp_jget "$s" "r['stats']['total']['rx_packets']")" \
 	"$(fp_jget "$s" "sum(c['rx_packets'] for c in r['stats']['contexts'])")"
 "${FPCTL[@]}" stats | grep -qE "^icmp_echo_replies +$after +$after$" ||
@@ -87,6 +87,13 @@ lc=$(fp_jget "$st" "r['lcores'][0]['lcore']")
 tel=$(echo "/fastpath/stats,$lc" | dpdk-telemetry.py -f "$FP_FILE_PREFIX" | grep '/fastpath/stats' | tail -n 1)
 fp_assert_eq "telemetry per-lcore flows_opened" "$(total flows_opened)" \
 	"$(fp_jget "$tel" "r['/fastpath/stats']['flows_opened']")"
+# The per-node figures of the stats document, in telemetry's parallel arrays.
+doc_nodes=$(fp_jget "$(fpctl_json stats)" \
+	"[(n['node'], n['stage']) for n in r['stats']['contexts'][0]['nodes']]")
+fp_assert_eq "telemetry nodes (the stats document's)" "$doc_nodes" \
+	"$(fp_jget "$tel" "list(zip(r['/fastpath/stats']['node_names'], r['/fastpath/stats']['node_stages']))")"
+fp_assert_ge "telemetry: packets of the rx node" 7 \
+	"$(fp_jget "$tel" "r['/fastpath/stats']['node_packets'][0]")"
 
 # --- config get, log level, pipeline, ports ----------------------------------------
 "${FPCTL[@]}" config get | grep -q "^address = $FP_APP_IP/$FP_PREFIX" || fp_fail "config get has no address"

@@ -63,7 +63,7 @@ fp_log "ok: status online published"
 fp_assert_eq "retained status for a late subscriber" online "$(retained_status)"
 fp__wait_for 10 have_stats "$FP_WORK/sub1.log" 3 || fp_fail "fewer than 3 stats documents"
 doc=$(last_stats "$FP_WORK/sub1.log")
-fp_assert_eq "document schema" fastpath.stats/1 "$(fp_jget "$doc" "r['schema']")"
+fp_assert_eq "document schema" fastpath.stats/2 "$(fp_jget "$doc" "r['schema']")"
 fp_assert_eq "document node" $NODE "$(fp_jget "$doc" "r['node']")"
 fp_assert_eq "document target" dpdk "$(fp_jget "$doc" "r['target']")"
 

@@ -3,8 +3,9 @@
 #
 # Who may run what over the MQTT cmd topic, against real mosquitto brokers
 # this test starts on 127.0.0.1:
-#  - by default only read-only commands run: shutdown and log get an error
-#    reply, count in mqtt.commands_refused, and the appliance keeps serving;
+#  - by default only read-only commands run: shutdown, log and a pipeline
+#    reload get an error reply, count in mqtt.commands_refused, and the
+#    appliance keeps serving the pipeline it ran;
 #  - allowing a write command without broker authentication is refused by
 #    `fastpath -t` and at start, with file:line;
 #  - with the ACL docs/TELEMETRY.md shows (taken from the document itself),
@@ -80,21 +81,27 @@ grep -q "$TOPIC/cmd runs read-only commands: status stats flows ports pipeline c
 cmd '{"cmd":"status"}'
 cmd '{"cmd":"shutdown"}'
 cmd '{"cmd":"log","level":"debug"}'
+cmd "{\"cmd\":\"pipeline\",\"op\":\"reload\",\"path\":\"$FP_SRC/pipelines/reflect.pipeline\"}"
 cmd '{"cmd":"help"}'
-fp__wait_for 5 have_replies 4 || fp_fail "fewer than 4 replies: $(cat "$SUB_LOG")"
+fp__wait_for 5 have_replies 5 || fp_fail "fewer than 5 replies: $(cat "$SUB_LOG")"
 fp_assert_eq "status over MQTT" "True $FP_PID" "$(fp_jget "$(reply 1)" "r['ok'], r['pid']" | tr -d '(),')"
 fp_assert_eq "shutdown over MQTT" "False shutdown is not allowed over mqtt (see [mqtt] commands_allow)" \
 	"$(fp_jget "$(reply 2)" "str(r['ok']) + ' ' + r['error']")"
 fp_assert_eq "log over MQTT" "False log is not allowed over mqtt (see [mqtt] commands_allow)" \
 	"$(fp_jget "$(reply 3)" "str(r['ok']) + ' ' + r['error']")"
-fp_assert_eq "help over MQTT" True "$(fp_jget "$(reply 4)" "r['ok']")"
+fp_assert_eq "pipeline reload over MQTT" \
+	"False pipeline_reload is not allowed over mqtt (see [mqtt] commands_allow)" \
+	"$(fp_jget "$(reply 4)" "str(r['ok']) + ' ' + r['error']")"
+fp_assert_eq "help over MQTT" True "$(fp_jget "$(reply 5)" "r['ok']")"
 sleep 1 # a shutdown that had been accepted would be draining by now
 kill -0 "$FP_PID" 2>/dev/null || fp_fail "the appliance exited after a refused shutdown"
 fp_ns ping -c 2 -i 0.2 -W 2 "$FP_APP_IP" >/dev/null || fp_fail "ping after refused commands"
 fp_assert_eq "draining" False "$(fp_jget "$("${FPCTL[@]}" --json status)" "r['draining']")"
 fp_assert_eq "log level untouched" "user.fp.app: info" "$("${FPCTL[@]}" log level)"
-fp_assert_eq "mqtt.commands" 4 "$(mqtt_status commands)"
-fp_assert_eq "mqtt.commands_refused" 2 "$(mqtt_status commands_refused)"
+fp_assert_eq "pipeline untouched (generation)" 0 \
+	"$(fp_jget "$("${FPCTL[@]}" --json pipeline)" "r['generation']")"
+fp_assert_eq "mqtt.commands" 5 "$(mqtt_status commands)"
+fp_assert_eq "mqtt.commands_refused" 3 "$(mqtt_status commands_refused)"
 grep -q "refused a command on $TOPIC/cmd" "$FP_LOG" || fp_fail "refusal not logged"
 rc=0
 fp_stop_app || rc=$?

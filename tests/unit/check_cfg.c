@@ -181,10 +181,12 @@ END_TEST
 START_TEST(test_cfg_commands_allow)
 {
 	uint32_t ro = FP_TLM_CMD_READ_ONLY;
+	/* the read-only set: everything but log, shutdown and pipeline_reload */
+	uint32_t writes = 1u << FP_TLM_CMD_SHUTDOWN | 1u << FP_TLM_CMD_LOG |
+			1u << FP_TLM_CMD_PIPELINE_RELOAD;
 
-	/* the read-only set: everything but log and shutdown */
-	ck_assert_uint_eq(ro & (1u << FP_TLM_CMD_SHUTDOWN | 1u << FP_TLM_CMD_LOG), 0);
-	ck_assert_uint_eq(ro | 1u << FP_TLM_CMD_SHUTDOWN | 1u << FP_TLM_CMD_LOG, FP_TLM_CMD_ALL);
+	ck_assert_uint_eq(ro & writes, 0);
+	ck_assert_uint_eq(ro | writes, FP_TLM_CMD_ALL);
 	ck_assert_int_eq(parse("[mqtt]\ncommands = yes\n"), 0);
 	ck_assert_uint_eq(cfg.mqtt.commands_allow, ro);
 	ck_assert_int_eq(parse("[mqtt]\ncommands = yes\ncommands_allow = help # only\n"), 0);
@@ -213,7 +215,7 @@ START_TEST(test_cfg_commands_allow)
 			"and give the broker an ACL on the topic");
 	ck_parse_error("[mqtt]\ncommands_allow = status, reboot\n",
 			"t.conf:2: commands_allow: unknown command 'reboot' (want status, stats, "
-			"flows, ports, pipeline, config, log, shutdown, help)");
+			"flows, ports, pipeline, pipeline_reload, config, log, shutdown, help)");
 	ck_parse_error("[mqtt]\ncommands_allow = stats stats\n",
 			"t.conf:2: commands_allow: stats listed twice");
 	ck_parse_error("[mqtt]\ncommands_allow = # none\n",
@@ -221,7 +223,7 @@ START_TEST(test_cfg_commands_allow)
 			"off)");
 	ck_parse_error("[mqtt]\ncommands_allow = statu\n",
 			"t.conf:2: commands_allow: unknown command 'statu' (want status, stats, "
-			"flows, ports, pipeline, config, log, shutdown, help)");
+			"flows, ports, pipeline, pipeline_reload, config, log, shutdown, help)");
 }
 END_TEST
 

@@ -281,7 +281,7 @@ START_TEST(test_tlm_stats_doc_golden)
 	counters_text(c2, sizeof(c2), &s2);
 	counters_text(ct, sizeof(ct), &tot);
 	snprintf(want, sizeof(want),
-			"{\"schema\":\"fastpath.stats/1\",\"node\":\"edge-1\",\"target\":\"dpdk\","
+			"{\"schema\":\"fastpath.stats/2\",\"node\":\"edge-1\",\"target\":\"dpdk\","
 			"\"version\":\"0.1.0\",\"seq\":7,\"uptime_ms\":12345,"
 			"\"time_ms\":1764151200000,\"n_contexts\":2,\"total\":{%s},"
 			"\"contexts\":[{\"id\":1,%s},{\"id\":3,%s}]}",
@@ -307,6 +307,35 @@ START_TEST(test_tlm_stats_doc_golden)
 }
 END_TEST
 
+/* A context with its graph's nodes: "nodes" after its counters, keys in order. */
+START_TEST(test_tlm_stats_doc_nodes_golden)
+{
+	static char buf[16384], want[16384], c1[4096];
+	struct fp_stats s1;
+	static const struct fp_tlm_node nodes[2] = {
+			{"rx", "fp_rx-l1s0", 1100, 950, 0, 33000},
+			{"drop_acl_deny", "fp_drop_acl_deny", 7, 3, 7, 210},
+	};
+	struct fp_tlm_ctx ctx = {.id = 1, .stats = &s1, .nodes = nodes, .n_nodes = 2};
+	struct fp_tlm_doc doc = {
+			.target = "dpdk", .version = "x", .ctxs = &ctx, .n_ctxs = 1, .per_ctx = 1};
+
+	fill_stats(&s1, 100);
+	counters_text(c1, sizeof(c1), &s1);
+	snprintf(want, sizeof(want),
+			"{\"schema\":\"fastpath.stats/2\",\"target\":\"dpdk\",\"version\":\"x\","
+			"\"seq\":0,\"uptime_ms\":0,\"n_contexts\":1,\"total\":{%s},"
+			"\"contexts\":[{\"id\":1,%s,\"nodes\":["
+			"{\"stage\":\"rx\",\"node\":\"fp_rx-l1s0\",\"packets\":1100,\"calls\":950,"
+			"\"drops\":0,\"cycles\":33000},"
+			"{\"stage\":\"drop_acl_deny\",\"node\":\"fp_drop_acl_deny\",\"packets\":7,"
+			"\"calls\":3,\"drops\":7,\"cycles\":210}]}]}",
+			c1, c1);
+	ck_assert_int_eq(fp_tlm_stats_encode(&doc, buf, sizeof(buf)), (int)strlen(want));
+	ck_assert_str_eq(buf, want);
+}
+END_TEST
+
 /* The firmware's shape: one context, no node, no wall clock, totals only. */
 START_TEST(test_tlm_stats_doc_minimal_golden)
 {
@@ -329,7 +358,7 @@ START_TEST(test_tlm_stats_doc_minimal_golden)
 	ck_assert_ptr_nonnull(strstr(ct, "\"drops\":7"));
 	snprintf(want, sizeof(want),
 			"{\"schema\":\"fastpath.stats/"
-			"1\",\"target\":\"lwip\",\"version\":\"0.1.0\","
+			"2\",\"target\":\"lwip\",\"version\":\"0.1.0\","
 			"\"seq\":0,\"uptime_ms\":1,\"n_contexts\":1,\"total\":{%s}}",
 			ct);
 	ck_assert_int_eq(fp_tlm_stats_encode(&doc, buf, sizeof(buf)), (int)strlen(want));
@@ -552,6 +581,7 @@ tlm_suite(void)
 
 	tc = tcase_create("doc");
 	tcase_add_test(tc, test_tlm_stats_doc_golden);
+	tcase_add_test(tc, test_tlm_stats_doc_nodes_golden);
 	tcase_add_test(tc, test_tlm_stats_doc_minimal_golden);
 	tcase_add_test(tc, test_tlm_stats_doc_no_contexts);
 	suite_add_tcase(s, tc);

@@ -64,7 +64,7 @@ def fmt(v):
 def main(path):
     rows = [json.loads(l) for l in open(path) if l.strip()]
     runs = defaultdict(list)  # (server, case) -> [result]
-    errors, skipped, micro, mem, pmd, env = [], {}, [], [], {}, []
+    errors, skipped, micro, mem, pmd, env, graph = [], {}, [], [], {}, [], []
     workers, profiles, stores = [], [], []
     for r in rows:
         if "skipped" in r:
@@ -73,7 +73,9 @@ def main(path):
         if r.get("errors"):
             errors.append(r)
         c = r.get("case", "")
-        if c == "env":
+        if r.get("bench") == "graph":
+            graph.append(r)
+        elif c == "env":
             env.append(r)
         elif c == "cpu":
             runs[(r["label"], "cpu")].append(r)
@@ -194,6 +196,26 @@ def main(path):
                 out.append(f"| `{f['fn']}` | {f['ir']:.0f} | {f['l1m']:.2f} | {f['llm']:.2f} | "
                            f"{f['cest']:.0f} | {share:.0f}% |")
             out.append("")
+    if graph:
+        out.append("Worker graph (rte_graph) against the fixed loop (rx_burst -> fp_input() -> "
+                   "tx_burst), in one process on ring ports: cycles per packet of the median "
+                   "32-packet burst, bursts of both modes alternating, median of the rounds; "
+                   "per node: cycles in process() per packet it took "
+                   "(rte_graph_cluster_stats).\n")
+        stages = ["rx", "acl", "ratelimit", "icmp", "tcp_echo", "tx"]
+        out.append("| case | fixed | graph | graph/fixed | " + " | ".join(stages) +
+                   " | reload ms | reload KiB |")
+        out.append("|---|---|---|---|" + "---|" * len(stages) + "---|---|")
+        for g in graph:
+            fixed = g.get("fixed_cycles_per_pkt")
+            nodes = g.get("nodes", {})
+            out.append(f"| {g['case']} | {fmt(fixed) if fixed else '-'} | "
+                       f"{fmt(g['graph_cycles_per_pkt'])} | "
+                       f"{g['graph_over_fixed']:.2f}x | " if fixed else
+                       f"| {g['case']} | - | {fmt(g['graph_cycles_per_pkt'])} | - | ")
+            out[-1] += " | ".join(fmt(nodes[s]) if s in nodes else "-" for s in stages)
+            out[-1] += f" | {fmt(g.get('reload_ms', 0))} | {fmt(g.get('reload_heap_kib', 0))} |"
+        out.append("")
     if mem:
         m0 = mem[0]
         out.append(f"Memory: {m0['bytes_per_flow']} B of engine state per flow "

@@ -17,7 +17,8 @@
 #                      so only the cases with at most 4 connections (pp1, bulk)
 # with the load client (bench-loadgen) pinned to CPU 0 and every thread of the
 # server on CPU 1. Then the kernel-free microbenchmark (one worker, and two
-# on two CPUs) next to dpdk-testpmd io and macswap forwarding on net_null,
+# on two CPUs), the worker graph against the fixed loop in process
+# (bench-fastpath-graph), next to dpdk-testpmd io and macswap forwarding on net_null,
 # the per-flow memory figures, and a callgrind breakdown per function of the
 # 64- and 10 000-flow cases (also of the --baseline commit, built here, for a
 # before/after from the same run).
@@ -45,6 +46,7 @@ MEM_FLOWS="1 10000 1000000 10000000"
 MEM_IDLE_ONLY=""
 PROFILE=1
 BASELINE=
+GRAPH_ARGS=
 FP_SET=()
 OUT=
 
@@ -63,8 +65,9 @@ while (($#)); do
 	--smoke)
 		SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=4
 		MEM_FLOWS="1 10000" MEM_IDLE_ONLY='' PROFILE=0
+		GRAPH_ARGS="-r 3 -p 8192"
 		;;
-	-h | --help) sed -n '3,29p' "$0"; exit 0 ;;
+	-h | --help) sed -n '3,30p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -131,7 +134,7 @@ build() {
 	fi
 	local want=(tools/bench/bench-loadgen tools/bench/bench-echo-libevent
 		tools/bench/bench-echo-libuv tools/bench/bench-echo-threadpool
-		tools/bench/bench-fastpath-micro
+		tools/bench/bench-fastpath-micro tools/bench/bench-fastpath-graph
 		app/fastpath lwip-fw/fastpath-fw lwip-fw/fastpath-fw-mps2.elf) targets=() t
 	for t in "${want[@]}"; do
 		ninja -C "$BUILD" -t query "$t" >/dev/null 2>&1 && targets+=("$t")
@@ -560,6 +563,10 @@ run_micro() {
 		taskset -c "$CPU_SERVER" "$micro" $args --seconds "$MICRO_SECONDS" --json >>"$RESULTS" ||
 			record_error micro "$args" 1 "microbenchmark failed"
 	done
+	log "worker graph against the fixed loop, in process (CPU $CPU_SERVER)"
+	# shellcheck disable=SC2086
+	taskset -c "$CPU_SERVER" "$BUILD/tools/bench/bench-fastpath-graph" $GRAPH_ARGS >>"$RESULTS" ||
+		record_error graph all 1 "graph benchmark failed"
 	log "microbenchmark: workers, one thread per CPU"
 	for args in "${MICRO_WORKERS[@]}"; do
 		# shellcheck disable=SC2086

@@ -38,7 +38,7 @@ REPLIES = {
                "ports": [PORT], "mgmt": {"socket": "/x.sock", "clients": 1, "refused": 4, "cut_off": 2},
                "mqtt": {"enabled": True, "connected": False, "connects": 1, "published": 5,
                         "dropped": 3, "commands": 2, "commands_refused": 1}},
-    "stats": {"ok": True, "stats": {"schema": "fastpath.stats/1", "target": "dpdk", "version": "0.1.0",
+    "stats": {"ok": True, "stats": {"schema": "fastpath.stats/2", "target": "dpdk", "version": "0.1.0",
                                      "seq": 0, "uptime_ms": 1000, "n_contexts": 1, "total": COUNTERS,
                                      "contexts": [dict(id=1, **COUNTERS)]}},
     "flows": {"ok": True, "total": 2, "matched": 2, "returned": 1, "truncated": True,
@@ -48,8 +48,17 @@ REPLIES = {
                          "bytes_out": 1000, "retransmits": 0, "age_ms": 50}]},
     "ports": {"ok": True, "ports": [dict(PORT, stats={"ipackets": 10, "opackets": 9},
                                          xstats={"rx_good_packets": 10, "rx_q0_errors": 0})]},
-    "pipeline": {"ok": True, "path": "p.pipeline", "text": "[lcores all]\nstages = rx tx\n",
-                 "workers": [{"lcore": 1, "stages": ["rx", "tx"]}]},
+    "pipeline": {"ok": True, "path": "p.pipeline", "text": "[lcores all]\nstages = rx arp acl tx\n",
+                 "generation": 2,
+                 "workers": [{"lcore": 1, "stages": ["rx", "arp", "acl", "tx"], "graph": "fp-l1s0",
+                              "nodes": [{"stage": "rx", "node": "fp_rx-l1s0", "packets": 100,
+                                         "calls": 10, "drops": 4, "cycles": 2800},
+                                        {"stage": "acl", "node": "fp_acl-l1s0", "packets": 96,
+                                         "calls": 10, "drops": 6, "cycles": 1920},
+                                        {"stage": "drop_acl_deny", "node": "fp_drop_acl_deny",
+                                         "packets": 6, "calls": 2, "drops": 6, "cycles": 60},
+                                        {"stage": "drop_ip4_ttl", "node": "fp_drop_ip4_ttl",
+                                         "packets": 0, "calls": 0, "drops": 0, "cycles": 0}]}]},
     "config": {"ok": True, "path": "/etc/fp.conf", "text": "[port 0]\naddress = 198.18.0.1/24\n"},
     "log": {"ok": True, "logtype": "user.fp.app", "level": "debug"},
     "shutdown": {"ok": True, "draining": True, "timeout_ms": 5000},
@@ -82,6 +91,14 @@ class FakeServer:
                 req = json.loads(line)
                 self.requests.append(req)
                 rep = REPLIES.get(req.get("cmd"), {"ok": False, "error": "unknown command"})
+                if req.get("cmd") == "pipeline" and req.get("dot"):
+                    rep = {"ok": True, "dot": [{"lcore": 1, "graph": "fp-l1s0",
+                                                "text": "Digraph fp-l1s0 {\n}\n"}]}
+                if req.get("op") == "reload":
+                    rep = ({"ok": False, "error": "bad.pipeline:2: unknown stage 'x'"}
+                           if req.get("path", "").endswith("bad.pipeline") else
+                           {"ok": True, "path": req.get("path", "p.pipeline"), "generation": 3,
+                            "workers": 1})
                 if req.get("cmd") == "flows" and req.get("state") == "BOGUS":
                     rep = {"ok": False, "error": "unknown state 'BOGUS'"}
                 c.sendall(json.dumps(rep).encode() + b"\n")
@@ -132,7 +149,23 @@ def main():
         check(rc == 0 and "ipackets 10" in out and "rx_good_packets" in out and "rx_q0_errors" not in out,
               "ports view")
         rc, out, _ = run(sock, "pipeline")
-        check(rc == 0 and "stages = rx tx" in out, "pipeline view")
+        check(rc == 0 and "stages = rx arp acl tx" in out and "(generation 2)" in out, "pipeline view")
+        check("lcore 1 graph fp-l1s0: rx arp acl tx" in out, "pipeline lcore line")
+        check([l.split() for l in out.splitlines() if l.startswith("acl ")] ==
+              [["acl", "fp_acl-l1s0", "96", "10", "6", "20.0"]], "pipeline node row: cycles/packet")
+        check("drop_acl_deny" in out and "drop_ip4_ttl" not in out, "pipeline hides idle drop sinks")
+        rc, out, _ = run(sock, "pipeline", "--dot")
+        check(srv.requests[-1] == {"cmd": "pipeline", "dot": True} and "Digraph fp-l1s0" in out,
+              "pipeline --dot")
+        rc, out, _ = run(sock, "pipeline", "reload")
+        check(srv.requests[-1] == {"cmd": "pipeline", "op": "reload"} and "generation 3" in out,
+              "pipeline reload of the running file")
+        rc, out, err = run(sock, "pipeline", "reload", "bad.pipeline")
+        check(srv.requests[-1] == {"cmd": "pipeline", "op": "reload",
+                                   "path": os.path.abspath("bad.pipeline")} and rc == 1 and
+              "bad.pipeline:2: unknown stage" in err, "pipeline reload FILE refused -> exit 1")
+        rc, _, err = run(sock, "pipeline", "relaod")
+        check(rc == 2 and "usage: fpctl pipeline" in err, "pipeline with a typo")
         rc, out, _ = run(sock, "config", "get")
         check(rc == 0 and out == "[port 0]\naddress = 198.18.0.1/24\n", "config get prints the text")
         rc, out, _ = run(sock, "log", "level", "debug")

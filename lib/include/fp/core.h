@@ -83,7 +83,42 @@ struct fp_ctx {
 	 *  (written by lib/, read by a tx op that must send their in-place replies
 	 *  before a later frame's own frames, to keep the wire order). */
 	uint16_t burst_done;
+	uint16_t drop_reason;                  /**< enum fp_counter of the last FP_VERDICT_DROP */
 };
+
+/**
+ * Count a drop and remember its reason, for an adapter that sends each
+ * dropped frame to a sink per reason (the app's graph); every lib/ drop
+ * exit goes through here. @return FP_VERDICT_DROP
+ */
+static inline enum fp_verdict
+fp_ctx_drop(struct fp_ctx *ctx, enum fp_counter why)
+{
+	fp_stats_inc(ctx->stats, why);
+	ctx->drop_reason = (uint16_t)why;
+	return FP_VERDICT_DROP;
+}
+
+/** What fp_rx_classify() found a frame to be. */
+enum fp_rx_class {
+	FP_RX_DROPPED, /**< not ours or malformed: a drop counter was bumped (ctx->drop_reason) */
+	FP_RX_ARP,     /**< ARP for the ARP handler; pkt->l3 set */
+	FP_RX_IP4,     /**< valid IPv4 addressed to us; pkt->l3, l4, l4_len set, len trimmed */
+};
+
+/**
+ * fp_input()'s first half, for adapters that dispatch themselves: count the
+ * frame (rx_packets, rx_bytes), check its Ethernet header and validate IPv4.
+ * ARP without FP_HANDLE_ARP counts drop_eth_type, as in fp_input().
+ * Ownership: borrows pkt. Context: the ctx's owning thread.
+ */
+enum fp_rx_class fp_rx_classify(struct fp_ctx *ctx, struct fp_pkt *pkt);
+
+/**
+ * fp_input()'s second half for IPv4: hand a datagram fp_rx_classify() found
+ * valid to the ICMP or TCP handler, or count drop_ip4_proto.
+ */
+enum fp_verdict fp_ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt);
 
 /**
  * Process one received frame.

@@ -75,6 +75,8 @@
 	X(DROP_TCP_OUT_OF_WINDOW, "drop_tcp_out_of_window")             \
 	X(DROP_TCP_TIME_WAIT_RST, "drop_tcp_time_wait_rst")             \
 	X(DROP_TCP_NO_STATE, "drop_tcp_no_state")                       \
+	X(DROP_ACL_DENY, "drop_acl_deny")                               \
+	X(DROP_RATE_LIMIT, "drop_rate_limit")                           \
 	X(DROP_RX_MULTISEG, "drop_rx_multiseg")                         \
 	X(DROP_TX_NO_MBUF, "drop_tx_no_mbuf")                           \
 	X(DROP_TX_FULL, "drop_tx_full")

@@ -15,7 +15,7 @@
 #include "fp/stats.h"
 
 /** Value of the "schema" key of the stats document; bump on incompatible changes. */
-#define FP_TLM_SCHEMA "fastpath.stats/1"
+#define FP_TLM_SCHEMA "fastpath.stats/2"
 
 /* ------------------------------------------------------------------------ */
 /* Streaming JSON writer                                                      */
@@ -78,10 +78,26 @@ int fp_tlm_json_finish(struct fp_tlm_json *j);
 /* The stats document                                                        */
 /* ------------------------------------------------------------------------ */
 
+/**
+ * One stage of a context's pipeline: a node of the DPDK app's graph, with
+ * the figures rte_graph keeps for it. The app fills these (app_graph_stats())
+ * for the stats document and the metrics endpoint alike.
+ */
+struct fp_tlm_node {
+	const char *stage; /**< the pipeline's name for it: "rx", "acl", "drop_acl_deny" */
+	const char *name;  /**< the graph node's name: "fp_acl-l1s0" */
+	uint64_t packets;  /**< packets it processed */
+	uint64_t calls;    /**< times it ran with packets */
+	uint64_t drops;    /**< packets it sent to a drop sink (a sink: every packet) */
+	uint64_t cycles;   /**< TSC cycles it spent (cycles / packets: its cost per packet) */
+};
+
 /** One packet-processing context (a DPDK worker lcore, or the firmware loop). */
 struct fp_tlm_ctx {
-	uint32_t id;                  /**< lcore id (DPDK) or 0 (firmware) */
-	const struct fp_stats *stats; /**< read with fp_stats_get(): any thread */
+	uint32_t id;                     /**< lcore id (DPDK) or 0 (firmware) */
+	const struct fp_stats *stats;    /**< read with fp_stats_get(): any thread */
+	const struct fp_tlm_node *nodes; /**< its pipeline's nodes, NULL = none (firmware) */
+	uint32_t n_nodes;
 };
 
 /** Everything the stats document says. */
@@ -114,6 +130,12 @@ void fp_tlm_counters_foreach(const struct fp_stats *st, fp_tlm_member_fn fn, voi
  * fp_tlm_counters_foreach(). Usable inside a larger document.
  */
 void fp_tlm_json_counters(struct fp_tlm_json *j, const struct fp_stats *st);
+
+/**
+ * Write "nodes": [...], a context's pipeline nodes in order (keys stage,
+ * node, packets, calls, drops, cycles), into the object already open.
+ */
+void fp_tlm_json_nodes(struct fp_tlm_json *j, const struct fp_tlm_node *nodes, uint32_t n);
 
 /**
  * Write the stats document as one JSON value into a larger document (the
@@ -185,18 +207,20 @@ int fp_tlm_req_int(const struct fp_tlm_req *req, const char *key, int64_t *out);
 /*
  * X(ENUM_SUFFIX, "name", writes): every command of the management protocol,
  * in the order "help" lists them. writes = 1 marks a command that changes
- * the appliance (drains and exits, sets the log level): the MQTT cmd topic
- * takes those only when [mqtt] commands_allow names them.
+ * the appliance (drains and exits, sets the log level, reloads the pipeline):
+ * the MQTT cmd topic takes those only when [mqtt] commands_allow names them.
+ * "pipeline" with op "reload" is pipeline_reload, whatever pipeline may do.
  */
-#define FP_TLM_FOREACH_CMD(X)      \
-	X(STATUS, "status", 0)     \
-	X(STATS, "stats", 0)       \
-	X(FLOWS, "flows", 0)       \
-	X(PORTS, "ports", 0)       \
-	X(PIPELINE, "pipeline", 0) \
-	X(CONFIG, "config", 0)     \
-	X(LOG, "log", 1)           \
-	X(SHUTDOWN, "shutdown", 1) \
+#define FP_TLM_FOREACH_CMD(X)                    \
+	X(STATUS, "status", 0)                   \
+	X(STATS, "stats", 0)                     \
+	X(FLOWS, "flows", 0)                     \
+	X(PORTS, "ports", 0)                     \
+	X(PIPELINE, "pipeline", 0)               \
+	X(PIPELINE_RELOAD, "pipeline_reload", 1) \
+	X(CONFIG, "config", 0)                   \
+	X(LOG, "log", 1)                         \
+	X(SHUTDOWN, "shutdown", 1)               \
 	X(HELP, "help", 0)
 
 enum fp_tlm_cmd {
