@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The mbuf <-> struct fp_pkt adapter, used by the worker loop (lcore.c)
- * around every fp_input_burst() call. lib/ sees one contiguous frame: a
+ * around the lib/ calls of the graph's nodes. lib/ sees one contiguous frame: a
  * multi-segment mbuf is linearised first, or refused (the caller drops it).
  */
 #ifndef APP_PKT_MBUF_H
