@@ -61,6 +61,32 @@ layout_of(const struct fp_cfg_tcp *cfg, struct layout *l)
 	return 0;
 }
 
+int
+fp_tcp_reconfigure(struct fp_tcp *t, const struct fp_cfg_tcp *cfg, uint64_t now_us)
+{
+	struct fp_cfg_tcp old;
+
+	if (t == NULL || !cfg_valid(cfg) || cfg->max_flows != t->cfg.max_flows ||
+			cfg->buffer_size != t->cfg.buffer_size)
+		return -EINVAL;
+	old = t->cfg;
+	t->cfg = *cfg;
+	t->mss = cfg->mss;
+	/*
+	 * A later deadline needs nothing: the wheel visits a flow filed too early
+	 * and files it again (fp_tcp_tick()). An earlier one, or new RTO bounds,
+	 * must reach every open flow now, or it would wait for the old deadline.
+	 */
+	if (cfg->idle_timeout_s >= old.idle_timeout_s && cfg->time_wait_ms >= old.time_wait_ms &&
+			cfg->rto_min_ms == old.rto_min_ms && cfg->rto_max_ms == old.rto_max_ms)
+		return 0;
+	for (uint32_t i = 0; i < t->max_flows; i++) {
+		if (t->flows[i].flags & TF_IN_USE)
+			fp__tcp_timer_refile(t, &t->flows[i], now_us);
+	}
+	return 0;
+}
+
 size_t
 fp_tcp_mem_size(const struct fp_cfg_tcp *cfg)
 {
