@@ -60,6 +60,17 @@ REPLIES = {
                                         {"stage": "drop_ip4_ttl", "node": "fp_drop_ip4_ttl",
                                          "packets": 0, "calls": 0, "drops": 0, "cycles": 0}]}]},
     "config": {"ok": True, "path": "/etc/fp.conf", "text": "[port 0]\naddress = 198.18.0.1/24\n"},
+    "config set": {"ok": True, "key": "tcp.idle_timeout_s", "value": "5", "old": "300", "workers": 1},
+    "config set bad": {"ok": False, "error": "config set: tcp.idle_timeout_s: 0 out of range (1..86400)",
+                       "reason": "invalid"},
+    "config diff": {"ok": True, "path": "/etc/fp.conf",
+                    "changes": [{"key": "tcp.idle_timeout_s", "running": "5", "file": "300", "live": True},
+                                {"key": "tcp.max_flows", "running": "4096", "file": "8192", "live": False,
+                                 "restart": "it sizes the TCP engine's memory, allocated at start"}]},
+    "config diff none": {"ok": True, "path": "/etc/fp.conf", "changes": []},
+    "config keys": {"ok": True, "keys": [{"key": "tcp.mss", "value": "1460", "live": True},
+                                         {"key": "tcp.max_flows", "value": "4096", "live": False,
+                                          "restart": "it sizes"}]},
     "log": {"ok": True, "logtype": "user.fp.app", "level": "debug"},
     "shutdown": {"ok": True, "draining": True, "timeout_ms": 5000},
     "help": {"ok": True, "commands": {"status": "version", "stats": "counters"}},
@@ -69,6 +80,7 @@ REPLIES = {
 class FakeServer:
     def __init__(self, path):
         self.requests = []
+        self.no_diff = False
         self.srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.srv.bind(path)
         self.srv.listen(8)
@@ -99,6 +111,12 @@ class FakeServer:
                            if req.get("path", "").endswith("bad.pipeline") else
                            {"ok": True, "path": req.get("path", "p.pipeline"), "generation": 3,
                             "workers": 1})
+                if req.get("cmd") == "config" and req.get("op") in ("set", "diff", "keys"):
+                    rep = REPLIES["config " + req["op"]]
+                    if req.get("value") == "0":
+                        rep = REPLIES["config set bad"]
+                    if req["op"] == "diff" and self.no_diff:
+                        rep = REPLIES["config diff none"]
                 if req.get("cmd") == "flows" and req.get("state") == "BOGUS":
                     rep = {"ok": False, "error": "unknown state 'BOGUS'"}
                 c.sendall(json.dumps(rep).encode() + b"\n")
@@ -168,6 +186,27 @@ def main():
         check(rc == 2 and "usage: fpctl pipeline" in err, "pipeline with a typo")
         rc, out, _ = run(sock, "config", "get")
         check(rc == 0 and out == "[port 0]\naddress = 198.18.0.1/24\n", "config get prints the text")
+        rc, out, _ = run(sock, "config", "set", "tcp.idle_timeout_s", "5")
+        check(srv.requests[-1] == {"cmd": "config", "op": "set", "key": "tcp.idle_timeout_s", "value": "5"},
+              "config set request: the value goes as text")
+        check(rc == 0 and out == "tcp.idle_timeout_s = 5 (was 300)\n", "config set prints old and new")
+        rc, out, err = run(sock, "config", "set", "tcp.idle_timeout_s", "0")
+        check(rc == 1 and out == "" and "0 out of range (1..86400)" in err, "config set refused -> exit 1")
+        n = len(srv.requests)
+        rc, out, err = run(sock, "config", "set", "tcp.idle_timeout_s")
+        check(rc == 2 and "usage: fpctl config set" in err and len(srv.requests) == n,
+              "config set without a value is not sent")
+        rc, out, err = run(sock, "config", "frob")
+        check(rc == 2 and "unknown operation 'frob'" in err, "config: unknown operation")
+        rc, out, _ = run(sock, "config", "diff")
+        check(srv.requests[-1] == {"cmd": "config", "op": "diff"}, "config diff request")
+        check(rc == 0 and "tcp.idle_timeout_s" in out and "live" in out and "restart" in out
+              and "8192" in out, "config diff table")
+        srv.no_diff = True
+        rc, out, _ = run(sock, "config", "diff")
+        check(rc == 0 and "is the one in /etc/fp.conf" in out, "config diff: no differences")
+        rc, out, _ = run(sock, "config", "keys")
+        check(rc == 0 and "tcp.max_flows" in out and "restart" in out, "config keys table")
         rc, out, _ = run(sock, "log", "level", "debug")
         check(srv.requests[-1] == {"cmd": "log", "level": "debug"} and out == "user.fp.app: debug\n",
               "log level set")
