@@ -18,7 +18,7 @@ app_idle_init(struct app_idle *st, uint8_t mode, uint64_t now_us)
 void
 app_idle_set_mode(struct app_idle *st, uint8_t mode, uint64_t now_us)
 {
-	st->mode = mode;
+	__atomic_store_n(&st->mode, mode, __ATOMIC_RELAXED);
 	st->sleep_us = 0;
 	st->busy_us = now_us;
 }

@@ -24,10 +24,11 @@
 #define APP_IDLE_GRACE_US     1000 /**< empty polls for this long before the first sleep */
 #define APP_IDLE_SLEEP_MIN_US 10   /**< the first sleep */
 #define APP_IDLE_SLEEP_MAX_US 100  /**< the longest sleep: the worst wake-up delay added */
+#define APP_IDLE_SLACK_NS     1000 /**< the worker thread's timer slack (prctl), ns */
 
 /** One worker's idle state. Written by the worker only. */
 struct app_idle {
-	uint8_t mode;      /**< enum fp_cfg_idle */
+	uint8_t mode;      /**< enum fp_cfg_idle (relaxed atomic: status reads it) */
 	uint32_t sleep_us; /**< the last sleep, 0 while polling */
 	uint64_t busy_us;  /**< clock of the last iteration that received, or of the mode change */
 	uint64_t sleeps;   /**< sleeps asked for (relaxed atomic: readers on other threads) */

@@ -199,6 +199,7 @@ create_workers(struct app *app, const unsigned *ids, unsigned n)
 				.ports = app->ports,
 				.n_ports = app->n_ports,
 				.tcp = &app->cfg.tcp,
+				.idle = app->cfg.dpdk.idle,
 				.pool = app->pool,
 				.tsc_hz = app->tsc_hz,
 				.start_tsc = app->start_tsc,
