@@ -190,8 +190,8 @@ END_TEST
 START_TEST(test_cfg_commands_allow)
 {
 	uint32_t ro = FP_TLM_CMD_READ_ONLY;
-	/* the read-only set: everything but log, shutdown and pipeline_reload */
-	uint32_t writes = 1u << FP_TLM_CMD_SHUTDOWN | 1u << FP_TLM_CMD_LOG |
+	/* the read-only set: everything but set, log, shutdown and pipeline_reload */
+	uint32_t writes = 1u << FP_TLM_CMD_SET | 1u << FP_TLM_CMD_SHUTDOWN | 1u << FP_TLM_CMD_LOG |
 			1u << FP_TLM_CMD_PIPELINE_RELOAD;
 
 	ck_assert_uint_eq(ro & writes, 0);
@@ -224,7 +224,7 @@ START_TEST(test_cfg_commands_allow)
 			"and give the broker an ACL on the topic");
 	ck_parse_error("[mqtt]\ncommands_allow = status, reboot\n",
 			"t.conf:2: commands_allow: unknown command 'reboot' (want status, stats, "
-			"flows, ports, pipeline, pipeline_reload, config, log, shutdown, help)");
+			"flows, ports, pipeline, pipeline_reload, config, set, log, shutdown, help)");
 	ck_parse_error("[mqtt]\ncommands_allow = stats stats\n",
 			"t.conf:2: commands_allow: stats listed twice");
 	ck_parse_error("[mqtt]\ncommands_allow = # none\n",
@@ -232,7 +232,7 @@ START_TEST(test_cfg_commands_allow)
 			"off)");
 	ck_parse_error("[mqtt]\ncommands_allow = statu\n",
 			"t.conf:2: commands_allow: unknown command 'statu' (want status, stats, "
-			"flows, ports, pipeline, pipeline_reload, config, log, shutdown, help)");
+			"flows, ports, pipeline, pipeline_reload, config, set, log, shutdown, help)");
 }
 END_TEST
 
