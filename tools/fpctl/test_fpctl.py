@@ -111,10 +111,10 @@ class FakeServer:
                            if req.get("path", "").endswith("bad.pipeline") else
                            {"ok": True, "path": req.get("path", "p.pipeline"), "generation": 3,
                             "workers": 1})
-                if req.get("cmd") == "config" and req.get("op") in ("set", "diff", "keys"):
+                if req.get("cmd") == "set":
+                    rep = REPLIES["config set bad" if req.get("value") == "0" else "config set"]
+                if req.get("cmd") == "config" and req.get("op") in ("diff", "keys"):
                     rep = REPLIES["config " + req["op"]]
-                    if req.get("value") == "0":
-                        rep = REPLIES["config set bad"]
                     if req["op"] == "diff" and self.no_diff:
                         rep = REPLIES["config diff none"]
                 if req.get("cmd") == "flows" and req.get("state") == "BOGUS":
@@ -187,8 +187,8 @@ def main():
         rc, out, _ = run(sock, "config", "get")
         check(rc == 0 and out == "[port 0]\naddress = 198.18.0.1/24\n", "config get prints the text")
         rc, out, _ = run(sock, "config", "set", "tcp.idle_timeout_s", "5")
-        check(srv.requests[-1] == {"cmd": "config", "op": "set", "key": "tcp.idle_timeout_s", "value": "5"},
-              "config set request: the value goes as text")
+        check(srv.requests[-1] == {"cmd": "set", "key": "tcp.idle_timeout_s", "value": "5"},
+              "config set request: its own command, the value as text")
         check(rc == 0 and out == "tcp.idle_timeout_s = 5 (was 300)\n", "config set prints old and new")
         rc, out, err = run(sock, "config", "set", "tcp.idle_timeout_s", "0")
         check(rc == 1 and out == "" and "0 out of range (1..86400)" in err, "config set refused -> exit 1")
