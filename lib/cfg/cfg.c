@@ -34,6 +34,7 @@ enum key_type {
 	KEY_LISTEN, /* port list into fp_cfg_tcp listen[] + n_listen */
 	KEY_ENUM,   /* one of the key's names[] into a uint8_t index */
 	KEY_CMDS,   /* management command names into a uint32_t mask (fp/tlm.h) */
+	KEY_HOSTPORT, /* a.b.c.d:port into fp_cfg_metrics ip4 + port; empty = off */
 };
 
 enum key_flag {
@@ -59,6 +60,7 @@ enum sect {
 	SECT_MGMT,
 	SECT_MQTT,
 	SECT_LOG,
+	SECT_METRICS,
 	SECT_PORT, /* SECT_PORT + n for [port n] */
 	SECT_SLOTS = SECT_PORT + FP_MAX_IFACES,
 };
@@ -158,6 +160,11 @@ static const struct key log_keys[] = {
 		KEY_END,
 };
 
+static const struct key metrics_keys[] = {
+		{"listen", KEY_HOSTPORT, 0, 0, 1, 65535, 0, NULL},
+		KEY_END,
+};
+
 #undef U
 #undef L
 #undef E
@@ -165,10 +172,10 @@ static const struct key log_keys[] = {
 #undef KEY_END
 /* clang-format on */
 
-static const char *const sect_names[] = {"tcp", "dpdk", "mgmt", "mqtt", "log", "port"};
+static const char *const sect_names[] = {"tcp", "dpdk", "mgmt", "mqtt", "log", "metrics", "port"};
 
 static const struct key *const sect_keys[] = {
-		tcp_keys, dpdk_keys, mgmt_keys, mqtt_keys, log_keys, port_keys};
+		tcp_keys, dpdk_keys, mgmt_keys, mqtt_keys, log_keys, metrics_keys, port_keys};
 
 /* Why a section's keys that are not live wait for a restart. */
 static const char *const sect_restart[] = {
@@ -177,6 +184,7 @@ static const char *const sect_restart[] = {
 		"the management socket is set up at start",
 		"the broker connection is set up at start",
 		NULL,
+		"the metrics endpoint is set up at start",
 		"the port is set up at start",
 };
 
@@ -212,6 +220,8 @@ slot_offset(int slot)
 		return offsetof(struct fp_cfg, mqtt);
 	case SECT_LOG:
 		return offsetof(struct fp_cfg, log);
+	case SECT_METRICS:
+		return offsetof(struct fp_cfg, metrics);
 	default:
 		return offsetof(struct fp_cfg, ports) +
 				(size_t)(slot - SECT_PORT) * sizeof(struct fp_cfg_port);
@@ -384,6 +394,41 @@ next_item(char **s, size_t *len)
 	return item;
 }
 
+/* "a.b.c.d:port" (0.0.0.0 = every local address), or empty for "off". */
+static int
+set_hostport(struct parser *ps, const struct key *k, struct fp_cfg_metrics *m, char *val)
+{
+	char *colon = strrchr(val, ':');
+	const char *addr = val;
+	uint32_t ip, port;
+
+	if (*val == '\0') {
+		m->ip4 = 0;
+		m->port = 0;
+		return 0;
+	}
+	if (colon == NULL) {
+		fp_text_fail(&ps->src, "%s: '%.*s' has no port (want a.b.c.d:port)", k->name,
+				CFG_SHOW_MAX, val);
+		return -EINVAL;
+	}
+	*colon = '\0';
+	if (fp_text_parse_ip4(&addr, &ip) < 0 || *addr != '\0' || ip == UINT32_MAX ||
+			(ip >> 28) == 0xe) {
+		fp_text_fail(&ps->src, "%s: bad address '%.*s' (want a.b.c.d:port)", k->name,
+				CFG_SHOW_MAX, val);
+		return -EINVAL;
+	}
+	if (parse_u32(colon + 1, &port) < 0 || port < k->min || port > k->max) {
+		fp_text_fail(&ps->src, "%s: bad port '%.*s' (want %" PRIu32 "..%" PRIu32 ")",
+				k->name, CFG_SHOW_MAX, colon + 1, k->min, k->max);
+		return -EINVAL;
+	}
+	m->ip4 = ip;
+	m->port = (uint16_t)port;
+	return 0;
+}
+
 /* "7, 9 5001": commas and/or blanks between ports. val runs to the end of the line. */
 static int
 set_listen(struct parser *ps, const struct key *k, struct fp_cfg_tcp *tcp, char *val)
@@ -531,7 +576,7 @@ set_value(struct parser *ps, const struct key *k, void *base, char *s)
 	val = take_value(ps, k, s);
 	if (val == NULL)
 		return -EINVAL;
-	if (k->type != KEY_STR && *val == '\0') {
+	if (k->type != KEY_STR && k->type != KEY_HOSTPORT && *val == '\0') {
 		fp_text_fail(&ps->src, "%s: missing value", k->name);
 		return -EINVAL;
 	}
@@ -547,6 +592,8 @@ set_value(struct parser *ps, const struct key *k, void *base, char *s)
 		return set_enum(ps, k, (uint8_t *)base + k->off, val);
 	case KEY_ADDR:
 		return set_addr(ps, k, base, val);
+	case KEY_HOSTPORT:
+		return set_hostport(ps, k, base, val);
 	case KEY_STR: {
 		size_t len = strlen(val);
 		size_t max = k->max != 0 ? k->max : k->size - 1;
@@ -1005,6 +1052,14 @@ put_value(struct writer *w, const struct key *k, const void *base)
 		put(w, "%s/%u", fp_text_format_ip4(port->ip4, ip), port->prefix_len);
 		break;
 	}
+	case KEY_HOSTPORT: {
+		const struct fp_cfg_metrics *m = base;
+		char ip[FP_IP4_STR_LEN];
+
+		if (m->port != 0)
+			put(w, "%s:%u", fp_text_format_ip4(m->ip4, ip), m->port);
+		break;
+	}
 	case KEY_LISTEN: {
 		const struct fp_cfg_tcp *tcp = base;
 
@@ -1060,6 +1115,7 @@ fp_cfg_format(const struct fp_cfg *cfg, char *buf, size_t len)
 	put_section(&w, cfg, SECT_MGMT);
 	put_section(&w, cfg, SECT_MQTT);
 	put_section(&w, cfg, SECT_LOG);
+	put_section(&w, cfg, SECT_METRICS);
 	if (w.full) {
 		if (len > 0)
 			buf[0] = '\0';

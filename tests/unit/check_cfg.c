@@ -72,6 +72,8 @@ START_TEST(test_cfg_defaults)
 	ck_assert_uint_eq(cfg.mqtt.keepalive_s, 30);
 	ck_assert_uint_eq(cfg.mqtt.commands, 0);
 	ck_assert_uint_eq(cfg.mqtt.commands_allow, FP_TLM_CMD_READ_ONLY);
+	ck_assert_uint_eq(cfg.metrics.ip4, 0);
+	ck_assert_uint_eq(cfg.metrics.port, 0);
 }
 END_TEST
 
@@ -132,7 +134,9 @@ START_TEST(test_cfg_every_key)
 				   "tls_cert = /etc/c.pem\n"
 				   "tls_key = /etc/k.pem\n"
 				   "commands = true\n"
-				   "commands_allow = status,stats shutdown\n";
+				   "commands_allow = status,stats shutdown\n"
+				   "[metrics]\n"
+				   "listen = 127.0.0.1:9111\n";
 
 	ck_assert_int_eq(parse(text), 0);
 	ck_assert_str_eq(err, "");
@@ -183,6 +187,8 @@ START_TEST(test_cfg_every_key)
 	ck_assert_uint_eq(cfg.mqtt.commands_allow,
 			1u << FP_TLM_CMD_STATUS | 1u << FP_TLM_CMD_STATS |
 					1u << FP_TLM_CMD_SHUTDOWN);
+	ck_assert_uint_eq(cfg.metrics.ip4, IP4(127, 0, 0, 1));
+	ck_assert_uint_eq(cfg.metrics.port, 9111);
 }
 END_TEST
 
@@ -233,6 +239,48 @@ START_TEST(test_cfg_commands_allow)
 	ck_parse_error("[mqtt]\ncommands_allow = statu\n",
 			"t.conf:2: commands_allow: unknown command 'statu' (want status, stats, "
 			"flows, ports, pipeline, pipeline_reload, config, set, log, shutdown, help)");
+}
+END_TEST
+
+/* [metrics] listen: an address and port, 0.0.0.0 for every address, empty for off. */
+START_TEST(test_cfg_metrics_listen)
+{
+	ck_assert_int_eq(parse("[metrics]\nlisten = 0.0.0.0:1\n"), 0);
+	ck_assert_uint_eq(cfg.metrics.ip4, 0);
+	ck_assert_uint_eq(cfg.metrics.port, 1);
+	ck_assert_int_eq(parse("[metrics]\nlisten = 10.0.0.1:65535   # all day\n"), 0);
+	ck_assert_uint_eq(cfg.metrics.ip4, IP4(10, 0, 0, 1));
+	ck_assert_uint_eq(cfg.metrics.port, 65535);
+	ck_assert_int_eq(parse("[metrics]\nlisten =\n"), 0);
+	ck_assert_uint_eq(cfg.metrics.port, 0);
+	ck_assert_int_eq(parse("[metrics]\nlisten = # off\n"), 0);
+	ck_assert_uint_eq(cfg.metrics.port, 0);
+
+	ck_parse_error("[metrics]\nlisten = 127.0.0.1\n",
+			"t.conf:2: listen: '127.0.0.1' has no port (want a.b.c.d:port)");
+	ck_parse_error("[metrics]\nlisten = 9111\n",
+			"t.conf:2: listen: '9111' has no port (want a.b.c.d:port)");
+	ck_parse_error("[metrics]\nlisten = localhost:9111\n",
+			"t.conf:2: listen: bad address 'localhost' (want a.b.c.d:port)");
+	ck_parse_error("[metrics]\nlisten = :9111\n",
+			"t.conf:2: listen: bad address '' (want a.b.c.d:port)");
+	ck_parse_error("[metrics]\nlisten = 224.0.0.1:9111\n",
+			"t.conf:2: listen: bad address '224.0.0.1' (want a.b.c.d:port)");
+	ck_parse_error("[metrics]\nlisten = 255.255.255.255:9111\n",
+			"t.conf:2: listen: bad address '255.255.255.255' (want a.b.c.d:port)");
+	ck_parse_error("[metrics]\nlisten = 127.0.0.1:0\n",
+			"t.conf:2: listen: bad port '0' (want 1..65535)");
+	ck_parse_error("[metrics]\nlisten = 127.0.0.1:65536\n",
+			"t.conf:2: listen: bad port '65536' (want 1..65535)");
+	ck_parse_error("[metrics]\nlisten = 127.0.0.1:\n",
+			"t.conf:2: listen: bad port '' (want 1..65535)");
+	ck_parse_error("[metrics]\nlisten = 127.0.0.1:91x\n",
+			"t.conf:2: listen: bad port '91x' (want 1..65535)");
+	ck_parse_error("[metrics]\nlisten = 127.0.0.1:9111 9112\n",
+			"t.conf:2: listen: trailing junk '9112'");
+	ck_parse_error("[metrics]\nlisten = 127.0.0.1:1\nlisten = 127.0.0.1:2\n",
+			"t.conf:3: duplicate key 'listen' in [metrics] (first at line 2)");
+	ck_parse_error("[metrics]\nport = 9111\n", "t.conf:2: unknown key 'port' in [metrics]");
 }
 END_TEST
 
@@ -596,7 +644,8 @@ START_TEST(test_cfg_round_trip_everything)
 			      "[mqtt]\nenabled = yes\ncommands = yes\nqos = 2\n"
 			      "commands_allow = help, flows, shutdown, log\n"
 			      "password = \"#a \\\" b\\\\\"\nusername = \"\\\"q\"\n"
-			      "node = n1\nclient_id = c\n"),
+			      "node = n1\nclient_id = c\n"
+			      "[metrics]\nlisten = 192.0.2.7:8080\n"),
 			0);
 	memcpy(&in, &cfg, sizeof(in));
 	check_round_trip(&in);
@@ -927,6 +976,7 @@ cfg_suite(void)
 	tcase_add_test(tc, test_cfg_defaults);
 	tcase_add_test(tc, test_cfg_empty_text_keeps_defaults);
 	tcase_add_test(tc, test_cfg_every_key);
+	tcase_add_test(tc, test_cfg_metrics_listen);
 	tcase_add_test(tc, test_cfg_values);
 	tcase_add_test(tc, test_cfg_commands_allow);
 	tcase_add_test(tc, test_cfg_err_unknown_section);

@@ -102,6 +102,12 @@ struct fp_cfg_log {
 	uint8_t level; /**< enum fp_cfg_log_level, default FP_CFG_LOG_DEFAULT */
 };
 
+/** [metrics]: the Prometheus/OpenMetrics HTTP endpoint (app only). */
+struct fp_cfg_metrics {
+	uint32_t ip4;  /**< listen address, host byte order; 0 = every local address */
+	uint16_t port; /**< listen TCP port; 0 = endpoint off (the default) */
+};
+
 struct fp_cfg {
 	char path[FP_CFG_PATH_MAX]; /**< file it was loaded from, for messages */
 	struct fp_cfg_port ports[FP_MAX_IFACES];
@@ -111,6 +117,7 @@ struct fp_cfg {
 	struct fp_cfg_mgmt mgmt;
 	struct fp_cfg_mqtt mqtt;
 	struct fp_cfg_log log;
+	struct fp_cfg_metrics metrics;
 };
 
 /** Fill every field with its documented default. */
