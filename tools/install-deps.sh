@@ -13,7 +13,8 @@ pkgs=(
   gcc pkg-config meson ninja-build clang libclang-rt-14-dev
   libdpdk-dev dpdk dpdk-dev libuv1-dev libmosquitto-dev libmicrohttpd-dev check liblwip-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi libevent-dev
-  dpkg-dev
+  # Debian packaging (debian/, tests/pkg/test_deb.sh)
+  dpkg-dev debhelper dh-python pkgconf fakeroot lintian
   # run and test
   iproute2 ethtool iputils-ping tcpdump socat netcat-openbsd python3 python3-scapy nftables
   mosquitto mosquitto-clients procps kmod qemu-system-arm
