@@ -15,6 +15,8 @@
 
 #include "fp/prom.h"
 
+#include "tlm_priv.h"
+
 void
 fp_prom_init(struct fp_prom *p, char *buf, size_t cap, enum fp_prom_format fmt)
 {
@@ -38,15 +40,7 @@ fail(struct fp_prom *p, int err)
 static void
 put(struct fp_prom *p, const char *s, size_t n)
 {
-	if (p->err)
-		return;
-	/* one byte stays free for the NUL written by finish */
-	if (n >= p->cap - p->len) {
-		p->err = -ENOSPC;
-		return;
-	}
-	memcpy(p->buf + p->len, s, n);
-	p->len += n;
+	fp__tlm_put(p->buf, p->cap, &p->len, &p->err, s, n);
 }
 
 static void
@@ -58,13 +52,9 @@ puts_(struct fp_prom *p, const char *s)
 static void
 put_u64(struct fp_prom *p, uint64_t v)
 {
-	char tmp[20];
-	size_t i = sizeof(tmp);
+	char tmp[FP__TLM_U64_DIGITS];
+	size_t i = fp__tlm_u64_digits(tmp, v);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
 	put(p, tmp + i, sizeof(tmp) - i);
 }
 
