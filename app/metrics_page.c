@@ -98,41 +98,60 @@ emit_drops(struct fp_prom *p, const struct page_src *src)
 	}
 }
 
+static uint64_t
+lcore_flows_open(const struct app_lcore *lc)
+{
+	return fp_stats_get_flows_open(&lc->stats);
+}
+
+static uint64_t
+lcore_running(const struct app_lcore *lc)
+{
+	return __atomic_load_n(&lc->running, __ATOMIC_RELAXED);
+}
+
+static uint64_t
+lcore_loops(const struct app_lcore *lc)
+{
+	return __atomic_load_n(&lc->loops, __ATOMIC_RELAXED);
+}
+
+static uint64_t
+lcore_busy_loops(const struct app_lcore *lc)
+{
+	return __atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED);
+}
+
+/* Worker state beyond the counter block, one family each, a sample per lcore. */
+static const struct {
+	const char *name;
+	enum fp_prom_type type;
+	const char *help;
+	uint64_t (*get)(const struct app_lcore *lc);
+} lcore_families[] = {
+		{"fastpath_flows_open", FP_PROM_GAUGE, "TCP flows in the worker's table now.",
+				lcore_flows_open},
+		{"fastpath_lcore_running", FP_PROM_GAUGE, "1 while the worker lcore runs its loop.",
+				lcore_running},
+		{"fastpath_lcore_loops", FP_PROM_COUNTER,
+				"Worker loop iterations (busy / all is the load).", lcore_loops},
+		{"fastpath_lcore_busy_loops", FP_PROM_COUNTER,
+				"Worker loop iterations that received frames.", lcore_busy_loops},
+};
+
 static void
 emit_lcore_state(struct fp_prom *p, const struct page_src *src)
 {
 	const struct app *app = src->app;
-	unsigned i;
 
-	fp_prom_family(p, "fastpath_flows_open", FP_PROM_GAUGE,
-			"TCP flows in the worker's table now.");
-	for (i = 0; i < app->n_workers; i++) {
-		const struct fp_prom_label l[] = {{"lcore", src->lcore[i]}};
+	for (size_t f = 0; f < RTE_DIM(lcore_families); f++) {
+		fp_prom_family(p, lcore_families[f].name, lcore_families[f].type,
+				lcore_families[f].help);
+		for (unsigned i = 0; i < app->n_workers; i++) {
+			const struct fp_prom_label l[] = {{"lcore", src->lcore[i]}};
 
-		fp_prom_sample(p, l, 1, fp_stats_get_flows_open(&app->workers[i]->stats));
-	}
-	fp_prom_family(p, "fastpath_lcore_running", FP_PROM_GAUGE,
-			"1 while the worker lcore runs its loop.");
-	for (i = 0; i < app->n_workers; i++) {
-		const struct fp_prom_label l[] = {{"lcore", src->lcore[i]}};
-
-		fp_prom_sample(p, l, 1,
-				__atomic_load_n(&app->workers[i]->running, __ATOMIC_RELAXED));
-	}
-	fp_prom_family(p, "fastpath_lcore_loops", FP_PROM_COUNTER,
-			"Worker loop iterations (busy / all is the load).");
-	for (i = 0; i < app->n_workers; i++) {
-		const struct fp_prom_label l[] = {{"lcore", src->lcore[i]}};
-
-		fp_prom_sample(p, l, 1, __atomic_load_n(&app->workers[i]->loops, __ATOMIC_RELAXED));
-	}
-	fp_prom_family(p, "fastpath_lcore_busy_loops", FP_PROM_COUNTER,
-			"Worker loop iterations that received frames.");
-	for (i = 0; i < app->n_workers; i++) {
-		const struct fp_prom_label l[] = {{"lcore", src->lcore[i]}};
-
-		fp_prom_sample(p, l, 1,
-				__atomic_load_n(&app->workers[i]->busy_loops, __ATOMIC_RELAXED));
+			fp_prom_sample(p, l, 1, lcore_families[f].get(app->workers[i]));
+		}
 	}
 }
 
