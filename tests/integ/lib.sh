@@ -184,6 +184,31 @@ fp_expect_echo_service() { # <concurrent conns> [<bulk bytes>]
 	fp_log "ok: closed port 9 answered with RST"
 }
 
+# TCP echo in the background, rounds of 4 x 1 MiB (byte-exact, clean
+# closes), until fp_echo_loop_stop: for "this must not disturb echo" checks.
+# Both must be called from the test's own shell (only it can wait).
+fp_echo_loop_start() { # <seed of the first round>
+	local seed=$1
+	rm -f "$FP_WORK/stop_echo"
+	(
+		i=0
+		while [[ ! -e $FP_WORK/stop_echo ]]; do
+			fp_echo --port 7 --conns 4 --bytes $((1 << 20)) --seed $((seed + i)) --timeout 60 || exit 1
+			i=$((i + 1))
+		done
+		echo "$i rounds of 4 x 1 MiB"
+	) >"$FP_WORK/echo_during.log" 2>&1 &
+	FP_ECHO_LOOP_PID=$!
+	fp_on_exit "kill $FP_ECHO_LOOP_PID"
+}
+
+# Stop the loop after its current round; fail if any round failed.
+fp_echo_loop_stop() { # <what went on meanwhile, for the messages>
+	touch "$FP_WORK/stop_echo"
+	wait "$FP_ECHO_LOOP_PID" || fp_fail "echo during $1: $(tail -n 3 "$FP_WORK/echo_during.log")"
+	fp_log "ok: echo during $1: $(tail -n 1 "$FP_WORK/echo_during.log")"
+}
+
 # Value of one counter from the summary fastpath prints on exit
 # ("name value" lines in the total block), or from `fpctl stats` while running.
 fp_summary_counter() { # <name>

@@ -92,24 +92,13 @@ fp_log "ok: $out"
 # --- hostile HTTP clients while echo runs ---------------------------------------------
 missed0=$(metric "$FP_WORK/a.prom" fastpath_port_rx_missed_total port=0)
 rss0=$(rss_kb)
-(
-	i=0
-	while [[ ! -e $FP_WORK/stop_echo ]]; do
-		fp_echo --port 7 --conns 4 --bytes $((1 << 20)) --seed $((i + 20)) --timeout 60 || exit 1
-		i=$((i + 1))
-	done
-	echo "$i rounds of 4 x 1 MiB"
-) >"$FP_WORK/echo_during.log" 2>&1 &
-echo_pid=$!
-fp_on_exit "kill $echo_pid"
+fp_echo_loop_start 20
 
 "${MC[@]}" abuse 127.0.0.1 "$MPORT" >"$FP_WORK/abuse.log" 2>&1 ||
 	fp_fail "hostile HTTP clients: $(cat "$FP_WORK/abuse.log")"
 sed 's/^/    /' "$FP_WORK/abuse.log" >&2
 
-touch "$FP_WORK/stop_echo"
-wait "$echo_pid" || fp_fail "echo during the abuse: $(tail -n 3 "$FP_WORK/echo_during.log")"
-fp_log "ok: echo byte-exact during the abuse: $(tail -n 1 "$FP_WORK/echo_during.log")"
+fp_echo_loop_stop "the abuse"
 rss1=$(rss_kb)
 fp_log "RSS before ${rss0} kB, after ${rss1} kB"
 ((rss1 - rss0 < 32768)) || fp_fail "RSS grew by $((rss1 - rss0)) kB during the HTTP abuse"
