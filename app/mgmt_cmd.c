@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_version.h>
@@ -92,6 +93,24 @@ idle_mode_name(const struct app_lcore *lc)
 	return mode == FP_CFG_IDLE_ADAPTIVE ? "adaptive" : "poll";
 }
 
+/*
+ * What a DPDK secondary process (dpdk-dumpcap, `fpctl capture`) needs to
+ * attach: the --file-prefix (the last part of EAL's runtime directory) and
+ * whether we run on hugepages, without which it cannot.
+ */
+static void
+json_eal(struct fp_tlm_json *j)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	const char *slash = strrchr(dir, '/');
+
+	fp_tlm_json_key(j, "eal");
+	fp_tlm_json_obj_begin(j);
+	fp_tlm_json_kv_str(j, "file_prefix", slash != NULL ? slash + 1 : dir);
+	fp_tlm_json_kv_bool(j, "hugepages", rte_eal_has_hugepages());
+	fp_tlm_json_obj_end(j);
+}
+
 static void
 build_status(struct fp_tlm_json *j, void *arg)
 {
@@ -108,6 +127,7 @@ build_status(struct fp_tlm_json *j, void *arg)
 	fp_tlm_json_kv_str(j, "config", app->cfg_path);
 	fp_tlm_json_kv_bool(j, "draining", m->drain.active);
 	fp_tlm_json_kv_u64(j, "main_lcore", rte_get_main_lcore());
+	json_eal(j);
 	fp_tlm_json_key(j, "lcores");
 	fp_tlm_json_arr_begin(j);
 	for (unsigned i = 0; i < app->n_workers; i++) {
