@@ -13,6 +13,7 @@ import io
 import json
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,6 +34,7 @@ PORT = {"index": 0, "port_id": 0, "name": "net_af_packet0", "mac": "02:00:00:00:
 REPLIES = {
     "status": {"ok": True, "version": "0.1.0", "dpdk": "DPDK 22.11.11", "pid": 42, "uptime_ms": 3723000,
                "config": "/etc/fp.conf", "draining": False, "main_lcore": 0,
+               "eal": {"file_prefix": "fp_demo", "hugepages": True},
                "lcores": [{"lcore": 1, "queue": 0, "running": True, "loops": 5, "busy_loops": 2,
                            "flows_open": 2, "stages": ["rx", "arp", "icmp", "tcp_echo", "tx"]}],
                "ports": [PORT], "mgmt": {"socket": "/x.sock", "clients": 1, "refused": 4, "cut_off": 2},
@@ -148,6 +150,7 @@ def main():
         check("mqtt NOT connected: 1 connects, 5 published, 3 dropped, 2 commands (1 refused)" in out,
               "status mqtt line")
         check("(1 clients, 4 refused, 2 cut off)" in out, "status mgmt line")
+        check("EAL file prefix fp_demo (hugepages)" in out, "status EAL line")
 
         rc, out, _ = run(sock, "stats")
         check(rc == 0 and "icmp_echo_replies" in out and "lcore 1" in out, "stats table")
@@ -222,6 +225,31 @@ def main():
         check(rc == 1 and json.loads(out)["ok"] is False, "raw passes through, exit 1 on ok:false")
         rc, out, _ = run(sock, "top", "-n", "2", "-i", "0.05")
         check(rc == 0 and out.count("fastpath top") == 2 and "total" in out, "top -n 2")
+
+        # capture: the dumpcap command from status (prefix, port name), then exec
+        rc, out, _ = run(sock, "capture", "--dry-run", "-w", "/tmp/x y.pcapng", "-c", "10", "-a", "5",
+                         "-f", "tcp port 7")
+        check(rc == 0 and out == "dpdk-dumpcap --file-prefix=fp_demo -i net_af_packet0 -w '/tmp/x y.pcapng'"
+              " -c 10 -a duration:5 -f 'tcp port 7'\n", f"capture --dry-run: {out!r}")
+        rc, out, _ = run(sock, "capture", "--dry-run")
+        check(rc == 0 and " -w fastpath-" in out and out.endswith(".pcapng\n"), "capture default file name")
+        rc, _, err = run(sock, "capture", "--dry-run", "-p", "3")
+        check(rc == 2 and "no port 3" in err, "capture of a port that does not exist")
+        fake = os.path.join(d, "fake-dumpcap")
+        with open(fake, "w") as f:
+            f.write('#!/bin/sh\nprintf "%s\\n" "$@" > "$0.args"\n')
+        os.chmod(fake, 0o755)
+        p = subprocess.run([sys.executable, os.path.join(HERE, "fpctl"), "-s", sock, "capture", "--dumpcap", fake,
+                            "-w", "out.pcapng", "-f", "tcp port 7"], capture_output=True, text=True, timeout=30)
+        args = open(fake + ".args").read().splitlines() if os.path.exists(fake + ".args") else []
+        check(p.returncode == 0 and args == ["--file-prefix=fp_demo", "-i", "net_af_packet0", "-w", "out.pcapng",
+                                             "-f", "tcp port 7"], f"capture runs dumpcap with {args}")
+        rc, _, err = run(sock, "capture", "--dumpcap", os.path.join(d, "no-such-dumpcap"))
+        check(rc == 2 and "not found" in err, "capture without dumpcap")
+        REPLIES["status"]["eal"]["hugepages"] = False
+        rc, _, err = run(sock, "capture", "--dry-run")
+        check(rc == 2 and "without hugepages" in err, "capture refused on --no-huge")
+        REPLIES["status"]["eal"]["hugepages"] = True
 
         rc, _, err = run(os.path.join(d, "missing.sock"), "status")
         check(rc == 2 and "cannot connect" in err, "no socket -> exit 2")
