@@ -108,11 +108,15 @@ fp_start_sut() { # <command...>
 	fp__wait_for 30 fp_ping_once || fp_fail "$1 never answered ping"
 }
 
+# EAL memory arguments of fp_start_app: no hugepages, which the tests do not
+# need; a test that does (a secondary process attaching) sets FP_EAL_MEM=().
+[[ -v FP_EAL_MEM ]] || FP_EAL_MEM=(--no-huge -m 512)
+
 # Start fastpath with the test's config (extra app args may follow).
 fp_start_app() {
 	[[ -x $FP_BIN ]] || fp_fail "no binary at $FP_BIN: build first (meson setup build && ninja -C build)"
 	[[ -n ${FP_CFG:-} ]] || fp_write_config
-	fp_start_sut "$FP_BIN" -l 0-1 --no-huge -m 512 --no-pci --file-prefix="$FP_FILE_PREFIX" \
+	fp_start_sut "$FP_BIN" -l 0-1 "${FP_EAL_MEM[@]}" --no-pci --file-prefix="$FP_FILE_PREFIX" \
 		--vdev "$FP_VDEV" -- -c "$FP_CFG" "$@"
 }
 
