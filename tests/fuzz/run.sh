@@ -7,6 +7,8 @@
 #   fuzz_cfg    the configuration parser           seeds cfg/corpus/ and cfg/, crashes cfg/regress/
 #   fuzz_cfg_set  a run-time change (fp_cfg_set)   seeds cfg_set/corpus/, crashes cfg_set/regress/
 #   fuzz_pipeline  the pipeline parser (app/)      seeds pipelines/,  crashes regress-pipeline/
+#   fuzz_prom   the metrics endpoint's Accept choice and label/HELP escaping
+#                                                  seeds prom/corpus/,  crashes prom/regress/
 # Exit status is non-zero when a regression input or a fuzzing run crashes;
 # crash inputs are left in the artifact directory, to be committed to the
 # target's regress/ folder with the fix.
@@ -20,7 +22,7 @@ set -eu
 
 secs=${1:-90}
 [ $# -gt 0 ] && shift
-targets=${*:-fuzz_input fuzz_req fuzz_cfg fuzz_cfg_set fuzz_pipeline}
+targets=${*:-fuzz_input fuzz_req fuzz_cfg fuzz_cfg_set fuzz_pipeline fuzz_prom}
 cc=${CC:-clang}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${FUZZ_OUT:-$(mktemp -d /tmp/fp-fuzz.XXXXXX)}
@@ -62,6 +64,7 @@ seeds() {
   fuzz_cfg) echo "$fuzz/cfg/corpus $root/cfg" ;;
   fuzz_cfg_set) echo "$fuzz/cfg_set/corpus" ;;
   fuzz_pipeline) echo "$root/pipelines" ;;
+  fuzz_prom) echo "$fuzz/prom/corpus" ;;
   *) echo "fuzz: unknown target $1" >&2; exit 2 ;;
   esac
 }
