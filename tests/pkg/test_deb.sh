@@ -35,19 +35,23 @@ installed_pids() {
 # --- build (dpkg-buildpackage writes next to the source: use a copy) -----------------
 src=$FP_WORK/fastpath-$version
 mkdir -p "$src"
+# The copy and its build tree are hundreds of MB: gone even when the work
+# dir is kept for a failure (the logs and the .debs stay).
+fp_on_exit "rm -rf '$src'"
 if git -C "$FP_SRC" rev-parse --git-dir >/dev/null 2>&1; then
 	git -C "$FP_SRC" ls-files -z -co --exclude-standard | tar -C "$FP_SRC" --null -T - -cf - | tar -C "$src" -xf -
 else
 	tar -C "$FP_SRC" --exclude='./build*' --exclude=./.git -cf - . | tar -C "$src" -xf -
 fi
 # The unit tests already ran in this CI; the package build need not repeat them.
+t0=$SECONDS
 (cd "$src" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b) >"$FP_WORK/build.log" 2>&1 ||
 	fp_fail "dpkg-buildpackage failed: $(tail -n 30 "$FP_WORK/build.log")"
 debs=("$FP_WORK/fastpath_${version}_"*.deb "$FP_WORK/fastpath-fw_${version}_"*.deb)
 for d in "${debs[@]}"; do
 	[[ -f $d ]] || fp_fail "not built: $d"
 done
-fp_log "ok: built $(cd "$FP_WORK" && echo fastpath*_"$version"_*.deb)"
+fp_log "ok: built $(cd "$FP_WORK" && echo fastpath*_"$version"_*.deb) in $((SECONDS - t0)) s"
 
 rc=0
 lintian --allow-root --fail-on error -I "$FP_WORK/fastpath_${version}_"*.changes >"$FP_WORK/lintian.log" 2>&1 || rc=$?
@@ -116,4 +120,4 @@ dpkg --purge fastpath fastpath-fw >"$FP_WORK/purge.log" 2>&1 || fp_fail "dpkg --
 [[ ! -e /etc/fastpath && ! -e /etc/default/fastpath ]] || fp_fail "configuration left after purge"
 [[ ! -e /usr/bin/fastpath-fw ]] || fp_fail "fastpath-fw left after purge"
 fp_log "ok: dpkg -r stopped it; purge left no file"
-fp_log "PASS"
+fp_log "PASS ($SECONDS s)"
