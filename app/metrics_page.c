@@ -227,26 +227,30 @@ emit_ports(struct fp_prom *p, const struct page_src *src)
 	}
 }
 
+/* A family of one unlabelled sample. */
+static void
+emit_scalar(struct fp_prom *p, const char *name, enum fp_prom_type type, const char *help,
+		uint64_t value)
+{
+	fp_prom_family(p, name, type, help);
+	fp_prom_sample(p, NULL, 0, value);
+}
+
 static void
 emit_mqtt(struct fp_prom *p, const struct page_src *src)
 {
 	const struct mqtt_status *ms = &src->m->mqtt_st;
 
-	fp_prom_family(p, "fastpath_mqtt_enabled", FP_PROM_GAUGE,
-			"1 when MQTT telemetry is configured ([mqtt] enabled).");
-	fp_prom_sample(p, NULL, 0, ms->enabled);
-	fp_prom_family(p, "fastpath_mqtt_connected", FP_PROM_GAUGE,
-			"1 while the session with the MQTT broker is up.");
-	fp_prom_sample(p, NULL, 0, ms->connected);
-	fp_prom_family(p, "fastpath_mqtt_connects", FP_PROM_COUNTER,
-			"Successful connections to the broker.");
-	fp_prom_sample(p, NULL, 0, ms->connects);
-	fp_prom_family(p, "fastpath_mqtt_published", FP_PROM_COUNTER,
-			"Stats documents handed to the MQTT client.");
-	fp_prom_sample(p, NULL, 0, ms->published);
-	fp_prom_family(p, "fastpath_mqtt_dropped", FP_PROM_COUNTER,
-			"Stats documents dropped: broker away or output backlog.");
-	fp_prom_sample(p, NULL, 0, ms->dropped);
+	emit_scalar(p, "fastpath_mqtt_enabled", FP_PROM_GAUGE,
+			"1 when MQTT telemetry is configured ([mqtt] enabled).", ms->enabled);
+	emit_scalar(p, "fastpath_mqtt_connected", FP_PROM_GAUGE,
+			"1 while the session with the MQTT broker is up.", ms->connected);
+	emit_scalar(p, "fastpath_mqtt_connects", FP_PROM_COUNTER,
+			"Successful connections to the broker.", ms->connects);
+	emit_scalar(p, "fastpath_mqtt_published", FP_PROM_COUNTER,
+			"Stats documents handed to the MQTT client.", ms->published);
+	emit_scalar(p, "fastpath_mqtt_dropped", FP_PROM_COUNTER,
+			"Stats documents dropped: broker away or output backlog.", ms->dropped);
 }
 
 static void
@@ -254,15 +258,12 @@ emit_mgmt(struct fp_prom *p, const struct page_src *src)
 {
 	const struct mgmt_server_counters *st = &src->m->server_st;
 
-	fp_prom_family(p, "fastpath_mgmt_clients", FP_PROM_GAUGE,
-			"Clients connected to the management socket.");
-	fp_prom_sample(p, NULL, 0, st->clients);
-	fp_prom_family(p, "fastpath_mgmt_refused", FP_PROM_COUNTER,
-			"Management clients turned away at the client limit.");
-	fp_prom_sample(p, NULL, 0, st->refused);
-	fp_prom_family(p, "fastpath_mgmt_cut_off", FP_PROM_COUNTER,
-			"Management clients closed for misbehaving.");
-	fp_prom_sample(p, NULL, 0, st->cut_off);
+	emit_scalar(p, "fastpath_mgmt_clients", FP_PROM_GAUGE,
+			"Clients connected to the management socket.", st->clients);
+	emit_scalar(p, "fastpath_mgmt_refused", FP_PROM_COUNTER,
+			"Management clients turned away at the client limit.", st->refused);
+	emit_scalar(p, "fastpath_mgmt_cut_off", FP_PROM_COUNTER,
+			"Management clients closed for misbehaving.", st->cut_off);
 }
 
 static void
@@ -275,9 +276,8 @@ emit_self(struct fp_prom *p, const struct page_src *src)
 
 	if (s == NULL)
 		return;
-	fp_prom_family(p, "fastpath_metrics_connections", FP_PROM_GAUGE,
-			"HTTP connections to this endpoint open now.");
-	fp_prom_sample(p, NULL, 0, s->connections);
+	emit_scalar(p, "fastpath_metrics_connections", FP_PROM_GAUGE,
+			"HTTP connections to this endpoint open now.", s->connections);
 	fp_prom_family(p, "fastpath_metrics_requests", FP_PROM_COUNTER,
 			"HTTP requests answered by this endpoint, by status code.");
 	fp_prom_sample(p, ok, 1, s->scrapes);
@@ -285,9 +285,9 @@ emit_self(struct fp_prom *p, const struct page_src *src)
 	fp_prom_sample(p, bm, 1, s->bad_method);
 	fp_prom_sample(p, bd, 1, s->body_refused);
 	fp_prom_sample(p, fl, 1, s->failed);
-	fp_prom_family(p, "fastpath_metrics_deadline_closed", FP_PROM_COUNTER,
-			"HTTP connections closed for not completing a request in time.");
-	fp_prom_sample(p, NULL, 0, s->deadline_closed);
+	emit_scalar(p, "fastpath_metrics_deadline_closed", FP_PROM_COUNTER,
+			"HTTP connections closed for not completing a request in time.",
+			s->deadline_closed);
 }
 
 /* The page, in this order. Per-stage counters will be one more line here. */
