@@ -18,8 +18,9 @@ pkgs=(
   # run and test
   iproute2 ethtool iputils-ping tcpdump socat netcat-openbsd python3 python3-scapy nftables
   mosquitto mosquitto-clients procps kmod qemu-system-arm
-  # metrics endpoint checks: promtool, and a strict OpenMetrics parser
-  prometheus python3-prometheus-client
+  # metrics endpoint checks: promtool, a strict OpenMetrics parser, and curl
+  # for the scrape docs/METRICS.md shows
+  prometheus python3-prometheus-client curl
 )
 cache=${FP_LWIP_CACHE:-/var/cache/fastpath}
 
