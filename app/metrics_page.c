@@ -23,6 +23,7 @@
 #include "lcore.h"
 #include "metrics.h"
 #include "mgmt_int.h"
+#include "mgmt_pipeline.h"
 
 #define PAGE_START (16 * 1024)       /**< first buffer size, bytes */
 #define PAGE_MAX   (4 * 1024 * 1024) /**< give up above this */
@@ -34,6 +35,7 @@ struct page_src {
 	const struct metrics_counters *self; /**< NULL: not serving */
 	char lcore[RTE_MAX_LCORE][12];       /**< label value of workers[i] */
 	char port[FP_MAX_IFACES][8];         /**< label value of [port i] */
+	unsigned n_nodes[RTE_MAX_LCORE];     /**< nodes of workers[i], in m->stats_nodes[i] */
 };
 
 typedef void (*emit_fn)(struct fp_prom *p, const struct page_src *src);
@@ -156,11 +158,14 @@ emit_lcore_state(struct fp_prom *p, const struct page_src *src)
 }
 
 /* rte_eth_stats fields, one family each, a sample per configured port. */
-static const struct {
-	const char *name;
+/* A uint64_t field of a struct, exported as one counter family. */
+struct u64_field {
+	const char *name; /**< family name, without _total */
 	const char *help;
-	size_t off;
-} port_counters[] = {
+	size_t off; /**< offsetof() the field */
+};
+
+static const struct u64_field port_counters[] = {
 		{"fastpath_port_rx_packets", "Frames received by the port (ethdev ipackets).",
 				offsetof(struct rte_eth_stats, ipackets)},
 		{"fastpath_port_tx_packets", "Frames sent by the port (ethdev opackets).",
@@ -290,12 +295,47 @@ emit_self(struct fp_prom *p, const struct page_src *src)
 			s->deadline_closed);
 }
 
-/* The page, in this order. Per-stage counters will be one more line here. */
+/* The figures rte_graph keeps for each node of each worker's pipeline. */
+static const struct u64_field node_counters[] = {
+		{"fastpath_node_packets", "Packets the pipeline node processed, per worker lcore.",
+				offsetof(struct fp_tlm_node, packets)},
+		{"fastpath_node_calls", "Times the pipeline node ran with packets.",
+				offsetof(struct fp_tlm_node, calls)},
+		{"fastpath_node_drops", "Packets the pipeline node sent to a drop sink.",
+				offsetof(struct fp_tlm_node, drops)},
+		{"fastpath_node_cycles",
+				"TSC cycles the pipeline node spent (per packet: its cost).",
+				offsetof(struct fp_tlm_node, cycles)},
+};
+
+static void
+emit_nodes(struct fp_prom *p, const struct page_src *src)
+{
+	const struct mgmt *m = src->m;
+
+	for (size_t c = 0; c < RTE_DIM(node_counters); c++) {
+		fp_prom_family(p, node_counters[c].name, FP_PROM_COUNTER, node_counters[c].help);
+		for (unsigned i = 0; i < src->app->n_workers; i++) {
+			for (unsigned k = 0; k < src->n_nodes[i]; k++) {
+				const struct fp_tlm_node *n = &m->stats_nodes[i][k];
+				const struct fp_prom_label l[] = {{"lcore", src->lcore[i]},
+						{"stage", n->stage}, {"node", n->name}};
+				uint64_t v;
+
+				memcpy(&v, (const char *)n + node_counters[c].off, sizeof(v));
+				fp_prom_sample(p, l, 3, v);
+			}
+		}
+	}
+}
+
+/* The page, in this order. */
 static const emit_fn emitters[] = {
 		emit_build,
 		emit_lcore_counters,
 		emit_drops,
 		emit_lcore_state,
+		emit_nodes,
 		emit_ports,
 		emit_mqtt,
 		emit_mgmt,
@@ -327,6 +367,12 @@ metrics_page_build(struct mgmt *m, enum fp_prom_format fmt, const struct metrics
 		snprintf(src.lcore[i], sizeof(src.lcore[i]), "%u", m->app->workers[i]->lcore_id);
 	for (unsigned i = 0; i < m->app->n_ports; i++)
 		snprintf(src.port[i], sizeof(src.port[i]), "%u", i);
+	/* read once: the page may be rendered again into a larger buffer */
+	for (unsigned i = 0; i < m->app->n_workers; i++) {
+		int n = mgmt_pipeline_nodes(m->app, i, m->stats_nodes[i], APP_GRAPH_NODES_MAX);
+
+		src.n_nodes[i] = n > 0 ? (unsigned)n : 0;
+	}
 	for (;;) {
 		struct fp_prom p;
 		char *nb = realloc(buf, cap);

@@ -34,7 +34,7 @@ OM_ACCEPT = ("application/openmetrics-text;version=1.0.0,application/openmetrics
 # Families whose values move with every scrape or fpctl call, or with the clock.
 VOLATILE = ("fastpath_uptime_seconds", "fastpath_metrics_", "fastpath_mgmt_", "fastpath_lcore_loops",
             "fastpath_mqtt_dropped", "fastpath_mqtt_published",
-            "fastpath_lcore_busy_loops")
+            "fastpath_lcore_busy_loops", "fastpath_node_calls", "fastpath_node_cycles")
 
 
 def die(msg):
@@ -129,12 +129,24 @@ def cmd_match(args):
         print(f"moved between the scrapes: {sorted(moved)[:5]}")
         sys.exit(3)
     want = {}
+    nodes_between = []  # (sample, fpctl's value): a <= fpctl <= b
     lcores = set()
     for ctx in stats["stats"]["contexts"]:
         lc = str(ctx["id"])
         lcores.add(lc)
         for k, v in ctx.items():
             if k in ("id", "drops"):
+                continue
+            if k == "nodes":
+                # packets and drops move with traffic only, so they must be
+                # equal; calls and cycles may move between the scrapes
+                for n in v:
+                    lab = {"lcore": lc, "stage": n["stage"], "node": n["node"]}
+                    for f in ("packets", "drops"):
+                        want[(f"fastpath_node_{f}_total", frozenset(lab.items()))] = n[f]
+                    for f in ("calls", "cycles"):
+                        key = (f"fastpath_node_{f}_total", frozenset(lab.items()))
+                        nodes_between.append((key, n[f]))
                 continue
             if k == "flows_open":
                 want[("fastpath_flows_open", frozenset({"lcore": lc}.items()))] = v
@@ -156,6 +168,14 @@ def cmd_match(args):
     want[("fastpath_mqtt_connected", frozenset())] = int(status["mqtt"]["connected"])
     want[("fastpath_mqtt_connects_total", frozenset())] = status["mqtt"]["connects"]
     bad = [f"{k[0]}{dict(k[1])}: metrics {a.get(k)}, fpctl {v}" for k, v in want.items() if a.get(k) != v]
+    bad += [f"{k[0]}{dict(k[1])}: fpctl {v} not within the scrapes' {a.get(k)}..{b.get(k)}"
+            for k, v in nodes_between if a.get(k) is None or b.get(k) is None or not a[k] <= v <= b[k]]
+    # every node sample on the page is a node fpctl lists
+    listed = {k for k in want if k[0].startswith("fastpath_node_")} | {k for k, _ in nodes_between}
+    bad += [f"stray node sample {k[0]}{dict(k[1])}" for k in a
+            if k[0].startswith("fastpath_node_") and k not in listed]
+    if not any(k[0] == "fastpath_node_packets_total" for k in want):
+        bad.append("fpctl stats lists no pipeline node: nothing to compare")
     # every worker sample on the page is one fpctl knows (no stray lcore)
     stray = [k for k in a if dict(k[1]).get("lcore") not in (None, *lcores)]
     drops_sum = sum(v for k, v in a.items() if k[0] == "fastpath_drops_total")
@@ -163,7 +183,7 @@ def cmd_match(args):
         bad.append(f"sum of fastpath_drops_total {drops_sum} != total drops {stats['stats']['total']['drops']}")
     if bad or stray:
         die("mismatch:\n  " + "\n  ".join(bad + [f"stray {k}" for k in stray]))
-    print(f"{len(want)} values equal to fpctl's")
+    print(f"{len(want)} values equal to fpctl's, {len(nodes_between)} node figures between the scrapes")
 
 
 # ------------------------------------------------------------------ abuse

@@ -3,8 +3,9 @@
 #
 # The metrics endpoint against the real binary: a scrape passes `promtool
 # check metrics`, the OpenMetrics page passes prometheus_client's strict
-# parser, N pings show as N more icmp_echo_replies, every worker, drop, port,
-# build and MQTT value equals what `fpctl --json stats/ports/status` says,
+# parser, N pings show as N more icmp_echo_replies, every worker, drop,
+# pipeline node, port, build and MQTT value equals what `fpctl --json
+# stats/ports/status` says,
 # the MQTT link state follows a real broker going away, and garbage,
 # oversized and slowloris HTTP clients neither disturb TCP echo (byte-exact
 # throughout) nor keep the endpoint from answering.
