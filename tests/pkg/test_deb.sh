@@ -70,6 +70,10 @@ fp_assert_eq "installed config check" \
 for f in /usr/share/fastpath/examples/*.conf; do
 	/usr/bin/fastpath -t -c "$f" >/dev/null || fp_fail "installed example $f does not check"
 done
+for pl in /usr/share/fastpath/pipelines/*.pipeline; do
+	/usr/bin/fastpath -t -c /etc/fastpath/fastpath.conf -p "$pl" >/dev/null ||
+		fp_fail "installed pipeline $pl does not check"
+done
 /usr/bin/fpctl --help | grep -q "capture" || fp_fail "fpctl --help"
 [[ $(head -n 1 /usr/bin/fpctl) == "#! /usr/bin/python3" ]] || fp_fail "fpctl's interpreter: $(head -n 1 /usr/bin/fpctl)"
 /usr/bin/fastpath-fw -h | grep -q "^usage: fastpath-fw" || fp_fail "fastpath-fw -h"
