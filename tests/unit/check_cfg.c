@@ -902,8 +902,8 @@ START_TEST(test_cfg_each_names_settable_keys)
 			0);
 	n = fp_cfg_each(&cfg, collect, keys);
 	ck_assert_int_eq(n, (int)keys->n);
-	/* 2 per port, tcp 10, dpdk 6, mgmt 2, mqtt 16, log 1 */
-	ck_assert_int_eq(n, 2 * 2 + 10 + 6 + 2 + 16 + 1);
+	/* 2 per port, tcp 10, dpdk 6, mgmt 2, mqtt 16, log 1, metrics 1 */
+	ck_assert_int_eq(n, 2 * 2 + 10 + 6 + 2 + 16 + 1 + 1);
 	ck_assert_str_eq(keys->name[0], "port0.address");
 	ck_assert_str_eq(keys->value[0], "10.0.0.1/24");
 	ck_assert_str_eq(keys->other[0], "(null)");
