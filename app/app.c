@@ -20,6 +20,12 @@
 
 RTE_LOG_REGISTER_IMPL(app_logtype, APP_LOGTYPE_NAME, INFO);
 
+/* [log] level names DPDK's levels by their numbers (fp/cfg.h). */
+_Static_assert(FP_CFG_LOG_EMERG == RTE_LOG_EMERG && FP_CFG_LOG_ERR == RTE_LOG_ERR &&
+				FP_CFG_LOG_NOTICE == RTE_LOG_NOTICE &&
+				FP_CFG_LOG_DEBUG == RTE_LOG_DEBUG,
+		"enum fp_cfg_log_level follows RTE_LOG_*");
+
 /* Signal handlers take no argument: the process they act on. */
 static struct app *signal_app;
 
@@ -65,10 +71,28 @@ on_signal(int sig)
 }
 
 int
+app_log_apply(struct app *app)
+{
+	uint32_t level = app->cfg.log.level;
+
+	if (level == FP_CFG_LOG_DEFAULT)
+		level = app->log_level_start;
+	if (rte_log_set_level((uint32_t)app_logtype, level) != 0) {
+		APP_ERR("cannot set the log level to %u", level);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
 app_init(struct app *app)
 {
 	struct sigaction sa;
+	int level = rte_log_get_level((uint32_t)app_logtype);
 
+	app->log_level_start = level > 0 ? (uint32_t)level : (uint32_t)RTE_LOG_INFO;
+	if (app_log_apply(app) < 0)
+		return -EINVAL;
 	app->tsc_hz = rte_get_tsc_hz();
 	app->start_tsc = rte_get_tsc_cycles();
 	app->drain_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);

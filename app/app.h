@@ -27,12 +27,13 @@ struct rte_mempool;
 
 /** The process. One instance, owned by main(). */
 struct app {
-	struct fp_cfg cfg;              /**< effective configuration (read-only after start) */
-	char cfg_path[FP_CFG_PATH_MAX]; /**< the -c argument */
-	struct app_pipeline pipeline;   /**< parsed pipeline (read-only after start) */
-	uint64_t start_tsc;             /**< rte_get_tsc_cycles() at start */
-	uint64_t tsc_hz;                /**< rte_get_tsc_hz() */
-	unsigned n_workers;             /**< polling workers */
+	struct fp_cfg cfg; /**< running configuration; after start written by the management
+	                        thread only (config set), which applies it (mgmt_config.c) */
+	char cfg_path[FP_CFG_PATH_MAX];           /**< the -c argument */
+	struct app_pipeline pipeline;             /**< parsed pipeline (read-only after start) */
+	uint64_t start_tsc;                       /**< rte_get_tsc_cycles() at start */
+	uint64_t tsc_hz;                          /**< rte_get_tsc_hz() */
+	unsigned n_workers;                       /**< polling workers */
 	struct app_lcore *workers[RTE_MAX_LCORE]; /**< [0, n_workers) */
 	uint16_t n_ports;                         /**< = cfg.n_ports */
 	struct app_port ports[FP_MAX_IFACES];     /**< [port i] */
@@ -45,11 +46,12 @@ struct app {
 	struct app_graph_set *graphs; /**< the running pipeline: every worker's graph */
 	unsigned graphs_gen;          /**< sets built so far (the next one's generation) */
 	pthread_mutex_t graphs_lock; /**< held to replace graphs, and by readers off the management thread */
+	uint32_t log_level_start; /**< the app log type's level EAL left it at (--log-level) */
 };
 
 /**
- * Start the clock, create the drain eventfd and install the SIGINT/SIGTERM
- * handlers. A first signal makes app->drain_fd readable when
+ * Start the clock, create the drain eventfd, apply [log] level and install
+ * the SIGINT/SIGTERM handlers. A first signal makes app->drain_fd readable when
  * app_drain_on_signal(app, true) was called (the management loop then
  * drains the workers and quits), and quits at once otherwise; a second
  * signal always quits at once. The eventfd stays open until the process
@@ -73,6 +75,13 @@ app_quit_requested(const struct app *app)
 {
 	return __atomic_load_n(&app->quit, __ATOMIC_ACQUIRE) != 0;
 }
+
+/**
+ * Set the app log type's level from cfg.log.level (default: as EAL left
+ * it). @return 0 or -EINVAL (logged). Context: main thread at start, then
+ * the management thread.
+ */
+int app_log_apply(struct app *app);
 
 /** Milliseconds since start, from the TSC. Context: any. */
 uint64_t app_uptime_ms(const struct app *app);

@@ -259,8 +259,9 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 		/* rx answers and transmits itself: its only edges lead to the sinks. */
 		uint32_t listed = app_pl_block_stages(b);
 
-		state[APP_STAGE_RX]->local = (uint8_t)(listed & (1u << APP_STAGE_ARP |
-				1u << APP_STAGE_ICMP | 1u << APP_STAGE_TCP_ECHO));
+		state[APP_STAGE_RX]->local = (uint8_t)(listed &
+				(1u << APP_STAGE_ARP | 1u << APP_STAGE_ICMP |
+						1u << APP_STAGE_TCP_ECHO));
 		app_pipeline_stage_names(listed, g->rx_stage, sizeof(g->rx_stage));
 		for (char *c = g->rx_stage; *c != '\0'; c++)
 			*c = *c == ' ' ? '+' : *c;

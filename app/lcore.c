@@ -4,14 +4,17 @@
  * and everything in its struct app_lcore, and walks its pipeline's graph
  * (graph.h: rx_burst -> the stages -> tx_burst) once per loop. lib/ sends
  * the frames it builds (TCP data, retransmissions) through app_tx_ops into
- * per-port TX buffers, flushed at the end of each loop. Requests from the management thread arrive in the
- * worker's inbox and are served between bursts (req.h). No locks, no
- * allocation but mbufs; the loop reads only its struct app_lcore.
+ * per-port TX buffers, flushed at the end of each loop. Requests from the
+ * management thread arrive in the worker's inbox and are served between
+ * bursts (req.h): flow listings, drain, a new graph, new live settings. An
+ * idle worker may sleep between polls (idle.h). No locks, no allocation
+ * but mbufs; the loop reads only its struct app_lcore.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 
 #include <rte_cycles.h>
@@ -163,6 +166,19 @@ serve_graph(struct app_lcore *lc, struct app_req_graph *g)
 	return 0;
 }
 
+/* The live settings, whole (req.h); what the engine refuses leaves it as it was. */
+static int
+serve_settings(struct app_lcore *lc, const struct app_req_settings *s)
+{
+	int rc = 0;
+
+	if (lc->tcp != NULL)
+		rc = fp_tcp_reconfigure(lc->tcp, &s->tcp, lc->ctx.now_us);
+	if (s->idle != lc->idle.mode)
+		app_idle_set_mode(&lc->idle, s->idle, lc->ctx.now_us);
+	return rc;
+}
+
 /* Every request kind; no default, so -Wswitch names a kind left out. */
 static int
 serve(void *arg, struct app_req *req)
@@ -176,8 +192,23 @@ serve(void *arg, struct app_req *req)
 		return serve_drain(lc);
 	case APP_REQ_GRAPH:
 		return serve_graph(lc, &req->graph);
+	case APP_REQ_SETTINGS:
+		return serve_settings(lc, &req->settings);
 	}
 	return -EINVAL;
+}
+
+/*
+ * The idle hook, after an iteration's TX is flushed: got is non-zero when
+ * its walk received. Sleeps only in adaptive mode, after a quiet spell (idle.h).
+ */
+static inline void
+idle_wait(struct app_lcore *lc, unsigned got)
+{
+	uint32_t us = app_idle_next(&lc->idle, got, lc->ctx.now_us);
+
+	if (unlikely(us != 0))
+		rte_delay_us_sleep(us);
 }
 
 int
@@ -186,10 +217,19 @@ app_lcore_main(void *arg)
 	struct app_lcore *lc = arg;
 	uint64_t next_tick = 0, loops = 0, busy = 0;
 
-	APP_INFO("lcore %u: polling queue %u on %u port(s)", lc->lcore_id, lc->queue, lc->n_ports);
+	/* Linux stretches every sleep by the thread's timer slack (50 us by
+	 * default): the adaptive mode's 10 us steps would take 60. */
+	if (prctl(PR_SET_TIMERSLACK, APP_IDLE_SLACK_NS, 0, 0, 0) != 0)
+		APP_WARN("lcore %u: cannot shorten the timer slack: idle sleeps run long",
+				lc->lcore_id);
+	app_idle_init(&lc->idle, lc->idle.mode,
+			tsc_to_us(rte_get_tsc_cycles() - lc->start_tsc, lc->tsc_hz));
+	APP_INFO("lcore %u: polling queue %u on %u port(s), idle %s", lc->lcore_id, lc->queue,
+			lc->n_ports, lc->idle.mode == FP_CFG_IDLE_ADAPTIVE ? "adaptive" : "poll");
 	while (!__atomic_load_n(lc->quit, __ATOMIC_ACQUIRE)) {
 		uint64_t now = rte_get_tsc_cycles();
 		uint64_t rx = lc->stats.c[FP_CTR_RX_PACKETS];
+		unsigned got;
 
 		/* rx polls every port and sets ctx.now_us; the graph runs the pipeline. */
 		rte_graph_walk(lc->graph);
@@ -199,9 +239,11 @@ app_lcore_main(void *arg)
 		}
 		app_req_serve(&lc->inbox, serve, lc);
 		txq_flush_all(lc);
+		got = lc->stats.c[FP_CTR_RX_PACKETS] != rx;
+		idle_wait(lc, got);
 
 		loops++;
-		busy += lc->stats.c[FP_CTR_RX_PACKETS] != rx;
+		busy += got;
 		if ((loops & 1023) == 0) {
 			__atomic_store_n(&lc->loops, loops, __ATOMIC_RELAXED);
 			__atomic_store_n(&lc->busy_loops, busy, __ATOMIC_RELAXED);
@@ -263,6 +305,7 @@ app_lcore_create(const struct app_lcore_conf *conf)
 	lc->start_tsc = conf->start_tsc;
 	lc->tick_cycles = RTE_MAX(conf->tsc_hz * APP_TICK_US / 1000000u, (uint64_t)1);
 	lc->quit = conf->quit;
+	app_idle_init(&lc->idle, conf->idle, 0);
 
 	for (uint16_t i = 0; i < conf->n_ports; i++) {
 		const struct app_port *port = &conf->ports[i];

@@ -18,6 +18,7 @@
 #include "fp/stats.h"
 
 #include "graph.h"
+#include "idle.h"
 #include "req.h"
 
 #define APP_BURST   32  /**< rx_burst size, and TX buffer flush threshold */
@@ -36,6 +37,7 @@ struct app_lcore_conf {
 	const struct app_port *ports; /**< port index i = fp_pkt.port i */
 	uint16_t n_ports;
 	const struct fp_cfg_tcp *tcp; /**< [tcp]: engine configuration (copied by lib/) */
+	uint8_t idle;                 /**< [dpdk] idle: enum fp_cfg_idle */
 	struct rte_mempool *pool;     /**< mbufs for lib-built frames (the RX pool) */
 	uint64_t tsc_hz;              /**< rte_get_tsc_hz() */
 	uint64_t start_tsc;           /**< TSC at process start: the engine's clock starts there */
@@ -70,6 +72,7 @@ struct app_lcore {
 	uint32_t running;           /**< 1 while the loop runs (atomic) */
 	uint64_t loops;             /**< loop iterations (relaxed atomic), for load estimates */
 	uint64_t busy_loops;        /**< iterations that received packets (relaxed atomic) */
+	struct app_idle idle;       /**< when to sleep between polls ([dpdk] idle) */
 	struct app_txq txq[FP_MAX_IFACES]; /**< indexed like port_ids */
 	struct app_engine eng;   /**< what the graph's nodes work on (ctx, ports, clock) */
 	struct rte_graph *graph; /**< what the loop walks; swapped by APP_REQ_GRAPH */

@@ -23,6 +23,8 @@ extern int app_logtype;
 #define MGMT_LOG(level, fmt, ...) APP_LOG_TAG(level, "mgmt", fmt, ##__VA_ARGS__)
 /** The MQTT client on the management loop. */
 #define MQTT_LOG(level, fmt, ...) APP_LOG_TAG(level, "mqtt", fmt, ##__VA_ARGS__)
+/** The metrics endpoint on the management loop. */
+#define METRICS_LOG(level, fmt, ...) APP_LOG_TAG(level, "metrics", fmt, ##__VA_ARGS__)
 
 #define APP_ERR(fmt, ...)   APP_LOG(ERR, fmt, ##__VA_ARGS__)
 #define APP_WARN(fmt, ...)  APP_LOG(WARNING, fmt, ##__VA_ARGS__)

@@ -39,11 +39,13 @@ static void
 usage(FILE *f, const char *prog)
 {
 	fprintf(f,
-			"usage: %s [EAL options] -- -c CONFIG [-p PIPELINE] [-t]\n"
+			"usage: %s [EAL options --] -c CONFIG [-p PIPELINE] [-t]\n"
 			"  -c CONFIG  configuration file (see cfg/fastpath.conf)\n"
 			"  -p FILE    pipeline file, instead of the config's [dpdk] pipeline\n"
 			"  -t         check the configuration and pipeline, then exit\n"
 			"  -h         this help\n"
+			"EAL options come first and end with '--'; without '--' every argument\n"
+			"is the application's and EAL runs with its defaults.\n"
 			"The main lcore does not poll; each other lcore in -l is a worker.\n",
 			prog);
 }
@@ -52,9 +54,13 @@ struct app_args {
 	const char *cfg;
 	const char *pipeline; /* -p, or NULL for [dpdk] pipeline */
 	int check_only;
+	int eal_argc; /**< arguments rte_eal_init() gets: up to "--", or argv[0] alone */
 };
 
-/* App arguments: everything after the first "--" (EAL stops there too). */
+/*
+ * App arguments: everything after the first "--" (EAL stops there too), or
+ * every argument when there is no "--", so that `fastpath -t -c FILE` works.
+ */
 static int
 parse_app_args(int argc, char **argv, struct app_args *a)
 {
@@ -62,6 +68,12 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 
 	while (i < argc && strcmp(argv[i], "--") != 0)
 		i++;
+	if (i == argc) {
+		a->eal_argc = 1;
+		i = 0;
+	} else {
+		a->eal_argc = argc;
+	}
 	for (i++; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			usage(stdout, argv[0]);
@@ -79,7 +91,7 @@ parse_app_args(int argc, char **argv, struct app_args *a)
 		}
 	}
 	if (a->cfg == NULL) {
-		fprintf(stderr, "fastpath: -c CONFIG is required (after --)\n");
+		fprintf(stderr, "fastpath: -c CONFIG is required\n");
 		usage(stderr, argv[0]);
 		return -EINVAL;
 	}
@@ -199,6 +211,7 @@ create_workers(struct app *app, const unsigned *ids, unsigned n)
 				.ports = app->ports,
 				.n_ports = app->n_ports,
 				.tcp = &app->cfg.tcp,
+				.idle = app->cfg.dpdk.idle,
 				.pool = app->pool,
 				.tsc_hz = app->tsc_hz,
 				.start_tsc = app->start_tsc,
@@ -288,7 +301,7 @@ main(int argc, char **argv)
 	/* The process state, handed to everything that needs it. */
 	static struct app app;
 	static unsigned ids[RTE_MAX_LCORE];
-	struct app_args args = {NULL, NULL, 0};
+	struct app_args args = {NULL, NULL, 0, 0};
 	struct mgmt *mgmt = NULL;
 	int n, rc, exit_code = 1;
 	int failed = 0;
@@ -303,7 +316,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	rc = rte_eal_init(argc, argv);
+	rc = rte_eal_init(args.eal_argc, argv);
 	if (rc < 0) {
 		fprintf(stderr, "fastpath: EAL init failed: %s\n", rte_strerror(rte_errno));
 		return 1;

@@ -22,6 +22,7 @@
 #include "lcore.h"
 #include "log.h"
 #include "mgmt.h"
+#include "metrics.h"
 #include "mgmt_drain.h"
 #include "mgmt_int.h"
 #include "mgmt_pipeline.h"
@@ -91,6 +92,7 @@ stop_cb(uv_async_t *a)
 	for (unsigned i = 0; i < app->n_workers; i++)
 		app_req_cancel(&app->workers[i]->inbox);
 	app_req_complete(&m->replies);
+	metrics_stop(m);
 	mqtt_stop(m);
 	mgmt_server_stop(m);
 	uv_walk(&m->loop, close_walk_cb, NULL);
@@ -170,6 +172,8 @@ mgmt_start(struct app *app, struct mgmt **out)
 	}
 	if (rc == 0)
 		rc = mqtt_start(m);
+	if (rc == 0)
+		rc = metrics_start(m);
 	if (rc == 0)
 		rc = rte_ctrl_thread_create(&m->thread, "fp-mgmt", NULL, mgmt_thread, m);
 	if (rc != 0) {

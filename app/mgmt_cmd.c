@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
 #include <rte_version.h>
@@ -26,6 +27,7 @@
 #include "lcore.h"
 #include "log.h"
 #include "mgmt_cmd.h"
+#include "mgmt_config.h"
 #include "mgmt_drain.h"
 #include "mgmt_flows.h"
 #include "graph_set.h"
@@ -83,6 +85,32 @@ json_port_ident(struct fp_tlm_json *j, const struct app_port *p)
 	fp_tlm_json_kv_u64(j, "mtu", p->cfg->mtu);
 }
 
+static const char *
+idle_mode_name(const struct app_lcore *lc)
+{
+	uint8_t mode = __atomic_load_n(&lc->idle.mode, __ATOMIC_RELAXED);
+
+	return mode == FP_CFG_IDLE_ADAPTIVE ? "adaptive" : "poll";
+}
+
+/*
+ * What a DPDK secondary process (dpdk-dumpcap, `fpctl capture`) needs to
+ * attach: the --file-prefix (the last part of EAL's runtime directory) and
+ * whether we run on hugepages, without which it cannot.
+ */
+static void
+json_eal(struct fp_tlm_json *j)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	const char *slash = strrchr(dir, '/');
+
+	fp_tlm_json_key(j, "eal");
+	fp_tlm_json_obj_begin(j);
+	fp_tlm_json_kv_str(j, "file_prefix", slash != NULL ? slash + 1 : dir);
+	fp_tlm_json_kv_bool(j, "hugepages", rte_eal_has_hugepages());
+	fp_tlm_json_obj_end(j);
+}
+
 static void
 build_status(struct fp_tlm_json *j, void *arg)
 {
@@ -99,6 +127,7 @@ build_status(struct fp_tlm_json *j, void *arg)
 	fp_tlm_json_kv_str(j, "config", app->cfg_path);
 	fp_tlm_json_kv_bool(j, "draining", m->drain.active);
 	fp_tlm_json_kv_u64(j, "main_lcore", rte_get_main_lcore());
+	json_eal(j);
 	fp_tlm_json_key(j, "lcores");
 	fp_tlm_json_arr_begin(j);
 	for (unsigned i = 0; i < app->n_workers; i++) {
@@ -111,6 +140,11 @@ build_status(struct fp_tlm_json *j, void *arg)
 		fp_tlm_json_kv_u64(j, "loops", __atomic_load_n(&lc->loops, __ATOMIC_RELAXED));
 		fp_tlm_json_kv_u64(j, "busy_loops",
 				__atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED));
+		fp_tlm_json_kv_str(j, "idle", idle_mode_name(lc));
+		fp_tlm_json_kv_u64(j, "idle_sleeps",
+				__atomic_load_n(&lc->idle.sleeps, __ATOMIC_RELAXED));
+		fp_tlm_json_kv_u64(j, "idle_sleep_us",
+				__atomic_load_n(&lc->idle.slept_us, __ATOMIC_RELAXED));
 		fp_tlm_json_kv_u64(j, "flows_open", fp_stats_get_flows_open(&lc->stats));
 		fp_tlm_json_key(j, "stages");
 		/* The running pipeline's, which a reload may have changed since start. */
@@ -273,66 +307,6 @@ cmd_ports(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 	return mgmt_reply(out, build_ports, m->app);
 }
 
-/* ------------------------------------------------------------- config */
-
-struct text_ctx {
-	const char *path;
-	const char *text;
-};
-
-static void
-build_config(struct fp_tlm_json *j, void *arg)
-{
-	const struct text_ctx *tc = arg;
-
-	fp_tlm_json_obj_begin(j);
-	fp_tlm_json_kv_bool(j, "ok", 1);
-	fp_tlm_json_kv_str(j, "path", tc->path);
-	fp_tlm_json_kv_str(j, "text", tc->text);
-	fp_tlm_json_obj_end(j);
-}
-
-static int
-cmd_config(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
-{
-	const char *op = fp_tlm_req_str(req, "op");
-	struct mgmt_quoted q;
-	struct fp_cfg *shown;
-	size_t cap = 16384;
-	char *text = NULL;
-	int n = -ENOSPC;
-
-	if (op != NULL && strcmp(op, "get") != 0)
-		return mgmt_reply_errorf(out, "config op '%s' is not supported (only get)",
-				mgmt_quote(&q, op));
-	/* the broker password stays in the appliance */
-	shown = malloc(sizeof(*shown));
-	if (shown == NULL)
-		return mgmt_reply_errorf(out, "%s", "out of memory");
-	*shown = m->app->cfg;
-	if (shown->mqtt.password[0])
-		snprintf(shown->mqtt.password, sizeof(shown->mqtt.password), "(hidden)");
-	while (n == -ENOSPC && cap <= 1024 * 1024) {
-		char *p = realloc(text, cap);
-
-		if (p == NULL)
-			break;
-		text = p;
-		n = fp_cfg_format(shown, text, cap);
-		cap *= 2;
-	}
-	free(shown);
-	if (n < 0) {
-		free(text);
-		return mgmt_reply_errorf(out, "%s", "cannot format the configuration");
-	}
-	struct text_ctx tc = {.path = m->app->cfg_path, .text = text};
-
-	mgmt_reply(out, build_config, &tc);
-	free(text);
-	return 0;
-}
-
 /* ---------------------------------------------------------------- log */
 
 static const char *const level_names[] = {
@@ -371,7 +345,6 @@ cmd_log(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 	struct mgmt_quoted q;
 	int type, level = -1;
 
-	(void)m;
 	if (name == NULL)
 		name = APP_LOGTYPE_NAME;
 	/* only the app's own logtype: a typo must not register a new one */
@@ -390,8 +363,12 @@ cmd_log(struct mgmt *m, const struct fp_tlm_req *req, struct mgmt_buf *out)
 			return mgmt_reply_errorf(out, "%s",
 					"level must be one of emerg alert crit err warning "
 					"notice info debug (or 1..8)");
-		if (rte_log_set_level((uint32_t)type, (uint32_t)level) != 0)
-			return mgmt_reply_errorf(out, "%s", "rte_log_set_level failed");
+		/* The running configuration's log.level, as config set changes it. */
+		char err[256];
+
+		if (mgmt_config_set_local(m, "log.level", level_names[level], err, sizeof(err)) !=
+				0)
+			return mgmt_reply_errorf(out, "%s", err);
 		MGMT_LOG(NOTICE, "log level of %s set to %s", name, level_names[level]);
 	}
 	level = rte_log_get_level((uint32_t)type);
@@ -465,8 +442,12 @@ static const struct cmd cmds[FP_TLM_CMD_COUNT] = {
 		[FP_TLM_CMD_PIPELINE_RELOAD] = {NULL, mgmt_pipeline_reload_start,
 				"build the pipeline anew and swap it in per worker; args: path "
 				"(default: the running file)"},
-		[FP_TLM_CMD_CONFIG] = {cmd_config, NULL,
-				"the effective configuration; args: op=\"get\""},
+		[FP_TLM_CMD_CONFIG] = {mgmt_config_cmd, NULL,
+				"the running configuration; args: op=\"get\" (default), "
+				"\"keys\" or \"diff\" (against the file)"},
+		[FP_TLM_CMD_SET] = {NULL, mgmt_config_set,
+				"change a live key of the running configuration; args: key "
+				"(section.key), value"},
 		[FP_TLM_CMD_LOG] = {cmd_log, NULL, "get or set the app log level; args: level"},
 		[FP_TLM_CMD_SHUTDOWN] = {cmd_shutdown, NULL,
 				"drain the workers, then exit 0; args: timeout_ms"},

@@ -2,8 +2,8 @@
 /*
  * The management plane's state, shared by its files: mgmt.c (thread, loop,
  * doorbells), mgmt_cmd.c and mgmt_flows.c (commands), mgmt_drain.c (graceful
- * shutdown), mgmt_server.c (unix socket), mqtt.c and telemetry.c. Data only;
- * each file's functions are in its own header. Everything here belongs to
+ * shutdown), mgmt_server.c (unix socket), mqtt.c, metrics.c and telemetry.c.
+ * Data only; each file's functions are in its own header. Everything here belongs to
  * the management thread unless a field says otherwise; workers are read
  * with fp_stats_get() and reached through the request path (req.h).
  */
@@ -32,6 +32,7 @@
 
 struct mgmt_server;
 struct mqtt;
+struct metrics;
 
 /** The socket server's counters, for status (written by mgmt_server.c). */
 struct mgmt_server_counters {
@@ -73,6 +74,7 @@ struct mgmt {
 	uint64_t idle_ms; /**< client idle timeout */
 	struct mgmt_server *server;
 	struct mqtt *mqtt;
+	struct metrics *metrics; /**< the HTTP metrics endpoint, NULL when off */
 	struct mgmt_server_counters server_st;
 	struct mqtt_status mqtt_st;
 	struct mgmt_drain drain;

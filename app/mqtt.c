@@ -79,6 +79,7 @@ struct mqtt {
 
 static void schedule_retry(struct mqtt *mq);
 static void poll_cb(uv_poll_t *p, int status, int events);
+static void pub_cb(uv_timer_t *t);
 
 static void
 poll_close_cb(uv_handle_t *h)
@@ -217,6 +218,12 @@ static void
 misc_cb(uv_timer_t *t)
 {
 	struct mqtt *mq = t->data;
+
+	/* config set changes interval_ms in place: the period follows within a second. */
+	if (uv_timer_get_repeat(&mq->pub_timer) != mq->cfg->interval_ms) {
+		uv_timer_start(&mq->pub_timer, pub_cb, mq->cfg->interval_ms, mq->cfg->interval_ms);
+		MQTT_LOG(INFO, "publishing every %u ms", mq->cfg->interval_ms);
+	}
 
 	if (mq->state == MQTT_CONNECTING &&
 			uv_now(&mq->m->loop) - mq->connecting_since > MQTT_CONNECT_TIMEOUT_MS) {

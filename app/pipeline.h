@@ -148,7 +148,7 @@ struct app_pl_block {
 
 /** A parsed pipeline file; free with app_pipeline_free() (ACL rules live on the heap). */
 struct app_pipeline {
-	char path[FP_CFG_PATH_MAX];       /**< file (parse name) it came from, "" = built-in default */
+	char path[FP_CFG_PATH_MAX]; /**< file (parse name) it came from, "" = built-in default */
 	char text[APP_PIPELINE_TEXT_MAX]; /**< the definition text, for display */
 	unsigned n_blocks;
 	struct app_pl_block blocks[APP_PL_BLOCKS_MAX];

@@ -22,6 +22,7 @@
 
 #include <stdint.h>
 
+#include "fp/cfg.h"
 #include "fp/tcp.h"
 
 #define APP_REQ_INBOX_SZ   128 /**< ring size: requests that may wait for one worker */
@@ -30,9 +31,10 @@
 
 /** What a request asks a worker to do. */
 enum app_req_kind {
-	APP_REQ_FLOWS, /**< copy a page of the flow table (payload: flows) */
-	APP_REQ_DRAIN, /**< fp_tcp_drain(): refuse new flows, FIN the others (no payload) */
-	APP_REQ_GRAPH, /**< walk another graph from the next burst on (payload: graph) */
+	APP_REQ_FLOWS,    /**< copy a page of the flow table (payload: flows) */
+	APP_REQ_DRAIN,    /**< fp_tcp_drain(): refuse new flows, FIN the others (no payload) */
+	APP_REQ_GRAPH,    /**< walk another graph from the next burst on (payload: graph) */
+	APP_REQ_SETTINGS, /**< take the live settings (payload: settings) */
 };
 
 struct rte_graph;
@@ -40,6 +42,16 @@ struct rte_graph;
 /** APP_REQ_GRAPH: the worker's next graph (a reload); the old one is the poster's to free. */
 struct app_req_graph {
 	struct rte_graph *next; /**< in: built for this worker, in its idle slot */
+};
+
+/**
+ * APP_REQ_SETTINGS: every live setting a worker uses, whole, not a delta:
+ * the last one a worker took is the running configuration's, whatever the
+ * order of the changes before it.
+ */
+struct app_req_settings {
+	struct fp_cfg_tcp tcp; /**< for fp_tcp_reconfigure() */
+	uint8_t idle;          /**< enum fp_cfg_idle */
 };
 
 /** APP_REQ_FLOWS: one page of fp_tcp_flow_snapshot(). */
@@ -68,6 +80,7 @@ struct app_req {
 	union {
 		struct app_req_flows flows;
 		struct app_req_graph graph;
+		struct app_req_settings settings;
 	};
 };
 

@@ -7,7 +7,8 @@
 #      in QEMU: fw-board),
 #   2. ASan/UBSan build: unit + integration tests (no board image: the
 #      sanitizers are for host code, and its QEMU test runs once),
-#   3. extra checks: lib/ boundaries, fuzz smoke, bench smoke.
+#   3. extra checks: lib/ boundaries, fuzz smoke, bench smoke, the Debian
+#      packages (build, lintian, install, run, remove).
 # Needs root (network namespaces). Usage: tests/run.sh [--quick]
 #   --quick  skips the sanitizer build and the extra checks.
 set -euo pipefail
@@ -44,7 +45,7 @@ setup() { # <dir> <meson args...>
 
 # The extra checks of a full run. A step that went missing or lost its run
 # bit fails the run at once, before the long builds, instead of being skipped.
-extras=(tests/fuzz/run.sh tools/bench/smoke.sh)
+extras=(tests/fuzz/run.sh tools/bench/smoke.sh tests/pkg/test_deb.sh)
 extras_present() {
   local extra missing=0
   for extra in "${extras[@]}"; do

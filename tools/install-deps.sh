@@ -11,12 +11,16 @@ set -euo pipefail
 pkgs=(
   # build
   gcc pkg-config meson ninja-build clang libclang-rt-14-dev
-  libdpdk-dev dpdk dpdk-dev libuv1-dev libmosquitto-dev check liblwip-dev
+  libdpdk-dev dpdk dpdk-dev libuv1-dev libmosquitto-dev libmicrohttpd-dev check liblwip-dev
   gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi libevent-dev
-  dpkg-dev
+  # Debian packaging (debian/, tests/pkg/test_deb.sh)
+  dpkg-dev debhelper dh-python pkgconf fakeroot lintian
   # run and test
   iproute2 ethtool iputils-ping tcpdump socat netcat-openbsd python3 python3-scapy nftables
   mosquitto mosquitto-clients procps kmod qemu-system-arm
+  # metrics endpoint checks: promtool, a strict OpenMetrics parser, and curl
+  # for the scrape docs/METRICS.md shows
+  prometheus python3-prometheus-client curl
   # benchmarks: the per-function breakdown (tools/bench/profile.py)
   valgrind
 )
@@ -35,8 +39,10 @@ if ((${#missing[@]})); then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The Debian mosquitto package starts a system broker on port 1883; tests
-# start their own on other ports, so it does not matter either way.
+# The Debian mosquitto package starts a system broker on port 1883, and the
+# prometheus package (installed for promtool) a server on port 9090; tests
+# start their own broker on other ports and use neither, so it does not
+# matter either way.
 echo "install-deps: all ${#pkgs[@]} packages present"
 
 # deb-src entries for Debian's own archive, written the way this machine

@@ -4,7 +4,9 @@
  * app (main.c, before any port starts) and the firmware; written back by
  * fp_cfg_format() for the management "config get" command. Line based, no
  * heap: fp_cfg_load() streams the file through a fixed line buffer.
- * Every key lives in one table below, which drives parsing and formatting.
+ * Every key lives in one table below, which drives parsing and formatting
+ * and says which keys a running appliance may change (fp_cfg_set(), the
+ * management "config set" command, through the same value checks).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -28,14 +30,18 @@ enum key_type {
 	KEY_U32,
 	KEY_BOOL,
 	KEY_STR,
-	KEY_ADDR,    /* a.b.c.d/len into fp_cfg_port ip4 + prefix_len */
-	KEY_LISTEN,  /* port list into fp_cfg_tcp listen[] + n_listen */
-	KEY_SYNCOOK, /* off | on | auto */
-	KEY_CMDS,    /* management command names into a uint32_t mask (fp/tlm.h) */
+	KEY_ADDR,   /* a.b.c.d/len into fp_cfg_port ip4 + prefix_len */
+	KEY_LISTEN, /* port list into fp_cfg_tcp listen[] + n_listen */
+	KEY_ENUM,   /* one of the key's names[] into a uint8_t index */
+	KEY_CMDS,   /* management command names into a uint32_t mask (fp/tlm.h) */
+	KEY_HOSTPORT, /* a.b.c.d:port into fp_cfg_metrics ip4 + port; empty = off */
 };
 
 enum key_flag {
 	KEY_POW2 = 1u << 0, /* value must be a power of two */
+	/* fp_cfg_set() may change it while the appliance runs. The app applies
+	 * every live key (app/settings.c); anything else waits for a restart. */
+	KEY_LIVE = 1u << 1,
 };
 
 struct key {
@@ -45,6 +51,7 @@ struct key {
 	size_t size; /* KEY_STR: array size */
 	uint32_t min, max;
 	unsigned flags;
+	const char *const *names; /* KEY_ENUM: the values' names, NULL-terminated */
 };
 
 enum sect {
@@ -52,44 +59,65 @@ enum sect {
 	SECT_DPDK,
 	SECT_MGMT,
 	SECT_MQTT,
+	SECT_LOG,
+	SECT_METRICS,
 	SECT_PORT, /* SECT_PORT + n for [port n] */
 	SECT_SLOTS = SECT_PORT + FP_MAX_IFACES,
 };
 
 /* clang-format off: one key per line reads better than the formatter's layout */
-#define U(sec, field, t, lo, hi)                                     \
-	{                                                            \
-#field, t, offsetof(struct sec, field), 0, lo, hi, 0 \
+#define U(sec, field, t, lo, hi)                                           \
+	{                                                                  \
+#field, t, offsetof(struct sec, field), 0, lo, hi, 0, NULL \
+	}
+/* U() for a live key (KEY_LIVE). */
+#define L(sec, field, t, lo, hi)                                                  \
+	{                                                                         \
+#field, t, offsetof(struct sec, field), 0, lo, hi, KEY_LIVE, NULL \
+	}
+#define E(sec, field, flags, names)                                                  \
+	{                                                                            \
+#field, KEY_ENUM, offsetof(struct sec, field), 0, 0, 0, flags, names \
+	}
+#define KEY_END                                   \
+	{                                         \
+		NULL, KEY_U8, 0, 0, 0, 0, 0, NULL \
 	}
 #define S(sec, field, hi)                                                                          \
 	{                                                                                          \
 #field, KEY_STR, offsetof(struct sec, field), sizeof(((struct sec *)0)->field), 0, \
-				hi, 0                                                              \
+				hi, 0, NULL                                                        \
 	}
 
+static const char *const syncook_names[] = {"off", "on", "auto", NULL};
+static const char *const idle_names[] = {"poll", "adaptive", NULL};
+/* enum fp_cfg_log_level's order */
+static const char *const level_names[] = {"default", "emerg", "alert", "crit", "err", "warning",
+		"notice", "info", "debug", NULL};
+
 static const struct key port_keys[] = {
-		{"address", KEY_ADDR, 0, 0, 1, 32, 0},
+		{"address", KEY_ADDR, 0, 0, 1, 32, 0, NULL},
 		U(fp_cfg_port, mtu, KEY_U16, 576, 9000),
-		{NULL, KEY_U8, 0, 0, 0, 0, 0},
+		KEY_END,
 };
 
 static const struct key tcp_keys[] = {
-		{"listen", KEY_LISTEN, 0, 0, 1, 65535, 0},
-		U(fp_cfg_tcp, mss, KEY_U16, 88, 8960),
+		{"listen", KEY_LISTEN, 0, 0, 1, 65535, KEY_LIVE, NULL},
+		L(fp_cfg_tcp, mss, KEY_U16, 88, 8960),
 		U(fp_cfg_tcp, max_flows, KEY_U32, 1, 1u << 20),
 		{"buffer_size", KEY_U32, offsetof(struct fp_cfg_tcp, buffer_size), 0, 1024,
-				1u << 24, KEY_POW2},
+				1u << 24, KEY_POW2, NULL},
 		U(fp_cfg_tcp, active_flows, KEY_U32, 0, 1u << 20),
 		U(fp_cfg_tcp, echo_pool_kb, KEY_U32, 0, 1u << 24),
-		{"syn_cookies", KEY_SYNCOOK, offsetof(struct fp_cfg_tcp, syn_cookies), 0, 0, 2, 0},
-		U(fp_cfg_tcp, idle_timeout_s, KEY_U32, 1, 86400),
+		E(fp_cfg_tcp, syn_cookies, KEY_LIVE, syncook_names),
+		L(fp_cfg_tcp, idle_timeout_s, KEY_U32, 1, 86400),
 		/* At least RFC 6298's 1 s minimum RTO: TIME_WAIT must still be
 		 * there for the peer's first retransmitted FIN. */
-		U(fp_cfg_tcp, time_wait_ms, KEY_U32, 1000, 240000),
-		U(fp_cfg_tcp, rto_initial_ms, KEY_U32, 1, 600000),
-		U(fp_cfg_tcp, rto_min_ms, KEY_U32, 1, 600000),
-		U(fp_cfg_tcp, rto_max_ms, KEY_U32, 1, 600000),
-		{NULL, KEY_U8, 0, 0, 0, 0, 0},
+		L(fp_cfg_tcp, time_wait_ms, KEY_U32, 1000, 240000),
+		L(fp_cfg_tcp, rto_initial_ms, KEY_U32, 1, 600000),
+		L(fp_cfg_tcp, rto_min_ms, KEY_U32, 1, 600000),
+		L(fp_cfg_tcp, rto_max_ms, KEY_U32, 1, 600000),
+		KEY_END,
 };
 
 static const struct key dpdk_keys[] = {
@@ -98,13 +126,14 @@ static const struct key dpdk_keys[] = {
 		U(fp_cfg_dpdk, rx_desc, KEY_U16, 32, 16384),
 		U(fp_cfg_dpdk, tx_desc, KEY_U16, 32, 16384),
 		S(fp_cfg_dpdk, pipeline, 0),
-		{NULL, KEY_U8, 0, 0, 0, 0, 0},
+		E(fp_cfg_dpdk, idle, KEY_LIVE, idle_names),
+		KEY_END,
 };
 
 static const struct key mgmt_keys[] = {
 		S(fp_cfg_mgmt, socket, CFG_SOCK_MAX),
 		S(fp_cfg_mgmt, group, 0),
-		{NULL, KEY_U8, 0, 0, 0, 0, 0},
+		KEY_END,
 };
 
 static const struct key mqtt_keys[] = {
@@ -115,7 +144,7 @@ static const struct key mqtt_keys[] = {
 		S(fp_cfg_mqtt, node, 0),
 		S(fp_cfg_mqtt, topic_prefix, 0),
 		U(fp_cfg_mqtt, qos, KEY_U8, 0, 2),
-		U(fp_cfg_mqtt, interval_ms, KEY_U32, 100, 86400000),
+		L(fp_cfg_mqtt, interval_ms, KEY_U32, 100, 86400000),
 		U(fp_cfg_mqtt, keepalive_s, KEY_U16, 5, 65535),
 		S(fp_cfg_mqtt, username, 0),
 		S(fp_cfg_mqtt, password, 0),
@@ -124,17 +153,42 @@ static const struct key mqtt_keys[] = {
 		S(fp_cfg_mqtt, tls_key, 0),
 		U(fp_cfg_mqtt, commands, KEY_BOOL, 0, 1),
 		{"commands_allow", KEY_CMDS, offsetof(struct fp_cfg_mqtt, commands_allow), 0, 0, 0,
-				0},
-		{NULL, KEY_U8, 0, 0, 0, 0, 0},
+				0, NULL},
+		KEY_END,
+};
+
+static const struct key log_keys[] = {
+		E(fp_cfg_log, level, KEY_LIVE, level_names),
+		KEY_END,
+};
+
+static const struct key metrics_keys[] = {
+		{"listen", KEY_HOSTPORT, 0, 0, 1, 65535, 0, NULL},
+		KEY_END,
 };
 
 #undef U
+#undef L
+#undef E
 #undef S
+#undef KEY_END
 /* clang-format on */
 
-static const char *const sect_names[] = {"tcp", "dpdk", "mgmt", "mqtt", "port"};
+static const char *const sect_names[] = {"tcp", "dpdk", "mgmt", "mqtt", "log", "metrics", "port"};
 
-static const struct key *const sect_keys[] = {tcp_keys, dpdk_keys, mgmt_keys, mqtt_keys, port_keys};
+static const struct key *const sect_keys[] = {
+		tcp_keys, dpdk_keys, mgmt_keys, mqtt_keys, log_keys, metrics_keys, port_keys};
+
+/* Why a section's keys that are not live wait for a restart. */
+static const char *const sect_restart[] = {
+		"it sizes the TCP engine's memory, allocated at start",
+		"DPDK sets it up at start (mbuf pool, queues, pipeline)",
+		"the management socket is set up at start",
+		"the broker connection is set up at start",
+		NULL,
+		"the metrics endpoint is set up at start",
+		"the port is set up at start",
+};
 
 /* One parse, across calls of parse_line(). */
 struct parser {
@@ -166,6 +220,10 @@ slot_offset(int slot)
 		return offsetof(struct fp_cfg, mgmt);
 	case SECT_MQTT:
 		return offsetof(struct fp_cfg, mqtt);
+	case SECT_LOG:
+		return offsetof(struct fp_cfg, log);
+	case SECT_METRICS:
+		return offsetof(struct fp_cfg, metrics);
 	default:
 		return offsetof(struct fp_cfg, ports) +
 				(size_t)(slot - SECT_PORT) * sizeof(struct fp_cfg_port);
@@ -267,18 +325,22 @@ set_bool(struct parser *ps, const struct key *k, uint8_t *field, const char *val
 }
 
 static int
-set_syncook(struct parser *ps, const struct key *k, uint8_t *field, const char *val)
+set_enum(struct parser *ps, const struct key *k, uint8_t *field, const char *val)
 {
-	static const char *const names[] = {"off", "on", "auto"};
+	char known[96];
+	size_t n = 0;
 
-	for (uint8_t i = 0; i < 3; i++) {
-		if (strcmp(val, names[i]) == 0) {
+	for (uint8_t i = 0; k->names[i] != NULL; i++) {
+		if (strcmp(val, k->names[i]) == 0) {
 			*field = i;
 			return 0;
 		}
 	}
-	fp_text_fail(&ps->src, "%s: '%.*s' is not one of off, on, auto", k->name, CFG_SHOW_MAX,
-			val);
+	known[0] = '\0';
+	for (unsigned i = 0; k->names[i] != NULL && n < sizeof(known); i++)
+		n += (size_t)snprintf(
+				known + n, sizeof(known) - n, "%s%s", i ? ", " : "", k->names[i]);
+	fp_text_fail(&ps->src, "%s: '%.*s' is not one of %s", k->name, CFG_SHOW_MAX, val, known);
 	return -EINVAL;
 }
 
@@ -332,6 +394,41 @@ next_item(char **s, size_t *len)
 	*len = (size_t)(p - item);
 	*s = p;
 	return item;
+}
+
+/* "a.b.c.d:port" (0.0.0.0 = every local address), or empty for "off". */
+static int
+set_hostport(struct parser *ps, const struct key *k, struct fp_cfg_metrics *m, char *val)
+{
+	char *colon = strrchr(val, ':');
+	const char *addr = val;
+	uint32_t ip, port;
+
+	if (*val == '\0') {
+		m->ip4 = 0;
+		m->port = 0;
+		return 0;
+	}
+	if (colon == NULL) {
+		fp_text_fail(&ps->src, "%s: '%.*s' has no port (want a.b.c.d:port)", k->name,
+				CFG_SHOW_MAX, val);
+		return -EINVAL;
+	}
+	*colon = '\0';
+	if (fp_text_parse_ip4(&addr, &ip) < 0 || *addr != '\0' || ip == UINT32_MAX ||
+			(ip >> 28) == 0xe) {
+		fp_text_fail(&ps->src, "%s: bad address '%.*s' (want a.b.c.d:port)", k->name,
+				CFG_SHOW_MAX, val);
+		return -EINVAL;
+	}
+	if (parse_u32(colon + 1, &port) < 0 || port < k->min || port > k->max) {
+		fp_text_fail(&ps->src, "%s: bad port '%.*s' (want %" PRIu32 "..%" PRIu32 ")",
+				k->name, CFG_SHOW_MAX, colon + 1, k->min, k->max);
+		return -EINVAL;
+	}
+	m->ip4 = ip;
+	m->port = (uint16_t)port;
+	return 0;
 }
 
 /* "7, 9 5001": commas and/or blanks between ports. val runs to the end of the line. */
@@ -481,7 +578,7 @@ set_value(struct parser *ps, const struct key *k, void *base, char *s)
 	val = take_value(ps, k, s);
 	if (val == NULL)
 		return -EINVAL;
-	if (k->type != KEY_STR && *val == '\0') {
+	if (k->type != KEY_STR && k->type != KEY_HOSTPORT && *val == '\0') {
 		fp_text_fail(&ps->src, "%s: missing value", k->name);
 		return -EINVAL;
 	}
@@ -493,10 +590,12 @@ set_value(struct parser *ps, const struct key *k, void *base, char *s)
 		return set_number(ps, k, (char *)base + k->off, val);
 	case KEY_BOOL:
 		return set_bool(ps, k, (uint8_t *)base + k->off, val);
-	case KEY_SYNCOOK:
-		return set_syncook(ps, k, (uint8_t *)base + k->off, val);
+	case KEY_ENUM:
+		return set_enum(ps, k, (uint8_t *)base + k->off, val);
 	case KEY_ADDR:
 		return set_addr(ps, k, base, val);
+	case KEY_HOSTPORT:
+		return set_hostport(ps, k, base, val);
 	case KEY_STR: {
 		size_t len = strlen(val);
 		size_t max = k->max != 0 ? k->max : k->size - 1;
@@ -913,12 +1012,12 @@ put_str(struct writer *w, const char *s)
 	put(w, "\"");
 }
 
+/* A key's value as the file would hold it. */
 static void
-put_key(struct writer *w, const struct key *k, const void *base)
+put_value(struct writer *w, const struct key *k, const void *base)
 {
 	const char *field = (const char *)base + k->off;
 
-	put(w, "%s = ", k->name);
 	switch (k->type) {
 	case KEY_U8:
 		put(w, "%u", *(const uint8_t *)field);
@@ -932,11 +1031,17 @@ put_key(struct writer *w, const struct key *k, const void *base)
 	case KEY_BOOL:
 		put(w, "%s", *(const uint8_t *)field ? "yes" : "no");
 		break;
-	case KEY_SYNCOOK: {
-		static const char *const names[] = {"off", "on", "auto"};
+	case KEY_ENUM: {
 		uint8_t v = *(const uint8_t *)field;
+		unsigned n = 0;
 
-		put(w, "%s", v < 3 ? names[v] : "auto");
+		while (k->names[n] != NULL)
+			n++;
+		/* Out of range only if set behind the parser's back: shows, and fails to parse. */
+		if (v < n)
+			put(w, "%s", k->names[v]);
+		else
+			put(w, "%u", v);
 		break;
 	}
 	case KEY_STR:
@@ -947,6 +1052,14 @@ put_key(struct writer *w, const struct key *k, const void *base)
 		char ip[FP_IP4_STR_LEN];
 
 		put(w, "%s/%u", fp_text_format_ip4(port->ip4, ip), port->prefix_len);
+		break;
+	}
+	case KEY_HOSTPORT: {
+		const struct fp_cfg_metrics *m = base;
+		char ip[FP_IP4_STR_LEN];
+
+		if (m->port != 0)
+			put(w, "%s:%u", fp_text_format_ip4(m->ip4, ip), m->port);
 		break;
 	}
 	case KEY_LISTEN: {
@@ -969,6 +1082,13 @@ put_key(struct writer *w, const struct key *k, const void *base)
 		break;
 	}
 	}
+}
+
+static void
+put_key(struct writer *w, const struct key *k, const void *base)
+{
+	put(w, "%s = ", k->name);
+	put_value(w, k, base);
 	put(w, "\n");
 }
 
@@ -996,10 +1116,180 @@ fp_cfg_format(const struct fp_cfg *cfg, char *buf, size_t len)
 	put_section(&w, cfg, SECT_DPDK);
 	put_section(&w, cfg, SECT_MGMT);
 	put_section(&w, cfg, SECT_MQTT);
+	put_section(&w, cfg, SECT_LOG);
+	put_section(&w, cfg, SECT_METRICS);
 	if (w.full) {
 		if (len > 0)
 			buf[0] = '\0';
 		return -ENOSPC;
 	}
 	return (int)w.pos;
+}
+
+/* ------------------------------------------------------- run-time changes */
+
+#define CFG_KEY_NAME_MAX 48                        /* "section.key" */
+#define CFG_VALUE_MAX    (2 * FP_CFG_PATH_MAX + 4) /* a path quoted with every byte escaped */
+
+/* "tcp" -> SECT_TCP, "port2" -> SECT_PORT + 2; len bytes of s. @return the slot or -1 */
+static int
+slot_by_name(const char *s, size_t len)
+{
+	for (int i = 0; i < SECT_PORT; i++) {
+		if (strlen(sect_names[i]) == len && memcmp(s, sect_names[i], len) == 0)
+			return i;
+	}
+	/* One digit: FP_MAX_IFACES is at most 10, and "port01" is not a name. */
+	if (len == 5 && memcmp(s, "port", 4) == 0 && s[4] >= '0' && s[4] - '0' < FP_MAX_IFACES)
+		return SECT_PORT + (s[4] - '0');
+	return -1;
+}
+
+/* The name fp_cfg_set() takes: "tcp.idle_timeout_s", "port0.mtu". */
+static void
+key_name(char *buf, size_t len, int slot, const struct key *k)
+{
+	if (slot >= SECT_PORT)
+		snprintf(buf, len, "port%d.%s", slot - SECT_PORT, k->name);
+	else
+		snprintf(buf, len, "%s.%s", sect_names[slot], k->name);
+}
+
+static const struct key *
+find_key(const char *name, int *slot)
+{
+	const char *dot = strchr(name, '.');
+	const struct key *keys;
+
+	if (dot == NULL)
+		return NULL;
+	*slot = slot_by_name(name, (size_t)(dot - name));
+	if (*slot < 0)
+		return NULL;
+	keys = sect_keys[sect_of_slot(*slot)];
+	for (unsigned i = 0; keys[i].name != NULL; i++) {
+		if (strcmp(keys[i].name, dot + 1) == 0)
+			return &keys[i];
+	}
+	return NULL;
+}
+
+int
+fp_cfg_set(struct fp_cfg *cfg, const char *key, const char *value, const char *label, char *err,
+		size_t err_len)
+{
+	struct fp_cfg next = *cfg;
+	struct parser ps;
+	char line[CFG_LINE_MAX + 1];
+	struct key named;
+	const struct key *k;
+	size_t len;
+	int slot;
+
+	/* Line 0: messages read "label: key: problem", no line to point at. */
+	parser_init(&ps, &next, label, err, err_len);
+	k = find_key(key, &slot);
+	if (k == NULL) {
+		fp_text_fail(&ps.src,
+				"unknown key '%.*s' (want section.key, such as "
+				"tcp.idle_timeout_s)",
+				CFG_SHOW_MAX, key);
+		return -ENOENT;
+	}
+	if (!(k->flags & KEY_LIVE)) {
+		fp_text_fail(&ps.src, "%s: needs a restart: %s", key,
+				sect_restart[sect_of_slot(slot)]);
+		return -EPERM;
+	}
+	/* The messages name the key as it was given, section included. */
+	named = *k;
+	named.name = key;
+	len = strlen(value);
+	if (len > CFG_LINE_MAX) {
+		fp_text_fail(&ps.src, "%s: value too long (max %d bytes)", key, CFG_LINE_MAX);
+		return -EINVAL;
+	}
+	/* A line break would end the line in a file; other control bytes are junk. */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f) {
+			fp_text_fail(&ps.src, "%s: control character 0x%02x in the value", key, c);
+			return -EINVAL;
+		}
+	}
+	memcpy(line, value, len + 1);
+	ps.slot = slot;
+	if (set_value(&ps, &named, slot_base(&next, slot), fp_text_skip_blank(line)) < 0 ||
+			parse_finish(&ps) < 0)
+		return -EINVAL;
+	*cfg = next;
+	return 0;
+}
+
+/* One section's keys of both configurations side by side; b may be NULL (fp_cfg_each()). */
+static int
+walk_slot(const struct fp_cfg *a, const struct fp_cfg *b, int slot, bool changed_only,
+		fp_cfg_item_fn fn, void *arg)
+{
+	const struct key *keys = sect_keys[sect_of_slot(slot)];
+	unsigned port = (unsigned)(slot - SECT_PORT);
+	int count = 0;
+
+	for (unsigned i = 0; keys[i].name != NULL; i++) {
+		char name[CFG_KEY_NAME_MAX], va[CFG_VALUE_MAX], vb[CFG_VALUE_MAX];
+		struct writer wa = {va, sizeof(va), 0, false};
+		struct writer wb = {vb, sizeof(vb), 0, false};
+		struct fp_cfg_item it;
+
+		va[0] = vb[0] = '\0';
+		if (slot < SECT_PORT || port < a->n_ports)
+			put_value(&wa, &keys[i], slot_cbase(a, slot));
+		else
+			put(&wa, "(no section)");
+		if (b != NULL && (slot < SECT_PORT || port < b->n_ports))
+			put_value(&wb, &keys[i], slot_cbase(b, slot));
+		else if (b != NULL)
+			put(&wb, "(no section)");
+		if (changed_only && strcmp(va, vb) == 0)
+			continue;
+		key_name(name, sizeof(name), slot, &keys[i]);
+		it.key = name;
+		it.value = va;
+		it.other = b != NULL ? vb : NULL;
+		it.live = (keys[i].flags & KEY_LIVE) != 0;
+		it.restart = it.live ? NULL : sect_restart[sect_of_slot(slot)];
+		fn(arg, &it);
+		count++;
+	}
+	return count;
+}
+
+/* Every section in fp_cfg_format()'s order: the ports, then the others. */
+static int
+walk(const struct fp_cfg *a, const struct fp_cfg *b, bool changed_only, fp_cfg_item_fn fn,
+		void *arg)
+{
+	unsigned n_ports = a->n_ports;
+	int count = 0;
+
+	if (b != NULL && b->n_ports > n_ports)
+		n_ports = b->n_ports;
+	for (unsigned i = 0; i < n_ports && i < FP_MAX_IFACES; i++)
+		count += walk_slot(a, b, SECT_PORT + (int)i, changed_only, fn, arg);
+	for (int slot = 0; slot < SECT_PORT; slot++)
+		count += walk_slot(a, b, slot, changed_only, fn, arg);
+	return count;
+}
+
+int
+fp_cfg_each(const struct fp_cfg *cfg, fp_cfg_item_fn fn, void *arg)
+{
+	return walk(cfg, NULL, false, fn, arg);
+}
+
+int
+fp_cfg_diff(const struct fp_cfg *a, const struct fp_cfg *b, fp_cfg_item_fn fn, void *arg)
+{
+	return walk(a, b, true, fn, arg);
 }

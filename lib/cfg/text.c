@@ -20,7 +20,12 @@ fp_text_fail(const struct fp_text_src *src, const char *fmt, ...)
 
 	if (src->err == NULL || src->err_len == 0)
 		return;
-	n = snprintf(src->err, src->err_len, "%s:%u: ", src->name, src->line);
+	if (src->line != 0)
+		n = snprintf(src->err, src->err_len, "%s:%u: ", src->name, src->line);
+	else if (src->name != NULL)
+		n = snprintf(src->err, src->err_len, "%s: ", src->name);
+	else
+		n = 0;
 	if (n < 0 || (size_t)n >= src->err_len)
 		return;
 	va_start(ap, fmt);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Counter names and totals. The names come from FP_FOREACH_COUNTER and the
- * drop sum from FP_FOREACH_DROP_COUNTER, so the CLI, the telemetry document
- * and the enum always agree.
+ * Counter names and totals. The names come from FP_FOREACH_COUNTER, the
+ * drop reasons and the drop sum from FP_FOREACH_DROP_COUNTER, so the CLI,
+ * the telemetry document, the metrics page and the enum always agree.
  */
 #include <stddef.h>
 
@@ -20,6 +20,21 @@ fp_stats_name(enum fp_counter id)
 	if ((unsigned)id >= FP_CTR_COUNT)
 		return NULL;
 	return counter_names[id];
+}
+
+/* Every drop counter is named "drop_<reason>"; the reason starts past the prefix. */
+static const char *const drop_reasons[FP_CTR_COUNT] = {
+#define FP_X_REASON(id, name) [FP_CTR_##id] = name + sizeof("drop_") - 1,
+	FP_FOREACH_DROP_COUNTER(FP_X_REASON)
+#undef FP_X_REASON
+};
+
+const char *
+fp_stats_drop_reason(enum fp_counter id)
+{
+	if ((unsigned)id >= FP_CTR_COUNT)
+		return NULL;
+	return drop_reasons[id];
 }
 
 void

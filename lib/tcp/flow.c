@@ -77,6 +77,75 @@ layout_of(const struct fp_cfg_tcp *cfg, struct layout *l)
 	return 0;
 }
 
+/** The idle sweep's epoch: an idle timeout is TCP_SWEEP_EPOCHS of them. */
+static uint64_t
+idle_epoch_us(const struct fp_cfg_tcp *cfg)
+{
+	return (uint64_t)(cfg->idle_timeout_s ? cfg->idle_timeout_s : 1) * 1000000 / TCP_SWEEP_EPOCHS;
+}
+
+/*
+ * A compact flow keeps only the epoch of its last activity, in units of
+ * idle_timeout / TCP_SWEEP_EPOCHS. When the timeout changes, stamp each one
+ * again in the new unit with the idle time it had (capped where the new
+ * timeout has already passed), so the sweep judges it by the new timeout.
+ */
+static void
+restamp_compact_epochs(struct fp_tcp *t, uint64_t old_epoch_us, uint64_t now_us)
+{
+	uint64_t old_cur = now_us / old_epoch_us;
+
+	for (uint32_t i = 0; i < t->max_flows; i++) {
+		struct tcp_slot *sl = &t->slots[i];
+		uint64_t idle, epochs;
+
+		if (!(sl->flags & SF_IN_USE) || sl->rec != TCP_NONE)
+			continue;
+		idle = ((old_cur - (sl->ws_epoch >> 4)) & 15) * old_epoch_us;
+		epochs = idle / t->epoch_us;
+		if (epochs > TCP_SWEEP_EPOCHS + 1)
+			epochs = TCP_SWEEP_EPOCHS + 1;
+		sl->ws_epoch = (uint8_t)((sl->ws_epoch & 15) |
+				((fp__tcp_epoch(t, now_us) - epochs) & 15) << 4);
+	}
+}
+
+int
+fp_tcp_reconfigure(struct fp_tcp *t, const struct fp_cfg_tcp *cfg, uint64_t now_us)
+{
+	struct fp_cfg_tcp old;
+	uint64_t old_epoch_us;
+
+	/* The table, the records and the echo pool are sized at start. */
+	if (t == NULL || !cfg_valid(cfg) || cfg->max_flows != t->cfg.max_flows ||
+			cfg->buffer_size != t->cfg.buffer_size ||
+			cfg->active_flows != t->cfg.active_flows ||
+			cfg->echo_pool_kb != t->cfg.echo_pool_kb)
+		return -EINVAL;
+	old = t->cfg;
+	old_epoch_us = t->epoch_us;
+	t->cfg = *cfg;
+	t->mss = cfg->mss;
+	if (cfg->idle_timeout_s != old.idle_timeout_s) {
+		t->epoch_us = idle_epoch_us(cfg);
+		restamp_compact_epochs(t, old_epoch_us, now_us);
+	}
+	/*
+	 * A later deadline needs nothing: the wheel visits a flow filed too early
+	 * and files it again (fp_tcp_tick()). An earlier one, or new RTO bounds,
+	 * must reach every flow with a working record now, or it would wait for
+	 * the old deadline.
+	 */
+	if (cfg->idle_timeout_s >= old.idle_timeout_s && cfg->time_wait_ms >= old.time_wait_ms &&
+			cfg->rto_min_ms == old.rto_min_ms && cfg->rto_max_ms == old.rto_max_ms)
+		return 0;
+	for (uint32_t i = 0; i < t->max_active; i++) {
+		if (t->flows[i].flags & TF_IN_USE)
+			fp__tcp_timer_refile(t, &t->flows[i], now_us);
+	}
+	return 0;
+}
+
 size_t
 fp_tcp_mem_size(const struct fp_cfg_tcp *cfg)
 {
@@ -119,8 +188,7 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, const struc
 	while (t->rcv_ws < TCP_MAX_WSCALE && (cfg->buffer_size >> t->rcv_ws) > 65535)
 		t->rcv_ws++;
 	t->keys = *keys;
-	t->epoch_us = (uint64_t)(cfg->idle_timeout_s ? cfg->idle_timeout_s : 1) * 1000000 /
-			TCP_SWEEP_EPOCHS;
+	t->epoch_us = idle_epoch_us(cfg);
 	for (i = 0; i < TCP_WHEEL_SLOTS; i++)
 		t->wheel[i] = TCP_NONE;
 	for (i = 0; i < t->max_flows; i++) {

@@ -428,6 +428,11 @@ void fp__tcp_flow_end(struct fp_ctx *ctx, struct tcp_flow *f, enum fp_counter ct
 void fp__tcp_persist_start(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
 /** Handle a flow whose wheel slot came due. */
 void fp__tcp_expire(struct fp_ctx *ctx, struct tcp_flow *f, uint64_t now_us);
+/**
+ * After the engine's timeouts changed: clamp the flow's RTO into the new
+ * bounds and file it under its earliest deadline, if that is now earlier.
+ */
+void fp__tcp_timer_refile(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us);
 
 /* Sequence space comparisons, correct across the 2^32 wrap (RFC 9293 3.4). */
 static inline int

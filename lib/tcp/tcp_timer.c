@@ -384,6 +384,24 @@ fp_tcp_tick(struct fp_ctx *ctx, uint64_t now_us)
 }
 
 void
+fp__tcp_timer_refile(struct fp_tcp *t, struct tcp_flow *f, uint64_t now_us)
+{
+	uint64_t min = (uint64_t)t->cfg.rto_min_ms * 1000, max = (uint64_t)t->cfg.rto_max_ms * 1000;
+	uint64_t d;
+
+	if (f->rto_us < min)
+		f->rto_us = (uint32_t)min;
+	if (f->rto_us > max)
+		f->rto_us = (uint32_t)max;
+	/* A retransmission backed off under a higher cap is due by the new one. */
+	if (f->rtx_at != 0 && f->rtx_at > now_us + max)
+		f->rtx_at = now_us + max;
+	d = next_deadline(t, f);
+	if (d != UINT64_MAX)
+		fp__tcp_timer_arm(t, f, d);
+}
+
+void
 fp_tcp_drain(struct fp_ctx *ctx)
 {
 	struct fp_tcp *t = ctx->tcp;

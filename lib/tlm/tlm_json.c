@@ -10,6 +10,8 @@
 #include "fp/tlm.h"
 #include "fp/utf8.h"
 
+#include "tlm_priv.h"
+
 void
 fp_tlm_json_init(struct fp_tlm_json *j, char *buf, size_t cap)
 {
@@ -22,18 +24,36 @@ fp_tlm_json_init(struct fp_tlm_json *j, char *buf, size_t cap)
 		buf[0] = '\0';
 }
 
+void
+fp__tlm_put(char *buf, size_t cap, size_t *len, int *err, const char *s, size_t n)
+{
+	if (*err)
+		return;
+	/* one byte stays free for the NUL written by finish */
+	if (n >= cap - *len) {
+		*err = -ENOSPC;
+		return;
+	}
+	memcpy(buf + *len, s, n);
+	*len += n;
+}
+
+size_t
+fp__tlm_u64_digits(char *tmp, uint64_t v)
+{
+	size_t i = FP__TLM_U64_DIGITS;
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return i;
+}
+
 static void
 put(struct fp_tlm_json *j, const char *s, size_t n)
 {
-	if (j->err)
-		return;
-	/* one byte stays free for the NUL written by finish */
-	if (n >= j->cap - j->len) {
-		j->err = -ENOSPC;
-		return;
-	}
-	memcpy(j->buf + j->len, s, n);
-	j->len += n;
+	fp__tlm_put(j->buf, j->cap, &j->len, &j->err, s, n);
 }
 
 static void
@@ -196,13 +216,9 @@ fp_tlm_json_str(struct fp_tlm_json *j, const char *s)
 void
 fp_tlm_json_u64(struct fp_tlm_json *j, uint64_t v)
 {
-	char tmp[20];
-	size_t i = sizeof(tmp);
+	char tmp[FP__TLM_U64_DIGITS];
+	size_t i = fp__tlm_u64_digits(tmp, v);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
 	sep(j);
 	put(j, tmp + i, sizeof(tmp) - i);
 }
@@ -215,16 +231,11 @@ fp_tlm_json_i64(struct fp_tlm_json *j, int64_t v)
 		return;
 	}
 	/* the magnitude of INT64_MIN only fits unsigned */
-	uint64_t m = (uint64_t)0 - (uint64_t)v;
-	char tmp[21];
-	size_t i = sizeof(tmp);
+	char tmp[FP__TLM_U64_DIGITS];
+	size_t i = fp__tlm_u64_digits(tmp, (uint64_t)0 - (uint64_t)v);
 
-	do {
-		tmp[--i] = (char)('0' + m % 10);
-		m /= 10;
-	} while (m);
-	tmp[--i] = '-';
 	sep(j);
+	put(j, "-", 1);
 	put(j, tmp + i, sizeof(tmp) - i);
 }
 

@@ -5,21 +5,24 @@
 #   fuzz_input  fp_input() and the TCP engine      seeds corpus/,     crashes regress/
 #   fuzz_req    the management request parser      seeds req/corpus/, crashes req/regress/
 #   fuzz_cfg    the configuration parser           seeds cfg/corpus/ and cfg/, crashes cfg/regress/
+#   fuzz_cfg_set  a run-time change (fp_cfg_set)   seeds cfg_set/corpus/, crashes cfg_set/regress/
 #   fuzz_pipeline  the pipeline parser (app/)      seeds pipelines/,  crashes regress-pipeline/
+#   fuzz_prom   the metrics endpoint's Accept choice and label/HELP escaping
+#                                                  seeds prom/corpus/,  crashes prom/regress/
 # Exit status is non-zero when a regression input or a fuzzing run crashes;
 # crash inputs are left in the artifact directory, to be committed to the
 # target's regress/ folder with the fix.
 #
 #   tests/fuzz/run.sh [seconds [target...]]
 #       seconds: the whole fuzzing budget, default 90: fuzz_input gets half
-#       (the largest surface), the parsers a quarter each; targets: default all
+#       (the largest surface), the parsers share the other half; targets: default all
 #   env: CC (default clang; needs libclang-rt-14-dev on Debian 12),
 #        FUZZ_OUT (build/work dir, default a fresh mktemp -d), FUZZ_JOBS (default 1)
 set -eu
 
 secs=${1:-90}
 [ $# -gt 0 ] && shift
-targets=${*:-fuzz_input fuzz_req fuzz_cfg fuzz_pipeline}
+targets=${*:-fuzz_input fuzz_req fuzz_cfg fuzz_cfg_set fuzz_pipeline fuzz_prom}
 cc=${CC:-clang}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${FUZZ_OUT:-$(mktemp -d /tmp/fp-fuzz.XXXXXX)}
@@ -59,7 +62,9 @@ seeds() {
   fuzz_input) echo "$fuzz/corpus" ;;
   fuzz_req) echo "$fuzz/req/corpus" ;;
   fuzz_cfg) echo "$fuzz/cfg/corpus $root/cfg" ;;
+  fuzz_cfg_set) echo "$fuzz/cfg_set/corpus" ;;
   fuzz_pipeline) echo "$root/pipelines" ;;
+  fuzz_prom) echo "$fuzz/prom/corpus" ;;
   *) echo "fuzz: unknown target $1" >&2; exit 2 ;;
   esac
 }

@@ -187,8 +187,7 @@ gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, int tcp, char *e
 	h->ctx.tx_arg = h;
 	if (tcp) {
 		/* Fixed keys: the tests and the benchmark repeat exactly. */
-		static const struct fp_tcp_keys keys = {
-				{0x5eed, 1}, {0x5eed, 2}, {0x5eed, 3}};
+		static const struct fp_tcp_keys keys = {{0x5eed, 1}, {0x5eed, 2}, {0x5eed, 3}};
 
 		tcp_len = fp_tcp_mem_size(&h->cfg.tcp);
 		h->tcp_mem = rte_zmalloc("gh_tcp", tcp_len, 64);

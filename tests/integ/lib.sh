@@ -108,11 +108,15 @@ fp_start_sut() { # <command...>
 	fp__wait_for 30 fp_ping_once || fp_fail "$1 never answered ping"
 }
 
+# EAL memory arguments of fp_start_app: no hugepages, which the tests do not
+# need; a test that does (a secondary process attaching) sets FP_EAL_MEM=().
+[[ -v FP_EAL_MEM ]] || FP_EAL_MEM=(--no-huge -m 512)
+
 # Start fastpath with the test's config (extra app args may follow).
 fp_start_app() {
 	[[ -x $FP_BIN ]] || fp_fail "no binary at $FP_BIN: build first (meson setup build && ninja -C build)"
 	[[ -n ${FP_CFG:-} ]] || fp_write_config
-	fp_start_sut "$FP_BIN" -l 0-1 --no-huge -m 512 --no-pci --file-prefix="$FP_FILE_PREFIX" \
+	fp_start_sut "$FP_BIN" -l 0-1 "${FP_EAL_MEM[@]}" --no-pci --file-prefix="$FP_FILE_PREFIX" \
 		--vdev "$FP_VDEV" -- -c "$FP_CFG" "$@"
 }
 
@@ -182,6 +186,31 @@ fp_expect_echo_service() { # <concurrent conns> [<bulk bytes>]
 
 	out=$(fp_echo --port 9 --expect-rst --timeout 5) || fp_fail "closed port: $out"
 	fp_log "ok: closed port 9 answered with RST"
+}
+
+# TCP echo in the background, rounds of 4 x 1 MiB (byte-exact, clean
+# closes), until fp_echo_loop_stop: for "this must not disturb echo" checks.
+# Both must be called from the test's own shell (only it can wait).
+fp_echo_loop_start() { # <seed of the first round>
+	local seed=$1
+	rm -f "$FP_WORK/stop_echo"
+	(
+		i=0
+		while [[ ! -e $FP_WORK/stop_echo ]]; do
+			fp_echo --port 7 --conns 4 --bytes $((1 << 20)) --seed $((seed + i)) --timeout 60 || exit 1
+			i=$((i + 1))
+		done
+		echo "$i rounds of 4 x 1 MiB"
+	) >"$FP_WORK/echo_during.log" 2>&1 &
+	FP_ECHO_LOOP_PID=$!
+	fp_on_exit "kill $FP_ECHO_LOOP_PID"
+}
+
+# Stop the loop after its current round; fail if any round failed.
+fp_echo_loop_stop() { # <what went on meanwhile, for the messages>
+	touch "$FP_WORK/stop_echo"
+	wait "$FP_ECHO_LOOP_PID" || fp_fail "echo during $1: $(tail -n 3 "$FP_WORK/echo_during.log")"
+	fp_log "ok: echo during $1: $(tail -n 1 "$FP_WORK/echo_during.log")"
 }
 
 # Value of one counter from the summary fastpath prints on exit

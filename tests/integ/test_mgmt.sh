@@ -52,7 +52,7 @@ opened0=$(total flows_opened)
 closed0=$(($(total flows_closed) + $(total flows_timed_out)))
 ctl=$FP_WORK/hold
 mkdir -p "$ctl"
-fp_ns "$FP_PY" "$FP_SRC/tests/integ/hold.py" "$FP_APP_IP" $K "$ctl" >"$FP_WORK/hold.log" 2>&1 &
+fp_ns_bg "$FP_PY" "$FP_SRC/tests/integ/hold.py" "$FP_APP_IP" $K "$ctl" >"$FP_WORK/hold.log" 2>&1
 holder=$!
 fp_on_exit "kill $holder"
 fp__wait_for 15 test -e "$ctl/ready" || fp_fail "holder never connected: $(cat "$FP_WORK/hold.log")"

@@ -28,16 +28,7 @@ fp_assert_eq "socket mode and group with [mgmt] group = daemon" "660 daemon" "$(
 rss0=$(rss_kb)
 
 # Echo traffic during the abuse: the fast path must not notice the socket.
-(
-	i=0
-	while [[ ! -e $FP_WORK/stop_echo ]]; do
-		fp_echo --port 7 --conns 4 --bytes $((1 << 20)) --seed $((i + 10)) --timeout 60 || exit 1
-		i=$((i + 1))
-	done
-	echo "$i rounds of 4 x 1 MiB"
-) >"$FP_WORK/echo_during.log" 2>&1 &
-echo_pid=$!
-fp_on_exit "kill $echo_pid"
+fp_echo_loop_start 10
 
 "$FP_PY" - "$FP_SOCK" <<'EOF' || fp_fail "socket abuse checks failed"
 import json, os, random, select, socket, sys, threading, time
@@ -253,9 +244,7 @@ rss1=$(rss_kb)
 fp_log "RSS before ${rss0} kB, after ${rss1} kB"
 (( rss1 - rss0 < 65536 )) || fp_fail "RSS grew by $((rss1 - rss0)) kB during the socket abuse"
 
-touch "$FP_WORK/stop_echo"
-wait "$echo_pid" || fp_fail "echo during the abuse: $(tail -n 3 "$FP_WORK/echo_during.log")"
-fp_log "ok: echo during the abuse: $(tail -n 1 "$FP_WORK/echo_during.log")"
+fp_echo_loop_stop "the abuse"
 
 s=$("${FPCTL[@]}" --json stats) || fp_fail "stats after the abuse: $s"
 fp_assert_eq "stats after the abuse" True "$(fp_jget "$s" "r['ok']")"

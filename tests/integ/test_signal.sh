@@ -25,8 +25,8 @@ start_with_holder() { # <part> <conns> [hold.py options]
 	ctl=$FP_WORK/hold-$part
 	mkdir -p "$ctl"
 	fp_start_app
-	fp_ns "$FP_PY" "$FP_SRC/tests/integ/hold.py" "$FP_APP_IP" "$conns" "$ctl" "$@" \
-		>"$ctl.log" 2>&1 &
+	fp_ns_bg "$FP_PY" "$FP_SRC/tests/integ/hold.py" "$FP_APP_IP" "$conns" "$ctl" "$@" \
+		>"$ctl.log" 2>&1
 	holder=$!
 	fp_on_exit "kill $holder"
 	fp__wait_for 15 test -e "$ctl/ready" || fp_fail "holder never got ready: $(cat "$ctl.log")"

@@ -55,6 +55,12 @@ fp_run_cleanups() {
 # Run a command inside the client namespace.
 fp_ns() { ip netns exec "$FP_NS" "$@"; }
 
+# The same in the background, with $! the command itself (ip netns exec
+# execs it): `fp_ns ... &` would make $! a subshell, and killing that leaves
+# the command running. stdin is passed on explicitly, since a background
+# command's default stdin is /dev/null.
+fp_ns_bg() { ip netns exec "$FP_NS" "$@" <&0 & }
+
 fp__wait_for() { # <seconds> <command...>
 	local deadline=$((SECONDS + $1))
 	shift

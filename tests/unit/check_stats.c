@@ -100,6 +100,31 @@ START_TEST(test_stats_name_out_of_range)
 }
 END_TEST
 
+/* Drop reasons: exactly the drop_* counters, the name without "drop_", non-empty. */
+START_TEST(test_stats_drop_reason)
+{
+	unsigned drops = 0;
+
+	for (unsigned i = 0; i < FP_CTR_COUNT; i++) {
+		const char *name = fp_stats_name((enum fp_counter)i);
+		const char *reason = fp_stats_drop_reason((enum fp_counter)i);
+
+		if (strncmp(name, "drop_", 5) != 0) {
+			ck_assert_ptr_null(reason);
+			continue;
+		}
+		drops++;
+		ck_assert_ptr_nonnull(reason);
+		ck_assert_str_eq(reason, name + 5);
+		ck_assert_uint_gt(strlen(reason), 0);
+	}
+	ck_assert_uint_gt(drops, 0);
+	ck_assert_str_eq(fp_stats_drop_reason(FP_CTR_DROP_ETH_TRUNCATED), "eth_truncated");
+	ck_assert_ptr_null(fp_stats_drop_reason(FP_CTR_RX_PACKETS));
+	ck_assert_ptr_null(fp_stats_drop_reason(FP_CTR_COUNT));
+}
+END_TEST
+
 START_TEST(test_stats_add_get)
 {
 	struct fp_stats st;
@@ -191,6 +216,7 @@ stats_suite(void)
 	tcase_add_test(tc, test_stats_names_unique_nonempty);
 	tcase_add_test(tc, test_stats_names_match_enum);
 	tcase_add_test(tc, test_stats_name_out_of_range);
+	tcase_add_test(tc, test_stats_drop_reason);
 	tcase_add_test(tc, test_stats_add_get);
 	tcase_add_test(tc, test_stats_accumulate);
 	tcase_add_test(tc, test_stats_drops_sums_drop_counters);

@@ -500,6 +500,35 @@ START_TEST(test_tcp_compact_idle_timeout)
 }
 END_TEST
 
+/* A shorter idle_timeout_s set while flows are open reaches compact flows
+ * too: the sweep judges them by the new timeout, not the one they were
+ * stamped under. */
+START_TEST(test_tcp_compact_idle_timeout_shortened_live)
+{
+	uint32_t ms;
+
+	cfg.idle_timeout_s = 300;
+	one_compact_one_quiet();
+	for (ms = 0; ms < 3000; ms += 100)
+		tick(100000);
+	pull();
+	ck_assert_uint_eq(fp_tcp_flow_count(ctx.tcp), 2);
+	cfg.idle_timeout_s = 2;
+	ck_assert_int_eq(fp_tcp_reconfigure(ctx.tcp, &cfg, ctx.now_us), 0);
+	check_invariants();
+	/* At most a quarter past the new timeout, counted from the change. */
+	for (ms = 0; ms < 2600; ms += 100) {
+		tick(100000);
+		pull();
+	}
+	ck_assert_int_eq(peers[0].rst, 1); /* the compact one */
+	ck_assert_int_eq(peers[1].rst, 1); /* the one with a record */
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 2);
+	assert_no_flows();
+	check_invariants();
+}
+END_TEST
+
 /* A drain owes a compact flow its FIN until a record is free: it gets it
  * once the only record's flow has closed, and then closes as well. */
 START_TEST(test_tcp_compact_drain)
@@ -571,6 +600,7 @@ tcp_pool_suite(void)
 	tcase_add_test(tc, test_tcp_records_exhausted_compact_rst);
 	tcase_add_test(tc, test_tcp_records_exhausted_no_cookies);
 	tcase_add_test(tc, test_tcp_compact_idle_timeout);
+	tcase_add_test(tc, test_tcp_compact_idle_timeout_shortened_live);
 	tcase_add_test(tc, test_tcp_compact_drain);
 	tcase_add_test(tc, test_tcp_mem_per_idle_flow);
 	suite_add_tcase(s, tc);

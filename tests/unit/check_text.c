@@ -140,6 +140,17 @@ START_TEST(test_text_fail)
 	fp_text_fail(&src, "bad %s %d", "thing", 42);
 	ck_assert_str_eq(err, "f.conf:7: bad thing 42");
 
+	/* No line (a value set at run time): the label alone, or nothing. */
+	src.name = "config set";
+	src.line = 0;
+	fp_text_fail(&src, "bad %s", "value");
+	ck_assert_str_eq(err, "config set: bad value");
+	src.name = NULL;
+	fp_text_fail(&src, "bad %s", "value");
+	ck_assert_str_eq(err, "bad value");
+	src.name = "f.conf";
+	src.line = 7;
+
 	/* Truncated to the buffer, always terminated. */
 	src.err = small;
 	src.err_len = sizeof(small);

@@ -9,8 +9,8 @@ import statistics
 import sys
 from collections import defaultdict
 
-SERVERS = ["fastpath-afpacket", "fastpath-2w", "fastpath-afxdp", "libevent", "libuv",
-           "reuseport-1", "reuseport-2", "threadpool", "firmware", "board"]
+SERVERS = ["fastpath-afpacket", "fastpath-adaptive", "fastpath-2w", "fastpath-afxdp", "libevent",
+           "libuv", "reuseport-1", "reuseport-2", "threadpool", "firmware", "board"]
 # Ratio columns (a/b), shown when both ran: fastpath against the single-loop
 # servers, each multicore model against fastpath with as many workers, and
 # what a second worker or process buys each model on this machine.
@@ -48,6 +48,17 @@ METRICS = [
     ("cpu", "server's busiest thread during the cases", "share", "% of a CPU"),
     ("cpu", "server, all its threads during the cases", "total", "% of a CPU"),
     ("cpu", "server threads (processes x threads)", "threads", "count"),
+    ("idle", "worker threads while idle (no traffic)", "worker_share", "% of a CPU"),
+]
+# [dpdk] idle = adaptive against poll, side by side: the idle polling goal is
+# < 10% of a core while idle at < 10% latency cost under load.
+IDLE_ROWS = [
+    ("idle", "worker thread CPU while idle", "worker_share", "% of a core", 100),
+    ("pp1", "ping-pong 64 B, 1 conn", "rate", "req/s", 1),
+    ("pp1", "  p50 latency", "p50_us", "us", 1),
+    ("pp1", "  p99 latency", "p99_us", "us", 1),
+    ("pp64", "ping-pong 64 B, 64 conns", "rate", "req/s", 1),
+    ("pp64", "  p99 latency", "p99_us", "us", 1),
 ]
 # Units that are descriptions of a run, not figures of merit: no ratio.
 NO_RATIO = {"% of a CPU", "per req", "per conn", "count"}
@@ -59,6 +70,20 @@ def fmt(v):
     if v >= 10:
         return f"{v:.1f}"
     return f"{v:.2f}"
+
+
+def row_cells(runs, servers, case, key, scale, show=fmt):
+    """One table row: "median (min..max)" per server (or "-"), and the medians."""
+    cells, med = [], {}
+    for s in servers:
+        vals = [r[key] * scale for r in runs.get((s, case), []) if key in r]
+        if not vals:
+            cells.append("-")
+            continue
+        med[s] = statistics.median(vals)
+        cells.append(f"{show(med[s])} ({show(min(vals))}..{show(max(vals))})"
+                     if len(vals) > 1 else show(med[s]))
+    return cells, med
 
 
 def main(path):
@@ -77,8 +102,8 @@ def main(path):
             graph.append(r)
         elif c == "env":
             env.append(r)
-        elif c == "cpu":
-            runs[(r["label"], "cpu")].append(r)
+        elif c in ("cpu", "idle"):
+            runs[(r["label"], c)].append(r)
         elif c == "mem":
             mem.append(r)
         elif c.startswith("testpmd-"):
@@ -94,8 +119,8 @@ def main(path):
         elif "label" in r and "mode" in r and not r.get("errors"):
             runs[(r["label"], c)].append(r)
 
-    present = [s for s in SERVERS if any(k[0] == s and k[1] != "cpu" for k in runs)]
-    rounds = max((len(v) for k, v in runs.items() if k[1] != "cpu"), default=0)
+    present = [s for s in SERVERS if any(k[0] == s and k[1] not in ("cpu", "idle") for k in runs)]
+    rounds = max((len(v) for k, v in runs.items() if k[1] not in ("cpu", "idle")), default=0)
     out = []
     if present:
         out.append(f"Echo servers over veth, {rounds} round(s) ABAB; "
@@ -106,23 +131,26 @@ def main(path):
         out.append("| " + " | ".join(head) + " |")
         out.append("|" + "---|" * len(head))
         for case, title, key, unit in METRICS:
-            cells, med = [], {}
-            for s in present:
-                pct = 100 if unit == "% of a CPU" else 1
-                vals = [r[key] * pct for r in runs.get((s, case), []) if key in r]
-                if not vals:
-                    cells.append("-")
-                    continue
-                med[s] = statistics.median(vals)
-                show = (lambda v: f"{v:.0f}") if unit == "count" else fmt
-                cells.append(f"{show(med[s])} ({show(min(vals))}..{show(max(vals))})"
-                             if len(vals) > 1 else show(med[s]))
+            cells, med = row_cells(runs, present, case, key, 100 if unit == "% of a CPU" else 1,
+                                   (lambda v: f"{v:.0f}") if unit == "count" else fmt)
             for a, b in ratio_cols:
                 ok = unit not in NO_RATIO and med.get(a) and med.get(b)
                 cells.append(f"{med[a] / med[b]:.2f}x" if ok else "-")
             out.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
         out.append("")
         out.append("Ratios a/b: for latency below 1 means a is faster; for throughput above 1 does.")
+        out.append("")
+    if "fastpath-afpacket" in present and "fastpath-adaptive" in present:
+        out.append("Idle polling: [dpdk] idle = poll (fastpath-afpacket) against adaptive, "
+                   "same rounds; cells: median (min..max); adaptive/poll is the ratio of medians.\n")
+        out.append("| case | unit | poll | adaptive | adaptive/poll |")
+        out.append("|---|---|---|---|---|")
+        for case, title, key, unit, scale in IDLE_ROWS:
+            cells, med = row_cells(runs, ["fastpath-afpacket", "fastpath-adaptive"], case, key,
+                                   scale)
+            a, p = med.get("fastpath-adaptive"), med.get("fastpath-afpacket")
+            cells.append(f"{a / p:.2f}x" if a is not None and p else "-")
+            out.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
         out.append("")
     io, mac = pmd.get("io"), pmd.get("macswap")
     if micro or pmd:

@@ -5,7 +5,9 @@
 # directory, sets up the topology (client in netns fp-bench, veth pair
 # fa-bench/fb-bench, server on fa-bench in the root namespace), then in one
 # invocation runs every server on it, rounds alternating ABAB:
-#   fastpath-afpacket  the appliance on net_af_packet, one worker
+#   fastpath-afpacket  the appliance on net_af_packet, one worker ([dpdk] idle = poll, the default)
+#   fastpath-adaptive  the same with [dpdk] idle = adaptive; for every fastpath server the
+#                      worker threads' CPU while idle is measured before the cases
 #   fastpath-2w        the same with two workers (two queue pairs, RSS by af_packet fanout)
 #   fastpath-afxdp     the appliance on net_af_xdp (skipped, with the reason, if it fails here)
 #   libevent, libuv    the reference kernel-socket echo servers (tools/bench/echo_*.c)
@@ -35,7 +37,7 @@ SRC=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BENCH_BUILD:-$SRC/build-bench}
 SECONDS_PER_CASE=2
 ROUNDS=5
-SERVERS=fastpath-afpacket,fastpath-2w,fastpath-afxdp,libevent,libuv,reuseport-1,reuseport-2,threadpool,firmware,board
+SERVERS=fastpath-afpacket,fastpath-adaptive,fastpath-2w,fastpath-afxdp,libevent,libuv,reuseport-1,reuseport-2,threadpool,firmware,board
 CASES=pp1,pp64,bulk,churn
 MICRO=1
 MICRO_SECONDS=2
@@ -46,6 +48,7 @@ MEM_FLOWS="1 10000 1000000 10000000"
 MEM_IDLE_ONLY=""
 PROFILE=1
 BASELINE=
+IDLE_SECONDS=3
 GRAPH_ARGS=
 FP_SET=()
 OUT=
@@ -63,11 +66,11 @@ while (($#)); do
 	--baseline) BASELINE=$2; shift ;;
 	--set) FP_SET+=("$2"); shift ;;
 	--smoke)
-		SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=4
+		SECONDS_PER_CASE=1 ROUNDS=1 MICRO_SECONDS=0.3 PMD_SECONDS=4 IDLE_SECONDS=1
 		MEM_FLOWS="1 10000" MEM_IDLE_ONLY='' PROFILE=0
 		GRAPH_ARGS="-r 3 -p 8192"
 		;;
-	-h | --help) sed -n '3,30p' "$0"; exit 0 ;;
+	-h | --help) sed -n '3,32p' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -186,15 +189,16 @@ listeners_ok() { # <count>
 	(($(ss -Hltn "src $SRV_IP:$PORT" | wc -l) >= $1)) && port_ok
 }
 
-write_config() { # <file>
-	local set=() kv
-	for kv in "${FP_SET[@]}"; do
+write_config() { # <file> [KEY=VALUE]... (after --set's)
+	local out=$1 set=() kv
+	shift
+	for kv in "${FP_SET[@]}" "$@"; do
 		set+=(-e "s|^${kv%%=*} *=.*|${kv%%=*} = ${kv#*=}|")
 	done
 	sed "${set[@]}" -e "s|^address *=.*|address = $SRV_IP/24|" \
 		-e "s|^socket *=.*|socket = $WORK/mgmt.sock|" \
 		-e "s|^pipeline *=.*|pipeline = $SRC/pipelines/echo.pipeline|" \
-		"$SRC/cfg/fastpath.conf" >"$1"
+		"$SRC/cfg/fastpath.conf" >"$out"
 }
 
 # The firmware kinds serve on a tap they create in $FW_NS, the client's namespace.
@@ -245,9 +249,13 @@ start_server() {
 	CLIENT_NS=$NS
 	: >"$SRV_LOG"
 	case $name in
-	fastpath-afpacket | fastpath-2w | fastpath-afxdp)
+	fastpath-afpacket | fastpath-adaptive | fastpath-2w | fastpath-afxdp)
 		[[ -x $BUILD/app/fastpath ]] || { SKIP_WHY="app/fastpath not built"; return 2; }
-		write_config "$cfg"
+		if [[ $name == fastpath-adaptive ]]; then
+			write_config "$cfg" idle=adaptive
+		else
+			write_config "$cfg"
+		fi
 		local vdev="net_af_packet0,iface=$IF_SRV,framecnt=4096" prefix=fp_bench lcores=(-l 0-1)
 		if [[ $name == fastpath-afxdp ]]; then
 			vdev="net_af_xdp0,iface=$IF_SRV,start_queue=0,queue_count=1"
@@ -418,6 +426,24 @@ PY
 	fi
 }
 
+# The fastpath worker threads' share of a CPU (summed) over IDLE_SECONDS
+# without traffic, a second after start-up (ARP and the readiness ping are done).
+record_idle() { # <server> <round>
+	local t1 t2 c1 c2
+	sleep 1
+	t1=$(date +%s.%N)
+	c1=$(worker_ticks "${SRV_PIDS[0]}")
+	sleep "$IDLE_SECONDS"
+	t2=$(date +%s.%N)
+	c2=$(worker_ticks "${SRV_PIDS[0]}")
+	if [[ -z $c1 || -z $c2 ]]; then
+		record_error "$1" idle "$2" "no EAL worker thread in /proc/${SRV_PIDS[0]}/task"
+		return
+	fi
+	python3 -c 'import json,sys; n,r,c1,c2,t1,t2,hz=sys.argv[1:]; print(json.dumps({"case":"idle","label":n,"round":int(r),"worker_share":(int(c2)-int(c1))/int(hz)/(float(t2)-float(t1))}))' \
+		"$1" "$2" "$c1" "$c2" "$t1" "$t2" "$(getconf CLK_TCK)" >>"$RESULTS"
+}
+
 # The server's busiest thread's share of a CPU while the cases ran (100% for a
 # polling fastpath worker that had its core alone; less means it was sharing),
 # and all its threads' together (processes of a reuseport group included).
@@ -456,6 +482,7 @@ run_servers() {
 				continue
 			fi
 			log "round $round/$ROUNDS: $name"
+			[[ $name == fastpath-* ]] && record_idle "$name" "$round"
 			local t1 t2 cpu1 cpu2
 			t1=$(date +%s.%N)
 			cpu1=$(thread_ticks "${SRV_PIDS[@]}")
@@ -490,6 +517,19 @@ ctx_switches() { # <pid>...
 	for pid in "$@"; do
 		cat /proc/"$pid"/task/*/status 2>/dev/null
 	done | awk '/^(non)?voluntary_ctxt_switches:/ {n += $2} END {print n + 0}'
+}
+
+# utime+stime ticks of the EAL worker threads together, or nothing. DPDK 22.11
+# names them rte-worker-N (older releases lcore-worker-N, newer dpdk-worker<N>).
+worker_ticks() { # <pid>
+	local st comm n=0 found=
+	for st in /proc/"$1"/task/*; do
+		comm=$(cat "$st/comm" 2>/dev/null) || continue
+		[[ $comm == rte-worker-* || $comm == lcore-worker-* || $comm == dpdk-worker* ]] || continue
+		n=$((n + $(cut -d' ' -f14,15 "$st/stat" | awk '{print $1 + $2}')))
+		found=1
+	done
+	[[ -z $found ]] || echo "$n"
 }
 
 # The microbenchmark's cases, one per line: the one-lcore rows, then the

@@ -13,6 +13,7 @@ import io
 import json
 import os
 import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -33,6 +34,7 @@ PORT = {"index": 0, "port_id": 0, "name": "net_af_packet0", "mac": "02:00:00:00:
 REPLIES = {
     "status": {"ok": True, "version": "0.1.0", "dpdk": "DPDK 22.11.11", "pid": 42, "uptime_ms": 3723000,
                "config": "/etc/fp.conf", "draining": False, "main_lcore": 0,
+               "eal": {"file_prefix": "fp_demo", "hugepages": True},
                "lcores": [{"lcore": 1, "queue": 0, "running": True, "loops": 5, "busy_loops": 2,
                            "flows_open": 2, "stages": ["rx", "arp", "icmp", "tcp_echo", "tx"]}],
                "ports": [PORT], "mgmt": {"socket": "/x.sock", "clients": 1, "refused": 4, "cut_off": 2},
@@ -60,6 +62,17 @@ REPLIES = {
                                         {"stage": "drop_ip4_ttl", "node": "fp_drop_ip4_ttl",
                                          "packets": 0, "calls": 0, "drops": 0, "cycles": 0}]}]},
     "config": {"ok": True, "path": "/etc/fp.conf", "text": "[port 0]\naddress = 198.18.0.1/24\n"},
+    "config set": {"ok": True, "key": "tcp.idle_timeout_s", "value": "5", "old": "300", "workers": 1},
+    "config set bad": {"ok": False, "error": "config set: tcp.idle_timeout_s: 0 out of range (1..86400)",
+                       "reason": "invalid"},
+    "config diff": {"ok": True, "path": "/etc/fp.conf",
+                    "changes": [{"key": "tcp.idle_timeout_s", "running": "5", "file": "300", "live": True},
+                                {"key": "tcp.max_flows", "running": "4096", "file": "8192", "live": False,
+                                 "restart": "it sizes the TCP engine's memory, allocated at start"}]},
+    "config diff none": {"ok": True, "path": "/etc/fp.conf", "changes": []},
+    "config keys": {"ok": True, "keys": [{"key": "tcp.mss", "value": "1460", "live": True},
+                                         {"key": "tcp.max_flows", "value": "4096", "live": False,
+                                          "restart": "it sizes"}]},
     "log": {"ok": True, "logtype": "user.fp.app", "level": "debug"},
     "shutdown": {"ok": True, "draining": True, "timeout_ms": 5000},
     "help": {"ok": True, "commands": {"status": "version", "stats": "counters"}},
@@ -69,6 +82,7 @@ REPLIES = {
 class FakeServer:
     def __init__(self, path):
         self.requests = []
+        self.no_diff = False
         self.srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.srv.bind(path)
         self.srv.listen(8)
@@ -99,6 +113,12 @@ class FakeServer:
                            if req.get("path", "").endswith("bad.pipeline") else
                            {"ok": True, "path": req.get("path", "p.pipeline"), "generation": 3,
                             "workers": 1})
+                if req.get("cmd") == "set":
+                    rep = REPLIES["config set bad" if req.get("value") == "0" else "config set"]
+                if req.get("cmd") == "config" and req.get("op") in ("diff", "keys"):
+                    rep = REPLIES["config " + req["op"]]
+                    if req["op"] == "diff" and self.no_diff:
+                        rep = REPLIES["config diff none"]
                 if req.get("cmd") == "flows" and req.get("state") == "BOGUS":
                     rep = {"ok": False, "error": "unknown state 'BOGUS'"}
                 c.sendall(json.dumps(rep).encode() + b"\n")
@@ -130,6 +150,7 @@ def main():
         check("mqtt NOT connected: 1 connects, 5 published, 3 dropped, 2 commands (1 refused)" in out,
               "status mqtt line")
         check("(1 clients, 4 refused, 2 cut off)" in out, "status mgmt line")
+        check("EAL file prefix fp_demo (hugepages)" in out, "status EAL line")
 
         rc, out, _ = run(sock, "stats")
         check(rc == 0 and "icmp_echo_replies" in out and "lcore 1" in out, "stats table")
@@ -168,6 +189,27 @@ def main():
         check(rc == 2 and "usage: fpctl pipeline" in err, "pipeline with a typo")
         rc, out, _ = run(sock, "config", "get")
         check(rc == 0 and out == "[port 0]\naddress = 198.18.0.1/24\n", "config get prints the text")
+        rc, out, _ = run(sock, "config", "set", "tcp.idle_timeout_s", "5")
+        check(srv.requests[-1] == {"cmd": "set", "key": "tcp.idle_timeout_s", "value": "5"},
+              "config set request: its own command, the value as text")
+        check(rc == 0 and out == "tcp.idle_timeout_s = 5 (was 300)\n", "config set prints old and new")
+        rc, out, err = run(sock, "config", "set", "tcp.idle_timeout_s", "0")
+        check(rc == 1 and out == "" and "0 out of range (1..86400)" in err, "config set refused -> exit 1")
+        n = len(srv.requests)
+        rc, out, err = run(sock, "config", "set", "tcp.idle_timeout_s")
+        check(rc == 2 and "usage: fpctl config set" in err and len(srv.requests) == n,
+              "config set without a value is not sent")
+        rc, out, err = run(sock, "config", "frob")
+        check(rc == 2 and "unknown operation 'frob'" in err, "config: unknown operation")
+        rc, out, _ = run(sock, "config", "diff")
+        check(srv.requests[-1] == {"cmd": "config", "op": "diff"}, "config diff request")
+        check(rc == 0 and "tcp.idle_timeout_s" in out and "live" in out and "restart" in out
+              and "8192" in out, "config diff table")
+        srv.no_diff = True
+        rc, out, _ = run(sock, "config", "diff")
+        check(rc == 0 and "is the one in /etc/fp.conf" in out, "config diff: no differences")
+        rc, out, _ = run(sock, "config", "keys")
+        check(rc == 0 and "tcp.max_flows" in out and "restart" in out, "config keys table")
         rc, out, _ = run(sock, "log", "level", "debug")
         check(srv.requests[-1] == {"cmd": "log", "level": "debug"} and out == "user.fp.app: debug\n",
               "log level set")
@@ -183,6 +225,31 @@ def main():
         check(rc == 1 and json.loads(out)["ok"] is False, "raw passes through, exit 1 on ok:false")
         rc, out, _ = run(sock, "top", "-n", "2", "-i", "0.05")
         check(rc == 0 and out.count("fastpath top") == 2 and "total" in out, "top -n 2")
+
+        # capture: the dumpcap command from status (prefix, port name), then exec
+        rc, out, _ = run(sock, "capture", "--dry-run", "-w", "/tmp/x y.pcapng", "-c", "10", "-a", "5",
+                         "-f", "tcp port 7")
+        check(rc == 0 and out == "dpdk-dumpcap --file-prefix=fp_demo -i net_af_packet0 -w '/tmp/x y.pcapng'"
+              " -c 10 -a duration:5 -f 'tcp port 7'\n", f"capture --dry-run: {out!r}")
+        rc, out, _ = run(sock, "capture", "--dry-run")
+        check(rc == 0 and " -w fastpath-" in out and out.endswith(".pcapng\n"), "capture default file name")
+        rc, _, err = run(sock, "capture", "--dry-run", "-p", "3")
+        check(rc == 2 and "no port 3" in err, "capture of a port that does not exist")
+        fake = os.path.join(d, "fake-dumpcap")
+        with open(fake, "w") as f:
+            f.write('#!/bin/sh\nprintf "%s\\n" "$@" > "$0.args"\n')
+        os.chmod(fake, 0o755)
+        p = subprocess.run([sys.executable, os.path.join(HERE, "fpctl"), "-s", sock, "capture", "--dumpcap", fake,
+                            "-w", "out.pcapng", "-f", "tcp port 7"], capture_output=True, text=True, timeout=30)
+        args = open(fake + ".args").read().splitlines() if os.path.exists(fake + ".args") else []
+        check(p.returncode == 0 and args == ["--file-prefix=fp_demo", "-i", "net_af_packet0", "-w", "out.pcapng",
+                                             "-f", "tcp port 7"], f"capture runs dumpcap with {args}")
+        rc, _, err = run(sock, "capture", "--dumpcap", os.path.join(d, "no-such-dumpcap"))
+        check(rc == 2 and "not found" in err, "capture without dumpcap")
+        REPLIES["status"]["eal"]["hugepages"] = False
+        rc, _, err = run(sock, "capture", "--dry-run")
+        check(rc == 2 and "without hugepages" in err, "capture refused on --no-huge")
+        REPLIES["status"]["eal"]["hugepages"] = True
 
         rc, _, err = run(os.path.join(d, "missing.sock"), "status")
         check(rc == 2 and "cannot connect" in err, "no socket -> exit 2")

@@ -97,6 +97,13 @@ struct fp_stats {
 /** Stable name of a counter ("rx_packets"), or NULL when out of range. */
 const char *fp_stats_name(enum fp_counter id);
 
+/**
+ * For a drop counter ("drop_<layer>_<reason>"), its name without "drop_"
+ * ("eth_truncated"): the reason label of the metrics endpoint's drop family.
+ * @return the reason, or NULL when id is not a drop counter.
+ */
+const char *fp_stats_drop_reason(enum fp_counter id);
+
 /*
  * Single-writer counters read by another thread: the writer does a plain
  * read-modify-write but publishes with a relaxed atomic store, so a reader

@@ -82,6 +82,22 @@ struct fp_tcp *fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *c
 		const struct fp_tcp_keys *keys);
 
 /**
+ * Change the settings a running engine can take: listen, mss, syn_cookies,
+ * idle_timeout_s, time_wait_ms and the rto_* bounds. New connections take
+ * them at once. Open flows keep their negotiated MSS; their timers follow
+ * the new values, and a shorter idle or linger timeout or new RTO bounds
+ * move their deadlines at once (one pass over the flow table), so a flow
+ * already idle past the new timeout ends at the next tick. A port dropped
+ * from listen keeps its open flows and refuses new ones.
+ * @param now_us  the engine's clock (ctx->now_us)
+ * @return 0, or -EINVAL with nothing changed when cfg is invalid (as for
+ *         fp_tcp_init()) or changes max_flows or buffer_size, which sized
+ *         the engine's memory.
+ * Context: owner, between two packets.
+ */
+int fp_tcp_reconfigure(struct fp_tcp *t, const struct fp_cfg_tcp *cfg, uint64_t now_us);
+
+/**
  * Handle one TCP segment. pkt->l3/l4/l4_len are set and the IPv4 header is
  * valid and addressed to ctx->ifaces[pkt->port]. The TCP checksum is not yet
  * checked (skipped when pkt->flags has FP_PKT_L4_CSUM_GOOD).

@@ -16,14 +16,16 @@
 
 /** Where a parser is, for its error messages. */
 struct fp_text_src {
-	const char *name; /**< file name (or any label) for messages */
-	unsigned line;    /**< current line, from 1; 0 before the first */
+	const char *name; /**< file name (or any label) for messages; NULL = none */
+	unsigned line;    /**< current line, from 1; 0 before the first or for no line */
 	char *err;        /**< caller's message buffer, may be NULL */
 	size_t err_len;   /**< its size in bytes */
 };
 
 /**
- * Write "name:line: <message>" into src->err (truncated to fit).
+ * Write "name:line: <message>" into src->err (truncated to fit); "name:
+ * <message>" when src->line is 0 (text that is not from a file, such as a
+ * value set at run time) and "<message>" alone when src->name is NULL too.
  * Does nothing when src->err is NULL or err_len is 0.
  */
 void fp_text_fail(const struct fp_text_src *src, const char *fmt, ...)

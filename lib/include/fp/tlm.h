@@ -207,9 +207,10 @@ int fp_tlm_req_int(const struct fp_tlm_req *req, const char *key, int64_t *out);
 /*
  * X(ENUM_SUFFIX, "name", writes): every command of the management protocol,
  * in the order "help" lists them. writes = 1 marks a command that changes
- * the appliance (drains and exits, sets the log level, reloads the pipeline):
- * the MQTT cmd topic takes those only when [mqtt] commands_allow names them.
- * "pipeline" with op "reload" is pipeline_reload, whatever pipeline may do.
+ * the appliance (drains and exits, sets the log level or a live setting,
+ * reloads the pipeline): the MQTT cmd topic takes those only when
+ * [mqtt] commands_allow names them. "pipeline" with op "reload" is
+ * pipeline_reload, whatever pipeline may do.
  */
 #define FP_TLM_FOREACH_CMD(X)                    \
 	X(STATUS, "status", 0)                   \
@@ -219,6 +220,7 @@ int fp_tlm_req_int(const struct fp_tlm_req *req, const char *key, int64_t *out);
 	X(PIPELINE, "pipeline", 0)               \
 	X(PIPELINE_RELOAD, "pipeline_reload", 1) \
 	X(CONFIG, "config", 0)                   \
+	X(SET, "set", 1)                         \
 	X(LOG, "log", 1)                         \
 	X(SHUTDOWN, "shutdown", 1)               \
 	X(HELP, "help", 0)
