@@ -27,7 +27,7 @@ only_flow(void)
 {
 	const struct tcp_flow *found = NULL;
 
-	for (uint32_t i = 0; i < ctx.tcp->max_flows; i++) {
+	for (uint32_t i = 0; i < ctx.tcp->max_active; i++) {
 		if (ctx.tcp->flows[i].flags & TF_IN_USE) {
 			ck_assert_ptr_null(found);
 			found = &ctx.tcp->flows[i];
