@@ -24,7 +24,7 @@ fp_stats_name(enum fp_counter id)
 
 /* Every drop counter is named "drop_<reason>"; the reason starts past the prefix. */
 static const char *const drop_reasons[FP_CTR_COUNT] = {
-#define FP_X_REASON(id, name) [FP_CTR_##id] = name + sizeof("drop_") - 1,
+#define FP_X_REASON(id, name) [FP_CTR_##id] = &name[sizeof("drop_") - 1],
 	FP_FOREACH_DROP_COUNTER(FP_X_REASON)
 #undef FP_X_REASON
 };
