@@ -9,7 +9,7 @@
  * all an idle established flow needs. While it has anything in flight, out
  * of order, timed or otherwise unfinished, it also holds a working record
  * (struct tcp_flow) from a bounded pool; a quiet flow keeps its record until
- * another flow needs one and none is free (then the quiet flow is folded
+ * another flow needs one and none is left (then the quiet flow is folded
  * back into its slot). Echo bytes live in chunks of a bounded pool, held
  * only until the peer acknowledges them.
  * Tests may include it to check internals (RTO vectors, cookie layout).
@@ -242,7 +242,7 @@ void fp__tcp_flow_free(struct fp_ctx *ctx, struct tcp_flow *f);
 void fp__tcp_slot_free(struct fp_ctx *ctx, struct tcp_slot *sl);
 /**
  * Give a compact flow a working record again, from its slot.
- * @return the record, or NULL when the pool has none free (the flow stays compact)
+ * @return the record, or NULL when the pool has none left (the flow stays compact)
  */
 struct tcp_flow *fp__tcp_thaw(struct fp_tcp *t, struct tcp_slot *sl, uint64_t now_us);
 /**
