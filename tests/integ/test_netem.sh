@@ -27,6 +27,12 @@ start=$SECONDS
 out=$(fp_echo --port 7 --conns 8 --bytes $((mib << 20)) --seed 4 --timeout 900) ||
 	fp_fail "8 x $mib MiB over '${impair[*]}': $out"
 fp_log "ok: 8 x $mib MiB byte-exact over '${impair[*]}' in $((SECONDS - start)) s: $out"
+# The client is done once it has its bytes, but our side of a close may still
+# be retransmitting its FIN (the peer's last ACK was lost): the impaired link
+# stays up until every flow has closed.
+flows_open() { fp_jget "$("${FPCTL[@]}" --json stats)" "r['stats']['total']['flows_open']"; }
+fp__wait_for 60 eval '(($(flows_open) == 0))' ||
+	fp_fail "$(flows_open) flows still open 60 s after the echo ended"
 fp_impair_stop
 report=$(grep -- '->.*frames' "$FP_WORK/impair.log")
 fp_log "$report"
