@@ -41,7 +41,11 @@ free=$(cat "$HP/free_hugepages")
 fp_log "ok: $free free 2 MiB hugepages (found $hp_pages0, hugetlbfs mounted: $hp_mounted0)"
 
 fp_topo_veth
-FP_EAL_MEM=() # hugepages: a secondary process can only attach to those
+# hugepages: a secondary process can only attach to those. It maps them at
+# the primary's addresses; EAL's default base (4 GiB) lies in ASan's shadow
+# gap, so an ASan primary would map wherever mmap put it, among the
+# secondary's own libraries. A base far above both keeps the two layouts apart.
+FP_EAL_MEM=(--base-virtaddr=0x200000000000)
 fp_start_app
 dev=$(fp_jget "$("${FPCTL[@]}" --json status)" "r['ports'][0]['name']")
 
