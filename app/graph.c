@@ -262,6 +262,7 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 		state[APP_STAGE_RX]->local = (uint8_t)(listed &
 				(1u << APP_STAGE_ARP | 1u << APP_STAGE_ICMP |
 						1u << APP_STAGE_TCP_ECHO));
+		state[APP_STAGE_RX]->handlers = app_pipeline_handlers(state[APP_STAGE_RX]->local);
 		app_pipeline_stage_names(listed, g->rx_stage, sizeof(g->rx_stage));
 		for (char *c = g->rx_stage; *c != '\0'; c++)
 			*c = *c == ' ' ? '+' : *c;

@@ -168,7 +168,8 @@ is_l4(const struct rte_mbuf *m, uint32_t l4)
  * reason's sink, a consumed frame is freed here.
  */
 static inline void
-verdict_route(struct batch *b, enum fp_verdict v, struct rte_mbuf *m, const struct fp_pkt *pkt)
+verdict_act(struct batch *b, enum fp_verdict v, struct rte_mbuf *m, const struct fp_pkt *pkt,
+		unsigned drop_reason)
 {
 	switch (v) {
 	case FP_VERDICT_TX:
@@ -176,13 +177,20 @@ verdict_route(struct batch *b, enum fp_verdict v, struct rte_mbuf *m, const stru
 		to_output(b, 0, m);
 		break;
 	case FP_VERDICT_DROP:
-		to_sink(b, b->gn->eng->ctx->drop_reason, m);
+		to_sink(b, drop_reason, m);
 		break;
 	case FP_VERDICT_CONSUMED:
 		/* Out of the stream: the burst can no longer be handed over whole. */
 		rte_pktmbuf_free(m);
 		break;
 	}
+}
+
+/* The verdict of a one-frame handler just called: its drop reason is the ctx's. */
+static inline void
+verdict_route(struct batch *b, enum fp_verdict v, struct rte_mbuf *m, const struct fp_pkt *pkt)
+{
+	verdict_act(b, v, m, pkt, b->gn->eng->ctx->drop_reason);
 }
 
 /* ------------------------------------------------------------------ rx */
@@ -241,23 +249,6 @@ rx_classify(struct batch *b, struct fp_ctx *ctx, struct rte_mbuf *m, uint16_t po
 	}
 }
 
-/*
- * IPv4 to the stage of its protocol, as the chain icmp -> tcp_echo -> drop
- * would send it: each stage takes only its own protocol, so the order of
- * the chain does not matter.
- */
-static inline enum fp_verdict
-rx_deliver_ip4(const struct gnode *gn, struct fp_ctx *ctx, struct fp_pkt *pkt)
-{
-	uint8_t proto = pkt->data[pkt->l3 + FP_IP4_OFF_PROTO];
-
-	if (proto == FP_IPPROTO_ICMP && (gn->local & 1u << APP_STAGE_ICMP))
-		return fp_icmp_input(ctx, pkt);
-	if (proto == FP_IPPROTO_TCP && (gn->local & 1u << APP_STAGE_TCP_ECHO))
-		return fp_tcp_input(ctx, pkt);
-	return fp_ctx_drop(ctx, FP_CTR_DROP_IP4_PROTO);
-}
-
 /* A drop from the inline rx: to its reason's sink (rx has no other edge). */
 static inline void
 rx_drop(struct rte_graph *graph, struct rte_node *node, struct gnode *gn, unsigned counter,
@@ -267,65 +258,57 @@ rx_drop(struct rte_graph *graph, struct rte_node *node, struct gnode *gn, unsign
 	rte_node_enqueue_x1(graph, node, gnode_drop_edge(gn, counter), m);
 }
 
-/* What fp_input() does with one frame, with the block's stages standing in for handlers. */
-static inline enum fp_verdict
-rx_local_input(const struct gnode *gn, struct fp_ctx *ctx, struct fp_pkt *pkt)
-{
-	switch (fp_rx_classify(ctx, pkt)) {
-	case FP_RX_IP4:
-		return rx_deliver_ip4(gn, ctx, pkt);
-	case FP_RX_ARP:
-		if (gn->local & 1u << APP_STAGE_ARP)
-			return fp_arp_input(ctx, pkt);
-		return fp_ctx_drop(ctx, FP_CTR_DROP_ETH_TYPE);
-	case FP_RX_DROPPED:
-		break;
-	}
-	return FP_VERDICT_DROP;
-}
-
 static void tx_port(struct fp_stats *st, uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts,
 		uint16_t n);
 
 /*
  * rx.deliver = inline: the whole local path in this one node, as the worker
- * loop without a graph runs it: poll a port, answer each frame while its
- * header is hot, send that port's replies in one tx_burst. Only drops leave
- * by an edge (their reason's sink), so a walk is one node call.
+ * loop without a graph runs it: poll a port, answer its burst with
+ * fp_input_burst() (the flow lookups of the whole burst overlap), send that
+ * port's replies in one tx_burst. Only drops leave by an edge (their
+ * reason's sink), so a walk is one node call.
  */
 static uint16_t
 rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
 {
 	struct app_engine *eng = gn->eng;
 	struct fp_ctx *ctx = eng->ctx;
-	struct rte_mbuf *pkts[RX_BURST], *out[RX_BURST];
+	struct rte_mbuf *pkts[RX_BURST], *in[RX_BURST], *out[RX_BURST];
+	struct fp_pkt view[RX_BURST];
+	enum fp_verdict verdict[RX_BURST];
+	uint32_t handlers = ctx->handlers;
 	uint16_t got = 0;
 
+	/* lib/ dispatches by ctx->handlers: for this node, the block's stages
+	 * (the same frames reach the same handlers as the per-stage graph). */
+	ctx->handlers = gn->handlers;
 	for (uint16_t p = 0; p < eng->n_ports; p++) {
 		uint16_t k = rte_eth_rx_burst(eng->port_ids[p], eng->queue, pkts, RX_BURST);
-		uint16_t n_out = 0;
+		uint16_t n_in = 0, n_out = 0;
 
 		for (uint16_t i = 0; i < k; i++) {
 			struct rte_mbuf *m = pkts[i];
-			struct fp_pkt pkt;
 
-			/* No prefetch of the next frame: measured 5-8% slower on 64 B ICMP. */
 			m->port = p;
-			if (unlikely(app_pkt_from_mbuf(&pkt, m, p) < 0)) {
+			if (unlikely(app_pkt_from_mbuf(&view[n_in], m, p) < 0)) {
 				rx_count_multiseg(ctx, m);
 				rx_drop(graph, node, gn, FP_CTR_DROP_RX_MULTISEG, m);
 				continue;
 			}
-			switch (rx_local_input(gn, ctx, &pkt)) {
+			in[n_in++] = m;
+		}
+		fp_input_burst(ctx, view, n_in, verdict);
+		for (uint16_t i = 0; i < n_in; i++) {
+			switch (verdict[i]) {
 			case FP_VERDICT_TX:
-				app_pkt_to_mbuf(m, &pkt);
-				out[n_out++] = m;
+				app_pkt_to_mbuf(in[i], &view[i]);
+				out[n_out++] = in[i];
 				break;
 			case FP_VERDICT_DROP:
-				rx_drop(graph, node, gn, ctx->drop_reason, m);
+				rx_drop(graph, node, gn, view[i].drop_reason, in[i]);
 				break;
 			case FP_VERDICT_CONSUMED:
-				rte_pktmbuf_free(m);
+				rte_pktmbuf_free(in[i]);
 				break;
 			}
 		}
@@ -333,6 +316,7 @@ rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
 			tx_port(ctx->stats, eng->port_ids[p], eng->queue, out, n_out);
 		got += k;
 	}
+	ctx->handlers = handlers;
 	return got;
 }
 
@@ -430,18 +414,6 @@ struct rte_node_register app_gn_icmp = {
 		.process = icmp_process,
 };
 
-/*
- * The TCP engine takes a burst at a time: one call per burst of segments,
- * so a burst entry point in lib/ (hash the burst, prefetch the flows, then
- * process) slots in here.
- */
-static void
-tcp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *v)
-{
-	for (uint16_t i = 0; i < n; i++)
-		v[i] = fp_tcp_input(ctx, &pkts[i]);
-}
-
 static uint16_t
 tcp_echo_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
@@ -463,9 +435,10 @@ tcp_echo_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 		view_of(&pkts[k], m);
 		segs[k++] = m;
 	}
-	tcp_input_burst(gn->eng->ctx, pkts, k, v);
+	/* The whole burst's flow lookups overlap (hashed, prefetched ahead). */
+	fp_tcp_input_burst(gn->eng->ctx, pkts, k, v);
 	for (uint16_t i = 0; i < k; i++)
-		verdict_route(&b, v[i], segs[i], &pkts[i]);
+		verdict_act(&b, v[i], segs[i], &pkts[i], pkts[i].drop_reason);
 	batch_end(&b);
 	return n;
 }

@@ -27,6 +27,7 @@ struct gnode {
 	uint8_t kind;                  /**< enum app_stage_kind */
 	uint8_t n_out;                 /**< outputs before the drop edges */
 	uint8_t local;                 /**< rx: stage kind bits it runs itself (inline), else 0 */
+	uint32_t handlers;             /**< rx inline: those stages as fp_ctx.handlers bits */
 	uint16_t out_drop[GN_OUT_MAX]; /**< counter bumped when output i leads to a sink, else 0 */
 	uint64_t drops;                /**< frames sent to a drop sink (relaxed atomic) */
 	rte_edge_t spec;     /**< the edge most packets took last time (the batching guess) */

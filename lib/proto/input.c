@@ -89,10 +89,16 @@ fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 /* How many frames ahead of the one processed its flow is looked up. */
 #define BURST_LOOKAHEAD 4
 
-/* Frames base.. of the caller's burst; burst_done counts from the caller's first. */
-static void
+/* What a burst runs on each of its frames. */
+typedef enum fp_verdict (*frame_fn)(struct fp_ctx *ctx, struct fp_pkt *pkt);
+
+/*
+ * Frames base.. of the caller's burst, each through fn, with the flow
+ * lookups started ahead; burst_done counts from the caller's first frame.
+ */
+static inline void
 input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts,
-		uint16_t base)
+		uint16_t base, frame_fn fn)
 {
 	int tcp = (ctx->handlers & FP_HANDLE_TCP) && ctx->tcp != NULL;
 	uint16_t i;
@@ -110,24 +116,41 @@ input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict
 		if (tcp && i + BURST_LOOKAHEAD < n)
 			fp_tcp_burst_lookahead(ctx->tcp, &pkts[i + BURST_LOOKAHEAD]);
 		ctx->burst_done = (uint16_t)(base + i);
-		verdicts[i] = input_frame(ctx, &pkts[i]);
+		verdicts[i] = fn(ctx, &pkts[i]);
+		if (verdicts[i] == FP_VERDICT_DROP)
+			pkts[i].drop_reason = ctx->drop_reason;
 	}
 	ctx->burst_done = (uint16_t)(base + n);
 }
 
-void
-fp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts)
+/* Any number of frames, FP_BURST_MAX at a time (the prefetches' reach). */
+static inline void
+input_bursts(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts,
+		frame_fn fn)
 {
 	uint16_t base = 0;
 
 	while (n > FP_BURST_MAX) {
-		input_burst(ctx, pkts, FP_BURST_MAX, verdicts, base);
+		input_burst(ctx, pkts, FP_BURST_MAX, verdicts, base, fn);
 		pkts += FP_BURST_MAX;
 		verdicts += FP_BURST_MAX;
 		n -= FP_BURST_MAX;
 		base += FP_BURST_MAX;
 	}
-	input_burst(ctx, pkts, n, verdicts, base);
+	input_burst(ctx, pkts, n, verdicts, base, fn);
+}
+
+void
+fp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts)
+{
+	input_bursts(ctx, pkts, n, verdicts, input_frame);
+}
+
+void
+fp_tcp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts)
+{
+	FP_ASSERT(ctx->tcp != NULL);
+	input_bursts(ctx, pkts, n, verdicts, fp_tcp_input);
 }
 
 void

@@ -249,6 +249,43 @@ START_TEST(test_graph_drop_sinks)
 }
 END_TEST
 
+/*
+ * TCP segments dropped for different reasons in one burst each reach their
+ * own reason's sink: tcp_echo takes the burst in one lib/ call, so each
+ * frame's reason has to come back with it, not the burst's last one.
+ */
+START_TEST(test_graph_tcp_drop_sinks_per_frame)
+{
+	static const char *const pl[2] = {
+			"[lcores all]\nstages = rx arp icmp tcp_echo tx\n",
+			"[lcores all]\nstages = rx arp icmp tcp_echo tx\nrx.deliver = nodes\n",
+	};
+	uint8_t fr[128];
+	struct pkt_spec s = spec(PEER, 0);
+	size_t len;
+
+	open_pl(pl[_i]);
+	s.sport = 40000;
+	s.dport = 7;
+	s.seq = 1;
+	s.win = 65535;
+	s.flags = FP_TCP_SYN;
+	len = pkt_build_tcp(fr, sizeof(fr), &s);
+	L4(fr)[FP_TCP_OFF_CSUM] ^= 0x55; /* drop_tcp_csum */
+	ck_assert_int_eq(gh_inject(0, fr, (uint16_t)len), 0);
+	s.flags = FP_TCP_SYN | FP_TCP_FIN; /* drop_tcp_bad_flags */
+	len = pkt_build_tcp(fr, sizeof(fr), &s);
+	ck_assert_int_eq(gh_inject(0, fr, (uint16_t)len), 0);
+	gh_walk(&h);
+
+	ck_assert_uint_eq(replies(0), 0);
+	ck_assert_uint_eq(ctr(FP_CTR_DROP_TCP_CSUM), 1);
+	ck_assert_uint_eq(ctr(FP_CTR_DROP_TCP_BAD_FLAGS), 1);
+	ck_assert_uint_eq(gh_node(&h, "drop_tcp_csum").packets, 1);
+	ck_assert_uint_eq(gh_node(&h, "drop_tcp_bad_flags").packets, 1);
+}
+END_TEST
+
 START_TEST(test_graph_acl_verdicts)
 {
 	open_pl("[lcores all]\nstages = rx arp acl icmp tcp_echo tx\n"
@@ -538,6 +575,7 @@ graph_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_graph_default_echo, 0, 2);
 	tcase_add_loop_test(tc, test_graph_drop_sinks, 0, 2);
+	tcase_add_loop_test(tc, test_graph_tcp_drop_sinks_per_frame, 0, 2);
 	tcase_add_test(tc, test_graph_acl_verdicts);
 	tcase_add_test(tc, test_graph_acl_default_and_edges);
 	tcase_add_test(tc, test_graph_acl_10k_rules);

@@ -241,6 +241,8 @@ START_TEST(test_burst_same_as_frame_by_frame)
 			b_frame = (uint16_t)k;
 			vb = fp_input(&b.ctx, &pb);
 			ck_assert_int_eq(va[k], vb);
+			if (vb == FP_VERDICT_DROP)
+				ck_assert_uint_eq(pa[k].drop_reason, b.ctx.drop_reason);
 			verdicts[vb]++;
 			if (vb == FP_VERDICT_TX) {
 				ck_assert_uint_eq(pa[k].len, pb.len);
@@ -271,6 +273,7 @@ START_TEST(test_burst_same_as_frame_by_frame)
 	ck_assert_uint_gt(fp_stats_get(&b.stats, FP_CTR_FLOWS_REFUSED), 100);
 	ck_assert_uint_gt(fp_stats_get(&b.stats, FP_CTR_TCP_BYTES_ECHOED), 50000);
 	ck_assert_uint_gt(verdicts[FP_VERDICT_TX], 1000);
+	ck_assert_uint_gt(verdicts[FP_VERDICT_DROP], 100);
 	ck_assert_uint_gt(tx, 0);
 	free(a.mem);
 	free(b.mem);

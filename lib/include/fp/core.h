@@ -140,7 +140,9 @@ enum fp_verdict fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
  * cache misses of a burst overlap instead of following one another.
  * @param pkts      n frames, as for fp_input() (flags from the adapter only)
  * @param n         at most FP_BURST_MAX; more are processed FP_BURST_MAX at a time
- * @param verdicts  out: verdicts[i] is the verdict for pkts[i]
+ * @param verdicts  out: verdicts[i] is the verdict for pkts[i]; for a drop,
+ *                  pkts[i].drop_reason is the counter fp_input() would have
+ *                  left in ctx->drop_reason
  * While frame i is processed, verdicts[0..i-1] are final and ctx->burst_done
  * is i: a tx op that sends a frame for frame i can first send the in-place
  * replies of the frames before it, so frames leave in the order fp_input()

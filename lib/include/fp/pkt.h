@@ -48,6 +48,10 @@ struct fp_pkt {
 	uint32_t flags; /**< enum fp_pkt_flags */
 	uint32_t hash;  /**< lib-internal: see FP_PKT_HASH */
 	uint32_t flow;  /**< lib-internal: see FP_PKT_FLOW */
+	/** out of fp_input_burst(): on FP_VERDICT_DROP, the enum fp_counter
+	 *  bumped (fp_ctx.drop_reason per frame, for an adapter that sinks
+	 *  drops by reason) */
+	uint16_t drop_reason;
 };
 
 /** Portable prefetch hints: no-ops where the compiler has none. */

@@ -111,6 +111,18 @@ int fp_tcp_reconfigure(struct fp_tcp *t, const struct fp_cfg_tcp *cfg, uint64_t 
 enum fp_verdict fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
 
 /**
+ * fp_tcp_input() on each of n segments, in order, with the flow lookups of
+ * the burst overlapped as fp_input_burst() does; for an adapter that
+ * classified the frames itself (the app's tcp_echo node). Each frame is as
+ * fp_tcp_input() wants it; ctx->handlers must include FP_HANDLE_TCP for the
+ * lookups to start ahead (the verdicts are the same either way).
+ * @param verdicts  out: verdicts[i] for pkts[i]; pkts[i].drop_reason for a drop
+ * Context: owner; set ctx->now_us first.
+ */
+void fp_tcp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n,
+		enum fp_verdict *verdicts);
+
+/**
  * fp_input_burst()'s first steps for the TCP frames of a burst: hash each
  * frame that looks like TCP over IPv4 (nothing is validated yet; a wrong
  * guess only costs a prefetch) and prefetch its hash bucket, then its flow
