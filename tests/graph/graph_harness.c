@@ -56,8 +56,18 @@ int
 gh_eal_init(void)
 {
 	static int done;
-	static char args[] = "gh\0--no-huge\0-m\0512\0--no-pci\0--no-shconf\0-l\0000\0"
-			     "--log-level\0*:error\0--no-telemetry";
+	/* One literal per argument: "\0" before a digit would read as an octal escape. */
+	static char args[] = "gh\0"
+			     "--no-huge\0"
+			     "-m\0"
+			     "256\0"
+			     "--no-pci\0"
+			     "--no-shconf\0"
+			     "-l\0"
+			     "0\0"
+			     "--log-level\0"
+			     "*:error\0"
+			     "--no-telemetry";
 	char *argv[16];
 	int argc = 0;
 
@@ -166,14 +176,15 @@ build(struct gh *h, const char *text, char *err, size_t err_len)
 }
 
 int
-gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, int tcp, char *err, size_t err_len)
+gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, uint32_t max_flows, char *err,
+		size_t err_len)
 {
 	size_t tcp_len;
 
 	memset(h, 0, sizeof(*h));
 	gh_drain();
 	fp_cfg_defaults(&h->cfg);
-	h->cfg.tcp.max_flows = 1024;
+	h->cfg.tcp.max_flows = max_flows ? max_flows : GH_MAX_FLOWS;
 	for (unsigned p = 0; p < GH_PORTS; p++) {
 		memcpy(h->ctx.ifaces[p].mac, gh_our_mac[p], 6);
 		h->ctx.ifaces[p].ip4 = p == 0 ? GH_OUR_IP : GH_OUR_IP1;
@@ -185,14 +196,17 @@ gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, int tcp, char *e
 	h->ctx.stats = &h->stats;
 	h->ctx.tx = &gh_tx_ops;
 	h->ctx.tx_arg = h;
-	if (tcp) {
+	if (max_flows) {
 		/* Fixed keys: the tests and the benchmark repeat exactly. */
 		static const struct fp_tcp_keys keys = {{0x5eed, 1}, {0x5eed, 2}, {0x5eed, 3}};
 
 		tcp_len = fp_tcp_mem_size(&h->cfg.tcp);
 		h->tcp_mem = rte_zmalloc("gh_tcp", tcp_len, 64);
-		if (h->tcp_mem == NULL)
+		if (h->tcp_mem == NULL) {
+			snprintf(err, err_len, "no %zu bytes of EAL memory for the TCP engine",
+					tcp_len);
 			return -ENOMEM;
+		}
 		h->ctx.tcp = fp_tcp_init(h->tcp_mem, tcp_len, &h->cfg.tcp, &keys);
 	}
 
@@ -212,7 +226,7 @@ gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, int tcp, char *e
 int
 gh_open(struct gh *h, unsigned lcore, const char *pipeline, char *err, size_t err_len)
 {
-	return gh_open_tcp(h, lcore, pipeline, 1, err, err_len);
+	return gh_open_tcp(h, lcore, pipeline, GH_MAX_FLOWS, err, err_len);
 }
 
 int

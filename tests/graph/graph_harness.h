@@ -52,13 +52,16 @@ struct rte_mempool *gh_pool(void);
 /**
  * Set up a context on lcore id `lcore` (a name only: graphs and clones are
  * named after it) and build the pipeline text's block for it.
- * @param tcp  0: no TCP engine in the context
+ * @param max_flows  the TCP engine's flow table size; 0: no TCP engine
  * @return 0, or a negative errno with err filled (a parse or build error).
  */
-int gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, int tcp, char *err,
-		size_t err_len);
+int gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, uint32_t max_flows,
+		char *err, size_t err_len);
 
-/** gh_open_tcp() with a TCP engine. */
+/** The flow table size of gh_open()'s TCP engine. */
+#define GH_MAX_FLOWS 1024
+
+/** gh_open_tcp() with a TCP engine of GH_MAX_FLOWS flows. */
 int gh_open(struct gh *h, unsigned lcore, const char *pipeline, char *err, size_t err_len);
 
 /** Build the next graph from another text in the other slot and swap it in (a reload). */

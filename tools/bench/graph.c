@@ -10,6 +10,7 @@
  * and the median of the rounds (a shared machine preempts some bursts). Cases:
  *   icmp      64-byte ICMP echo requests, the default pipeline (rx runs the stages inline)
  *   tcp       64-byte TCP data segments over 64 established echo flows
+ *   tcp-10k   the same over 10,000 flows (the flow table far outgrows the caches)
  *   icmp-nodes, tcp-nodes  the same with rx.deliver = nodes (a node per stage)
  *   acl-N     ICMP through an acl stage of N rules (none matching) before echo
  *   ratelimit ICMP from 1024 sources through a per-source ratelimit (none over)
@@ -30,6 +31,7 @@
 #include <rte_mbuf.h>
 
 #include "fp/stats.h"
+#include "fp/tcp.h"
 #include "fp/wire.h"
 
 #include "graph_harness.h"
@@ -37,7 +39,8 @@
 
 #define BURST     32
 #define MAX_ROUND 64
-#define FLOWS     64
+#define MAX_FLOWS 10000
+#define FIRST_PORT 20000
 #define PEER_IP   0x0a010102u /* 10.1.1.2 */
 
 static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
@@ -52,12 +55,12 @@ struct bench_case {
 	const char *name;
 	const char *pipeline; /* NULL: built at run time (acl-N) */
 	unsigned rules;       /* acl-N */
-	int tcp;
-	int sources; /* distinct source addresses */
+	unsigned flows; /* TCP echo flows the segments go over; 0: ICMP */
+	int sources;    /* distinct source addresses */
 	int fixed;   /* has a fixed-path baseline */
 };
 
-static struct flow flows[FLOWS];
+static struct flow flows[MAX_FLOWS];
 static unsigned pkts_per_round = 32768;
 static unsigned rounds = 9;
 
@@ -117,16 +120,15 @@ drain_tcp(void)
 		dport = fp_load_be16(t + FP_TCP_OFF_DPORT);
 		ip_len = fp_load_be16(ip + FP_IP4_OFF_TOTLEN);
 		hlen = (unsigned)(t[FP_TCP_OFF_DOFF] >> 4) * 4;
-		for (unsigned i = 0; i < FLOWS; i++) {
+		if (dport >= FIRST_PORT && dport < FIRST_PORT + MAX_FLOWS) {
+			struct flow *f = &flows[dport - FIRST_PORT];
 			uint32_t seq = fp_load_be32(t + FP_TCP_OFF_SEQ);
 			uint32_t dlen = ip_len - FP_IP4_HLEN - hlen;
 
-			if (flows[i].cport != dport)
-				continue;
 			if (t[FP_TCP_OFF_FLAGS] & FP_TCP_SYN)
-				flows[i].sseq = seq + 1;
-			else if (dlen > 0 && (int32_t)(seq + dlen - flows[i].sseq) > 0)
-				flows[i].sseq = seq + dlen;
+				f->sseq = seq + 1;
+			else if (dlen > 0 && (int32_t)(seq + dlen - f->sseq) > 0)
+				f->sseq = seq + dlen;
 		}
 	}
 }
@@ -141,24 +143,28 @@ drain_all(void)
 			;
 }
 
-/* Open FLOWS echo connections through whatever path h runs. */
+/* Open n echo connections through whatever path h runs, a burst at a time. */
 static void
-open_flows(struct gh *h)
+open_flows(struct gh *h, unsigned n)
 {
 	uint8_t fr[128];
 
-	for (unsigned i = 0; i < FLOWS; i++) {
-		flows[i] = (struct flow){(uint16_t)(20000 + i), 1000, 0};
-		gh_inject(0, fr, (uint16_t)build_tcp(fr, &flows[i], FP_TCP_SYN, NULL));
+	for (unsigned first = 0; first < n; first += BURST) {
+		unsigned last = first + BURST < n ? first + BURST : n;
+
+		for (unsigned i = first; i < last; i++) {
+			flows[i] = (struct flow){(uint16_t)(FIRST_PORT + i), 1000, 0};
+			gh_inject(0, fr, (uint16_t)build_tcp(fr, &flows[i], FP_TCP_SYN, NULL));
+		}
+		gh_walk(h);
+		drain_tcp();
+		for (unsigned i = first; i < last; i++) {
+			flows[i].cseq++;
+			gh_inject(0, fr, (uint16_t)build_tcp(fr, &flows[i], FP_TCP_ACK, NULL));
+		}
+		gh_walk(h);
+		drain_tcp();
 	}
-	gh_walk(h);
-	drain_tcp();
-	for (unsigned i = 0; i < FLOWS; i++) {
-		flows[i].cseq++;
-		gh_inject(0, fr, (uint16_t)build_tcp(fr, &flows[i], FP_TCP_ACK, NULL));
-	}
-	gh_walk(h);
-	drain_tcp();
 }
 
 /* One burst onto the RX ring. */
@@ -170,8 +176,11 @@ inject_burst(const struct bench_case *c, unsigned *next)
 	for (unsigned i = 0; i < BURST; i++, (*next)++) {
 		size_t len;
 
-		if (c->tcp) {
-			struct flow *f = &flows[*next % FLOWS];
+		if (c->flows) {
+			/* Flows in a scattered order, as RSS-spread flows arrive: a
+			 * stride prime to the flow count defeats the CPU's
+			 * sequential prefetcher. */
+			struct flow *f = &flows[(*next * 7919u) % c->flows];
 
 			len = build_tcp(fr, f, FP_TCP_ACK | FP_TCP_PSH, "0123456789");
 			f->cseq += 10;
@@ -196,7 +205,7 @@ one_burst(struct gh *h, const struct bench_case *c, int graph, unsigned *next)
 	else
 		gh_fixed_poll(h);
 	dt = rte_rdtsc_precise() - t0;
-	if (c->tcp)
+	if (c->flows)
 		drain_tcp();
 	else
 		drain_all();
@@ -311,13 +320,22 @@ run_case(const struct bench_case *c, unsigned lcore)
 	double reload_ms, reload_kib;
 	double node_cpp[sizeof(show) / sizeof(show[0])];
 
-	if (gh_open(&h, lcore, text, err, sizeof(err)) < 0) {
+	if (gh_open_tcp(&h, lcore, text, c->flows > GH_MAX_FLOWS ? c->flows : GH_MAX_FLOWS, err,
+			    sizeof(err)) < 0) {
 		fprintf(stderr, "bench-graph %s: %s\n", c->name, err);
 		free(text);
 		return -1;
 	}
-	if (c->tcp)
-		open_flows(&h);
+	if (c->flows) {
+		open_flows(&h, c->flows);
+		if (fp_tcp_flow_count(h.ctx.tcp) != c->flows) {
+			fprintf(stderr, "bench-graph %s: %u of %u flows open\n", c->name,
+					fp_tcp_flow_count(h.ctx.tcp), c->flows);
+			gh_close(&h);
+			free(text);
+			return -1;
+		}
+	}
 	/* Warm up both paths. */
 	for (unsigned i = 0, next = 0; i < 256; i++) {
 		one_burst(&h, c, 1, &next);
@@ -389,7 +407,8 @@ main(int argc, char **argv)
 {
 	static const struct bench_case cases[] = {
 			{"icmp", "[lcores all]\nstages = rx arp icmp tcp_echo tx\n", 0, 0, 1, 1},
-			{"tcp", "[lcores all]\nstages = rx arp icmp tcp_echo tx\n", 0, 1, 1, 1},
+			{"tcp", "[lcores all]\nstages = rx arp icmp tcp_echo tx\n", 0, 64, 1, 1},
+			{"tcp-10k", "[lcores all]\nstages = rx arp icmp tcp_echo tx\n", 0, 10000, 1, 1},
 			{"icmp-nodes",
 					"[lcores all]\nstages = rx arp icmp tcp_echo tx\n"
 					"rx.deliver = nodes\n",
@@ -397,7 +416,7 @@ main(int argc, char **argv)
 			{"tcp-nodes",
 					"[lcores all]\nstages = rx arp icmp tcp_echo tx\n"
 					"rx.deliver = nodes\n",
-					0, 1, 1, 1},
+					0, 64, 1, 1},
 			{"acl-1", NULL, 1, 0, 1, 0},
 			{"acl-1k", NULL, 1000, 0, 1, 0},
 			{"acl-10k", NULL, 10000, 0, 1, 0},
