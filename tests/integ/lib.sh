@@ -112,11 +112,15 @@ fp_start_sut() { # <command...>
 # need; a test that does (a secondary process attaching) sets FP_EAL_MEM=().
 [[ -v FP_EAL_MEM ]] || FP_EAL_MEM=(--no-huge -m 512)
 
+# EAL lcore arguments of fp_start_app: the main lcore and one worker. A
+# test of two workers maps both onto CPU 1 (EAL refuses -l 0-2 on 2 CPUs).
+[[ -v FP_EAL_LCORES ]] || FP_EAL_LCORES=(-l 0-1)
+
 # Start fastpath with the test's config (extra app args may follow).
 fp_start_app() {
 	[[ -x $FP_BIN ]] || fp_fail "no binary at $FP_BIN: build first (meson setup build && ninja -C build)"
 	[[ -n ${FP_CFG:-} ]] || fp_write_config
-	fp_start_sut "$FP_BIN" -l 0-1 "${FP_EAL_MEM[@]}" --no-pci --file-prefix="$FP_FILE_PREFIX" \
+	fp_start_sut "$FP_BIN" "${FP_EAL_LCORES[@]}" "${FP_EAL_MEM[@]}" --no-pci --file-prefix="$FP_FILE_PREFIX" \
 		--vdev "$FP_VDEV" -- -c "$FP_CFG" "$@"
 }
 
