@@ -77,9 +77,10 @@ fp__sip_final(struct fp__sip *s, int d)
 uint64_t fp__tcp_siphash(const uint64_t k[2], const uint8_t *m, uint32_t len);
 
 /**
- * SipHash-1-3 of the 16-byte message LE64(lip << 32 | rip) LE64(lport << 16 |
+ * SipHash-1-3 of the 12-byte message LE64(lip << 32 | rip) LE32(lport << 16 |
  * rport): the flow table's keyed hash, so a peer cannot aim many 4-tuples at
- * one chain without knowing the key.
+ * one chain without knowing the key. Twelve bytes are one block and the
+ * final one (its last four bytes with the length): two compressions.
  */
 static inline uint64_t
 fp__tcp_tuple_hash(const uint64_t k[2], uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
@@ -88,8 +89,7 @@ fp__tcp_tuple_hash(const uint64_t k[2], uint32_t lip, uint32_t rip, uint16_t lpo
 
 	fp__sip_init(&s, k);
 	fp__sip_word(&s, (uint64_t)lip << 32 | rip, 1);
-	fp__sip_word(&s, (uint64_t)lport << 16 | rport, 1);
-	fp__sip_word(&s, (uint64_t)16 << 56, 1);
+	fp__sip_word(&s, (uint64_t)12 << 56 | (uint32_t)(lport << 16 | rport), 1);
 	return fp__sip_final(&s, 3);
 }
 
