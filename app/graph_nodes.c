@@ -165,11 +165,11 @@ is_l4(const struct rte_mbuf *m, uint32_t l4)
 
 /*
  * Act on a handler's verdict: a reply leaves by output 0, a drop goes to its
- * reason's sink, a consumed frame is freed here.
+ * reason's sink, a consumed frame is freed here. Called right after the
+ * handler, whose drop reason is still in the ctx.
  */
 static inline void
-verdict_act(struct batch *b, enum fp_verdict v, struct rte_mbuf *m, const struct fp_pkt *pkt,
-		unsigned drop_reason)
+verdict_route(struct batch *b, enum fp_verdict v, struct rte_mbuf *m, const struct fp_pkt *pkt)
 {
 	switch (v) {
 	case FP_VERDICT_TX:
@@ -177,20 +177,13 @@ verdict_act(struct batch *b, enum fp_verdict v, struct rte_mbuf *m, const struct
 		to_output(b, 0, m);
 		break;
 	case FP_VERDICT_DROP:
-		to_sink(b, drop_reason, m);
+		to_sink(b, b->gn->eng->ctx->drop_reason, m);
 		break;
 	case FP_VERDICT_CONSUMED:
 		/* Out of the stream: the burst can no longer be handed over whole. */
 		rte_pktmbuf_free(m);
 		break;
 	}
-}
-
-/* The verdict of a one-frame handler just called: its drop reason is the ctx's. */
-static inline void
-verdict_route(struct batch *b, enum fp_verdict v, struct rte_mbuf *m, const struct fp_pkt *pkt)
-{
-	verdict_act(b, v, m, pkt, b->gn->eng->ctx->drop_reason);
 }
 
 /* ------------------------------------------------------------------ rx */
@@ -263,8 +256,9 @@ static void tx_port(struct fp_stats *st, uint16_t port_id, uint16_t queue, struc
 
 /*
  * rx.deliver = inline: the whole local path in this one node, as the worker
- * loop without a graph runs it: poll a port, answer its burst with
- * fp_input_burst() (the flow lookups of the whole burst overlap), send that
+ * loop without a graph runs it: poll a port, answer its burst through
+ * fp_burst_begin()/fp_burst_input() (the flow lookups of the whole burst
+ * overlap), send that
  * port's replies in one tx_burst. Only drops leave by an edge (their
  * reason's sink), so a walk is one node call.
  */
@@ -275,7 +269,7 @@ rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
 	struct fp_ctx *ctx = eng->ctx;
 	struct rte_mbuf *pkts[RX_BURST], *in[RX_BURST], *out[RX_BURST];
 	struct fp_pkt view[RX_BURST];
-	enum fp_verdict verdict[RX_BURST];
+	struct fp_burst burst;
 	uint32_t handlers = ctx->handlers;
 	uint16_t got = 0;
 
@@ -297,15 +291,17 @@ rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
 			}
 			in[n_in++] = m;
 		}
-		fp_input_burst(ctx, view, n_in, verdict);
+		/* Each verdict acted on as it comes, while its mbuf is hot: a
+		 * pass over the verdicts afterwards measured 1.2x on 64 B ICMP. */
+		fp_burst_begin(ctx, &burst, view, n_in);
 		for (uint16_t i = 0; i < n_in; i++) {
-			switch (verdict[i]) {
+			switch (fp_burst_input(ctx, &burst)) {
 			case FP_VERDICT_TX:
 				app_pkt_to_mbuf(in[i], &view[i]);
 				out[n_out++] = in[i];
 				break;
 			case FP_VERDICT_DROP:
-				rx_drop(graph, node, gn, view[i].drop_reason, in[i]);
+				rx_drop(graph, node, gn, ctx->drop_reason, in[i]);
 				break;
 			case FP_VERDICT_CONSUMED:
 				rte_pktmbuf_free(in[i]);
@@ -419,9 +415,10 @@ tcp_echo_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 {
 	struct gnode *gn = gnode_of(node);
 	struct batch b;
+	struct fp_ctx *ctx = gn->eng->ctx;
 	struct fp_pkt pkts[RTE_GRAPH_BURST_SIZE];
 	struct rte_mbuf *segs[RTE_GRAPH_BURST_SIZE];
-	enum fp_verdict v[RTE_GRAPH_BURST_SIZE];
+	struct fp_burst burst;
 	uint16_t k = 0;
 
 	batch_begin(&b, graph, node, gn, n);
@@ -435,10 +432,14 @@ tcp_echo_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 		view_of(&pkts[k], m);
 		segs[k++] = m;
 	}
-	/* The whole burst's flow lookups overlap (hashed, prefetched ahead). */
-	fp_tcp_input_burst(gn->eng->ctx, pkts, k, v);
-	for (uint16_t i = 0; i < k; i++)
-		verdict_act(&b, v[i], segs[i], &pkts[i], pkts[i].drop_reason);
+	/* A burst's flow lookups overlap (hashed, prefetched ahead). */
+	for (uint16_t first = 0; first < k; first = (uint16_t)(first + FP_BURST_MAX)) {
+		uint16_t m = (uint16_t)RTE_MIN(k - first, FP_BURST_MAX);
+
+		fp_burst_begin(ctx, &burst, &pkts[first], m);
+		for (uint16_t i = first; i < first + m; i++)
+			verdict_route(&b, fp_burst_tcp_input(ctx, &burst), segs[i], &pkts[i]);
+	}
 	batch_end(&b);
 	return n;
 }

@@ -6,7 +6,9 @@
  * IPv4 that came as a link broadcast, and dispatches it to fp_icmp_input()
  * or fp_tcp_input(). The handler returns the one verdict the adapter acts on.
  * fp_input_burst() does the same for a burst, with the TCP flow lookups of
- * the whole burst started first. The app's graph runs the two halves as
+ * the whole burst started first; fp_burst_begin() and fp_burst_input() are
+ * the same a frame at a time, for an adapter that acts on each verdict at
+ * once. The app's graph runs the two halves as
  * nodes: fp_rx_classify(), then its stages, then the handlers
  * (fp_ip4_deliver() dispatches for fp_input()). fp_tick() drives the TCP
  * engine's timers.
@@ -89,68 +91,76 @@ fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 /* How many frames ahead of the one processed its flow is looked up. */
 #define BURST_LOOKAHEAD 4
 
-/* What a burst runs on each of its frames. */
-typedef enum fp_verdict (*frame_fn)(struct fp_ctx *ctx, struct fp_pkt *pkt);
-
-/*
- * Frames base.. of the caller's burst, each through fn, with the flow
- * lookups started ahead; burst_done counts from the caller's first frame.
- */
-static inline void
-input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts,
-		uint16_t base, frame_fn fn)
+/* Start a burst whose first frame is frame base of the caller's (ctx->burst_done). */
+static void
+burst_begin(struct fp_ctx *ctx, struct fp_burst *b, struct fp_pkt *pkts, uint16_t n,
+		uint16_t base)
 {
-	int tcp = (ctx->handlers & FP_HANDLE_TCP) && ctx->tcp != NULL;
-	uint16_t i;
-
-	for (i = 0; i < n; i++) {
+	FP_ASSERT(n <= FP_BURST_MAX);
+	b->pkts = pkts;
+	b->n = n;
+	b->next = 0;
+	b->base = base;
+	b->tcp = (ctx->handlers & FP_HANDLE_TCP) && ctx->tcp != NULL;
+	for (uint16_t i = 0; i < n; i++) {
 		pkts[i].flags &= FP_PKT_IN_FLAGS;
 		fp_prefetch(pkts[i].data);
 	}
-	if (tcp) {
+	if (b->tcp) {
 		fp_tcp_burst_prefetch(ctx->tcp, pkts, n);
-		for (i = 0; i < n && i < BURST_LOOKAHEAD; i++)
+		for (uint16_t i = 0; i < n && i < BURST_LOOKAHEAD; i++)
 			fp_tcp_burst_lookahead(ctx->tcp, &pkts[i]);
 	}
-	for (i = 0; i < n; i++) {
-		if (tcp && i + BURST_LOOKAHEAD < n)
-			fp_tcp_burst_lookahead(ctx->tcp, &pkts[i + BURST_LOOKAHEAD]);
-		ctx->burst_done = (uint16_t)(base + i);
-		verdicts[i] = fn(ctx, &pkts[i]);
-		if (verdicts[i] == FP_VERDICT_DROP)
-			pkts[i].drop_reason = ctx->drop_reason;
-	}
-	ctx->burst_done = (uint16_t)(base + n);
 }
 
-/* Any number of frames, FP_BURST_MAX at a time (the prefetches' reach). */
-static inline void
-input_bursts(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts,
-		frame_fn fn)
+/* The burst's next frame, with the lookup of the one BURST_LOOKAHEAD after it started. */
+static inline struct fp_pkt *
+burst_step(struct fp_ctx *ctx, struct fp_burst *b)
 {
-	uint16_t base = 0;
+	uint16_t i = b->next++;
 
-	while (n > FP_BURST_MAX) {
-		input_burst(ctx, pkts, FP_BURST_MAX, verdicts, base, fn);
-		pkts += FP_BURST_MAX;
-		verdicts += FP_BURST_MAX;
-		n -= FP_BURST_MAX;
-		base += FP_BURST_MAX;
-	}
-	input_burst(ctx, pkts, n, verdicts, base, fn);
+	FP_ASSERT(i < b->n);
+	if (b->tcp && i + BURST_LOOKAHEAD < b->n)
+		fp_tcp_burst_lookahead(ctx->tcp, &b->pkts[i + BURST_LOOKAHEAD]);
+	ctx->burst_done = (uint16_t)(b->base + i);
+	return &b->pkts[i];
+}
+
+void
+fp_burst_begin(struct fp_ctx *ctx, struct fp_burst *b, struct fp_pkt *pkts, uint16_t n)
+{
+	burst_begin(ctx, b, pkts, n, 0);
+}
+
+enum fp_verdict
+fp_burst_input(struct fp_ctx *ctx, struct fp_burst *b)
+{
+	return input_frame(ctx, burst_step(ctx, b));
+}
+
+enum fp_verdict
+fp_burst_tcp_input(struct fp_ctx *ctx, struct fp_burst *b)
+{
+	FP_ASSERT(ctx->tcp != NULL);
+	return fp_tcp_input(ctx, burst_step(ctx, b));
 }
 
 void
 fp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts)
 {
-	input_bursts(ctx, pkts, n, verdicts, input_frame);
-}
+	struct fp_burst b;
 
-void
-fp_tcp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n, enum fp_verdict *verdicts)
-{
-	FP_ASSERT(ctx->tcp != NULL);
-	input_bursts(ctx, pkts, n, verdicts, fp_tcp_input);
+	for (uint32_t base = 0; base < n; base += FP_BURST_MAX) {
+		uint16_t k = (uint16_t)(n - base < FP_BURST_MAX ? n - base : FP_BURST_MAX);
+
+		burst_begin(ctx, &b, pkts + base, k, (uint16_t)base);
+		for (uint16_t i = 0; i < k; i++) {
+			verdicts[base + i] = fp_burst_input(ctx, &b);
+			if (verdicts[base + i] == FP_VERDICT_DROP)
+				pkts[base + i].drop_reason = ctx->drop_reason;
+		}
+	}
+	ctx->burst_done = n;
 }
 
 void

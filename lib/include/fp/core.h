@@ -132,6 +132,36 @@ enum fp_verdict fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
 #define FP_BURST_MAX 64
 
 /**
+ * A burst being processed frame by frame: fp_burst_begin(), then one
+ * fp_burst_input() per frame, in order. Fields are lib-internal.
+ */
+struct fp_burst {
+	struct fp_pkt *pkts;
+	uint16_t n;    /**< frames in the burst */
+	uint16_t next; /**< the frame the next call processes */
+	uint16_t base; /**< ctx->burst_done of the first frame */
+	uint8_t tcp;   /**< flow lookups started ahead (TCP handled) */
+};
+
+/**
+ * Start a burst: every frame's headers prefetched, its TCP flow hashed and
+ * its bucket prefetched, then its flow entry (the first steps of
+ * fp_input_burst()). For an adapter that acts on each verdict as it comes,
+ * while the frame is still hot.
+ * @param n  at most FP_BURST_MAX
+ * Ownership: borrows pkts[0..n-1] until the burst's last fp_burst_input().
+ * Context: the ctx's owning thread; set ctx->now_us first.
+ */
+void fp_burst_begin(struct fp_ctx *ctx, struct fp_burst *b, struct fp_pkt *pkts, uint16_t n);
+
+/**
+ * fp_input() on the burst's next frame (call it n times), with the flow
+ * lookup of a frame a few places further started first.
+ * @return the frame's verdict; for a drop, ctx->drop_reason is its reason.
+ */
+enum fp_verdict fp_burst_input(struct fp_ctx *ctx, struct fp_burst *b);
+
+/**
  * Process a burst of received frames: the same as fp_input() on each of
  * them, in order, with the same verdicts, but with the flow-table work of the
  * whole burst started first (every frame's headers prefetched, its TCP flow

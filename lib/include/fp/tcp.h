@@ -111,16 +111,13 @@ int fp_tcp_reconfigure(struct fp_tcp *t, const struct fp_cfg_tcp *cfg, uint64_t 
 enum fp_verdict fp_tcp_input(struct fp_ctx *ctx, struct fp_pkt *pkt);
 
 /**
- * fp_tcp_input() on each of n segments, in order, with the flow lookups of
- * the burst overlapped as fp_input_burst() does; for an adapter that
- * classified the frames itself (the app's tcp_echo node). Each frame is as
- * fp_tcp_input() wants it; ctx->handlers must include FP_HANDLE_TCP for the
- * lookups to start ahead (the verdicts are the same either way).
- * @param verdicts  out: verdicts[i] for pkts[i]; pkts[i].drop_reason for a drop
- * Context: owner; set ctx->now_us first.
+ * fp_tcp_input() on a burst's next frame (see fp_burst_begin()), for an
+ * adapter that classified the frames itself (the app's tcp_echo node): each
+ * frame is as fp_tcp_input() wants it. The lookups start ahead only when
+ * ctx->handlers includes FP_HANDLE_TCP; the verdicts are the same either way.
+ * @return the frame's verdict; for a drop, ctx->drop_reason is its reason.
  */
-void fp_tcp_input_burst(struct fp_ctx *ctx, struct fp_pkt *pkts, uint16_t n,
-		enum fp_verdict *verdicts);
+enum fp_verdict fp_burst_tcp_input(struct fp_ctx *ctx, struct fp_burst *b);
 
 /**
  * fp_input_burst()'s first steps for the TCP frames of a burst: hash each
