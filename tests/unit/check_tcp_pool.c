@@ -474,6 +474,17 @@ one_compact_one_quiet(void)
 	check_invariants();
 }
 
+/* Both flows of one_compact_one_quiet() timed out: each got its RST, none is left. */
+static void
+assert_both_timed_out(void)
+{
+	ck_assert_int_eq(peers[0].rst, 1); /* the compact one */
+	ck_assert_int_eq(peers[1].rst, 1); /* the one with a record */
+	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 2);
+	assert_no_flows();
+	check_invariants();
+}
+
 /* A compact flow has no timer: the sweep ends it once idle_timeout_s has
  * passed (never before, at most a quarter later), as the wheel ends a flow
  * with a record. */
@@ -492,11 +503,7 @@ START_TEST(test_tcp_compact_idle_timeout)
 		tick(100000);
 		pull();
 	}
-	ck_assert_int_eq(peers[0].rst, 1); /* the compact one */
-	ck_assert_int_eq(peers[1].rst, 1); /* the one with a record */
-	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 2);
-	assert_no_flows();
-	check_invariants();
+	assert_both_timed_out();
 }
 END_TEST
 
@@ -521,11 +528,7 @@ START_TEST(test_tcp_compact_idle_timeout_shortened_live)
 		tick(100000);
 		pull();
 	}
-	ck_assert_int_eq(peers[0].rst, 1); /* the compact one */
-	ck_assert_int_eq(peers[1].rst, 1); /* the one with a record */
-	ck_assert_uint_eq(ctr(FP_CTR_FLOWS_TIMED_OUT), 2);
-	assert_no_flows();
-	check_invariants();
+	assert_both_timed_out();
 }
 END_TEST
 
