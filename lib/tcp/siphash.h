@@ -89,7 +89,7 @@ fp__tcp_tuple_hash(const uint64_t k[2], uint32_t lip, uint32_t rip, uint16_t lpo
 
 	fp__sip_init(&s, k);
 	fp__sip_word(&s, (uint64_t)lip << 32 | rip, 1);
-	fp__sip_word(&s, (uint64_t)12 << 56 | (uint32_t)(lport << 16 | rport), 1);
+	fp__sip_word(&s, (uint64_t)12 << 56 | (uint32_t)lport << 16 | rport, 1);
 	return fp__sip_final(&s, 3);
 }
 
