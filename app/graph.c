@@ -259,10 +259,7 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 		/* rx answers and transmits itself: its only edges lead to the sinks. */
 		uint32_t listed = app_pl_block_stages(b);
 
-		state[APP_STAGE_RX]->local = (uint8_t)(listed &
-				(1u << APP_STAGE_ARP | 1u << APP_STAGE_ICMP |
-						1u << APP_STAGE_TCP_ECHO));
-		state[APP_STAGE_RX]->handlers = app_pipeline_handlers(state[APP_STAGE_RX]->local);
+		state[APP_STAGE_RX]->handlers = app_pipeline_handlers(listed);
 		app_pipeline_stage_names(listed, g->rx_stage, sizeof(g->rx_stage));
 		for (char *c = g->rx_stage; *c != '\0'; c++)
 			*c = *c == ' ' ? '+' : *c;
@@ -348,7 +345,7 @@ wired:
 		for (unsigned k = 0; k < APP_STAGE_KIND_COUNT; k++) {
 			if (ids[k] != RTE_NODE_ID_INVALID && node->id == ids[k]) {
 				gn = state[k];
-				stage = gn->local ? g->rx_stage :
+				stage = gn->handlers ? g->rx_stage :
 						    app_stage_name((enum app_stage_kind)k);
 			}
 		}

@@ -329,7 +329,7 @@ rx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t
 	RTE_SET_USED(objs);
 	RTE_SET_USED(n);
 	ctx->now_us = tsc_to_us(rte_rdtsc() - eng->start_tsc, eng->tsc_hz);
-	if (gn->local != 0)
+	if (gn->handlers != 0)
 		return rx_inline(graph, node, gn);
 	batch_begin(&b, graph, node, gn, (uint16_t)(eng->n_ports * RX_BURST));
 	for (uint16_t p = 0; p < eng->n_ports; p++) {

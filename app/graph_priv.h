@@ -26,8 +26,9 @@ struct gnode {
 	struct app_engine *eng;
 	uint8_t kind;                  /**< enum app_stage_kind */
 	uint8_t n_out;                 /**< outputs before the drop edges */
-	uint8_t local;                 /**< rx: stage kind bits it runs itself (inline), else 0 */
-	uint32_t handlers;             /**< rx inline: those stages as fp_ctx.handlers bits */
+	/** rx: the stages it runs itself (inline) as fp_ctx.handlers bits, else 0
+	 *  (an inline block has at least one of arp, icmp, tcp_echo: tx must be reachable) */
+	uint32_t handlers;
 	uint16_t out_drop[GN_OUT_MAX]; /**< counter bumped when output i leads to a sink, else 0 */
 	uint64_t drops;                /**< frames sent to a drop sink (relaxed atomic) */
 	rte_edge_t spec;     /**< the edge most packets took last time (the batching guess) */
