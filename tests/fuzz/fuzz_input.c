@@ -101,25 +101,6 @@ note_our_segment(struct fuzz_tx *t, const uint8_t *frame, uint16_t len)
 	t->have_seq = 1;
 }
 
-/* A frame lib/ built itself must be a well-formed TCP/IPv4 frame from us. */
-static void
-check_sent_frame(const uint8_t *frame, uint16_t len)
-{
-	const uint8_t *ip = frame + FP_ETH_HLEN;
-	uint16_t tot;
-
-	CHECK(len >= FP_ETH_HLEN + FP_IP4_HLEN + FP_TCP_HLEN && len <= FUZZ_TX_ROOM);
-	CHECK(memcmp(frame + FP_ETH_OFF_SRC, our_mac[0], FP_ETH_ALEN) == 0 ||
-			memcmp(frame + FP_ETH_OFF_SRC, our_mac[1], FP_ETH_ALEN) == 0);
-	CHECK(fp_csum_fold(fp_csum_partial(ip, FP_IP4_HLEN, 0)) == 0);
-	tot = fp_load_be16(ip + FP_IP4_OFF_TOTLEN);
-	CHECK(tot >= FP_IP4_HLEN + FP_TCP_HLEN && FP_ETH_HLEN + tot <= len);
-	CHECK(fp_csum_fold(fp_csum_partial(ip + FP_IP4_HLEN, tot - FP_IP4_HLEN,
-			      fp_csum_pseudo_ip4(fp_load_be32(ip + FP_IP4_OFF_SRC),
-					      fp_load_be32(ip + FP_IP4_OFF_DST), FP_IPPROTO_TCP,
-					      (uint16_t)(tot - FP_IP4_HLEN)))) == 0);
-}
-
 /* Does the frame's IPv4 header, and its L4 checksum, verify? */
 struct frame_sums {
 	int ip4_ok;
@@ -149,6 +130,24 @@ frame_sums(const uint8_t *frame, uint16_t len)
 		return s;
 	s.l4_ok = fp_csum_fold(fp_csum_partial(ip + FP_IP4_HLEN, tot - FP_IP4_HLEN, seed)) == 0;
 	return s;
+}
+
+/* A frame lib/ built itself must be a well-formed TCP/IPv4 frame from us. */
+static void
+check_sent_frame(const uint8_t *frame, uint16_t len)
+{
+	const uint8_t *ip = frame + FP_ETH_HLEN;
+	struct frame_sums sums;
+	uint16_t tot;
+
+	CHECK(len >= FP_ETH_HLEN + FP_IP4_HLEN + FP_TCP_HLEN && len <= FUZZ_TX_ROOM);
+	CHECK(memcmp(frame + FP_ETH_OFF_SRC, our_mac[0], FP_ETH_ALEN) == 0 ||
+			memcmp(frame + FP_ETH_OFF_SRC, our_mac[1], FP_ETH_ALEN) == 0);
+	CHECK(ip[FP_IP4_OFF_PROTO] == FP_IPPROTO_TCP);
+	tot = fp_load_be16(ip + FP_IP4_OFF_TOTLEN);
+	CHECK(tot >= FP_IP4_HLEN + FP_TCP_HLEN && FP_ETH_HLEN + tot <= len);
+	sums = frame_sums(frame, len);
+	CHECK(sums.ip4_ok && sums.l4_ok);
 }
 
 /*
