@@ -11,7 +11,9 @@
 #   build-image.sh SRC_DIR BUILD_DIR BOARD_CONFIG LWIP_SRC OUT.elf [NINJA_TARGET]
 set -euo pipefail
 src=$1 dir=$2 conf=$3 lwip=$4 out=$5 target=${6:-}
-opts=(--cross-file "$src/lwip-fw/cortex-m/arm-none-eabi.ini" --buildtype=minsize
+# No LTO for the image: its vector table and handlers are reached from the
+# linker script, not from code, and an image has no per-packet budget to win.
+opts=(--cross-file "$src/lwip-fw/cortex-m/arm-none-eabi.ini" --buildtype=minsize -Db_lto=false
 	-Dboard_config="$conf" -Dlwip_src="$lwip")
 stamp=$dir/.fp-options
 
