@@ -17,6 +17,7 @@
 #ifndef FP_TCP_PRIV_H
 #define FP_TCP_PRIV_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "fp/chunk.h"
@@ -105,10 +106,14 @@ struct tcp_flow {
 	/* key: local and remote address and port, host byte order */
 	uint32_t lip, rip;
 	uint16_t lport, rport;
-	uint32_t hnext;        /**< next record in the free list */
 	uint32_t slot;         /**< the flow's slot */
 	uint32_t qnext, qprev; /**< quiet list links, valid while in_quiet */
 	uint8_t in_quiet;
+	uint8_t t_linked; /**< on the timer wheel (tnext, tprev below) */
+	uint8_t n_ooo;
+	uint8_t ooo_recent; /**< range holding the latest out-of-order segment */
+	uint8_t n_sack;
+	uint8_t dsack; /**< dsack_r goes first in the next segment's SACK option */
 
 	uint8_t state;   /**< enum fp_tcp_state */
 	uint8_t flags;   /**< TF_* */
@@ -141,13 +146,11 @@ struct tcp_flow {
 	uint64_t last_active;  /**< last segment in or state change: idle and linger clocks */
 	uint64_t t_when;       /**< wheel tick this flow is filed under */
 	uint32_t tnext, tprev; /**< wheel list links, valid while t_linked */
-	uint8_t t_linked;
 
-	/* Below: only touched after a loss (the in-order hot path stays above). */
-	uint8_t n_ooo;
-	uint8_t ooo_recent; /**< range holding the latest out-of-order segment */
-	uint8_t n_sack;
-	uint8_t dsack; /**< dsack_r goes first in the next segment's SACK option */
+	/* Below: only touched after a loss or at a flow's start and end (the
+	 * in-order path stays in the three lines above, which
+	 * fp_tcp_burst_lookahead() prefetches). */
+	uint32_t hnext; /**< next record in the free list */
 	/** Duplicate data just received, reported once as a D-SACK block (RFC 2883). */
 	struct tcp_range dsack_r;
 	/** Out-of-order data already in the echo ring past its tail, sorted by
@@ -162,7 +165,9 @@ struct tcp_flow {
 
 	uint64_t created_us;  /**< creation, or the last activity before a compact spell */
 	uint32_t retransmits; /**< since the flow got this record */
-};
+} __attribute__((aligned(64))); /* records start on a line: the hot part is lines 0-2 */
+_Static_assert(offsetof(struct tcp_flow, hnext) <= 3 * 64,
+		"a segment in order touches only the record's first three lines");
 
 struct fp_tcp {
 	struct fp_cfg_tcp cfg;
