@@ -105,6 +105,9 @@ burst_begin(struct fp_ctx *ctx, struct fp_burst *b, struct fp_pkt *pkts, uint16_
 	for (uint16_t i = 0; i < n; i++) {
 		pkts[i].flags &= FP_PKT_IN_FLAGS;
 		fp_prefetch(pkts[i].data);
+		/* A TCP segment's payload starts 54 bytes in: its checksum reads the next line. */
+		if (pkts[i].len > 64)
+			fp_prefetch(pkts[i].data + 64);
 	}
 	if (b->tcp) {
 		fp_tcp_burst_prefetch(ctx->tcp, pkts, n);
