@@ -43,12 +43,13 @@ fp_chunk_pool_init(struct fp_chunk_pool *p, void *mem, size_t mem_len, uint32_t 
 }
 
 /*
- * Make the chain cover end bytes from its start, as far as the pool allows.
- * @return bytes it covers now. The first k free chunks are already linked,
- * so they move onto the chain as one piece.
+ * Make the chain cover end bytes from its start, as far as the pool allows,
+ * but take nothing when it cannot reach byte pos: those chunks would hold no
+ * byte. @return bytes it covers now. The first k free chunks are already
+ * linked, so they move onto the chain as one piece.
  */
 static uint32_t
-q_grow(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t end)
+q_grow(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t pos, uint32_t end)
 {
 	uint32_t room = fp__chunk_q_room(q, p), want, first, last;
 
@@ -59,7 +60,7 @@ q_grow(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t end)
 		want = p->n_free;
 	if (want > UINT16_MAX - (uint32_t)q->n_chunks)
 		want = UINT16_MAX - (uint32_t)q->n_chunks;
-	if (want == 0)
+	if (want == 0 || room + ((uint64_t)want << p->shift) <= pos)
 		return room;
 	first = last = p->free_head;
 	for (uint32_t i = 1; i < want; i++)
@@ -119,7 +120,7 @@ fp_chunk_q_write_at(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t off,
 
 	if (len == 0)
 		return 0;
-	room = q_grow(q, p, pos + len);
+	room = q_grow(q, p, pos, pos + len);
 	if (pos >= room)
 		return 0;
 	if (len > room - pos)

@@ -184,6 +184,15 @@ START_TEST(test_chunk_write_ahead_then_commit)
 	fp_chunk_q_reset(&q, &p);
 	ck_assert_uint_eq(p.n_free, 16);
 	ck_assert_uint_eq(q.n_chunks, 0);
+	/* Too far ahead for what is free: no byte written, so no chunk taken. */
+	pool_new(&p, 4, 256);
+	ck_assert_uint_eq(fp_chunk_q_push(&q, &p, data, 100), 100);
+	ck_assert_uint_eq(fp_chunk_q_write_at(&q, &p, 4 * 256, data, 10), 0);
+	ck_assert_uint_eq(q.n_chunks, 1);
+	ck_assert_uint_eq(p.n_free, 3);
+	ck_assert_uint_eq(fp_chunk_q_write_at(&q, &p, 4 * 256 - 101, data, 10), 1);
+	ck_assert_uint_eq(q.n_chunks, 4);
+	check_accounting(&p, &q, 1);
 }
 END_TEST
 
