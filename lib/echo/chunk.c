@@ -66,14 +66,8 @@ q_grow(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t pos, uint32_t end
 	for (uint32_t i = 1; i < want; i++)
 		last = p->next[last];
 	p->free_head = p->next[last];
-	p->next[last] = FP_CHUNK_NONE;
-	if (q->tail == FP_CHUNK_NONE)
-		q->head = first;
-	else
-		p->next[q->tail] = first;
-	q->tail = last;
 	p->n_free -= want;
-	q->n_chunks = (uint16_t)(q->n_chunks + want);
+	fp__chunk_q_link(q, p, first, last, want);
 	return fp__chunk_q_room(q, p);
 }
 

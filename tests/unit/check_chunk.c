@@ -26,6 +26,14 @@ pool_new(struct fp_chunk_pool *p, uint32_t n, uint32_t size)
 	ck_assert_int_eq(fp_chunk_pool_init(p, pool_mem, sizeof(pool_mem), n, size), 0);
 }
 
+/* Bytes that differ from their neighbours, so a misplaced copy shows. */
+static void
+fill(uint8_t *d, size_t n, uint32_t mul, uint32_t add)
+{
+	for (size_t i = 0; i < n; i++)
+		d[i] = (uint8_t)(i * mul + add);
+}
+
 /* Every chunk is either free or in exactly one of the queues. */
 static void
 check_accounting(const struct fp_chunk_pool *p, const struct fp_chunk_q *qs, int nq)
@@ -74,8 +82,7 @@ START_TEST(test_chunk_idle_queue_holds_nothing)
 	pool_new(&p, 16, 256);
 	fp_chunk_q_init(&q);
 	ck_assert_uint_eq(fp_chunk_q_space(&q, &p, CAP), 8 * 256); /* half of the free pool */
-	for (uint32_t i = 0; i < sizeof(data); i++)
-		data[i] = (uint8_t)(i * 7);
+	fill(data, sizeof(data), 7, 0);
 	ck_assert_uint_eq(fp_chunk_q_push(&q, &p, data, 64), 64);
 	ck_assert_uint_eq(q.n_chunks, 1);
 	ck_assert_uint_eq(fp_chunk_q_push(&q, &p, data + 64, 636), 636);
@@ -167,8 +174,7 @@ START_TEST(test_chunk_write_ahead_then_commit)
 
 	pool_new(&p, 16, 256);
 	fp_chunk_q_init(&q);
-	for (uint32_t i = 0; i < sizeof(data); i++)
-		data[i] = (uint8_t)(i * 13 + 1);
+	fill(data, sizeof(data), 13, 1);
 	ck_assert_uint_eq(fp_chunk_q_push(&q, &p, data, 100), 100);
 	/* Bytes 600..1200 arrive before 100..600. */
 	ck_assert_uint_eq(fp_chunk_q_write_at(&q, &p, 500, data + 600, 600), 600);
@@ -210,8 +216,7 @@ START_TEST(test_chunk_push_tail_with_bytes_ahead)
 
 	pool_new(&p, 16, 256);
 	fp_chunk_q_init(&q);
-	for (uint32_t i = 0; i < sizeof(data); i++)
-		data[i] = (uint8_t)(i * 29 + 3);
+	fill(data, sizeof(data), 29, 3);
 	/* Bytes 40..60 arrive ahead, in the chunk the stored bytes end in. */
 	ck_assert_uint_eq(fp_chunk_q_push(&q, &p, data, 10), 10);
 	ck_assert_uint_eq(fp_chunk_q_write_at(&q, &p, 30, data + 40, 20), 20);
@@ -262,8 +267,7 @@ START_TEST(test_chunk_chains_of_scattered_chunks)
 	pool_new(&p, 16, 256);
 	for (int i = 0; i < 2; i++) {
 		fp_chunk_q_init(&q[i]);
-		for (uint32_t k = 0; k < sizeof(data[i]); k++)
-			data[i][k] = (uint8_t)(k * 5 + (uint32_t)i * 101);
+		fill(data[i], sizeof(data[i]), 5, (uint32_t)i * 101);
 	}
 	/* Chains 0, 2 | 4, 5, 6 and 1, 3 | 7, 8, 9: runs with gaps between. */
 	for (int i = 0; i < 2; i++)

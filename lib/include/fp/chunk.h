@@ -88,6 +88,20 @@ fp__chunk_q_room(const struct fp_chunk_q *q, const struct fp_chunk_pool *p)
 	return (uint32_t)q->n_chunks << p->shift;
 }
 
+/** Hang the n chunks linked from first to last, off the free stack, on the end of q's chain. */
+static inline void
+fp__chunk_q_link(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t first, uint32_t last,
+		uint32_t n)
+{
+	p->next[last] = FP_CHUNK_NONE;
+	if (q->tail == FP_CHUNK_NONE)
+		q->head = first;
+	else
+		p->next[q->tail] = first;
+	q->tail = last;
+	q->n_chunks = (uint16_t)(q->n_chunks + n);
+}
+
 /** Move the pool's first free chunk to the end of q's chain (the pool has one). */
 static inline void
 fp__chunk_q_take(struct fp_chunk_q *q, struct fp_chunk_pool *p)
@@ -96,13 +110,7 @@ fp__chunk_q_take(struct fp_chunk_q *q, struct fp_chunk_pool *p)
 
 	p->free_head = p->next[c];
 	p->n_free--;
-	p->next[c] = FP_CHUNK_NONE;
-	if (q->tail == FP_CHUNK_NONE)
-		q->head = c;
-	else
-		p->next[q->tail] = c;
-	q->tail = c;
-	q->n_chunks++;
+	fp__chunk_q_link(q, p, c, c, 1);
 }
 
 /**
