@@ -2,10 +2,11 @@
 /*
  * The chunk pool and the per-flow chunk queues over it; see fp/chunk.h.
  * Chunks are linked by index (one uint32_t each, apart from the bytes, so a
- * chunk's whole size is payload), the free list is a stack (the chunk freed
- * last, still warm in the cache, is the next one taken), and a queue keeps
- * its tail so the common case, appending and re-reading the newest bytes,
- * never walks the chain.
+ * chunk's whole size is payload), the free list is a stack (the chunks freed
+ * last, still warm in the cache, are the next ones taken) that chains come
+ * off and go back onto in one piece, in order, and a queue keeps its tail so
+ * the common case, appending and re-reading the newest bytes, never walks
+ * the chain. The common cases themselves are inline in fp/chunk.h.
  */
 #include <errno.h>
 #include <string.h>
@@ -41,50 +42,33 @@ fp_chunk_pool_init(struct fp_chunk_pool *p, void *mem, size_t mem_len, uint32_t 
 	return 0;
 }
 
-void
-fp_chunk_q_init(struct fp_chunk_q *q)
-{
-	q->head = q->tail = FP_CHUNK_NONE;
-	q->head_off = q->used = q->hi = 0;
-	q->n_chunks = 0;
-}
-
-static inline uint32_t
-q_room(const struct fp_chunk_q *q, const struct fp_chunk_pool *p)
-{
-	return (uint32_t)q->n_chunks << p->shift;
-}
-
-uint32_t
-fp_chunk_q_space(const struct fp_chunk_q *q, const struct fp_chunk_pool *p, uint32_t cap)
-{
-	uint32_t left = cap > q->used ? cap - q->used : 0;
-	uint32_t spare = q_room(q, p) - (q->head_off + q->used);
-	/* At most half of what is free, so the last chunks are shared, not promised to one. */
-	uint64_t share = (uint64_t)(p->n_free / 2) << p->shift;
-	uint64_t can = spare + share;
-
-	return can < left ? (uint32_t)can : left;
-}
-
-/* Make the chain cover end bytes from its start. @return bytes it covers now */
+/*
+ * Make the chain cover end bytes from its start, as far as the pool allows,
+ * but take nothing when it cannot reach byte pos: those chunks would hold no
+ * byte. @return bytes it covers now. The first k free chunks are already
+ * linked, so they move onto the chain as one piece.
+ */
 static uint32_t
-q_grow(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t end)
+q_grow(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t pos, uint32_t end)
 {
-	while (q_room(q, p) < end && p->free_head != FP_CHUNK_NONE && q->n_chunks < UINT16_MAX) {
-		uint32_t c = p->free_head;
+	uint32_t room = fp__chunk_q_room(q, p), want, first, last;
 
-		p->free_head = p->next[c];
-		p->n_free--;
-		p->next[c] = FP_CHUNK_NONE;
-		if (q->tail == FP_CHUNK_NONE)
-			q->head = c;
-		else
-			p->next[q->tail] = c;
-		q->tail = c;
-		q->n_chunks++;
-	}
-	return q_room(q, p);
+	if (room >= end || p->n_free == 0)
+		return room;
+	want = (uint32_t)(((uint64_t)end - room + p->size - 1) >> p->shift);
+	if (want > p->n_free)
+		want = p->n_free;
+	if (want > UINT16_MAX - (uint32_t)q->n_chunks)
+		want = UINT16_MAX - (uint32_t)q->n_chunks;
+	if (want == 0 || room + ((uint64_t)want << p->shift) <= pos)
+		return room;
+	first = last = p->free_head;
+	for (uint32_t i = 1; i < want; i++)
+		last = p->next[last];
+	p->free_head = p->next[last];
+	p->n_free -= want;
+	fp__chunk_q_link(q, p, first, last, want);
+	return fp__chunk_q_room(q, p);
 }
 
 /* The chunk holding byte pos of the chain (pos < q_room()). */
@@ -100,27 +84,49 @@ q_chunk_at(const struct fp_chunk_q *q, const struct fp_chunk_pool *p, uint32_t p
 	return c;
 }
 
+/*
+ * The next contiguous run of the chain's bytes, at most left of them, from
+ * offset *at of chunk *c; moves *c and *at past it. Chunks that sit next to
+ * each other in the pool make one run: chains are taken off the free stack
+ * and go back onto it whole and in order, so a segment that spans chunks is
+ * often one copy, not one per chunk.
+ */
+static inline uint32_t
+q_run(const struct fp_chunk_pool *p, uint32_t *c, uint32_t *at, uint32_t left, uint8_t **ptr)
+{
+	uint32_t n = p->size - *at;
+
+	*ptr = p->mem + ((size_t)*c << p->shift) + *at;
+	while (n < left && p->next[*c] == *c + 1) {
+		(*c)++;
+		n += p->size;
+	}
+	*c = p->next[*c];
+	*at = 0;
+	return n < left ? n : left;
+}
+
 uint32_t
 fp_chunk_q_write_at(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t off,
 		const uint8_t *data, uint32_t len)
 {
-	uint32_t pos = q->head_off + q->used + off, room, done = 0, c;
+	uint32_t pos = q->head_off + q->used + off, room, done, c, at;
 
 	if (len == 0)
 		return 0;
-	room = q_grow(q, p, pos + len);
+	room = q_grow(q, p, pos, pos + len);
 	if (pos >= room)
 		return 0;
 	if (len > room - pos)
 		len = room - pos;
 	c = q_chunk_at(q, p, pos);
-	while (done < len) {
-		uint32_t at = (pos + done) & (p->size - 1);
-		uint32_t n = p->size - at < len - done ? p->size - at : len - done;
+	at = pos & (p->size - 1);
+	for (done = 0; done < len;) {
+		uint8_t *run;
+		uint32_t n = q_run(p, &c, &at, len - done, &run);
 
-		memcpy(p->mem + ((size_t)c << p->shift) + at, data + done, n);
+		memcpy(run, data + done, n);
 		done += n;
-		c = p->next[c];
 	}
 	if (pos + len > q->hi)
 		q->hi = pos + len;
@@ -128,79 +134,53 @@ fp_chunk_q_write_at(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t off,
 }
 
 uint32_t
-fp_chunk_q_commit(struct fp_chunk_q *q, uint32_t n)
-{
-	uint32_t avail = q->hi - (q->head_off + q->used);
-
-	if (n > avail)
-		n = avail;
-	q->used += n;
-	return n;
-}
-
-uint32_t
-fp_chunk_q_push(struct fp_chunk_q *q, struct fp_chunk_pool *p, const uint8_t *data, uint32_t len)
-{
-	return fp_chunk_q_commit(q, fp_chunk_q_write_at(q, p, 0, data, len));
-}
-
-uint32_t
 fp_chunk_q_copy(const struct fp_chunk_q *q, const struct fp_chunk_pool *p, uint32_t off,
 		uint8_t *dst, uint32_t len)
 {
-	uint32_t pos = q->head_off + off, done = 0, c;
+	uint32_t pos = q->head_off + off, done, c, at;
 
 	if (off >= q->used)
 		return 0;
 	if (len > q->used - off)
 		len = q->used - off;
 	c = q_chunk_at(q, p, pos);
-	while (done < len) {
-		uint32_t at = (pos + done) & (p->size - 1);
-		uint32_t n = p->size - at < len - done ? p->size - at : len - done;
+	at = pos & (p->size - 1);
+	for (done = 0; done < len;) {
+		uint8_t *run;
+		uint32_t n = q_run(p, &c, &at, len - done, &run);
 
-		memcpy(dst + done, p->mem + ((size_t)c << p->shift) + at, n);
+		memcpy(dst + done, run, n);
 		done += n;
-		c = p->next[c];
 	}
 	return len;
 }
 
-/* Give the head chunk back to the pool. */
-static void
-q_pop(struct fp_chunk_q *q, struct fp_chunk_pool *p)
-{
-	uint32_t c = q->head;
-
-	q->head = p->next[c];
-	p->next[c] = p->free_head;
-	p->free_head = c;
-	p->n_free++;
-	if (--q->n_chunks == 0)
-		q->head = q->tail = FP_CHUNK_NONE;
-}
-
 void
-fp_chunk_q_consume(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t n)
+fp__chunk_q_consume(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t n)
 {
+	uint32_t k, last, rest;
+
 	if (n > q->used)
 		n = q->used;
 	q->head_off += n;
 	q->used -= n;
-	while (q->n_chunks && q->head_off >= p->size) {
-		q_pop(q, p);
-		q->head_off -= p->size;
-		q->hi -= p->size;
-	}
 	/* Nothing stored and nothing written past it: hold no chunk at all. */
-	if (q->used == 0 && q->hi <= q->head_off)
+	if (q->used == 0 && q->hi <= q->head_off) {
 		fp_chunk_q_reset(q, p);
-}
-
-void
-fp_chunk_q_reset(struct fp_chunk_q *q, struct fp_chunk_pool *p)
-{
-	while (q->n_chunks)
-		q_pop(q, p);
-	fp_chunk_q_init(q);
+		return;
+	}
+	/* The k chunks now wholly behind the oldest byte (fewer than the chain
+	 * holds, since bytes stay) go back as one piece, in chain order. */
+	k = q->head_off >> p->shift;
+	if (k == 0)
+		return;
+	last = q->head;
+	for (uint32_t i = 1; i < k; i++)
+		last = p->next[last];
+	rest = p->next[last];
+	fp__chunk_free_run(p, q->head, last, k);
+	q->head = rest;
+	q->n_chunks = (uint16_t)(q->n_chunks - k);
+	q->head_off -= k << p->shift;
+	q->hi -= k << p->shift;
 }

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define FP_CHUNK_NONE UINT32_MAX /**< no chunk (end of a chain, empty queue) */
 
@@ -59,12 +60,57 @@ int fp_chunk_pool_init(
 		struct fp_chunk_pool *p, void *mem, size_t mem_len, uint32_t n, uint32_t size);
 
 /** An empty queue (holds no chunk). */
-void fp_chunk_q_init(struct fp_chunk_q *q);
+static inline void
+fp_chunk_q_init(struct fp_chunk_q *q)
+{
+	q->head = q->tail = FP_CHUNK_NONE;
+	q->head_off = q->used = q->hi = 0;
+	q->n_chunks = 0;
+}
 
 static inline uint32_t
 fp_chunk_q_used(const struct fp_chunk_q *q)
 {
 	return q->used;
+}
+
+/*
+ * The operations every echoed segment makes (space, push, consume, reset)
+ * are inline below: they run a few times per packet from the TCP engine's
+ * own files, and their common cases are a handful of instructions, less
+ * than the call. The general cases stay in chunk.c.
+ */
+
+/** Bytes the chunks of q's chain cover, from the chain's start. */
+static inline uint32_t
+fp__chunk_q_room(const struct fp_chunk_q *q, const struct fp_chunk_pool *p)
+{
+	return (uint32_t)q->n_chunks << p->shift;
+}
+
+/** Hang the n chunks linked from first to last, off the free stack, on the end of q's chain. */
+static inline void
+fp__chunk_q_link(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t first, uint32_t last,
+		uint32_t n)
+{
+	p->next[last] = FP_CHUNK_NONE;
+	if (q->tail == FP_CHUNK_NONE)
+		q->head = first;
+	else
+		p->next[q->tail] = first;
+	q->tail = last;
+	q->n_chunks = (uint16_t)(q->n_chunks + n);
+}
+
+/** Move the pool's first free chunk to the end of q's chain (the pool has one). */
+static inline void
+fp__chunk_q_take(struct fp_chunk_q *q, struct fp_chunk_pool *p)
+{
+	uint32_t c = p->free_head;
+
+	p->free_head = p->next[c];
+	p->n_free--;
+	fp__chunk_q_link(q, p, c, c, 1);
 }
 
 /**
@@ -73,7 +119,17 @@ fp_chunk_q_used(const struct fp_chunk_q *q)
  * of the pool's free chunks, so one flow never promises what the pool cannot
  * give and windows shrink as the pool empties.
  */
-uint32_t fp_chunk_q_space(const struct fp_chunk_q *q, const struct fp_chunk_pool *p, uint32_t cap);
+static inline uint32_t
+fp_chunk_q_space(const struct fp_chunk_q *q, const struct fp_chunk_pool *p, uint32_t cap)
+{
+	uint32_t left = cap > q->used ? cap - q->used : 0;
+	uint32_t spare = fp__chunk_q_room(q, p) - (q->head_off + q->used);
+	/* At most half of what is free, so the last chunks are shared, not promised to one. */
+	uint64_t share = (uint64_t)(p->n_free / 2) << p->shift;
+	uint64_t can = spare + share;
+
+	return can < left ? (uint32_t)can : left;
+}
 
 /**
  * Write len bytes off bytes past the stored ones without storing them (data
@@ -87,11 +143,60 @@ uint32_t fp_chunk_q_write_at(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint
  * Store n bytes already written past the stored ones by fp_chunk_q_write_at().
  * @return bytes stored: n, or what was written past the stored bytes when n exceeds it
  */
-uint32_t fp_chunk_q_commit(struct fp_chunk_q *q, uint32_t n);
+static inline uint32_t
+fp_chunk_q_commit(struct fp_chunk_q *q, uint32_t n)
+{
+	uint32_t avail = q->hi - (q->head_off + q->used);
+
+	if (n > avail)
+		n = avail;
+	q->used += n;
+	return n;
+}
+
+/*
+ * Where len bytes go when they fit in the tail chunk right after the stored
+ * ones, taking a fresh chunk for an empty queue; NULL when they do not (then
+ * fp_chunk_q_write_at() takes the general way). An echoed segment usually
+ * fits: one copy, no walk.
+ */
+static inline uint8_t *
+fp__chunk_q_tail_at(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t len)
+{
+	uint32_t left;
+
+	if (len == 0 || len > p->size)
+		return NULL;
+	if (q->n_chunks == 0) {
+		if (p->free_head == FP_CHUNK_NONE)
+			return NULL;
+		fp__chunk_q_take(q, p);
+		return p->mem + ((size_t)q->tail << p->shift);
+	}
+	/* Room past the stored bytes, in the tail chunk only when it is at most a chunk. */
+	left = fp__chunk_q_room(q, p) - (q->head_off + q->used);
+	if (len > left || left > p->size)
+		return NULL;
+	return p->mem + ((size_t)q->tail << p->shift) + (p->size - left);
+}
 
 /** Append up to len bytes. @return bytes appended (fewer when the pool ran out). */
-uint32_t fp_chunk_q_push(
-		struct fp_chunk_q *q, struct fp_chunk_pool *p, const uint8_t *data, uint32_t len);
+static inline uint32_t
+fp_chunk_q_push(
+		struct fp_chunk_q *q, struct fp_chunk_pool *p, const uint8_t *data, uint32_t len)
+{
+	uint8_t *at = fp__chunk_q_tail_at(q, p, len);
+	uint32_t end;
+
+	if (at == NULL)
+		return fp_chunk_q_commit(q, fp_chunk_q_write_at(q, p, 0, data, len));
+	memcpy(at, data, len);
+	q->used += len;
+	end = q->head_off + q->used;
+	if (end > q->hi)
+		q->hi = end;
+	return len;
+}
 
 /**
  * Copy len bytes starting off bytes after the oldest into dst.
@@ -100,13 +205,40 @@ uint32_t fp_chunk_q_push(
 uint32_t fp_chunk_q_copy(const struct fp_chunk_q *q, const struct fp_chunk_pool *p, uint32_t off,
 		uint8_t *dst, uint32_t len);
 
+/** Put the n chunks linked from first to last onto the free stack, in that order. */
+static inline void
+fp__chunk_free_run(struct fp_chunk_pool *p, uint32_t first, uint32_t last, uint32_t n)
+{
+	p->next[last] = p->free_head;
+	p->free_head = first;
+	p->n_free += n;
+}
+
+/** Give every chunk back (the flow is gone, or its data past the stored bytes is). */
+static inline void
+fp_chunk_q_reset(struct fp_chunk_q *q, struct fp_chunk_pool *p)
+{
+	/* The chain is already linked: it goes back whole, not a chunk at a time. */
+	if (q->n_chunks != 0)
+		fp__chunk_free_run(p, q->head, q->tail, q->n_chunks);
+	fp_chunk_q_init(q);
+}
+
+/** fp_chunk_q_consume() in general (chunk.c). */
+void fp__chunk_q_consume(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t n);
+
 /**
  * Drop the n oldest bytes (acknowledged), clamped to used; chunks they
  * emptied go back to the pool, and all of them once nothing is left.
  */
-void fp_chunk_q_consume(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t n);
-
-/** Give every chunk back (the flow is gone, or its data past the stored bytes is). */
-void fp_chunk_q_reset(struct fp_chunk_q *q, struct fp_chunk_pool *p);
+static inline void
+fp_chunk_q_consume(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t n)
+{
+	/* An echo acknowledged in full, the common case: the whole chain goes back. */
+	if (n >= q->used && q->hi == q->head_off + q->used)
+		fp_chunk_q_reset(q, p);
+	else
+		fp__chunk_q_consume(q, p, n);
+}
 
 #endif /* FP_CHUNK_H */
