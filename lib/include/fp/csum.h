@@ -21,6 +21,29 @@
 uint32_t fp_csum_partial(const uint8_t *data, size_t len, uint32_t sum);
 
 /**
+ * Fold a 64-bit ones' complement sum of native-order loads to the 16-bit sum
+ * in network order (RFC 1071 2(B): byte order only swaps the result's bytes).
+ * Adding a value to its own rotation by half its width leaves, in the upper
+ * half, hi + lo with the carry out of the lower half already added back: one
+ * add per halving.
+ */
+static inline uint16_t
+fp_csum_fold64(uint64_t s)
+{
+	uint32_t w;
+	uint16_t h;
+
+	s += s >> 32 | s << 32;
+	w = (uint32_t)(s >> 32);
+	w += w >> 16 | w << 16;
+	h = (uint16_t)(w >> 16);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	h = (uint16_t)(h << 8 | h >> 8);
+#endif
+	return h;
+}
+
+/**
  * fp_csum_partial(p, 20, 0), inline, for the 20-byte IPv4 header every
  * datagram has: three native loads, folded and swapped once (RFC 1071 2(B)).
  */
@@ -37,14 +60,7 @@ fp_csum_hdr20(const uint8_t *p)
 	a += a < b;
 	a += c;
 	a += a < c;
-	a = (a & 0xffffffffu) + (a >> 32);
-	a = (a & 0xffff) + (a >> 16);
-	a = (a & 0xffff) + (a >> 16);
-	a = (a & 0xffff) + (a >> 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	a = ((a & 0xff) << 8) | (a >> 8);
-#endif
-	return (uint32_t)a;
+	return fp_csum_fold64(a);
 }
 
 /** Ones' complement sum of two running sums (end-around carry). */
