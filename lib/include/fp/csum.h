@@ -20,23 +20,47 @@
  */
 uint32_t fp_csum_partial(const uint8_t *data, size_t len, uint32_t sum);
 
+/** Ones' complement sum of two running sums (end-around carry). */
+static inline uint32_t
+fp_csum_add(uint32_t a, uint32_t b)
+{
+	uint32_t s = a + b;
+
+	return s + (s < a);
+}
+
+/**
+ * Fold a running sum to 16 bits, not complemented (a partial sum, as NICs
+ * want it). The sum plus its rotation by 16 holds, in its upper half, hi + lo
+ * with the carry out of the lower half added back: one add, where two rounds
+ * of mask-shift-add gave the same value.
+ */
+static inline uint16_t
+fp_csum_fold16(uint32_t sum)
+{
+	sum += sum >> 16 | sum << 16;
+	return (uint16_t)(sum >> 16);
+}
+
+/** Fold a running sum to 16 bits and complement it: the value to store. */
+static inline uint16_t
+fp_csum_fold(uint32_t sum)
+{
+	return (uint16_t)~fp_csum_fold16(sum);
+}
+
 /**
  * Fold a 64-bit ones' complement sum of native-order loads to the 16-bit sum
- * in network order (RFC 1071 2(B): byte order only swaps the result's bytes).
- * Adding a value to its own rotation by half its width leaves, in the upper
- * half, hi + lo with the carry out of the lower half already added back: one
- * add per halving.
+ * in network order (RFC 1071 2(B): byte order only swaps the result's bytes),
+ * each halving with fp_csum_fold16()'s add of the rotation.
  */
 static inline uint16_t
 fp_csum_fold64(uint64_t s)
 {
-	uint32_t w;
 	uint16_t h;
 
 	s += s >> 32 | s << 32;
-	w = (uint32_t)(s >> 32);
-	w += w >> 16 | w << 16;
-	h = (uint16_t)(w >> 16);
+	h = fp_csum_fold16((uint32_t)(s >> 32));
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	h = (uint16_t)(h << 8 | h >> 8);
 #endif
@@ -61,31 +85,6 @@ fp_csum_hdr20(const uint8_t *p)
 	a += c;
 	a += a < c;
 	return fp_csum_fold64(a);
-}
-
-/** Ones' complement sum of two running sums (end-around carry). */
-static inline uint32_t
-fp_csum_add(uint32_t a, uint32_t b)
-{
-	uint32_t s = a + b;
-
-	return s + (s < a);
-}
-
-/** Fold a running sum to 16 bits, not complemented (a partial sum, as NICs want it). */
-static inline uint16_t
-fp_csum_fold16(uint32_t sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/** Fold a running sum to 16 bits and complement it: the value to store. */
-static inline uint16_t
-fp_csum_fold(uint32_t sum)
-{
-	return (uint16_t)~fp_csum_fold16(sum);
 }
 
 /** Running sum of the IPv4 pseudo-header (addresses in host byte order). */
