@@ -103,8 +103,7 @@ rx_ip4_validate(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	 */
 	if (tot_len < FP_IP4_HLEN || tot_len > avail || (ifc->mtu && tot_len > ifc->mtu))
 		return rx_drop(ctx, FP_CTR_DROP_IP4_BAD_LEN);
-	/* A valid header sums to 0xffff: no fold needed to see it. */
-	if (!(pkt->flags & FP_PKT_IP4_CSUM_GOOD) && fp_csum_hdr20(ip) != 0xffff)
+	if (!(pkt->flags & FP_PKT_IP4_CSUM_GOOD) && !fp_csum_hdr20_ok(ip))
 		return rx_drop(ctx, FP_CTR_DROP_IP4_CSUM);
 	if (ip[FP_IP4_OFF_TTL] == 0)
 		return rx_drop(ctx, FP_CTR_DROP_IP4_TTL);

@@ -49,30 +49,32 @@ fp_csum_fold(uint32_t sum)
 	return (uint16_t)~fp_csum_fold16(sum);
 }
 
+/* A 64-bit ones' complement sum folded to 16 bits, in the byte order it was loaded in. */
+static inline uint16_t
+fp__csum_fold64_native(uint64_t s)
+{
+	s += s >> 32 | s << 32; /* fp_csum_fold16()'s add of the rotation, at 64 bits */
+	return fp_csum_fold16((uint32_t)(s >> 32));
+}
+
 /**
  * Fold a 64-bit ones' complement sum of native-order loads to the 16-bit sum
- * in network order (RFC 1071 2(B): byte order only swaps the result's bytes),
- * each halving with fp_csum_fold16()'s add of the rotation.
+ * in network order (RFC 1071 2(B): byte order only swaps the result's bytes).
  */
 static inline uint16_t
 fp_csum_fold64(uint64_t s)
 {
-	uint16_t h;
+	uint16_t h = fp__csum_fold64_native(s);
 
-	s += s >> 32 | s << 32;
-	h = fp_csum_fold16((uint32_t)(s >> 32));
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	h = (uint16_t)(h << 8 | h >> 8);
 #endif
 	return h;
 }
 
-/**
- * fp_csum_partial(p, 20, 0), inline, for the 20-byte IPv4 header every
- * datagram has: three native loads, folded and swapped once (RFC 1071 2(B)).
- */
-static inline uint32_t
-fp_csum_hdr20(const uint8_t *p)
+/* The 20 bytes at p summed in native-order loads, unfolded. */
+static inline uint64_t
+fp__csum_sum20(const uint8_t *p)
 {
 	uint64_t a, b;
 	uint32_t c;
@@ -84,7 +86,27 @@ fp_csum_hdr20(const uint8_t *p)
 	a += a < b;
 	a += c;
 	a += a < c;
-	return fp_csum_fold64(a);
+	return a;
+}
+
+/**
+ * fp_csum_partial(p, 20, 0), inline, for the 20-byte IPv4 header every
+ * datagram has: three native loads, folded and swapped once (RFC 1071 2(B)).
+ */
+static inline uint32_t
+fp_csum_hdr20(const uint8_t *p)
+{
+	return fp_csum_fold64(fp__csum_sum20(p));
+}
+
+/**
+ * Does the 20-byte IPv4 header at p sum to 0xffff, as one with a valid
+ * checksum does? All ones in either byte order: no swap.
+ */
+static inline int
+fp_csum_hdr20_ok(const uint8_t *p)
+{
+	return fp__csum_fold64_native(fp__csum_sum20(p)) == 0xffff;
 }
 
 /** Running sum of the IPv4 pseudo-header (addresses in host byte order). */
