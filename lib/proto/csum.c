@@ -64,9 +64,5 @@ fp_csum_partial(const uint8_t *data, size_t len, uint32_t sum)
 	if (len)
 		s0 = add64(s0, (uint32_t)data[0] << 8);
 #endif
-	w = fp_csum_fold16(fp_csum_add((uint32_t)s0, (uint32_t)(s0 >> 32)));
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	w = ((w & 0xff) << 8) | (w >> 8);
-#endif
-	return fp_csum_add(sum, w);
+	return fp_csum_add(sum, fp_csum_fold64(s0));
 }

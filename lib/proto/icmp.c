@@ -38,14 +38,22 @@ fp_icmp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	if (!(pkt->flags & FP_PKT_L4_CSUM_GOOD) &&
 			fp_csum_fold(fp_csum_partial(icmp, pkt->l4_len, 0)) != 0)
 		return fp__drop(ctx, FP_CTR_DROP_ICMP_CSUM);
-	if (icmp[FP_ICMP_OFF_TYPE] != FP_ICMP_ECHO_REQ)
+	old_word = fp_load_be16(icmp + FP_ICMP_OFF_TYPE);
+	if (old_word >> 8 != FP_ICMP_ECHO_REQ)
 		return fp__drop(ctx, FP_CTR_DROP_ICMP_TYPE);
 
-	/* RFC 1122 3.2.2.6: same identifier, sequence and data; only the type changes. */
-	old_word = fp_load_be16(icmp + FP_ICMP_OFF_TYPE);
-	icmp[FP_ICMP_OFF_TYPE] = FP_ICMP_ECHO_REPLY;
-	new_word = fp_load_be16(icmp + FP_ICMP_OFF_TYPE);
-	csum = fp_csum_update16(fp_load_be16(icmp + FP_ICMP_OFF_CSUM), old_word, new_word);
+	/*
+	 * RFC 1122 3.2.2.6: same identifier, sequence and data; only the type
+	 * changes. The new type/code word is built from the loaded one, not read
+	 * back after a byte store (a wider load than the store cannot take the
+	 * stored value from the store buffer and waits for it).
+	 */
+	new_word = (uint16_t)(FP_ICMP_ECHO_REPLY << 8 | (old_word & 0xff));
+	fp_store_be16(icmp + FP_ICMP_OFF_TYPE, new_word);
+	/* The code byte is the same in both words: updating for the type alone
+	 * is the same sum, with constants the compiler folds. */
+	csum = fp_csum_update16(fp_load_be16(icmp + FP_ICMP_OFF_CSUM), FP_ICMP_ECHO_REQ << 8,
+			FP_ICMP_ECHO_REPLY << 8);
 	/* RFC 1624 3: eqn. 3 gives 0 for an all-zero reply, which must carry 0xffff. */
 	if (csum == 0 && icmp_all_zero(icmp, pkt->l4_len))
 		csum = 0xffff;

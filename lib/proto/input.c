@@ -23,10 +23,18 @@
 #include "fp/tcp.h"
 #include "fp/wire.h"
 #include "proto_priv.h"
+#include "rx_checks.h"
+
+/*
+ * The bodies of fp_ip4_deliver() and fp_rx_classify() are static inline,
+ * as are the Ethernet and IPv4 checks (rx_checks.h), so that input_frame(),
+ * which every frame of fp_input() and the burst runs, has them in line: the
+ * exported names are the graph's nodes.
+ */
 
 /* L4 dispatch: each protocol runs only when its handler is enabled for this context. */
-enum fp_verdict
-fp_ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
+static inline enum fp_verdict
+ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
 	uint8_t proto = pkt->data[pkt->l3 + FP_IP4_OFF_PROTO];
 
@@ -37,8 +45,14 @@ fp_ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	return fp__drop(ctx, FP_CTR_DROP_IP4_PROTO);
 }
 
-enum fp_rx_class
-fp_rx_classify(struct fp_ctx *ctx, struct fp_pkt *pkt)
+enum fp_verdict
+fp_ip4_deliver(struct fp_ctx *ctx, struct fp_pkt *pkt)
+{
+	return ip4_deliver(ctx, pkt);
+}
+
+static inline enum fp_rx_class
+rx_classify(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
 	uint16_t type;
 
@@ -46,11 +60,11 @@ fp_rx_classify(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	FP_ASSERT(pkt->len <= pkt->room);
 	fp_stats_inc(ctx->stats, FP_CTR_RX_PACKETS);
 	fp_stats_add(ctx->stats, FP_CTR_RX_BYTES, pkt->len);
-	if (!fp_eth_validate(ctx, pkt))
+	if (!rx_eth_validate(ctx, pkt))
 		return FP_RX_DROPPED;
 	type = fp_load_be16(pkt->data + FP_ETH_OFF_TYPE);
 	if (type == FP_ETHERTYPE_IPV4) {
-		if (!fp_ip4_validate(ctx, pkt))
+		if (!rx_ip4_validate(ctx, pkt))
 			return FP_RX_DROPPED;
 		/*
 		 * RFC 1122 3.3.6: discard a datagram received on a link-layer
@@ -66,12 +80,18 @@ fp_rx_classify(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	return (fp__drop(ctx, FP_CTR_DROP_ETH_TYPE), FP_RX_DROPPED);
 }
 
-static enum fp_verdict
+enum fp_rx_class
+fp_rx_classify(struct fp_ctx *ctx, struct fp_pkt *pkt)
+{
+	return rx_classify(ctx, pkt);
+}
+
+static inline enum fp_verdict
 input_frame(struct fp_ctx *ctx, struct fp_pkt *pkt)
 {
-	switch (fp_rx_classify(ctx, pkt)) {
+	switch (rx_classify(ctx, pkt)) {
 	case FP_RX_IP4:
-		return fp_ip4_deliver(ctx, pkt);
+		return ip4_deliver(ctx, pkt);
 	case FP_RX_ARP:
 		return fp_arp_input(ctx, pkt);
 	case FP_RX_DROPPED:
@@ -116,7 +136,23 @@ burst_begin(struct fp_ctx *ctx, struct fp_burst *b, struct fp_pkt *pkts, uint16_
 	}
 }
 
-/* The burst's next frame, with the lookup of the one BURST_LOOKAHEAD after it started. */
+/* Bytes a prefetch brings in: a cache line on every CPU lib/ targets. */
+#define PREFETCH_STRIDE 64
+
+/*
+ * The lines of a frame past its first (burst_begin() asked for that one): a
+ * full-sized segment's payload is summed and copied next, and its lines come
+ * from memory the NIC (or the last pass) wrote, not from the L1.
+ */
+static inline void
+prefetch_rest(const struct fp_pkt *pkt)
+{
+	for (uint32_t off = PREFETCH_STRIDE; off < pkt->len; off += PREFETCH_STRIDE)
+		fp_prefetch(pkt->data + off);
+}
+
+/* The burst's next frame, with the lookup of the one BURST_LOOKAHEAD after it
+ * started and the rest of the frame after it asked for. */
 static inline struct fp_pkt *
 burst_step(struct fp_ctx *ctx, struct fp_burst *b)
 {
@@ -125,6 +161,8 @@ burst_step(struct fp_ctx *ctx, struct fp_burst *b)
 	FP_ASSERT(i < b->n);
 	if (b->tcp && i + BURST_LOOKAHEAD < b->n)
 		fp_tcp_burst_lookahead(ctx->tcp, &b->pkts[i + BURST_LOOKAHEAD]);
+	if (i + 1 < b->n)
+		prefetch_rest(&b->pkts[i + 1]);
 	ctx->burst_done = (uint16_t)(b->base + i);
 	return &b->pkts[i];
 }

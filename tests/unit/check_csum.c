@@ -52,7 +52,16 @@ START_TEST(test_csum_captured_ip4_header)
 
 	/* A valid header sums to 0xffff, which folds to 0. */
 	ck_assert_uint_eq(fp_csum_fold(fp_csum_partial(h, sizeof(h), 0)), 0);
+	ck_assert(fp_csum_hdr20_ok(h));
+	/* One bit off in either byte of a word, and the sum is no longer all ones. */
+	h[9] ^= 0x01;
+	ck_assert(!fp_csum_hdr20_ok(h));
+	h[9] ^= 0x01;
+	h[8] ^= 0x80;
+	ck_assert(!fp_csum_hdr20_ok(h));
+	h[8] ^= 0x80;
 	h[10] = h[11] = 0;
+	ck_assert(!fp_csum_hdr20_ok(h));
 	ck_assert_uint_eq(fp_csum_fold(fp_csum_partial(h, sizeof(h), 0)), 0xb861);
 }
 END_TEST
@@ -119,9 +128,12 @@ START_TEST(test_csum_pieces_add_up)
 				fp_csum_partial(buf + cut, len - cut, 0));
 
 		ck_assert_uint_eq(fp_csum_fold(whole), fp_csum_fold(parts));
-		/* The inline 20-byte header sum is the same sum. */
+		/* The inline 20-byte header sum is the same sum, and its check
+		 * agrees with the reference. */
 		ck_assert_uint_eq(fp_csum_fold(fp_csum_hdr20(buf + len % 1500)),
 				ref_csum(buf + len % 1500, 20));
+		ck_assert_int_eq(fp_csum_hdr20_ok(buf + len % 1500),
+				ref_csum(buf + len % 1500, 20) == 0);
 	}
 }
 END_TEST

@@ -20,12 +20,61 @@
  */
 uint32_t fp_csum_partial(const uint8_t *data, size_t len, uint32_t sum);
 
-/**
- * fp_csum_partial(p, 20, 0), inline, for the 20-byte IPv4 header every
- * datagram has: three native loads, folded and swapped once (RFC 1071 2(B)).
- */
+/** Ones' complement sum of two running sums (end-around carry). */
 static inline uint32_t
-fp_csum_hdr20(const uint8_t *p)
+fp_csum_add(uint32_t a, uint32_t b)
+{
+	uint32_t s = a + b;
+
+	return s + (s < a);
+}
+
+/**
+ * Fold a running sum to 16 bits, not complemented (a partial sum, as NICs
+ * want it). The sum plus its rotation by 16 holds, in its upper half, hi + lo
+ * with the carry out of the lower half added back: one add, where two rounds
+ * of mask-shift-add gave the same value.
+ */
+static inline uint16_t
+fp_csum_fold16(uint32_t sum)
+{
+	sum += sum >> 16 | sum << 16;
+	return (uint16_t)(sum >> 16);
+}
+
+/** Fold a running sum to 16 bits and complement it: the value to store. */
+static inline uint16_t
+fp_csum_fold(uint32_t sum)
+{
+	return (uint16_t)~fp_csum_fold16(sum);
+}
+
+/* A 64-bit ones' complement sum folded to 16 bits, in the byte order it was loaded in. */
+static inline uint16_t
+fp__csum_fold64_native(uint64_t s)
+{
+	s += s >> 32 | s << 32; /* fp_csum_fold16()'s add of the rotation, at 64 bits */
+	return fp_csum_fold16((uint32_t)(s >> 32));
+}
+
+/**
+ * Fold a 64-bit ones' complement sum of native-order loads to the 16-bit sum
+ * in network order (RFC 1071 2(B): byte order only swaps the result's bytes).
+ */
+static inline uint16_t
+fp_csum_fold64(uint64_t s)
+{
+	uint16_t h = fp__csum_fold64_native(s);
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	h = (uint16_t)(h << 8 | h >> 8);
+#endif
+	return h;
+}
+
+/* The 20 bytes at p summed in native-order loads, unfolded. */
+static inline uint64_t
+fp__csum_sum20(const uint8_t *p)
 {
 	uint64_t a, b;
 	uint32_t c;
@@ -37,39 +86,27 @@ fp_csum_hdr20(const uint8_t *p)
 	a += a < b;
 	a += c;
 	a += a < c;
-	a = (a & 0xffffffffu) + (a >> 32);
-	a = (a & 0xffff) + (a >> 16);
-	a = (a & 0xffff) + (a >> 16);
-	a = (a & 0xffff) + (a >> 16);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	a = ((a & 0xff) << 8) | (a >> 8);
-#endif
-	return (uint32_t)a;
+	return a;
 }
 
-/** Ones' complement sum of two running sums (end-around carry). */
+/**
+ * fp_csum_partial(p, 20, 0), inline, for the 20-byte IPv4 header every
+ * datagram has: three native loads, folded and swapped once (RFC 1071 2(B)).
+ */
 static inline uint32_t
-fp_csum_add(uint32_t a, uint32_t b)
+fp_csum_hdr20(const uint8_t *p)
 {
-	uint32_t s = a + b;
-
-	return s + (s < a);
+	return fp_csum_fold64(fp__csum_sum20(p));
 }
 
-/** Fold a running sum to 16 bits, not complemented (a partial sum, as NICs want it). */
-static inline uint16_t
-fp_csum_fold16(uint32_t sum)
+/**
+ * Does the 20-byte IPv4 header at p sum to 0xffff, as one with a valid
+ * checksum does? All ones in either byte order: no swap.
+ */
+static inline int
+fp_csum_hdr20_ok(const uint8_t *p)
 {
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-/** Fold a running sum to 16 bits and complement it: the value to store. */
-static inline uint16_t
-fp_csum_fold(uint32_t sum)
-{
-	return (uint16_t)~fp_csum_fold16(sum);
+	return fp__csum_fold64_native(fp__csum_sum20(p)) == 0xffff;
 }
 
 /** Running sum of the IPv4 pseudo-header (addresses in host byte order). */

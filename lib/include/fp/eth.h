@@ -8,6 +8,7 @@
 #define FP_ETH_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include "fp/pkt.h"
 #include "fp/wire.h"
@@ -36,9 +37,14 @@ void fp_eth_write(uint8_t *frame, const uint8_t dst[FP_ETH_ALEN], const uint8_t 
 /**
  * Turn a received frame's Ethernet header into the header of its reply, in
  * place: the old source becomes the destination, our_mac the source.
- * The ethertype is kept.
+ * The ethertype is kept. Inline: every in-place reply calls it.
  */
-void fp_eth_reply(uint8_t *frame, const uint8_t our_mac[FP_ETH_ALEN]);
+static inline void
+fp_eth_reply(uint8_t *frame, const uint8_t our_mac[FP_ETH_ALEN])
+{
+	memcpy(frame + FP_ETH_OFF_DST, frame + FP_ETH_OFF_SRC, FP_ETH_ALEN);
+	memcpy(frame + FP_ETH_OFF_SRC, our_mac, FP_ETH_ALEN);
+}
 
 /** @return non-zero when mac is ff:ff:ff:ff:ff:ff. */
 static inline int
@@ -58,8 +64,16 @@ fp_eth_is_group(const uint8_t mac[FP_ETH_ALEN])
  * Pad a reply to the Ethernet minimum (FP_ETH_MIN_FRAME) with zero bytes, so
  * no stale buffer content leaves the host. Frames already long enough, or
  * buffers without the room, are left alone (the NIC pads those).
+ * Inline: every in-place reply calls it, and most need nothing.
  * @return the new frame length
  */
-uint16_t fp_eth_pad(uint8_t *frame, uint16_t len, uint16_t room);
+static inline uint16_t
+fp_eth_pad(uint8_t *frame, uint16_t len, uint16_t room)
+{
+	if (len >= FP_ETH_MIN_FRAME || room < FP_ETH_MIN_FRAME)
+		return len;
+	memset(frame + len, 0, (size_t)(FP_ETH_MIN_FRAME - len));
+	return FP_ETH_MIN_FRAME;
+}
 
 #endif /* FP_ETH_H */

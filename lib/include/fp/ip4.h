@@ -9,8 +9,11 @@
 #define FP_IP4_H
 
 #include <stdint.h>
+#include <string.h>
 
+#include "fp/csum.h"
 #include "fp/pkt.h"
+#include "fp/wire.h"
 
 struct fp_ctx;
 struct fp_iface;
@@ -46,9 +49,27 @@ int fp_ip4_validate(struct fp_ctx *ctx, struct fp_pkt *pkt);
  * place: swap source and destination, TTL 64, checksum updated for the TTL
  * (RFC 1624). TOS, ID, flags and total length are kept. The header's checksum
  * must be valid (verified, or vouched for by the NIC): it is updated, not
- * recomputed.
+ * recomputed. Inline: every ICMP echo reply calls it.
  */
-void fp_ip4_reply(uint8_t *ip);
+static inline void
+fp_ip4_reply(uint8_t *ip)
+{
+	uint16_t old = fp_load_be16(ip + FP_IP4_OFF_TTL);
+	uint16_t new = (uint16_t)(FP_IP4_DEFAULT_TTL << 8 | (old & 0xff));
+	uint32_t src, dst;
+
+	/* Swapping the addresses leaves the sum alone (byte order does not
+	 * matter for a swap); only the TTL word changes (RFC 1624 eqn. 3; a
+	 * version-4 header is never all zero). The new word is built from the
+	 * loaded one, not read back after a byte store. */
+	memcpy(&src, ip + FP_IP4_OFF_SRC, 4);
+	memcpy(&dst, ip + FP_IP4_OFF_DST, 4);
+	memcpy(ip + FP_IP4_OFF_SRC, &dst, 4);
+	memcpy(ip + FP_IP4_OFF_DST, &src, 4);
+	fp_store_be16(ip + FP_IP4_OFF_TTL, new);
+	fp_store_be16(ip + FP_IP4_OFF_CSUM,
+			fp_csum_update16(fp_load_be16(ip + FP_IP4_OFF_CSUM), old, new));
+}
 
 /**
  * RFC 1122 3.2.1.3 / RFC 1812 5.3.7: may this address appear as a source?
