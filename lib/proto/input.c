@@ -111,6 +111,21 @@ fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 /* How many frames ahead of the one processed its flow is looked up. */
 #define BURST_LOOKAHEAD 4
 
+/* Bytes a prefetch brings in: a cache line on every CPU lib/ targets. */
+#define PREFETCH_STRIDE 64
+
+/*
+ * The lines of a frame past its first (burst_begin() asked for that one): a
+ * full-sized segment's payload is summed and copied next, and its lines come
+ * from memory the NIC (or the last pass) wrote, not from the L1.
+ */
+static inline void
+prefetch_rest(const struct fp_pkt *pkt)
+{
+	for (uint32_t off = PREFETCH_STRIDE; off < pkt->len; off += PREFETCH_STRIDE)
+		fp_prefetch(pkt->data + off);
+}
+
 /* Start a burst whose first frame is frame base of the caller's (ctx->burst_done). */
 static void
 burst_begin(struct fp_ctx *ctx, struct fp_burst *b, struct fp_pkt *pkts, uint16_t n,
@@ -125,30 +140,15 @@ burst_begin(struct fp_ctx *ctx, struct fp_burst *b, struct fp_pkt *pkts, uint16_
 	for (uint16_t i = 0; i < n; i++) {
 		pkts[i].flags &= FP_PKT_IN_FLAGS;
 		fp_prefetch(pkts[i].data);
-		/* A TCP segment's payload starts 54 bytes in: its checksum reads the next line. */
-		if (pkts[i].len > 64)
-			fp_prefetch(pkts[i].data + 64);
 	}
+	/* burst_step() asks for the rest of each next frame; the first is next now. */
+	if (n > 0)
+		prefetch_rest(&pkts[0]);
 	if (b->tcp) {
 		fp_tcp_burst_prefetch(ctx->tcp, pkts, n);
 		for (uint16_t i = 0; i < n && i < BURST_LOOKAHEAD; i++)
 			fp_tcp_burst_lookahead(ctx->tcp, &pkts[i]);
 	}
-}
-
-/* Bytes a prefetch brings in: a cache line on every CPU lib/ targets. */
-#define PREFETCH_STRIDE 64
-
-/*
- * The lines of a frame past its first (burst_begin() asked for that one): a
- * full-sized segment's payload is summed and copied next, and its lines come
- * from memory the NIC (or the last pass) wrote, not from the L1.
- */
-static inline void
-prefetch_rest(const struct fp_pkt *pkt)
-{
-	for (uint32_t off = PREFETCH_STRIDE; off < pkt->len; off += PREFETCH_STRIDE)
-		fp_prefetch(pkt->data + off);
 }
 
 /* The burst's next frame, with the lookup of the one BURST_LOOKAHEAD after it
