@@ -160,7 +160,8 @@ bench_init(struct bench *b, uint32_t max_flows, uint32_t buffer_size, int prefau
 		/* A flow's next segment, which ACKs its echo, comes a whole round
 		 * later: over 1M flows that is longer than the 200 ms RTO floor, and
 		 * every echo would be resent once, a lossy-peer run instead of an
-		 * echo run. RFC 6298 2.4's own floor, 1 s, covers the round. */
+		 * echo run. The initial RTO, 1 s, which is also RFC 6298 2.4's own
+		 * floor, covers the round (and keeps rto_min_ms <= rto_initial_ms). */
 		b->cfg.tcp.rto_min_ms = b->cfg.tcp.rto_initial_ms;
 		if ((uint64_t)max_flows * buffer_size > (64u << 20))
 			b->cfg.tcp.echo_pool_kb = max_flows;
