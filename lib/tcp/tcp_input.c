@@ -492,6 +492,76 @@ fin_sent_state(uint8_t state)
 }
 
 /*
+ * New data acknowledged (RFC 9293 3.10.7.4 fifth check): acked bytes, up to
+ * SEG.ACK, leave the echo store; RTT sample (RFC 6298), retransmission timer
+ * (RFC 6298 5.2/5.3) and congestion window (RFC 5681 3.1, RFC 6582 3.2).
+ * @param rexmit  out: set on a partial ACK in recovery
+ */
+static void
+ack_new(struct fp_ctx *ctx, struct tcp_flow *f, uint32_t ack, uint32_t acked, int *rexmit)
+{
+	struct fp_tcp *t = ctx->tcp;
+
+	/* Acknowledged: the chunks these bytes emptied go back to the pool. */
+	fp_chunk_q_consume(&f->q, &t->pool, acked);
+	f->snd_una = ack;
+	if (seq_lt(f->snd_nxt, f->snd_una))
+		f->snd_nxt = f->snd_una;
+	if ((f->flags & TF_RTT) && seq_geq(ack, f->rtt_seq)) {
+		fp__tcp_rtt_sample(f, (uint32_t)(ctx->now_us - f->rtt_ts), &t->cfg);
+		f->flags &= (uint8_t)~TF_RTT;
+	}
+	f->backoff = 0;
+	f->dupacks = 0;
+	sack_prune(f);
+	/* RFC 6298 5.2/5.3: stop when all is acknowledged, else restart. */
+	if (f->snd_una == f->snd_max)
+		f->rtx_at = 0;
+	else
+		fp__tcp_rtx_restart(t, f, ctx->now_us);
+	/* RFC 5681 3.1: slow start below ssthresh, else about 1 MSS per RTT. */
+	if (f->flags & TF_RECOVERY) {
+		f->cwnd = f->ssthresh;
+		if (seq_geq(ack, f->recover))
+			f->flags &= (uint8_t)~TF_RECOVERY;
+		else
+			*rexmit = 1; /* RFC 6582 3.2 step 3: partial ACK */
+	} else if (f->cwnd < f->ssthresh) {
+		f->cwnd += acked < f->mss ? acked : f->mss;
+	} else {
+		uint32_t inc = (uint32_t)((uint64_t)f->mss * f->mss / f->cwnd);
+
+		f->cwnd += inc ? inc : 1;
+	}
+	if (f->cwnd > (1u << 30))
+		f->cwnd = 1u << 30;
+}
+
+/* Window update, only from a newer segment whose ACK is not older than
+ * SND.UNA (RFC 9293 3.10.7.4: a duplicate ACK "can be ignored"). */
+static void
+snd_wnd_update(struct fp_ctx *ctx, struct tcp_flow *f, const struct seg *s, uint32_t wnd)
+{
+	if (!seq_geq(s->ack, f->snd_una) ||
+			!(seq_lt(f->snd_wl1, s->seq) ||
+					(f->snd_wl1 == s->seq && seq_leq(f->snd_wl2, s->ack))))
+		return;
+	if (f->snd_wnd == 0 && wnd != 0) {
+		/* The window opened: persist is over, its backoff with it. */
+		f->backoff = 0;
+		if (f->snd_max == f->snd_una)
+			f->rtx_at = 0;
+		else
+			fp__tcp_rtx_restart(ctx->tcp, f, ctx->now_us);
+	}
+	f->snd_wnd = wnd;
+	if (wnd > f->max_snd_wnd)
+		f->max_snd_wnd = wnd;
+	f->snd_wl1 = s->seq;
+	f->snd_wl2 = s->ack;
+}
+
+/*
  * RFC 9293 3.10.7.4 fifth check, in a synchronized state.
  * @param rexmit  out: set when a hole should be resent; the caller does it
  *                after taking the payload, which an in-place reply overwrites
@@ -501,7 +571,6 @@ static int
 ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s, int *rexmit)
 {
 	struct fp_ctx *ctx = o->ctx;
-	struct fp_tcp *t = ctx->tcp;
 	uint32_t wnd = (uint32_t)s->wnd << f->snd_ws;
 	int fin_acked = 0, new_ack = 0, sacked = 0;
 
@@ -521,40 +590,8 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s, int *rexmi
 			fin_acked = 1;
 			acked = used;
 		}
-		/* Acknowledged: the chunks these bytes emptied go back to the pool. */
-		fp_chunk_q_consume(&f->q, &t->pool, acked);
-		f->snd_una = s->ack;
-		if (seq_lt(f->snd_nxt, f->snd_una))
-			f->snd_nxt = f->snd_una;
-		if ((f->flags & TF_RTT) && seq_geq(s->ack, f->rtt_seq)) {
-			fp__tcp_rtt_sample(f, (uint32_t)(ctx->now_us - f->rtt_ts), &t->cfg);
-			f->flags &= (uint8_t)~TF_RTT;
-		}
-		f->backoff = 0;
-		f->dupacks = 0;
+		ack_new(ctx, f, s->ack, acked, rexmit);
 		new_ack = 1;
-		sack_prune(f);
-		/* RFC 6298 5.2/5.3: stop when all is acknowledged, else restart. */
-		if (f->snd_una == f->snd_max)
-			f->rtx_at = 0;
-		else
-			fp__tcp_rtx_restart(t, f, ctx->now_us);
-		/* RFC 5681 3.1: slow start below ssthresh, else about 1 MSS per RTT. */
-		if (f->flags & TF_RECOVERY) {
-			f->cwnd = f->ssthresh;
-			if (seq_geq(s->ack, f->recover))
-				f->flags &= (uint8_t)~TF_RECOVERY;
-			else
-				*rexmit = 1; /* RFC 6582 3.2 step 3: partial ACK */
-		} else if (f->cwnd < f->ssthresh) {
-			f->cwnd += acked < f->mss ? acked : f->mss;
-		} else {
-			uint32_t inc = (uint32_t)((uint64_t)f->mss * f->mss / f->cwnd);
-
-			f->cwnd += inc ? inc : 1;
-		}
-		if (f->cwnd > (1u << 30))
-			f->cwnd = 1u << 30;
 	} else if (s->ack == f->snd_una && s->len == 0 && !(s->flags & (FP_TCP_SYN | FP_TCP_FIN)) &&
 			f->snd_max != f->snd_una && wnd == f->snd_wnd && wnd != 0) {
 		/* RFC 5681 2: a duplicate ACK (a zero window is not one: persist). */
@@ -582,25 +619,7 @@ ack_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s, int *rexmi
 	} else if (sacked && !new_ack && (f->flags & TF_RECOVERY)) {
 		*rexmit = 1;
 	}
-	/* Window update, only from a newer segment whose ACK is not older than
-	 * SND.UNA (RFC 9293 3.10.7.4: a duplicate ACK "can be ignored"). */
-	if (seq_geq(s->ack, f->snd_una) &&
-			(seq_lt(f->snd_wl1, s->seq) ||
-					(f->snd_wl1 == s->seq && seq_leq(f->snd_wl2, s->ack)))) {
-		if (f->snd_wnd == 0 && wnd != 0) {
-			/* The window opened: persist is over, its backoff with it. */
-			f->backoff = 0;
-			if (f->snd_max == f->snd_una)
-				f->rtx_at = 0;
-			else
-				fp__tcp_rtx_restart(t, f, ctx->now_us);
-		}
-		f->snd_wnd = wnd;
-		if (wnd > f->max_snd_wnd)
-			f->max_snd_wnd = wnd;
-		f->snd_wl1 = s->seq;
-		f->snd_wl2 = s->ack;
-	}
+	snd_wnd_update(ctx, f, s, wnd);
 	return fin_acked;
 }
 

@@ -360,6 +360,27 @@ fin_sent_state(uint8_t state)
 	return state == FP_TCP_FIN_WAIT_1 || state == FP_TCP_CLOSING || state == FP_TCP_LAST_ACK;
 }
 
+/* len bytes from SND.NXT went out: count them, time them, move SND.NXT on. */
+static void
+data_sent(struct fp_ctx *ctx, struct tcp_flow *f, uint32_t len)
+{
+	if (seq_lt(f->snd_nxt, f->snd_max)) {
+		fp_stats_inc(ctx->stats, FP_CTR_TCP_RETRANSMITS);
+		f->retransmits++;
+		if (seq_gt(f->snd_nxt + len, f->snd_max))
+			fp_stats_add(ctx->stats, FP_CTR_TCP_BYTES_ECHOED, f->snd_nxt + len - f->snd_max);
+	} else {
+		fp_stats_add(ctx->stats, FP_CTR_TCP_BYTES_ECHOED, len);
+		/* RFC 6298 3: time one segment per RTT, never a retransmitted one. */
+		if (!(f->flags & TF_RTT)) {
+			f->flags |= TF_RTT;
+			f->rtt_seq = f->snd_nxt + len;
+			f->rtt_ts = ctx->now_us;
+		}
+	}
+	f->snd_nxt += len;
+}
+
 void
 fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack)
 {
@@ -400,22 +421,7 @@ fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack)
 		if (fp__tcp_send_seg(o, f, f->snd_nxt, flags, f->snd_nxt - f->snd_una, len) < 0)
 			break;
 		sent = 1;
-		if (seq_lt(f->snd_nxt, f->snd_max)) {
-			fp_stats_inc(ctx->stats, FP_CTR_TCP_RETRANSMITS);
-			f->retransmits++;
-			if (seq_gt(f->snd_nxt + len, f->snd_max))
-				fp_stats_add(ctx->stats, FP_CTR_TCP_BYTES_ECHOED,
-						f->snd_nxt + len - f->snd_max);
-		} else {
-			fp_stats_add(ctx->stats, FP_CTR_TCP_BYTES_ECHOED, len);
-			/* RFC 6298 3: time one segment per RTT, never a retransmitted one. */
-			if (!(f->flags & TF_RTT)) {
-				f->flags |= TF_RTT;
-				f->rtt_seq = f->snd_nxt + len;
-				f->rtt_ts = ctx->now_us;
-			}
-		}
-		f->snd_nxt += len;
+		data_sent(ctx, f, len);
 		if (flags & FP_TCP_FIN)
 			goto fin_sent;
 		if (seq_gt(f->snd_nxt, f->snd_max))
