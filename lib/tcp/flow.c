@@ -184,6 +184,7 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, const struc
 	/* syn_cookies == 2: cookies once a quarter of the table is half-open. */
 	t->half_open_max = cfg->max_flows / 4 ? cfg->max_flows / 4 : 1;
 	t->mss = cfg->mss;
+	t->predict = 1;
 	/* RFC 7323 2.3: the smallest shift that lets 16 bits cover the whole buffer. */
 	while (t->rcv_ws < TCP_MAX_WSCALE && (cfg->buffer_size >> t->rcv_ws) > 65535)
 		t->rcv_ws++;

@@ -879,6 +879,47 @@ accepted:
 }
 
 /*
+ * Header prediction (RFC 9293 3.10.7.4 in the order BSD's tcp_input() and
+ * Linux's fast path check it): the next in-order data of an ESTABLISHED flow,
+ * a plain ACK of nothing or of new data, no options, nothing being recovered.
+ * For such a segment every check of flow_input() passes the same way; this
+ * path skips the checks, not the work. t->predict = 0 turns it off, so that
+ * tests/unit/check_tcp_predict.c can compare both paths frame by frame.
+ */
+static int
+predicted(const struct tcp_flow *f, const struct seg *s)
+{
+	return f->state == FP_TCP_ESTABLISHED &&
+			(s->flags & (FP_TCP_SYN | FP_TCP_FIN | FP_TCP_RST | FP_TCP_ACK)) ==
+					FP_TCP_ACK &&
+			s->seq == f->rcv_nxt && s->len != 0 && s->optlen == 0 &&
+			/* in the window: an advertised edge ahead of RCV.NXT holds */
+			seq_gt(f->rcv_adv, f->rcv_nxt) &&
+			/* SND.UNA <= SEG.ACK <= SND.MAX (RFC 5961 5.2 passes too) */
+			seq_leq(f->snd_una, s->ack) && seq_leq(s->ack, f->snd_max) &&
+			!(f->flags & TF_RECOVERY);
+}
+
+/* flow_input() for a predicted segment: the same work in the same order. */
+static enum fp_verdict
+predicted_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
+{
+	struct fp_ctx *ctx = o->ctx;
+	int rexmit = 0;
+
+	fp_stats_inc(ctx->stats, FP_CTR_TCP_PREDICTED);
+	f->last_active = ctx->now_us;
+	f->probes = 0;
+	if (s->ack != f->snd_una)
+		ack_new(ctx, f, s->ack, s->ack - f->snd_una, &rexmit);
+	snd_wnd_update(ctx, f, s, (uint32_t)s->wnd << f->snd_ws);
+	text_input(o, f, s);
+	if (fp__tcp_output_echo(o, f) < 0)
+		fp__tcp_output(o, f, 1);
+	return fp__tcp_out_verdict(o);
+}
+
+/*
  * Verify the checksum (unless the NIC did) and keep the payload's sum, so an
  * echo of it is not summed again: summed apart from the header when we
  * verify, else derived from the verified checksum field (RFC 1624 2: the
@@ -948,7 +989,10 @@ slot_input(struct tcp_out *o, struct tcp_slot *sl, const struct seg *s)
 		f = &t->flows[sl->rec];
 	else if ((f = fp__tcp_thaw(t, sl, o->ctx->now_us)) == NULL)
 		return compact_input(o, sl, s);
-	v = flow_input(o, f, s);
+	if (t->predict && predicted(f, s))
+		v = predicted_input(o, f, s);
+	else
+		v = flow_input(o, f, s);
 	fp__tcp_settle(t, f, o->ctx->now_us);
 	return v;
 }

@@ -465,3 +465,38 @@ out:
 	if (!sent && force_ack && !o->failed)
 		fp__tcp_send_ack(o, f);
 }
+
+int
+fp__tcp_output_echo(struct tcp_out *o, struct tcp_flow *f)
+{
+	struct fp_ctx *ctx = o->ctx;
+	uint32_t len = o->echo_len;
+	uint32_t wnd = f->snd_wnd < f->cwnd ? f->snd_wnd : f->cwnd;
+	struct seg_payload pl = {.f = f, .off = f->snd_nxt - f->snd_una, .len = len,
+			.in_place = o->echo_data, .sum = o->echo_sum, .have_sum = 1};
+	struct tcp_addr a;
+	uint8_t *frame;
+	int offload;
+
+	/* What fp__tcp_output() would send is this segment alone, and in place:
+	 * nothing unsent before or after it (out-of-order data it joined), no
+	 * FIN due, no SACK option, one MSS, inside both windows. */
+	if (len == 0 || f->state != FP_TCP_ESTABLISHED || (f->flags & TF_DRAIN) ||
+			f->snd_nxt != o->echo_seq ||
+			f->snd_una + fp__tcp_buffered(f) != o->echo_seq + len ||
+			fp__tcp_sack_len(f) != 0 || len > f->mss ||
+			f->snd_nxt - f->snd_una + len > wnd || o->pkt == NULL || o->inplace ||
+			o->failed || o->pkt->room < SEG_HDR + len)
+		return -1;
+	frame = o->pkt->data;
+	offload = csum_offload(ctx, f->port);
+	flow_addr(ctx, f, &a);
+	out_put(o, frame,
+			seg_write(frame, o->pkt->room, &a, f->ip_id++, f->snd_nxt, f->rcv_nxt,
+					FP_TCP_ACK | FP_TCP_PSH, wnd_field(f), NULL, 0, &pl, offload),
+			a.port, offload);
+	data_sent(ctx, f, len);
+	f->snd_max = f->snd_nxt;
+	fp__tcp_rtx_start(ctx->tcp, f, ctx->now_us);
+	return 0;
+}

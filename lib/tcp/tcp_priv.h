@@ -192,6 +192,7 @@ struct fp_tcp {
 	uint16_t mss;   /**< our MSS before the interface MTU clamp */
 	uint8_t rcv_ws; /**< our window scale shift, from buffer_size */
 	uint8_t draining;
+	uint8_t predict;         /**< header prediction on (tcp_input.c); tests turn it off */
 	uint8_t cookie_sent;     /**< a SYN cookie went out, at cookie_sent_us */
 	uint64_t cookie_sent_us; /**< when the last SYN cookie was sent */
 	uint64_t wheel_tick;     /**< last processed tick */
@@ -393,6 +394,13 @@ void fp__tcp_send_ack(struct tcp_out *o, struct tcp_flow *f);
 void fp__tcp_send_synack(struct tcp_out *o, struct tcp_flow *f);
 /** Send as much echo data (and FIN) as the windows allow; ACK too if force_ack. */
 void fp__tcp_output(struct tcp_out *o, struct tcp_flow *f, int force_ack);
+/**
+ * fp__tcp_output() when the bytes just taken (o->echo_*) are all there is to
+ * send and fit one segment in place of the received one: the same segment
+ * and state, built without the general loop (header prediction's echo).
+ * @return 0, or -1 when that is not the case (nothing done: call fp__tcp_output())
+ */
+int fp__tcp_output_echo(struct tcp_out *o, struct tcp_flow *f);
 /** RST for a flow we are aborting: <SEQ=SND.NXT><CTL=RST>. */
 void fp__tcp_send_rst_flow(struct tcp_out *o, struct tcp_flow *f);
 /** Our window to advertise now (unscaled bytes). */

@@ -38,6 +38,7 @@
 	X(TCP_OOO_SEGS, "tcp_ooo_segs")                                 \
 	X(TCP_DUP_ACKS, "tcp_dup_acks")                                 \
 	X(TCP_PERSIST_PROBES, "tcp_persist_probes")                     \
+	X(TCP_PREDICTED, "tcp_predicted")                               \
 	X(FLOWS_OPENED, "flows_opened")                                 \
 	X(FLOWS_CLOSED, "flows_closed")                                 \
 	X(FLOWS_RESET, "flows_reset")                                   \
