@@ -132,6 +132,14 @@ env_start(void)
 }
 
 void
+env_stop(void)
+{
+	free(mem);
+	mem = NULL;
+	ctx.tcp = NULL;
+}
+
+void
 setup(void)
 {
 	memset(&stats, 0, sizeof(stats));

@@ -59,6 +59,8 @@ extern uint16_t our_port; /* source port expected on our segments */
 void cfg_defaults(void);
 /** Create the engine from cfg (tests change cfg first). */
 void env_start(void);
+/** Free the engine, so a test can start another from cfg. */
+void env_stop(void);
 /** Check fixture: reset the capture, counters and cfg; teardown checks no tx frame leaked. */
 void setup(void);
 void teardown(void);
