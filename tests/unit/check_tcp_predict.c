@@ -31,10 +31,24 @@ fnv(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
+/* The scenario's one flow. */
+static struct tcp_slot *
+flow_slot(void)
+{
+	return fp__tcp_flow_lookup(ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+}
+
+/* The flow's working record, or NULL while it is compact. */
+static struct tcp_flow *
+flow_rec(const struct tcp_slot *sl)
+{
+	return sl->rec != TCP_NONE ? &ctx.tcp->flows[sl->rec] : NULL;
+}
+
 static void
 digest_step(struct digest *d, enum fp_verdict v)
 {
-	struct tcp_slot *sl = fp__tcp_flow_lookup(ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+	struct tcp_slot *sl = flow_slot();
 
 	d->frames = fnv(0xcbf29ce484222325ull, &v, sizeof(v));
 	for (int i = 0; i < n_cap; i++) {
@@ -44,8 +58,8 @@ digest_step(struct digest *d, enum fp_verdict v)
 	d->flow = 0xcbf29ce484222325ull;
 	if (sl != NULL) {
 		d->flow = fnv(d->flow, sl, sizeof(*sl));
-		if (sl->rec != TCP_NONE) {
-			struct tcp_flow f = ctx.tcp->flows[sl->rec];
+		if (flow_rec(sl) != NULL) {
+			struct tcp_flow f = *flow_rec(sl);
 
 			f.t = NULL; /* each run's own engine */
 			d->flow = fnv(d->flow, &f, sizeof(f));
@@ -110,11 +124,10 @@ run(int predict, int variant, struct digest *out)
 		if (hold == 0 && op >= 36 && op < 39) {
 			/* Our echoes get lost for a while: the peer keeps ACKing the
 			 * same byte, with duplicate ACKs and SACK blocks (recovery). */
-			struct tcp_slot *sl = fp__tcp_flow_lookup(
-					ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+			struct tcp_slot *sl = flow_slot();
 
 			hold = 5 + rnd(20);
-			held_ack = sl->rec != TCP_NONE ? ctx.tcp->flows[sl->rec].snd_una : sl->snd_una;
+			held_ack = flow_rec(sl) ? flow_rec(sl)->snd_una : sl->snd_una;
 		}
 		if (hold) {
 			hold--;
@@ -152,19 +165,14 @@ run(int predict, int variant, struct digest *out)
 			/* Not for runts: a reply in a frame with no room is not padded. */
 			tight_room = len + s.opts_len >= 6 && rnd(10) == 0;
 			v = in(&s);
-			if (seq == p_seq && v != FP_VERDICT_DROP)
-				p_seq = fp__tcp_flow_lookup(ctx.tcp, OUR_IP, PEER_IP, OUR_PORT,
-						PEER_PORT) ?
-						seq + len :
-						p_seq;
 		}
-		/* Where the engine took less than was sent, the peer sends it again. */
+		/* The peer goes on from what was taken: where the engine took
+		 * less than was sent, or nothing, it sends that again. */
 		{
-			struct tcp_slot *sl = fp__tcp_flow_lookup(
-					ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+			struct tcp_slot *sl = flow_slot();
 
 			ck_assert_ptr_nonnull(sl);
-			p_seq = sl->rec != TCP_NONE ? ctx.tcp->flows[sl->rec].rcv_nxt : sl->rcv_nxt;
+			p_seq = flow_rec(sl) ? flow_rec(sl)->rcv_nxt : sl->rcv_nxt;
 		}
 		digest_step(&out[i], v);
 		srv_max = read_out(srv_max);
