@@ -926,6 +926,15 @@ predicted_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
  * payload sums to -(pseudo-header + header)). Nothing is summed when the NIC
  * verified it and will also fill in our checksums. @return 0 when it is wrong
  */
+/* The TCP header's sum added to sum: inline for the option-less 20 bytes. */
+static inline uint32_t
+hdr_sum(const uint8_t *tcp, uint32_t hlen, uint32_t sum)
+{
+	if (hlen == FP_TCP_HLEN)
+		return fp_csum_add(sum, fp_csum_hdr20(tcp));
+	return fp_csum_partial(tcp, hlen, sum);
+}
+
 static int
 tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, const uint8_t *tcp,
 		uint32_t hlen, uint32_t l4_len)
@@ -939,10 +948,10 @@ tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, cons
 			return fp_csum_fold(fp_csum_partial(tcp, l4_len, sum)) == 0;
 		s->data_sum = fp_csum_partial(tcp + hlen, l4_len - hlen, 0);
 		s->have_sum = 1;
-		return fp_csum_fold(fp_csum_add(fp_csum_partial(tcp, hlen, sum), s->data_sum)) == 0;
+		return fp_csum_fold(fp_csum_add(hdr_sum(tcp, hlen, sum), s->data_sum)) == 0;
 	}
 	if (split && !(ctx->ifaces[pkt->port].tx_offload & FP_TX_OFFLOAD_CSUM)) {
-		s->data_sum = fp_csum_fold(fp_csum_partial(tcp, hlen, sum));
+		s->data_sum = fp_csum_fold(hdr_sum(tcp, hlen, sum));
 		s->have_sum = 1;
 	}
 	return 1;

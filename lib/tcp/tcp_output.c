@@ -123,8 +123,12 @@ csum_offload(const struct fp_ctx *ctx, uint16_t port)
 	return (ctx->ifaces[port].tx_offload & FP_TX_OFFLOAD_CSUM) != 0;
 }
 
-/* Write the whole frame. @return frame length */
-static uint16_t
+/*
+ * Write the whole frame. @return frame length
+ * Always inlined: the in-place echo's call has constant options and payload,
+ * so its copy loses the option, copy and padding branches.
+ */
+static inline __attribute__((always_inline)) uint16_t
 seg_write(uint8_t *frame, uint16_t room, const struct tcp_addr *a, uint16_t ip_id, uint32_t seq,
 		uint32_t ack, uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen,
 		const struct seg_payload *pl, int offload)

@@ -90,8 +90,8 @@ fp__csum_sum20(const uint8_t *p)
 }
 
 /**
- * fp_csum_partial(p, 20, 0), inline, for the 20-byte IPv4 header every
- * datagram has: three native loads, folded and swapped once (RFC 1071 2(B)).
+ * fp_csum_partial(p, 20, 0), inline, for a 20-byte header (IPv4's, TCP's
+ * without options): three native loads, folded and swapped once (RFC 1071 2(B)).
  */
 static inline uint32_t
 fp_csum_hdr20(const uint8_t *p)
