@@ -211,11 +211,20 @@ idle_wait(struct app_lcore *lc, unsigned got)
 		rte_delay_us_sleep(us);
 }
 
+/* The loop counters, for the management thread (relaxed: each is one value). */
+static void
+publish_load(struct app_lcore *lc, uint64_t loops, uint64_t busy, uint64_t busy_tsc)
+{
+	__atomic_store_n(&lc->loops, loops, __ATOMIC_RELAXED);
+	__atomic_store_n(&lc->busy_loops, busy, __ATOMIC_RELAXED);
+	__atomic_store_n(&lc->busy_us, tsc_to_us(busy_tsc, lc->tsc_hz), __ATOMIC_RELAXED);
+}
+
 int
 app_lcore_main(void *arg)
 {
 	struct app_lcore *lc = arg;
-	uint64_t next_tick = 0, loops = 0, busy = 0;
+	uint64_t next_tick = 0, loops = 0, busy = 0, busy_tsc = 0;
 
 	/* Linux stretches every sleep by the thread's timer slack (50 us by
 	 * default): the adaptive mode's 10 us steps would take 60. */
@@ -240,17 +249,18 @@ app_lcore_main(void *arg)
 		app_req_serve(&lc->inbox, serve, lc);
 		txq_flush_all(lc);
 		got = lc->stats.c[FP_CTR_RX_PACKETS] != rx;
+		/* A polling worker's CPU is always 100% busy; the time in loops
+		 * that had frames is what it spends on work, its real load. */
+		if (got)
+			busy_tsc += rte_get_tsc_cycles() - now;
 		idle_wait(lc, got);
 
 		loops++;
 		busy += got;
-		if ((loops & 1023) == 0) {
-			__atomic_store_n(&lc->loops, loops, __ATOMIC_RELAXED);
-			__atomic_store_n(&lc->busy_loops, busy, __ATOMIC_RELAXED);
-		}
+		if ((loops & 1023) == 0)
+			publish_load(lc, loops, busy, busy_tsc);
 	}
-	__atomic_store_n(&lc->loops, loops, __ATOMIC_RELAXED);
-	__atomic_store_n(&lc->busy_loops, busy, __ATOMIC_RELAXED);
+	publish_load(lc, loops, busy, busy_tsc);
 
 	/* Drain TX (lib/ holds no frame between calls); what is still queued in the inbox
 	 * is answered by the management thread (app_req_cancel) once every worker stopped. */
@@ -385,9 +395,10 @@ app_lcore_print_stats(const struct app_lcore *lc, uint32_t stage_bits)
 
 	if (app_pipeline_stage_names(stage_bits, stages, sizeof(stages)) < 0)
 		stages[0] = '\0';
-	printf("lcore %u (queue %u: %s): loops %" PRIu64 " busy %" PRIu64 "\n", lc->lcore_id,
-			lc->queue, stages, __atomic_load_n(&lc->loops, __ATOMIC_RELAXED),
-			__atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED));
+	printf("lcore %u (queue %u: %s): loops %" PRIu64 " busy %" PRIu64 " busy_us %" PRIu64 "\n",
+			lc->lcore_id, lc->queue, stages, __atomic_load_n(&lc->loops, __ATOMIC_RELAXED),
+			__atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED),
+			__atomic_load_n(&lc->busy_us, __ATOMIC_RELAXED));
 	for (unsigned i = 0; i < FP_CTR_COUNT; i++) {
 		uint64_t v = fp_stats_get(&lc->stats, (enum fp_counter)i);
 

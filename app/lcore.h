@@ -72,6 +72,7 @@ struct app_lcore {
 	uint32_t running;           /**< 1 while the loop runs (atomic) */
 	uint64_t loops;             /**< loop iterations (relaxed atomic), for load estimates */
 	uint64_t busy_loops;        /**< iterations that received packets (relaxed atomic) */
+	uint64_t busy_us;           /**< time spent in those iterations (relaxed atomic): the load */
 	struct app_idle idle;       /**< when to sleep between polls ([dpdk] idle) */
 	struct app_txq txq[FP_MAX_IFACES]; /**< indexed like port_ids */
 	struct app_engine eng;   /**< what the graph's nodes work on (ctx, ports, clock) */

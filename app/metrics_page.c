@@ -124,21 +124,31 @@ lcore_busy_loops(const struct app_lcore *lc)
 	return __atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED);
 }
 
+static uint64_t
+lcore_busy_ms(const struct app_lcore *lc)
+{
+	return __atomic_load_n(&lc->busy_us, __ATOMIC_RELAXED) / 1000;
+}
+
 /* Worker state beyond the counter block, one family each, a sample per lcore. */
 static const struct {
 	const char *name;
 	enum fp_prom_type type;
 	const char *help;
 	uint64_t (*get)(const struct app_lcore *lc);
+	int milli; /**< get() returns thousandths */
 } lcore_families[] = {
 		{"fastpath_flows_open", FP_PROM_GAUGE, "TCP flows in the worker's table now.",
-				lcore_flows_open},
+				lcore_flows_open, 0},
 		{"fastpath_lcore_running", FP_PROM_GAUGE, "1 while the worker lcore runs its loop.",
-				lcore_running},
-		{"fastpath_lcore_loops", FP_PROM_COUNTER,
-				"Worker loop iterations (busy / all is the load).", lcore_loops},
+				lcore_running, 0},
+		{"fastpath_lcore_loops", FP_PROM_COUNTER, "Worker loop iterations.", lcore_loops, 0},
 		{"fastpath_lcore_busy_loops", FP_PROM_COUNTER,
-				"Worker loop iterations that received frames.", lcore_busy_loops},
+				"Worker loop iterations that received frames.", lcore_busy_loops, 0},
+		{"fastpath_lcore_busy_seconds", FP_PROM_COUNTER,
+				"Time the worker spent in iterations that received frames (its rate is "
+				"the load).",
+				lcore_busy_ms, 1},
 };
 
 static void
@@ -151,8 +161,12 @@ emit_lcore_state(struct fp_prom *p, const struct page_src *src)
 				lcore_families[f].help);
 		for (unsigned i = 0; i < app->n_workers; i++) {
 			const struct fp_prom_label l[] = {{"lcore", src->lcore[i]}};
+			uint64_t v = lcore_families[f].get(app->workers[i]);
 
-			fp_prom_sample(p, l, 1, lcore_families[f].get(app->workers[i]));
+			if (lcore_families[f].milli)
+				fp_prom_sample_milli(p, l, 1, v);
+			else
+				fp_prom_sample(p, l, 1, v);
 		}
 	}
 }

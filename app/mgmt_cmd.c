@@ -140,6 +140,7 @@ build_status(struct fp_tlm_json *j, void *arg)
 		fp_tlm_json_kv_u64(j, "loops", __atomic_load_n(&lc->loops, __ATOMIC_RELAXED));
 		fp_tlm_json_kv_u64(j, "busy_loops",
 				__atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED));
+		fp_tlm_json_kv_u64(j, "busy_us", __atomic_load_n(&lc->busy_us, __ATOMIC_RELAXED));
 		fp_tlm_json_kv_str(j, "idle", idle_mode_name(lc));
 		fp_tlm_json_kv_u64(j, "idle_sleeps",
 				__atomic_load_n(&lc->idle.sleeps, __ATOMIC_RELAXED));

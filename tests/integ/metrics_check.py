@@ -34,7 +34,8 @@ OM_ACCEPT = ("application/openmetrics-text;version=1.0.0,application/openmetrics
 # Families whose values move with every scrape or fpctl call, or with the clock.
 VOLATILE = ("fastpath_uptime_seconds", "fastpath_metrics_", "fastpath_mgmt_", "fastpath_lcore_loops",
             "fastpath_mqtt_dropped", "fastpath_mqtt_published",
-            "fastpath_lcore_busy_loops", "fastpath_node_calls", "fastpath_node_cycles")
+            "fastpath_lcore_busy_loops", "fastpath_lcore_busy_seconds", "fastpath_node_calls",
+            "fastpath_node_cycles")
 
 
 def die(msg):
@@ -174,6 +175,13 @@ def cmd_match(args):
     listed = {k for k in want if k[0].startswith("fastpath_node_")} | {k for k, _ in nodes_between}
     bad += [f"stray node sample {k[0]}{dict(k[1])}" for k in a
             if k[0].startswith("fastpath_node_") and k not in listed]
+    # busy time moves with any frame; the page has it in whole milliseconds
+    for lc in status["lcores"]:
+        key = ("fastpath_lcore_busy_seconds_total", frozenset({"lcore": str(lc["lcore"])}.items()))
+        v = lc["busy_us"] / 1e6
+        if a.get(key) is None or b.get(key) is None or not a[key] <= v < b[key] + 0.001:
+            bad.append(f"{key[0]}{dict(key[1])}: fpctl {v} not within the scrapes' "
+                       f"{a.get(key)}..{b.get(key)}")
     if not any(k[0] == "fastpath_node_packets_total" for k in want):
         bad.append("fpctl stats lists no pipeline node: nothing to compare")
     # every worker sample on the page is one fpctl knows (no stray lcore)

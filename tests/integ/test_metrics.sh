@@ -64,10 +64,17 @@ fp_log "ok: fastpath_mqtt_connected 0 once the broker is gone"
 
 # --- N pings: N more icmp_echo_replies ----------------------------------------------
 N=9
-lc=$(fp_jget "$("${FPCTL[@]}" --json status)" "r['lcores'][0]['lcore']")
+st=$("${FPCTL[@]}" --json status)
+lc=$(fp_jget "$st" "r['lcores'][0]['lcore']")
+busy0=$(fp_jget "$st" "r['lcores'][0]['busy_us']")
 scrape -o "$FP_WORK/before.prom"
 out=$(fp_ns ping -c $N -i 0.2 -W 2 "$FP_APP_IP") || fp_fail "ping: $out"
 scrape -o "$FP_WORK/after.prom"
+st=$("${FPCTL[@]}" --json status)
+# A polling worker is always on its CPU: busy_us is the time it worked.
+fp_jget "$st" "$busy0 < r['lcores'][0]['busy_us'] <= r['uptime_ms'] * 1000" | grep -qx True ||
+	fp_fail "busy_us did not grow with the pings, or exceeds the uptime: $busy0 -> $st"
+fp_log "ok: the worker's busy_us grew with the pings"
 fp_assert_eq "fastpath_icmp_echo_replies_total grew by the $N pings" $N \
 	$(($(metric "$FP_WORK/after.prom" fastpath_icmp_echo_replies_total lcore="$lc") -
 		$(metric "$FP_WORK/before.prom" fastpath_icmp_echo_replies_total lcore="$lc")))

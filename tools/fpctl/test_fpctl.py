@@ -36,6 +36,7 @@ REPLIES = {
                "config": "/etc/fp.conf", "draining": False, "main_lcore": 0,
                "eal": {"file_prefix": "fp_demo", "hugepages": True},
                "lcores": [{"lcore": 1, "queue": 0, "running": True, "loops": 5, "busy_loops": 2,
+                           "busy_us": 1500000,
                            "flows_open": 2, "stages": ["rx", "arp", "icmp", "tcp_echo", "tx"]}],
                "ports": [PORT], "mgmt": {"socket": "/x.sock", "clients": 1, "refused": 4, "cut_off": 2},
                "mqtt": {"enabled": True, "connected": False, "connects": 1, "published": 5,
@@ -147,6 +148,7 @@ def main():
         check(rc == 0 and "fastpath 0.1.0 (DPDK 22.11.11), pid 42, up 01:02:03" in out, "status header")
         check("rx arp icmp tcp_echo tx" in out and "198.18.0.1/24" in out and "10000 Mb/s full" in out,
               "status lcore and port rows")
+        check(" 1.500 " in out, "status shows busy_us in seconds")
         check("mqtt NOT connected: 1 connects, 5 published, 3 dropped, 2 commands (1 refused)" in out,
               "status mqtt line")
         check("(1 clients, 4 refused, 2 cut off)" in out, "status mgmt line")
