@@ -379,7 +379,8 @@ run_case() { # <server> <case> <round>
 		return
 	fi
 	args=$(case_args "$2") || { record_error "$1" "$2" "$3" "unknown case"; return; }
-	local stat0 stat1 csw0 csw1 t0 t1
+	local stat0 stat1 csw0 csw1 t0 t1 work0= work1=
+	[[ $1 == fastpath-* ]] && work0=$(worker_busy_us || true)
 	stat0=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
 	csw0=$(ctx_switches "${SRV_PIDS[@]}")
 	t0=$(date +%s.%N)
@@ -390,6 +391,7 @@ run_case() { # <server> <case> <round>
 	stat1=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
 	csw1=$(ctx_switches "${SRV_PIDS[@]}")
 	t1=$(date +%s.%N)
+	[[ $1 == fastpath-* ]] && work1=$(worker_busy_us || true)
 	if [[ -z $line ]]; then
 		record_error "$1" "$2" "$3" "load client exited $rc without a result"
 		return
@@ -398,9 +400,10 @@ run_case() { # <server> <case> <round>
 	# run, and the server's context switches per operation: the handoffs its
 	# threading model costs (the rate is per measured second; the count
 	# covers the client's whole run, warm-up included, hence "about").
-	python3 - "$line" "$2" "$3" "$stat0" "$stat1" "$((csw1 - csw0))" "$t0" "$t1" >>"$RESULTS" <<'PY'
+	python3 - "$line" "$2" "$3" "$stat0" "$stat1" "$((csw1 - csw0))" "$t0" "$t1" \
+		"$work0" "$work1" >>"$RESULTS" <<'PY'
 import json, sys
-line, case, rnd, s0, s1, csw, t0, t1 = sys.argv[1:]
+line, case, rnd, s0, s1, csw, t0, t1, w0, w1 = sys.argv[1:]
 def parse(s):
     out = {}
     for l in filter(None, s.split(";")):
@@ -418,12 +421,22 @@ ops_per_s = d.get("rate", 0) if d.get("mode") != "bulk" else 0
 wall = float(t1) - float(t0)
 if ops_per_s > 0 and wall > 0:
     d["srv_csw_per_op"] = round(int(csw) / wall / ops_per_s, 3)
+# fastpath: the workers' time on frames (busy_us) over the same window, the
+# share of CPU 1 the traffic needed while the poller held all of it
+if w0 and w1 and wall > 0:
+    d["worker_work"] = round((int(w1) - int(w0)) / 1e6 / wall, 3)
 print(json.dumps(d))
 PY
 	if ((rc != 0)); then
 		FAILS=$((FAILS + 1))
 		log "ERROR $1 $2 (round $3): $(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["first_error"])' "$line")"
 	fi
+}
+
+# The fastpath workers' busy_us, summed (fpctl status): time spent on frames.
+worker_busy_us() {
+	python3 "$SRC/tools/fpctl/fpctl" -s "$WORK/mgmt.sock" --json status |
+		python3 -c 'import json,sys; print(sum(l["busy_us"] for l in json.load(sys.stdin)["lcores"]))'
 }
 
 # The fastpath worker threads' share of a CPU (summed) over IDLE_SECONDS
