@@ -297,6 +297,8 @@ app_graph_create(const struct app_pl_block *b, struct app_engine *eng, struct ap
 				state[k]->out_drop[n_out] = (uint16_t)drop;
 		}
 		state[k]->n_out = (uint8_t)n_out;
+		state[k]->reply_tx = n_out > 0 && strcmp(names[0], "reply") == 0 &&
+				b->st[k].out[0].to == APP_STAGE_TX;
 		if (wire(ids[k], outs, n_out) < 0)
 			goto out_wire;
 	}

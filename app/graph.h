@@ -25,6 +25,8 @@
 
 #include "pipeline.h"
 
+struct app_tx;
+
 #define APP_GRAPH_SLOTS     2  /**< graphs an lcore may hold at once (running + next) */
 #define APP_GRAPH_NODES_MAX 64 /**< nodes in one graph, sinks included */
 
@@ -38,6 +40,7 @@ struct rte_graph;
  */
 struct app_engine {
 	struct fp_ctx *ctx; /**< the lcore's lib/ context (ifaces, TCP, ARP, stats) */
+	struct app_tx *tx;  /**< where every frame leaves, in order; the loop flushes it */
 	unsigned lcore_id;
 	int socket;     /**< NUMA socket of the lcore */
 	uint16_t queue; /**< RX and TX queue on every port */

@@ -31,6 +31,7 @@
 #include "pkt_mbuf.h"
 #include "stage_acl.h"
 #include "stage_ratelimit.h"
+#include "tx_queue.h"
 
 #define RX_BURST 32 /* per port per walk, as the fixed loop's APP_BURST */
 
@@ -251,15 +252,12 @@ rx_drop(struct rte_graph *graph, struct rte_node *node, struct gnode *gn, unsign
 	rte_node_enqueue_x1(graph, node, gnode_drop_edge(gn, counter), m);
 }
 
-static void tx_port(struct fp_stats *st, uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts,
-		uint16_t n);
-
 /*
  * rx.deliver = inline: the whole local path in this one node, as the worker
  * loop without a graph runs it: poll a port, answer its burst through
  * fp_burst_begin()/fp_burst_input() (the flow lookups of the whole burst
- * overlap), send that
- * port's replies in one tx_burst. Only drops leave by an edge (their
+ * overlap), queue the replies on the worker's TX queue (tx_queue.h), in
+ * order with the frames lib/ builds. Only drops leave by an edge (their
  * reason's sink), so a walk is one node call.
  */
 static uint16_t
@@ -267,7 +265,7 @@ rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
 {
 	struct app_engine *eng = gn->eng;
 	struct fp_ctx *ctx = eng->ctx;
-	struct rte_mbuf *pkts[RX_BURST], *in[RX_BURST], *out[RX_BURST];
+	struct rte_mbuf *pkts[RX_BURST], *in[RX_BURST];
 	struct fp_pkt view[RX_BURST];
 	struct fp_burst burst;
 	uint32_t handlers = ctx->handlers;
@@ -278,7 +276,7 @@ rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
 	ctx->handlers = gn->handlers;
 	for (uint16_t p = 0; p < eng->n_ports; p++) {
 		uint16_t k = rte_eth_rx_burst(eng->port_ids[p], eng->queue, pkts, RX_BURST);
-		uint16_t n_in = 0, n_out = 0;
+		uint16_t n_in = 0;
 
 		for (uint16_t i = 0; i < k; i++) {
 			struct rte_mbuf *m = pkts[i];
@@ -297,8 +295,9 @@ rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
 		for (uint16_t i = 0; i < n_in; i++) {
 			switch (fp_burst_input(ctx, &burst)) {
 			case FP_VERDICT_TX:
+				/* Behind the frames lib/ built for earlier ones. */
 				app_pkt_to_mbuf(in[i], &view[i]);
-				out[n_out++] = in[i];
+				app_tx_add(eng->tx, p, in[i]);
 				break;
 			case FP_VERDICT_DROP:
 				rx_drop(graph, node, gn, ctx->drop_reason, in[i]);
@@ -308,8 +307,6 @@ rx_inline(struct rte_graph *graph, struct rte_node *node, struct gnode *gn)
 				break;
 			}
 		}
-		if (n_out != 0)
-			tx_port(ctx->stats, eng->port_ids[p], eng->queue, out, n_out);
 		got += k;
 	}
 	ctx->handlers = handlers;
@@ -437,8 +434,20 @@ tcp_echo_process(struct rte_graph *graph, struct rte_node *node, void **objs, ui
 		uint16_t m = (uint16_t)RTE_MIN(k - first, FP_BURST_MAX);
 
 		fp_burst_begin(ctx, &burst, &pkts[first], m);
-		for (uint16_t i = first; i < first + m; i++)
-			verdict_route(&b, fp_burst_tcp_input(ctx, &burst), segs[i], &pkts[i]);
+		for (uint16_t i = first; i < first + m; i++) {
+			enum fp_verdict v = fp_burst_tcp_input(ctx, &burst);
+
+			/* A reply bound for tx goes on the TX queue at once, not
+			 * by the edge: a later segment of its flow may make
+			 * frames in new mbufs (fp_tx_ops), which queue there as
+			 * they are made, and must not overtake it. */
+			if (v == FP_VERDICT_TX && gn->reply_tx) {
+				app_pkt_to_mbuf(segs[i], &pkts[i]);
+				app_tx_add(gn->eng->tx, pkts[i].port, segs[i]);
+			} else {
+				verdict_route(&b, v, segs[i], &pkts[i]);
+			}
+		}
 	}
 	batch_end(&b);
 	return n;
@@ -570,59 +579,17 @@ struct rte_node_register app_gn_ratelimit = {
 
 /* ------------------------------------------------------------- tx, sinks */
 
-/* Hand one port's frames to the driver; what it refuses is freed and counted. */
-static void
-tx_port(struct fp_stats *st, uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts, uint16_t n)
-{
-	uint32_t lens[RTE_GRAPH_BURST_SIZE];
-	uint64_t bytes = 0;
-	uint16_t sent;
-
-	/* Lengths first: the driver owns (and may free) what it accepts. */
-	for (uint16_t i = 0; i < n; i++)
-		lens[i] = rte_pktmbuf_pkt_len(pkts[i]);
-	sent = rte_eth_tx_burst(port_id, queue, pkts, n);
-	for (uint16_t i = 0; i < sent; i++)
-		bytes += lens[i];
-	fp_stats_add(st, FP_CTR_TX_PACKETS, sent);
-	fp_stats_add(st, FP_CTR_TX_BYTES, bytes);
-	if (unlikely(sent < n)) {
-		fp_stats_add(st, FP_CTR_DROP_TX_FULL, (uint64_t)(n - sent));
-		rte_pktmbuf_free_bulk(&pkts[sent], (unsigned)(n - sent));
-	}
-}
-
+/* Every frame joins its port's TX queue, behind what lib/ built before it. */
 static uint16_t
 tx_process(struct rte_graph *graph, struct rte_node *node, void **objs, uint16_t n)
 {
-	struct gnode *gn = gnode_of(node);
-	struct app_engine *eng = gn->eng;
-	struct rte_mbuf *by_port[FP_MAX_IFACES][RTE_GRAPH_BURST_SIZE];
-	uint16_t cnt[FP_MAX_IFACES] = {0};
-
-	uint16_t first = n ? ((struct rte_mbuf *)objs[0])->port : 0, i;
+	struct app_engine *eng = gnode_of(node)->eng;
 
 	RTE_SET_USED(graph);
-	/* Replies mostly leave by one port: check before sorting by port. */
-	for (i = 1; i < n; i++) {
-		if (((struct rte_mbuf *)objs[i])->port != first)
-			break;
-	}
-	if (i == n) {
-		if (n != 0)
-			tx_port(eng->ctx->stats, eng->port_ids[first < eng->n_ports ? first : 0],
-					eng->queue, (struct rte_mbuf **)objs, n);
-		return n;
-	}
-	for (i = 0; i < n; i++) {
+	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = objs[i];
-		uint16_t p = m->port < eng->n_ports ? m->port : 0;
 
-		by_port[p][cnt[p]++] = m;
-	}
-	for (uint16_t p = 0; p < eng->n_ports; p++) {
-		if (cnt[p] != 0)
-			tx_port(eng->ctx->stats, eng->port_ids[p], eng->queue, by_port[p], cnt[p]);
+		app_tx_add(eng->tx, m->port < eng->n_ports ? m->port : 0, m);
 	}
 	return n;
 }

@@ -26,6 +26,7 @@ struct gnode {
 	struct app_engine *eng;
 	uint8_t kind;                  /**< enum app_stage_kind */
 	uint8_t n_out;                 /**< outputs before the drop edges */
+	uint8_t reply_tx;              /**< output 0 is a reply that leads to tx */
 	/** rx: the stages it runs itself (inline) as fp_ctx.handlers bits, else 0
 	 *  (an inline block has at least one of arp, icmp, tcp_echo: tx must be reachable) */
 	uint32_t handlers;

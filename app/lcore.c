@@ -42,49 +42,6 @@ tsc_to_us(uint64_t cycles, uint64_t hz)
 	return cycles / hz * 1000000u + (cycles % hz) * 1000000u / hz;
 }
 
-/* Hand a TX buffer to the driver; what it refuses is freed and counted. */
-static void
-txq_flush(struct app_lcore *lc, uint16_t port)
-{
-	struct app_txq *q = &lc->txq[port];
-	uint32_t lens[APP_BURST];
-	uint64_t bytes = 0;
-	uint16_t sent;
-
-	if (q->n == 0)
-		return;
-	/* Lengths first: the driver owns (and may free) what it accepts. */
-	for (uint16_t i = 0; i < q->n; i++)
-		lens[i] = rte_pktmbuf_pkt_len(q->pkts[i]);
-	sent = rte_eth_tx_burst(lc->port_ids[port], lc->queue, q->pkts, q->n);
-	for (uint16_t i = 0; i < sent; i++)
-		bytes += lens[i];
-	fp_stats_add(&lc->stats, FP_CTR_TX_PACKETS, sent);
-	fp_stats_add(&lc->stats, FP_CTR_TX_BYTES, bytes);
-	if (unlikely(sent < q->n)) {
-		fp_stats_add(&lc->stats, FP_CTR_DROP_TX_FULL, (uint64_t)(q->n - sent));
-		rte_pktmbuf_free_bulk(&q->pkts[sent], (unsigned)(q->n - sent));
-	}
-	q->n = 0;
-}
-
-static inline void
-txq_add(struct app_lcore *lc, uint16_t port, struct rte_mbuf *m)
-{
-	struct app_txq *q = &lc->txq[port];
-
-	if (unlikely(q->n == APP_BURST))
-		txq_flush(lc, port);
-	q->pkts[q->n++] = m;
-}
-
-static void
-txq_flush_all(struct app_lcore *lc)
-{
-	for (uint16_t p = 0; p < lc->n_ports; p++)
-		txq_flush(lc, p);
-}
-
 /*
  * fp_tx_ops over the mempool: one outstanding mbuf between alloc and send.
  * lib/ keeps that contract (fp/core.h); a breach is a bug to stop at, not
@@ -116,7 +73,7 @@ tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 	RTE_SET_USED(frame);
 	lc->tx_out = NULL;
 	app_mbuf_set_len(m, len, (lc->ctx.ifaces[port].tx_offload & FP_TX_OFFLOAD_CSUM) != 0);
-	txq_add(lc, port, m);
+	app_tx_add(&lc->tx, port, m);
 }
 
 static void
@@ -247,7 +204,7 @@ app_lcore_main(void *arg)
 			next_tick = now + lc->tick_cycles;
 		}
 		app_req_serve(&lc->inbox, serve, lc);
-		txq_flush_all(lc);
+		app_tx_flush_all(&lc->tx);
 		got = lc->stats.c[FP_CTR_RX_PACKETS] != rx;
 		/* A polling worker's CPU is always 100% busy; the time in loops
 		 * that had frames is what it spends on work, its real load. */
@@ -265,7 +222,7 @@ app_lcore_main(void *arg)
 	/* Drain TX (lib/ holds no frame between calls); what is still queued in the inbox
 	 * is answered by the management thread (app_req_cancel) once every worker stopped. */
 	FP_ASSERT(lc->tx_out == NULL);
-	txq_flush_all(lc);
+	app_tx_flush_all(&lc->tx);
 	app_req_inbox_close(&lc->inbox);
 	__atomic_store_n(&lc->running, 0, __ATOMIC_RELEASE);
 	APP_INFO("lcore %u: stopped after %" PRIu64 " loops", lc->lcore_id, loops);
@@ -329,7 +286,9 @@ app_lcore_create(const struct app_lcore_conf *conf)
 		ifc->tx_offload = port->tx_csum ? FP_TX_OFFLOAD_CSUM : 0;
 	}
 	lc->ctx.n_ifaces = conf->n_ports;
+	app_tx_init(&lc->tx, lc->port_ids, conf->n_ports, conf->queue, &lc->stats);
 	lc->eng.ctx = &lc->ctx;
+	lc->eng.tx = &lc->tx;
 	lc->eng.lcore_id = lcore_id;
 	lc->eng.socket = socket;
 	lc->eng.queue = conf->queue;

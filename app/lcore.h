@@ -20,8 +20,9 @@
 #include "graph.h"
 #include "idle.h"
 #include "req.h"
+#include "tx_queue.h"
 
-#define APP_BURST   32  /**< rx_burst size, and TX buffer flush threshold */
+#define APP_BURST   32  /**< rx_burst size */
 #define APP_TICK_US 100 /**< fp_tick() period */
 
 struct app_port;
@@ -42,12 +43,6 @@ struct app_lcore_conf {
 	uint64_t tsc_hz;              /**< rte_get_tsc_hz() */
 	uint64_t start_tsc;           /**< TSC at process start: the engine's clock starts there */
 	const uint32_t *quit; /**< the process's stop flag (atomic); the loop returns once set */
-};
-
-/** A small per-port TX buffer: flushed when full and at the end of each loop. */
-struct app_txq {
-	uint16_t n;
-	struct rte_mbuf *pkts[APP_BURST];
 };
 
 /** One worker lcore: everything its loop touches, on its own cache lines. */
@@ -74,7 +69,7 @@ struct app_lcore {
 	uint64_t busy_loops;        /**< iterations that received packets (relaxed atomic) */
 	uint64_t busy_us;           /**< time spent in those iterations (relaxed atomic): the load */
 	struct app_idle idle;       /**< when to sleep between polls ([dpdk] idle) */
-	struct app_txq txq[FP_MAX_IFACES]; /**< indexed like port_ids */
+	struct app_tx tx;        /**< everything the worker sends, in order (eng.tx) */
 	struct app_engine eng;   /**< what the graph's nodes work on (ctx, ports, clock) */
 	struct rte_graph *graph; /**< what the loop walks; swapped by APP_REQ_GRAPH */
 } __rte_cache_aligned;

@@ -193,7 +193,8 @@ START_TEST(test_graph_default_echo)
 		ck_assert_ptr_null(gh_node(&h, "tx").name);
 		return;
 	}
-	/* Per node: rx took 4, icmp 3 (a SYN passes through it), tcp_echo 1, tx 4. */
+	/* Per node: rx took 4, icmp 3 (a SYN passes through it), tcp_echo 1, tx 3:
+	 * tcp_echo queues its reply itself, in order with the frames lib/ builds. */
 	st = gh_node(&h, "rx");
 	ck_assert_uint_eq(st.packets, 4);
 	ck_assert_uint_ge(st.calls, 1);
@@ -201,7 +202,7 @@ START_TEST(test_graph_default_echo)
 	ck_assert_uint_eq(gh_node(&h, "icmp").packets, 3);
 	ck_assert_uint_eq(gh_node(&h, "tcp_echo").packets, 1);
 	ck_assert_uint_eq(gh_node(&h, "arp").packets, 1);
-	ck_assert_uint_eq(gh_node(&h, "tx").packets, 4);
+	ck_assert_uint_eq(gh_node(&h, "tx").packets, 3);
 	ck_assert_uint_eq(gh_node(&h, "rx").drops, 0);
 }
 END_TEST

@@ -131,8 +131,7 @@ tx_send(void *arg, uint8_t *frame, uint16_t len, uint16_t port)
 	RTE_SET_USED(frame);
 	h->tx_out = NULL;
 	app_mbuf_set_len(m, len, false); /* ring ports: no checksum offload */
-	if (rte_eth_tx_burst(port_ids[port < GH_PORTS ? port : 0], 0, &m, 1) != 1)
-		rte_pktmbuf_free(m);
+	app_tx_add(&h->tx, port < GH_PORTS ? port : 0, m);
 	h->lib_sent++;
 }
 
@@ -211,6 +210,8 @@ gh_open_tcp(struct gh *h, unsigned lcore, const char *pipeline, uint32_t max_flo
 	}
 
 	h->eng.ctx = &h->ctx;
+	app_tx_init(&h->tx, port_ids, GH_PORTS, 0, &h->stats);
+	h->eng.tx = &h->tx;
 	h->eng.lcore_id = lcore;
 	h->eng.socket = 0;
 	h->eng.queue = 0;
@@ -266,37 +267,17 @@ gh_inject(unsigned port, const uint8_t *frame, uint16_t len)
 void
 gh_walk(struct gh *h)
 {
-	do
+	do {
 		rte_graph_walk(app_graph_rte(h->g));
-	while (rte_ring_count(rx_ring[0]) + rte_ring_count(rx_ring[1]) > 0);
+		app_tx_flush_all(&h->tx);
+	} while (rte_ring_count(rx_ring[0]) + rte_ring_count(rx_ring[1]) > 0);
 }
 
-/* The worker loop before the graph (lcore.c): rx_one() per frame, then txq_flush(). */
-static void
-fixed_flush(struct gh *h, uint16_t port, struct rte_mbuf **pkts, uint16_t n)
-{
-	uint32_t lens[32];
-	uint64_t bytes = 0;
-	uint16_t sent;
-
-	for (uint16_t i = 0; i < n; i++)
-		lens[i] = rte_pktmbuf_pkt_len(pkts[i]);
-	sent = rte_eth_tx_burst(port_ids[port], 0, pkts, n);
-	for (uint16_t i = 0; i < sent; i++)
-		bytes += lens[i];
-	fp_stats_add(&h->stats, FP_CTR_TX_PACKETS, sent);
-	fp_stats_add(&h->stats, FP_CTR_TX_BYTES, bytes);
-	if (sent < n) {
-		fp_stats_add(&h->stats, FP_CTR_DROP_TX_FULL, (uint64_t)(n - sent));
-		rte_pktmbuf_free_bulk(&pkts[sent], (unsigned)(n - sent));
-	}
-}
-
+/* The worker loop before the graph (lcore.c): fp_input() per frame, then the TX flush. */
 void
 gh_fixed_poll(struct gh *h)
 {
-	struct rte_mbuf *pkts[32], *out[GH_PORTS][32];
-	uint16_t k[GH_PORTS] = {0};
+	struct rte_mbuf *pkts[32];
 	uint64_t c = rte_rdtsc() - h->eng.start_tsc, hz = h->eng.tsc_hz;
 
 	h->ctx.now_us = c / hz * 1000000u + (c % hz) * 1000000u / hz;
@@ -314,7 +295,7 @@ gh_fixed_poll(struct gh *h)
 			switch (fp_input(&h->ctx, &pkt)) {
 			case FP_VERDICT_TX:
 				app_pkt_to_mbuf(pkts[i], &pkt);
-				out[p][k[p]++] = pkts[i];
+				app_tx_add(&h->tx, p, pkts[i]);
 				break;
 			case FP_VERDICT_DROP:
 			case FP_VERDICT_CONSUMED:
@@ -323,10 +304,7 @@ gh_fixed_poll(struct gh *h)
 			}
 		}
 	}
-	for (uint16_t p = 0; p < GH_PORTS; p++) {
-		if (k[p] != 0)
-			fixed_flush(h, p, out[p], k[p]);
-	}
+	app_tx_flush_all(&h->tx);
 }
 
 uint16_t

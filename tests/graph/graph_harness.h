@@ -19,6 +19,7 @@
 #include "graph.h"
 #include "graph_set.h"
 #include "pipeline.h"
+#include "tx_queue.h"
 
 #define GH_PORTS     2
 #define GH_OUR_IP    0xc6120001u /* 198.18.0.1 on port 0 */
@@ -35,6 +36,7 @@ struct gh {
 	struct fp_stats stats;
 	struct fp_cfg cfg;
 	struct app_engine eng;
+	struct app_tx tx;         /**< eng.tx: what both modes send, flushed after each poll */
 	struct app_graph_set *gs; /**< the running pipeline */
 	struct app_graph *g;      /**< its graph for this context */
 	unsigned gen;             /**< sets built so far */

@@ -200,9 +200,10 @@ one_burst(struct gh *h, const struct bench_case *c, int graph, unsigned *next)
 
 	inject_burst(c, next);
 	t0 = rte_rdtsc_precise();
-	if (graph)
+	if (graph) {
 		rte_graph_walk(app_graph_rte(h->g));
-	else
+		app_tx_flush_all(&h->tx);
+	} else
 		gh_fixed_poll(h);
 	dt = rte_rdtsc_precise() - t0;
 	if (c->flows)
