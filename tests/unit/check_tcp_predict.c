@@ -7,7 +7,8 @@
  * every step. The peer is an echo client that mostly behaves (in-order data
  * acknowledging our latest byte, as the fast path expects) and often does
  * not: old and future ACKs, reordering, duplicates, SACK blocks, windows that
- * shrink to zero, tx failures, frames with no room, timers.
+ * shrink to zero (and stay shut across ticks, so the persist timer probes),
+ * tx failures, frames with no room, timers.
  */
 #include <string.h>
 
@@ -93,7 +94,7 @@ run(int predict, int variant, struct digest *out)
 {
 	static uint8_t data[1600];
 	uint8_t sack[12] = {FP_TCPOPT_NOP, FP_TCPOPT_NOP, TCP_OPT_SACK, 10};
-	uint32_t srv_max, i, hold = 0, held_ack = 0;
+	uint32_t srv_max, i, hold = 0, held_ack = 0, zero = 0;
 
 	memset(&stats, 0, sizeof(stats));
 	n_cap = rd = fail_alloc = tight_room = 0;
@@ -129,6 +130,15 @@ run(int predict, int variant, struct digest *out)
 			hold = 5 + rnd(20);
 			held_ack = flow_rec(sl) ? flow_rec(sl)->snd_una : sl->snd_una;
 		}
+		if (hold == 0 && zero == 0 && op == 39)
+			zero = 4 + rnd(4);
+		if (zero) {
+			/* A zero window held across ticks: our echo waits, the
+			 * persist timer probes, then the window opens again. */
+			zero--;
+			op = rnd(2) ? 0 : 40;
+			win = 0;
+		}
 		if (hold) {
 			hold--;
 			ack = held_ack;
@@ -138,7 +148,7 @@ run(int predict, int variant, struct digest *out)
 			op = rnd(3) ? 40 : 32; /* in order, half the time with a SACK block */
 		}
 		if (op < 4) {
-			tick(rnd(2) ? rnd(300000) : rnd(3000));
+			tick(zero ? 200000 + rnd(300000) : rnd(2) ? rnd(300000) : rnd(3000));
 		} else {
 			if (op < 12)
 				ack = srv_max - rnd(3000); /* an old ACK, or a partial one */
@@ -188,8 +198,10 @@ START_TEST(test_tcp_predict_same_as_full_checks)
 
 	run(1, _i, with);
 	predicted = ctr(FP_CTR_TCP_PREDICTED);
-	/* The peer's losses drove the flow into recovery, not only the happy path. */
+	/* The peer's losses drove the flow into recovery, and its zero windows
+	 * into persist probes, not only the happy path. */
 	ck_assert_uint_gt(ctr(FP_CTR_TCP_FAST_RETRANSMITS), 0);
+	ck_assert_uint_gt(ctr(FP_CTR_TCP_PERSIST_PROBES), 0);
 	run(0, _i, without);
 	ck_assert_uint_eq(ctr(FP_CTR_TCP_PREDICTED), 0);
 	/* The fast path ran often enough for the comparison to mean something. */
