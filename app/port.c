@@ -105,7 +105,7 @@ app_port_pool_create(const struct fp_cfg *cfg, uint16_t n_queues)
 			(uint32_t)RTE_MBUF_DEFAULT_BUF_SIZE, RTE_PKTMBUF_HEADROOM + max_frame);
 
 	need = (uint32_t)cfg->n_ports * n_queues * (d->rx_desc + d->tx_desc) +
-			n_queues * (d->mbuf_cache + 2 * APP_BURST * FP_MAX_IFACES);
+			n_queues * (d->mbuf_cache + (APP_BURST + APP_TXQ_LEN) * FP_MAX_IFACES);
 	if (d->mbufs < need)
 		APP_WARN("[dpdk] mbufs = %u may be too few: %u port(s) x %u queue(s) need about %u",
 				d->mbufs, cfg->n_ports, n_queues, need);

@@ -919,13 +919,6 @@ predicted_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 	return fp__tcp_out_verdict(o);
 }
 
-/*
- * Verify the checksum (unless the NIC did) and keep the payload's sum, so an
- * echo of it is not summed again: summed apart from the header when we
- * verify, else derived from the verified checksum field (RFC 1624 2: the
- * payload sums to -(pseudo-header + header)). Nothing is summed when the NIC
- * verified it and will also fill in our checksums. @return 0 when it is wrong
- */
 /* The TCP header's sum added to sum: inline for the option-less 20 bytes. */
 static inline uint32_t
 hdr_sum(const uint8_t *tcp, uint32_t hlen, uint32_t sum)
@@ -935,6 +928,13 @@ hdr_sum(const uint8_t *tcp, uint32_t hlen, uint32_t sum)
 	return fp_csum_partial(tcp, hlen, sum);
 }
 
+/*
+ * Verify the checksum (unless the NIC did) and keep the payload's sum, so an
+ * echo of it is not summed again: summed apart from the header when we
+ * verify, else derived from the verified checksum field (RFC 1624 2: the
+ * payload sums to -(pseudo-header + header)). Nothing is summed when the NIC
+ * verified it and will also fill in our checksums. @return 0 when it is wrong
+ */
 static int
 tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, const uint8_t *tcp,
 		uint32_t hlen, uint32_t l4_len)
