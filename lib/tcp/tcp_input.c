@@ -53,6 +53,7 @@ struct seg {
 	uint16_t port;
 	uint32_t data_sum; /**< running sum of the payload, valid when have_sum */
 	uint8_t have_sum;
+	uint8_t nic_sums; /**< the NIC verified this checksum and fills in ours */
 };
 
 static void
@@ -707,11 +708,14 @@ text_input(struct tcp_out *o, struct tcp_flow *f, const struct seg *s)
 		 * does not fit is not acknowledged, so the peer sends it again. */
 		took = fp_chunk_q_push(&f->q, &ctx->tcp->pool, s->data + skip,
 				n < cap_left ? n : cap_left);
-		if (skip == 0 && took == n && s->have_sum) {
+		/* An echo of these bytes alone can go out in place when their
+		 * sum is known or not needed. */
+		if (skip == 0 && took == n && (s->have_sum || s->nic_sums)) {
 			o->echo_data = s->data;
 			o->echo_seq = at;
 			o->echo_len = n;
 			o->echo_sum = s->data_sum;
+			o->echo_have_sum = s->have_sum;
 		}
 	} else {
 		/* After our FIN nothing more can be echoed: accept and discard. */
@@ -943,6 +947,7 @@ tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, cons
 	int split = hlen >= FP_TCP_HLEN && hlen < l4_len;
 
 	s->have_sum = 0;
+	s->nic_sums = 0;
 	if (!(pkt->flags & FP_PKT_L4_CSUM_GOOD)) {
 		if (!split)
 			return fp_csum_fold(fp_csum_partial(tcp, l4_len, sum)) == 0;
@@ -950,7 +955,9 @@ tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, cons
 		s->have_sum = 1;
 		return fp_csum_fold(fp_csum_add(hdr_sum(tcp, hlen, sum), s->data_sum)) == 0;
 	}
-	if (split && !(ctx->ifaces[pkt->port].tx_offload & FP_TX_OFFLOAD_CSUM)) {
+	if (ctx->ifaces[pkt->port].tx_offload & FP_TX_OFFLOAD_CSUM) {
+		s->nic_sums = 1;
+	} else if (split) {
 		s->data_sum = fp_csum_fold(hdr_sum(tcp, hlen, sum));
 		s->have_sum = 1;
 	}

@@ -307,11 +307,11 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 
 	if (frame == NULL)
 		return -1;
-	/* Exactly the bytes just received: their sum is known (fp_tcp_input()). */
+	/* Exactly the bytes just received: their sum is known or the NIC's (fp_tcp_input()). */
 	if (len && o->echo_len == len && o->echo_seq == seq) {
 		pl.in_place = o->echo_data;
 		pl.sum = o->echo_sum;
-		pl.have_sum = 1;
+		pl.have_sum = o->echo_have_sum;
 	}
 	flow_addr(o->ctx, f, &a);
 	out_put(o, frame,
@@ -477,7 +477,8 @@ fp__tcp_output_echo(struct tcp_out *o, struct tcp_flow *f)
 	uint32_t len = o->echo_len;
 	uint32_t wnd = f->snd_wnd < f->cwnd ? f->snd_wnd : f->cwnd;
 	struct seg_payload pl = {.f = f, .off = f->snd_nxt - f->snd_una, .len = len,
-			.in_place = o->echo_data, .sum = o->echo_sum, .have_sum = 1};
+			.in_place = o->echo_data, .sum = o->echo_sum,
+			.have_sum = o->echo_have_sum};
 	struct tcp_addr a;
 	uint8_t *frame;
 	int offload;

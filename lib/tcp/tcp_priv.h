@@ -335,6 +335,7 @@ struct tcp_out {
 	uint32_t echo_seq;        /**< our (send) sequence number of its first byte */
 	uint32_t echo_len;        /**< bytes, 0 = none */
 	uint32_t echo_sum;        /**< running sum (fp_csum_partial()) of those bytes */
+	uint8_t echo_have_sum;    /**< echo_sum is valid (else the NIC sums them) */
 };
 
 /** Addressing of a segment that belongs to no flow (RSTs, cookie SYN-ACKs). */
