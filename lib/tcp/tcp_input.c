@@ -53,7 +53,7 @@ struct seg {
 	uint16_t port;
 	uint32_t data_sum; /**< running sum of the payload, valid when have_sum */
 	uint8_t have_sum;
-	uint8_t nic_sums; /**< the NIC verified this checksum and fills in ours */
+	uint8_t nic_sums; /**< the NIC verified this checksum, and this port's NIC fills in ours */
 };
 
 static void
@@ -946,6 +946,7 @@ tcp_csum(const struct fp_ctx *ctx, const struct fp_pkt *pkt, struct seg *s, cons
 	uint32_t sum = fp_csum_pseudo_ip4(s->sip, s->dip, FP_IPPROTO_TCP, (uint16_t)l4_len);
 	int split = hlen >= FP_TCP_HLEN && hlen < l4_len;
 
+	s->data_sum = 0;
 	s->have_sum = 0;
 	s->nic_sums = 0;
 	if (!(pkt->flags & FP_PKT_L4_CSUM_GOOD)) {

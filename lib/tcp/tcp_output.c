@@ -87,6 +87,12 @@ out_get(struct tcp_out *o, uint16_t need, uint16_t *room)
 }
 
 /* An in-place reply leaves by the port it came in on; others by port. */
+static uint16_t
+out_port(const struct tcp_out *o, const uint8_t *frame, uint16_t port)
+{
+	return o->pkt != NULL && frame == o->pkt->data ? o->pkt->port : port;
+}
+
 static void
 out_put(struct tcp_out *o, uint8_t *frame, uint16_t len, uint16_t port, int offload)
 {
@@ -116,11 +122,15 @@ struct seg_payload {
 	int have_sum;
 };
 
-/* Does the interface's NIC fill in the checksums? */
+/*
+ * Does the NIC of the port this frame leaves by fill in the checksums? Asked
+ * of that port, not the flow's: an in-place reply goes back where its
+ * segment came in, and a port without the offload must get summed frames.
+ */
 static int
-csum_offload(const struct fp_ctx *ctx, uint16_t port)
+csum_offload(const struct tcp_out *o, const uint8_t *frame, uint16_t port)
 {
-	return (ctx->ifaces[port].tx_offload & FP_TX_OFFLOAD_CSUM) != 0;
+	return (o->ctx->ifaces[out_port(o, frame, port)].tx_offload & FP_TX_OFFLOAD_CSUM) != 0;
 }
 
 /*
@@ -160,8 +170,8 @@ seg_write(uint8_t *frame, uint16_t room, const struct tcp_addr *a, uint16_t ip_i
 		fp_store_be16(ip + FP_IP4_OFF_CSUM, 0);
 		fp_store_be16(tcp + FP_TCP_OFF_CSUM, fp_csum_fold16(sum));
 	} else {
-		/* Header fields summed from their values, the payload's sum reused
-		 * when known: no byte stored above is read back. */
+		/* Header fields summed from their values, not read back after
+		 * the stores above; the payload's sum reused when known. */
 		sum = fp_csum_add(sum,
 				(a->sport + a->dport + (seq >> 16) + (seq & 0xffff)) + (ack >> 16) +
 						(ack & 0xffff) + doff_flags + win);
@@ -187,10 +197,11 @@ fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint
 	uint16_t room;
 	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen), &room);
 	struct seg_payload none = {0};
-	int offload = csum_offload(o->ctx, a->port);
+	int offload;
 
 	if (frame == NULL)
 		return -1;
+	offload = csum_offload(o, frame, a->port);
 	out_put(o, frame,
 			seg_write(frame, room, a, ip_id, seq, ack, flags, win, opts, optlen, &none,
 					offload),
@@ -303,10 +314,11 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 	uint16_t room;
 	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen + len), &room);
 	struct seg_payload pl = {.f = f, .off = off, .len = len};
-	int offload = csum_offload(o->ctx, f->port);
+	int offload;
 
 	if (frame == NULL)
 		return -1;
+	offload = csum_offload(o, frame, f->port);
 	/* Exactly the bytes just received: their sum is known or the NIC's (fp_tcp_input()). */
 	if (len && o->echo_len == len && o->echo_seq == seq) {
 		pl.in_place = o->echo_data;
@@ -494,7 +506,7 @@ fp__tcp_output_echo(struct tcp_out *o, struct tcp_flow *f)
 			o->failed || o->pkt->room < SEG_HDR + len)
 		return -1;
 	frame = o->pkt->data;
-	offload = csum_offload(ctx, f->port);
+	offload = csum_offload(o, frame, f->port);
 	flow_addr(ctx, f, &a);
 	out_put(o, frame,
 			seg_write(frame, o->pkt->room, &a, f->ip_id++, f->snd_nxt, f->rcv_nxt,

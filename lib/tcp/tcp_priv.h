@@ -328,14 +328,14 @@ struct tcp_out {
 	/**
 	 * The received payload, when all of it went into the echo buffer as
 	 * it arrived (echo_len != 0): a segment that echoes exactly these bytes
-	 * reuses their sum instead of summing them again, and, written in
-	 * place at the same offset, does not even copy them.
+	 * reuses their sum, when known, instead of summing them again, and,
+	 * written in place at the same offset, does not even copy them.
 	 */
 	const uint8_t *echo_data; /**< in the received packet */
 	uint32_t echo_seq;        /**< our (send) sequence number of its first byte */
 	uint32_t echo_len;        /**< bytes, 0 = none */
 	uint32_t echo_sum;        /**< running sum (fp_csum_partial()) of those bytes */
-	uint8_t echo_have_sum;    /**< echo_sum is valid (else the NIC sums them) */
+	uint8_t echo_have_sum;    /**< echo_sum is valid (else the NIC or seg_write() sums them) */
 };
 
 /** Addressing of a segment that belongs to no flow (RSTs, cookie SYN-ACKs). */
