@@ -20,6 +20,10 @@
  */
 uint32_t fp_csum_partial(const uint8_t *data, size_t len, uint32_t sum);
 
+/* fp_csum_partial() without the CPU-specific loops it picks at run time, for
+ * the tests that compare the two. */
+uint32_t fp__csum_partial_portable(const uint8_t *data, size_t len, uint32_t sum);
+
 /** Ones' complement sum of two running sums (end-around carry). */
 static inline uint32_t
 fp_csum_add(uint32_t a, uint32_t b)
