@@ -31,12 +31,23 @@ struct app_idle {
 	uint8_t mode;      /**< enum fp_cfg_idle (relaxed atomic: status reads it) */
 	uint32_t sleep_us; /**< the last sleep, 0 while polling */
 	uint64_t busy_us;  /**< clock of the last iteration that received, or of the mode change */
-	uint64_t sleeps;   /**< sleeps asked for (relaxed atomic: readers on other threads) */
-	uint64_t slept_us; /**< their total length, us (relaxed atomic) */
+	/**
+	 * Odd while the worker updates the two totals below: readers on other
+	 * threads take them with app_idle_totals(), as one pair. Read apart,
+	 * one could count a sleep the other did not yet, and the pair would
+	 * claim a sleep longer than the cap. rte_seqcount's protocol; not
+	 * rte_seqcount itself, so this file stays free of DPDK for check_idle.
+	 */
+	uint32_t seq;
+	uint64_t sleeps;   /**< sleeps asked for */
+	uint64_t slept_us; /**< their total length, us */
 };
 
 /** Start in mode (enum fp_cfg_idle) at now_us, polling. Context: the worker, or before launch. */
 void app_idle_init(struct app_idle *st, uint8_t mode, uint64_t now_us);
+
+/** The sleeps asked for and their total length, as one consistent pair. Context: any thread. */
+void app_idle_totals(const struct app_idle *st, uint64_t *sleeps, uint64_t *slept_us);
 
 /** Change mode between two iterations; back to full polling first. Context: the worker. */
 void app_idle_set_mode(struct app_idle *st, uint8_t mode, uint64_t now_us);

@@ -132,6 +132,7 @@ build_status(struct fp_tlm_json *j, void *arg)
 	fp_tlm_json_arr_begin(j);
 	for (unsigned i = 0; i < app->n_workers; i++) {
 		const struct app_lcore *lc = app->workers[i];
+		uint64_t sleeps, slept_us;
 
 		fp_tlm_json_obj_begin(j);
 		fp_tlm_json_kv_u64(j, "lcore", lc->lcore_id);
@@ -142,10 +143,9 @@ build_status(struct fp_tlm_json *j, void *arg)
 				__atomic_load_n(&lc->busy_loops, __ATOMIC_RELAXED));
 		fp_tlm_json_kv_u64(j, "busy_us", __atomic_load_n(&lc->busy_us, __ATOMIC_RELAXED));
 		fp_tlm_json_kv_str(j, "idle", idle_mode_name(lc));
-		fp_tlm_json_kv_u64(j, "idle_sleeps",
-				__atomic_load_n(&lc->idle.sleeps, __ATOMIC_RELAXED));
-		fp_tlm_json_kv_u64(j, "idle_sleep_us",
-				__atomic_load_n(&lc->idle.slept_us, __ATOMIC_RELAXED));
+		app_idle_totals(&lc->idle, &sleeps, &slept_us);
+		fp_tlm_json_kv_u64(j, "idle_sleeps", sleeps);
+		fp_tlm_json_kv_u64(j, "idle_sleep_us", slept_us);
 		fp_tlm_json_kv_u64(j, "flows_open", fp_stats_get_flows_open(&lc->stats));
 		fp_tlm_json_key(j, "stages");
 		/* The running pipeline's, which a reload may have changed since start. */

@@ -4,6 +4,7 @@
  * adaptive mode polls through the grace period, then sleeps in doubling
  * steps up to the cap, and the first frame ends the back-off at once.
  */
+#include <pthread.h>
 #include <stdlib.h>
 
 #include <check.h>
@@ -134,6 +135,57 @@ START_TEST(test_idle_clock_backwards)
 }
 END_TEST
 
+/* What n sleeps from full polling add up to: 10, 20, 40, 80, then 100 each. */
+static uint64_t
+slept_after(uint64_t n)
+{
+	static const uint64_t first[] = {0, 10, 30, 70, 150};
+
+	return n < 5 ? first[n] : 150 + 100 * (n - 4);
+}
+
+static int writer_done;
+
+/* The worker's side: nothing but sleeps, on a clock that moves past the grace. */
+static void *
+sleep_forever(void *arg)
+{
+	uint64_t now = T0 + APP_IDLE_GRACE_US;
+
+	(void)arg;
+	for (unsigned i = 0; i < 2000000; i++)
+		now += app_idle_next(&st, 0, now) + 1;
+	__atomic_store_n(&writer_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* A reader on another thread gets the two totals as one pair, never one
+ * that counts a sleep the other does not (which would read as a sleep
+ * longer than the cap in fpctl status). */
+START_TEST(test_idle_totals_are_one_pair)
+{
+	pthread_t writer;
+	uint64_t sleeps, slept_us, reads = 0;
+
+	app_idle_init(&st, FP_CFG_IDLE_ADAPTIVE, T0);
+	__atomic_store_n(&writer_done, 0, __ATOMIC_RELAXED);
+	ck_assert_int_eq(pthread_create(&writer, NULL, sleep_forever, NULL), 0);
+	while (!__atomic_load_n(&writer_done, __ATOMIC_ACQUIRE)) {
+		app_idle_totals(&st, &sleeps, &slept_us);
+		ck_assert_msg(slept_us == slept_after(sleeps),
+				"read %llu sleeps with %llu us, which is %llu us of them",
+				(unsigned long long)sleeps, (unsigned long long)slept_us,
+				(unsigned long long)slept_after(sleeps));
+		reads++;
+	}
+	ck_assert_int_eq(pthread_join(writer, NULL), 0);
+	app_idle_totals(&st, &sleeps, &slept_us);
+	ck_assert_uint_eq(sleeps, 2000000);
+	ck_assert_uint_eq(slept_us, slept_after(sleeps));
+	ck_assert_uint_gt(reads, 0);
+}
+END_TEST
+
 static Suite *
 idle_suite(void)
 {
@@ -147,6 +199,7 @@ idle_suite(void)
 	tcase_add_test(tc, test_idle_wakeups_per_second);
 	tcase_add_test(tc, test_idle_mode_switch);
 	tcase_add_test(tc, test_idle_clock_backwards);
+	tcase_add_test(tc, test_idle_totals_are_one_pair);
 	suite_add_tcase(s, tc);
 	return s;
 }
