@@ -143,5 +143,5 @@ fp_csum_partial(const uint8_t *data, size_t len, uint32_t sum)
 	if (len >= CSUM_AVX2_MIN && __builtin_cpu_supports("avx2"))
 		return csum_partial_avx2(data, len, sum);
 #endif
-	return fp_csum_add(sum, fp_csum_fold64(sum_bytes(data, len)));
+	return fp__csum_partial_portable(data, len, sum);
 }
