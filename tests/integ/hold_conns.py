@@ -8,7 +8,7 @@ for the scale-out test (test_scaleout.sh).
       ports to --ready (one JSON line), waits until --go exists, sends a
       second message on each and prints one JSON line mapping each local port
       to what became of it: "echoed", "reset", "closed", "timeout" or "wrong".
-  hold_conns.py --host H --port 7 --conns 16 --probe --timeout 1.5
+  hold_conns.py --host H --port 7 --conns 32 --probe --timeout 0.8
       starts N connects at once and prints how many completed within the
       timeout ({"connected": k, "failed": n - k}); a black-holed path shows
       as failed connects.
