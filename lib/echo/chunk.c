@@ -5,8 +5,8 @@
  * chunk's whole size is payload), the free list is a stack (the chunks freed
  * last, still warm in the cache, are the next ones taken) that chains come
  * off and go back onto in one piece, in order, and a queue keeps its tail so
- * the common case, appending and re-reading the newest bytes, never walks
- * the chain. The common cases themselves are inline in fp/chunk.h.
+ * appending never walks the chain: it starts at the tail. The common cases
+ * themselves are inline in fp/chunk.h.
  */
 #include <errno.h>
 #include <string.h>
@@ -71,17 +71,24 @@ q_grow(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t pos, uint32_t end
 	return fp__chunk_q_room(q, p);
 }
 
+/* The chunk k links past chunk c. */
+static inline uint32_t
+chunk_walk(const struct fp_chunk_pool *p, uint32_t c, uint32_t k)
+{
+	while (k--)
+		c = p->next[c];
+	return c;
+}
+
 /* The chunk holding byte pos of the chain (pos < q_room()). */
 static inline uint32_t
 q_chunk_at(const struct fp_chunk_q *q, const struct fp_chunk_pool *p, uint32_t pos)
 {
-	uint32_t k = pos >> p->shift, c = q->head;
+	uint32_t k = pos >> p->shift;
 
 	if (k + 1 == q->n_chunks)
 		return q->tail;
-	while (k--)
-		c = p->next[c];
-	return c;
+	return chunk_walk(p, q->head, k);
 }
 
 /*
@@ -110,16 +117,24 @@ uint32_t
 fp_chunk_q_write_at(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t off,
 		const uint8_t *data, uint32_t len)
 {
-	uint32_t pos = q->head_off + q->used + off, room, done, c, at;
+	uint32_t pos = q->head_off + q->used + off, k = pos >> p->shift, base = 0;
+	uint32_t room, done, c = FP_CHUNK_NONE, at;
 
 	if (len == 0)
 		return 0;
+	/* New bytes land in or past the tail chunk, so walk to them from there,
+	 * not from the head: a segment larger than a chunk grows the chain on
+	 * every write, and the walk from the head would cross the whole window. */
+	if (q->n_chunks > 1 && k >= q->n_chunks - 1u) {
+		base = q->n_chunks - 1u;
+		c = q->tail;
+	}
 	room = q_grow(q, p, pos, pos + len);
 	if (pos >= room)
 		return 0;
 	if (len > room - pos)
 		len = room - pos;
-	c = q_chunk_at(q, p, pos);
+	c = chunk_walk(p, base ? c : q->head, k - base);
 	at = pos & (p->size - 1);
 	for (done = 0; done < len;) {
 		uint8_t *run;
