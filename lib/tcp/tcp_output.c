@@ -123,14 +123,25 @@ struct seg_payload {
 };
 
 /*
- * Does the NIC of the port this frame leaves by fill in the checksums? Asked
- * of that port, not the flow's: an in-place reply goes back where its
- * segment came in, and a port without the offload must get summed frames.
+ * Fit a frame's addresses to the port it leaves by, and say whether that
+ * port's NIC fills in the checksums. An in-place reply goes back where its
+ * segment came in, which for a flow seen on two ports with one address is
+ * not always the flow's port: it leaves from that port's MAC to the
+ * neighbour that sent the segment (copied to peer, since the header is
+ * rewritten), and a port without the offload must get summed frames.
  */
 static int
-csum_offload(const struct tcp_out *o, const uint8_t *frame, uint16_t port)
+out_route(const struct tcp_out *o, const uint8_t *frame, struct tcp_addr *a, uint8_t peer[6])
 {
-	return (o->ctx->ifaces[out_port(o, frame, port)].tx_offload & FP_TX_OFFLOAD_CSUM) != 0;
+	uint16_t port = out_port(o, frame, a->port);
+
+	if (port != a->port) {
+		memcpy(peer, frame + FP_ETH_OFF_SRC, 6);
+		a->dmac = peer;
+		a->smac = o->ctx->ifaces[port].mac;
+		a->port = port;
+	}
+	return (o->ctx->ifaces[port].tx_offload & FP_TX_OFFLOAD_CSUM) != 0;
 }
 
 /*
@@ -191,21 +202,23 @@ seg_write(uint8_t *frame, uint16_t room, const struct tcp_addr *a, uint16_t ip_i
 }
 
 int
-fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *a, uint32_t seq, uint32_t ack,
+fp__tcp_send_raw(struct tcp_out *o, const struct tcp_addr *to, uint32_t seq, uint32_t ack,
 		uint8_t flags, uint16_t win, const uint8_t *opts, uint8_t optlen, uint16_t ip_id)
 {
 	uint16_t room;
 	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen), &room);
 	struct seg_payload none = {0};
+	struct tcp_addr a = *to;
+	uint8_t peer[6];
 	int offload;
 
 	if (frame == NULL)
 		return -1;
-	offload = csum_offload(o, frame, a->port);
+	offload = out_route(o, frame, &a, peer);
 	out_put(o, frame,
-			seg_write(frame, room, a, ip_id, seq, ack, flags, win, opts, optlen, &none,
+			seg_write(frame, room, &a, ip_id, seq, ack, flags, win, opts, optlen, &none,
 					offload),
-			a->port, offload);
+			a.port, offload);
 	if (flags & FP_TCP_RST)
 		fp_stats_inc(o->ctx->stats, FP_CTR_TCP_RST_SENT);
 	return 0;
@@ -314,18 +327,19 @@ fp__tcp_send_seg(struct tcp_out *o, struct tcp_flow *f, uint32_t seq, uint8_t fl
 	uint16_t room;
 	uint8_t *frame = out_get(o, (uint16_t)(SEG_HDR + optlen + len), &room);
 	struct seg_payload pl = {.f = f, .off = off, .len = len};
+	uint8_t peer[6];
 	int offload;
 
 	if (frame == NULL)
 		return -1;
-	offload = csum_offload(o, frame, f->port);
+	flow_addr(o->ctx, f, &a);
+	offload = out_route(o, frame, &a, peer);
 	/* Exactly the bytes just received: their sum is known or the NIC's (fp_tcp_input()). */
 	if (len && o->echo_len == len && o->echo_seq == seq) {
 		pl.in_place = o->echo_data;
 		pl.sum = o->echo_sum;
 		pl.have_sum = o->echo_have_sum;
 	}
-	flow_addr(o->ctx, f, &a);
 	out_put(o, frame,
 			seg_write(frame, room, &a, f->ip_id++, seq, f->rcv_nxt, flags, wnd_field(f),
 					opts, optlen, &pl, offload),
@@ -492,6 +506,7 @@ fp__tcp_output_echo(struct tcp_out *o, struct tcp_flow *f)
 			.in_place = o->echo_data, .sum = o->echo_sum,
 			.have_sum = o->echo_have_sum};
 	struct tcp_addr a;
+	uint8_t peer[6];
 	uint8_t *frame;
 	int offload;
 
@@ -506,8 +521,8 @@ fp__tcp_output_echo(struct tcp_out *o, struct tcp_flow *f)
 			o->failed || o->pkt->room < SEG_HDR + len)
 		return -1;
 	frame = o->pkt->data;
-	offload = csum_offload(o, frame, f->port);
 	flow_addr(ctx, f, &a);
+	offload = out_route(o, frame, &a, peer);
 	out_put(o, frame,
 			seg_write(frame, o->pkt->room, &a, f->ip_id++, f->snd_nxt, f->rcv_nxt,
 					FP_TCP_ACK | FP_TCP_PSH, wnd_field(f), NULL, 0, &pl, offload),

@@ -348,18 +348,24 @@ END_TEST
 
 /*
  * An in-place reply goes back by the port its segment came in on, so whether
- * the NIC sums it is that port's offload, not the flow's. Two links with one
- * address and MAC (a bond); the flow's port offloads and the other does not
- * (_i 0), or the other way round (1). The harness requires FP_PKT_TX_CSUM
- * exactly where the reply's port has the offload, and next_out() checks the
- * sums, completing those left to the NIC.
+ * the NIC sums it is that port's offload, not the flow's, and it leaves from
+ * that port's MAC to the neighbour that sent the segment. Two links with one
+ * address, each with its own MAC and its own neighbour; the flow's port
+ * offloads and the other does not (_i 0), or the other way round (1). The
+ * harness requires FP_PKT_TX_CSUM exactly where the reply's port has the
+ * offload, and next_out() checks the sums, completing those left to the NIC,
+ * and both MACs. A retransmission goes by the flow's port, with its MACs.
  */
 START_TEST(test_tcp_in_place_offload_is_the_ports)
 {
+	static const uint8_t mac1[6] = {0x02, 0, 0, 0, 1, 0x01};
+	static const uint8_t peer1[6] = {0x02, 0, 0, 0, 1, 0x02};
 	struct oseg o;
 
 	env_start();
 	ctx.ifaces[1] = ctx.ifaces[0];
+	memcpy(ctx.ifaces[1].mac, mac1, 6);
+	memcpy(link_peer_mac[1], peer1, 6);
 	ctx.n_ifaces = 2;
 	ctx.ifaces[_i].tx_offload = FP_TX_OFFLOAD_CSUM;
 	in_flags = FP_PKT_IP4_CSUM_GOOD | FP_PKT_L4_CSUM_GOOD;
@@ -368,6 +374,12 @@ START_TEST(test_tcp_in_place_offload_is_the_ports)
 	ck_assert_int_eq(send_data("by the other link", 17, our_iss + 1), FP_VERDICT_TX);
 	o = next_out();
 	ck_assert_uint_eq(cap_port[rd - 1], 1);
+	ck_assert_uint_eq(o.len, 17);
+	ck_assert_mem_eq(o.data, "by the other link", 17);
+	tick(200000);
+	o = next_out();
+	ck_assert_uint_eq(ctr(FP_CTR_TCP_RETRANSMITS), 1);
+	ck_assert_uint_eq(cap_port[rd - 1], 0);
 	ck_assert_uint_eq(o.len, 17);
 	ck_assert_mem_eq(o.data, "by the other link", 17);
 }

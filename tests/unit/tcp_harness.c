@@ -19,6 +19,8 @@ uint8_t cap_buf[CAP_MAX][FRAME_ROOM];
 uint16_t cap_len[CAP_MAX];
 uint16_t cap_port[CAP_MAX];
 uint16_t in_port;
+/* Set here too, not only in env_start(): some tests build a frame before it. */
+uint8_t link_peer_mac[FP_MAX_IFACES][6] = {[0 ... FP_MAX_IFACES - 1] = {0x02, 0, 0, 0, 0, 0x02}};
 int n_cap, rd, allocs_out, fail_alloc;
 int tight_room;    /* no tailroom: replies that grow go through tx */
 uint32_t in_flags; /* fp_pkt.flags of every fed frame (the NIC's checksum verdicts) */
@@ -118,6 +120,8 @@ env_start(void)
 	mem = aligned_alloc(64, (sz + 63) & ~(size_t)63);
 	ck_assert_ptr_nonnull(mem);
 	memset(&ctx, 0, sizeof(ctx));
+	for (int i = 0; i < FP_MAX_IFACES; i++)
+		memcpy(link_peer_mac[i], peer_mac, 6);
 	memcpy(ctx.ifaces[0].mac, our_mac, 6);
 	ctx.ifaces[0].ip4 = OUR_IP;
 	ctx.ifaces[0].prefix_len = 24;
@@ -176,7 +180,7 @@ spec(uint8_t flags, uint32_t seq, uint32_t ack, const void *data, uint16_t len)
 	struct pkt_spec s;
 
 	memset(&s, 0, sizeof(s));
-	memcpy(s.src_mac, peer_mac, 6);
+	memcpy(s.src_mac, link_peer_mac[in_port], 6);
 	memcpy(s.dst_mac, our_mac, 6);
 	s.src_ip = PEER_IP;
 	s.dst_ip = OUR_IP;
@@ -282,10 +286,10 @@ next_out(void)
 	ip = f + FP_ETH_HLEN;
 	tcp = ip + FP_IP4_HLEN;
 	ck_assert_uint_ge(cap_len[rd], FP_ETH_MIN_FRAME);
-	/* The MAC of the interface it leaves by. */
+	/* From the MAC of the interface it leaves by, to the peer on that link. */
 	ck_assert_mem_eq(f + FP_ETH_OFF_SRC, ctx.ifaces[cap_port[rd]].mac, 6);
+	ck_assert_mem_eq(f + FP_ETH_OFF_DST, link_peer_mac[cap_port[rd]], 6);
 	rd++;
-	ck_assert_mem_eq(f + FP_ETH_OFF_DST, peer_mac, 6);
 	ck_assert_uint_eq(fp_load_be16(f + FP_ETH_OFF_TYPE), FP_ETHERTYPE_IPV4);
 	ck_assert_uint_eq(fp_csum_fold(fp_csum_partial(ip, FP_IP4_HLEN, 0)), 0);
 	ck_assert_uint_eq(fp_load_be32(ip + FP_IP4_OFF_SRC), OUR_IP);

@@ -40,6 +40,9 @@ extern uint8_t cap_buf[CAP_MAX][FRAME_ROOM];
 extern uint16_t cap_len[CAP_MAX];
 extern uint16_t cap_port[CAP_MAX]; /* interface it left by (in place: the input's) */
 extern uint16_t in_port;           /* interface the frames fed in arrive on (0) */
+/* The peer's MAC on each link: the source of frames fed in on that port, and
+ * what next_out() wants as the destination of frames leaving by it. */
+extern uint8_t link_peer_mac[FP_MAX_IFACES][6];
 extern int n_cap, rd, allocs_out, fail_alloc;
 extern int tight_room;    /* no tailroom: replies that grow go through tx */
 extern uint32_t in_flags; /* fp_pkt.flags of every fed frame (FP_PKT_*_CSUM_GOOD) */
