@@ -280,6 +280,16 @@ fw_accept(void *arg, struct tcp_pcb *newpcb, err_t err)
 	return ERR_OK;
 }
 
+uint32_t
+fw_echo_buf_size(const struct fp_cfg_tcp *cfg)
+{
+	uint32_t wnd = 1;
+
+	while (wnd < TCP_WND)
+		wnd <<= 1;
+	return cfg->buffer_size < wnd ? cfg->buffer_size : wnd;
+}
+
 int
 fw_echo_init(struct fw_echo *svc, struct fw_conn *conns, uint8_t *bufmem,
 		const struct fp_cfg_tcp *cfg, struct fp_stats *stats)
@@ -291,7 +301,7 @@ fw_echo_init(struct fw_echo *svc, struct fw_conn *conns, uint8_t *bufmem,
 	memset(svc, 0, sizeof(*svc));
 	svc->conns = conns;
 	svc->max_flows = cfg->max_flows;
-	svc->buf_size = cfg->buffer_size;
+	svc->buf_size = fw_echo_buf_size(cfg);
 	svc->stats = stats;
 	svc->idle_polls_max =
 			(uint32_t)(((uint64_t)cfg->idle_timeout_s * 1000u + poll_ms - 1) / poll_ms);
@@ -300,8 +310,8 @@ fw_echo_init(struct fw_echo *svc, struct fw_conn *conns, uint8_t *bufmem,
 
 		memset(c, 0, sizeof(*c));
 		c->svc = svc;
-		if (fp_echo_buf_init(&c->buf, bufmem + (size_t)i * cfg->buffer_size,
-				    cfg->buffer_size) != 0)
+		if (fp_echo_buf_init(&c->buf, bufmem + (size_t)i * svc->buf_size, svc->buf_size) !=
+				0)
 			return -EINVAL;
 	}
 	return 0;

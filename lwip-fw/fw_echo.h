@@ -46,9 +46,18 @@ struct fw_echo {
 #define FW_ECHO_POLL_TICKS 2
 
 /**
+ * Echo ring bytes per slot: buffer_size, but at most lwIP's receive window
+ * (TCP_WND) rounded up to a power of two. The window reopens only for bytes
+ * that left the ring (tcp_recved() after tcp_write()), so the ring and the
+ * pbufs waiting for it never hold more than TCP_WND: a larger ring would
+ * stay unused, and cost max_flows times the difference.
+ */
+uint32_t fw_echo_buf_size(const struct fp_cfg_tcp *cfg);
+
+/**
  * Prepare a service over caller memory (no heap use afterwards).
  * @param conns   cfg->max_flows slots
- * @param bufmem  cfg->max_flows * cfg->buffer_size bytes
+ * @param bufmem  cfg->max_flows * fw_echo_buf_size(cfg) bytes
  * @return 0, or -EINVAL when buffer_size is not a power of two or max_flows is 0
  */
 int fw_echo_init(struct fw_echo *svc, struct fw_conn *conns, uint8_t *bufmem,

@@ -419,12 +419,12 @@ main(int argc, char **argv)
 
 	/* The pool: the one allocation, before any packet (lib/ rule). */
 	conns = calloc(h->cfg.tcp.max_flows, sizeof(*conns));
-	bufmem = calloc(h->cfg.tcp.max_flows, h->cfg.tcp.buffer_size);
+	bufmem = calloc(h->cfg.tcp.max_flows, fw_echo_buf_size(&h->cfg.tcp));
 	if (conns == NULL || bufmem == NULL) {
 		fprintf(stderr,
 				"fastpath-fw: cannot allocate %" PRIu32 " flows x %" PRIu32
 				" bytes\n",
-				h->cfg.tcp.max_flows, h->cfg.tcp.buffer_size);
+				h->cfg.tcp.max_flows, fw_echo_buf_size(&h->cfg.tcp));
 		return 1;
 	}
 
@@ -461,7 +461,7 @@ main(int argc, char **argv)
 	       ", buffer %" PRIu32 "\n",
 			LWIP_VERSION_STRING, h->tap.name,
 			fp_text_format_ip4(h->cfg.ports[0].ip4, ip), h->cfg.ports[0].prefix_len,
-			h->cfg.tcp.n_listen, h->cfg.tcp.max_flows, h->cfg.tcp.buffer_size);
+			h->cfg.tcp.n_listen, h->cfg.tcp.max_flows, fw_echo_buf_size(&h->cfg.tcp));
 	fflush(stdout);
 
 	rc = fw_host_loop(h, sigfd);

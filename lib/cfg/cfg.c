@@ -863,7 +863,7 @@ fp_cfg_defaults(struct fp_cfg *cfg)
 	cfg->tcp.n_listen = 1;
 	cfg->tcp.mss = 1460;
 	cfg->tcp.max_flows = 4096;
-	cfg->tcp.buffer_size = 16384;
+	cfg->tcp.buffer_size = 262144;
 	cfg->tcp.syn_cookies = 2;
 	cfg->tcp.idle_timeout_s = 300;
 	cfg->tcp.time_wait_ms = 2000;

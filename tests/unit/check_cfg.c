@@ -47,7 +47,7 @@ START_TEST(test_cfg_defaults)
 	ck_assert_uint_eq(cfg.tcp.listen[0], 7);
 	ck_assert_uint_eq(cfg.tcp.mss, 1460);
 	ck_assert_uint_eq(cfg.tcp.max_flows, 4096);
-	ck_assert_uint_eq(cfg.tcp.buffer_size, 16384);
+	ck_assert_uint_eq(cfg.tcp.buffer_size, 262144);
 	ck_assert_uint_eq(cfg.tcp.syn_cookies, 2);
 	ck_assert_uint_eq(cfg.tcp.idle_timeout_s, 300);
 	ck_assert_uint_eq(cfg.tcp.time_wait_ms, 2000);
