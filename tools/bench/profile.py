@@ -73,11 +73,14 @@ def main(label, flows, micro, *args, timed=False):
         return {"ir": ev["Ir"] / pkts, "l1m": l1 / pkts, "llm": ll / pkts,
                 "cest": (ev["Ir"] + 10 * l1 + 100 * ll) / pkts}
 
+    # Nothing counted: the toggles matched no function (inlined, renamed).
+    if not total or total["Ir"] == 0:
+        sys.exit(f"profile.py: callgrind counted nothing in {' or '.join(t.split('=')[1] for t in toggles)}")
     rows = [dict(fn=fn, **per(ev)) for fn, ev in fns]
     rows.sort(key=lambda r: -r["cest"])
     print(json.dumps({"case": "profile", "label": label, "flows": int(flows),
                       "micro_case": res["case"], "packets": pkts, "timed_only": timed,
-                      "total": per(total) if total else None, "fns": rows}))
+                      "total": per(total), "fns": rows}))
 
 
 if __name__ == "__main__":
