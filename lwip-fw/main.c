@@ -408,6 +408,7 @@ main(int argc, char **argv)
 	struct fw_host *h = &host;
 	struct fw_conn *conns;
 	uint8_t *bufmem;
+	uint32_t ring; /* echo ring bytes per flow */
 	sigset_t sigs;
 	char ip[FP_IP4_STR_LEN];
 	int sigfd, rc;
@@ -419,12 +420,13 @@ main(int argc, char **argv)
 
 	/* The pool: the one allocation, before any packet (lib/ rule). */
 	conns = calloc(h->cfg.tcp.max_flows, sizeof(*conns));
-	bufmem = calloc(h->cfg.tcp.max_flows, fw_echo_buf_size(&h->cfg.tcp));
+	ring = fw_echo_buf_size(&h->cfg.tcp);
+	bufmem = calloc(h->cfg.tcp.max_flows, ring);
 	if (conns == NULL || bufmem == NULL) {
 		fprintf(stderr,
 				"fastpath-fw: cannot allocate %" PRIu32 " flows x %" PRIu32
 				" bytes\n",
-				h->cfg.tcp.max_flows, fw_echo_buf_size(&h->cfg.tcp));
+				h->cfg.tcp.max_flows, ring);
 		return 1;
 	}
 
@@ -461,7 +463,7 @@ main(int argc, char **argv)
 	       ", buffer %" PRIu32 "\n",
 			LWIP_VERSION_STRING, h->tap.name,
 			fp_text_format_ip4(h->cfg.ports[0].ip4, ip), h->cfg.ports[0].prefix_len,
-			h->cfg.tcp.n_listen, h->cfg.tcp.max_flows, fw_echo_buf_size(&h->cfg.tcp));
+			h->cfg.tcp.n_listen, h->cfg.tcp.max_flows, ring);
 	fflush(stdout);
 
 	rc = fw_host_loop(h, sigfd);

@@ -118,7 +118,7 @@ fp_chunk_q_write_at(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t off,
 		const uint8_t *data, uint32_t len)
 {
 	uint32_t pos = q->head_off + q->used + off, k = pos >> p->shift, base = 0;
-	uint32_t room, done, c = FP_CHUNK_NONE, at;
+	uint32_t room, done, c, at, from = FP_CHUNK_NONE;
 
 	if (len == 0)
 		return 0;
@@ -127,14 +127,14 @@ fp_chunk_q_write_at(struct fp_chunk_q *q, struct fp_chunk_pool *p, uint32_t off,
 	 * every write, and the walk from the head would cross the whole window. */
 	if (q->n_chunks > 1 && k >= q->n_chunks - 1u) {
 		base = q->n_chunks - 1u;
-		c = q->tail;
+		from = q->tail;
 	}
 	room = q_grow(q, p, pos, pos + len);
 	if (pos >= room)
 		return 0;
 	if (len > room - pos)
 		len = room - pos;
-	c = chunk_walk(p, base ? c : q->head, k - base);
+	c = chunk_walk(p, base ? from : q->head, k - base);
 	at = pos & (p->size - 1);
 	for (done = 0; done < len;) {
 		uint8_t *run;

@@ -653,21 +653,21 @@ build_baseline() {
 }
 
 run_profile() {
-	local micro=$BUILD/tools/bench/bench-fastpath-micro fl
+	local micro=$BUILD/tools/bench/bench-fastpath-micro fl timed=() secs=0.01
 	command -v valgrind >/dev/null || { record_error profile valgrind 1 "valgrind not installed"; return; }
+	# A baseline whose micro.c has the timed passes is counted inside them,
+	# like the tree; an older one inside fp_input().
+	if [[ -n ${BASELINE_MICRO:-} ]] &&
+		grep -q 'timed_pass' "$WORK/baseline-src/tools/bench/micro.c"; then
+		timed=(--timed)
+		secs=2
+	fi
 	for fl in 64 10000; do
 		log "callgrind: tcp, $fl flows"
 		nice python3 "$SRC/tools/bench/profile.py" --timed after "$fl" "$micro" --case tcp \
 			--flows "$fl" --seconds 2 >>"$RESULTS" ||
 			record_error profile "after $fl" 1 "callgrind run failed"
 		if [[ -n ${BASELINE_MICRO:-} ]]; then
-			# A baseline whose micro.c has the timed passes is counted
-			# inside them, like the tree; an older one inside fp_input().
-			local timed=() secs=0.01
-			if grep -q 'timed_pass' "$WORK/baseline-src/tools/bench/micro.c"; then
-				timed=(--timed)
-				secs=2
-			fi
 			nice python3 "$SRC/tools/bench/profile.py" "${timed[@]}" "before ($BASELINE)" "$fl" \
 				"$BASELINE_MICRO" --case tcp --flows "$fl" --seconds "$secs" >>"$RESULTS" ||
 				record_error profile "before $fl" 1 "callgrind run failed"
