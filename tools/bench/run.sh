@@ -379,7 +379,7 @@ run_case() { # <server> <case> <round>
 		return
 	fi
 	args=$(case_args "$2") || { record_error "$1" "$2" "$3" "unknown case"; return; }
-	local stat0 stat1 csw0 csw1 t0 t1 work0= work1=
+	local stat0 stat1 csw0 csw1 t0 t1 work0="" work1=""
 	[[ $1 == fastpath-* ]] && work0=$(worker_busy_us || true)
 	stat0=$(grep -E '^cpu[0-9]+ ' /proc/stat | tr '\n' ';')
 	csw0=$(ctx_switches "${SRV_PIDS[@]}")
