@@ -137,6 +137,8 @@ def main(path):
         for case, title, key, unit in METRICS:
             cells, med = row_cells(runs, present, case, key, 100 if unit == "% of a CPU" else 1,
                                    (lambda v: f"{v:.0f}") if unit == "count" else fmt)
+            if not med:  # a case left out of this run (--cases), or a figure no server has
+                continue
             for a, b in ratio_cols:
                 ok = unit not in NO_RATIO and med.get(a) and med.get(b)
                 cells.append(f"{med[a] / med[b]:.2f}x" if ok else "-")
