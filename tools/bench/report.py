@@ -154,6 +154,8 @@ def main(path):
         for case, title, key, unit, scale in IDLE_ROWS:
             cells, med = row_cells(runs, ["fastpath-afpacket", "fastpath-adaptive"], case, key,
                                    scale)
+            if not med:  # as in the table above: a case this run left out
+                continue
             a, p = med.get("fastpath-adaptive"), med.get("fastpath-afpacket")
             cells.append(f"{a / p:.2f}x" if a is not None and p else "-")
             out.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
