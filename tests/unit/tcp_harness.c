@@ -12,7 +12,8 @@
 #include "tcp_harness.h"
 
 static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
-static const uint8_t peer_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
+#define PEER_MAC {0x02, 0, 0, 0, 0, 0x02}
+static const uint8_t peer_mac[6] = PEER_MAC;
 
 /* --- capture tx ops --- */
 uint8_t cap_buf[CAP_MAX][FRAME_ROOM];
@@ -20,7 +21,7 @@ uint16_t cap_len[CAP_MAX];
 uint16_t cap_port[CAP_MAX];
 uint16_t in_port;
 /* Set here too, not only in env_start(): some tests build a frame before it. */
-uint8_t link_peer_mac[FP_MAX_IFACES][6] = {[0 ... FP_MAX_IFACES - 1] = {0x02, 0, 0, 0, 0, 0x02}};
+uint8_t link_peer_mac[FP_MAX_IFACES][6] = {[0 ... FP_MAX_IFACES - 1] = PEER_MAC};
 int n_cap, rd, allocs_out, fail_alloc;
 int tight_room;    /* no tailroom: replies that grow go through tx */
 uint32_t in_flags; /* fp_pkt.flags of every fed frame (the NIC's checksum verdicts) */
