@@ -497,8 +497,8 @@ fin_sent_state(uint8_t state)
  * SEG.ACK, leave the echo store; RTT sample (RFC 6298), retransmission timer
  * (RFC 6298 5.2/5.3) and congestion window (RFC 5681 3.1, RFC 6582 3.2).
  * Always inlined, as are snd_wnd_update() and text_input(): predicted_input()
- * runs all three for nearly every segment, and as calls they cost it 8% (the
- * flow's fields reloaded after each, callee-saved registers saved).
+ * runs all three for nearly every segment, and as calls they cost it time
+ * (the flow's fields reloaded after each, callee-saved registers saved).
  * @param rexmit  out: set on a partial ACK in recovery
  */
 static inline __attribute__((always_inline)) void

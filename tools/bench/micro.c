@@ -136,7 +136,8 @@ mono_ns(void)
 /*
  * Frame slots that start on a cache line, as a worker's do: an mbuf's data
  * is a line-aligned buffer plus 128 B of headroom. From malloc() they started
- * 16 B into a line, so a 64 B frame's payload sat in a second line.
+ * 16 B into a line, so a 118 B frame (64 B of payload) spanned three lines,
+ * not two.
  */
 static uint8_t *
 frames_alloc(size_t len)

@@ -33,12 +33,13 @@ EVENTS = ["Ir", "I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"]
 
 
 def main(label, flows, micro, *args, timed=False):
-    # Inside timed_pass(), fp_tick() toggles collection off again: under
+    # Inside timed_pass(), the timer tick toggles collection off again: under
     # valgrind the clock runs ~50x ahead of the work, so timers fire there
-    # that never would at full speed.
+    # that never would at full speed. The toggle names fp_tcp_tick(), the
+    # tick's work, because link-time optimisation inlines fp_tick().
     # The wildcard takes GCC's clones too (timed_pass.constprop.0 where a
     # caller passes constant flags, as the ARP and ICMP cases do).
-    toggles = (["--toggle-collect=timed_pass*", "--toggle-collect=fp_tick"] if timed else
+    toggles = (["--toggle-collect=timed_pass*", "--toggle-collect=fp_tcp_tick"] if timed else
                ["--toggle-collect=fp_input", "--toggle-collect=fp_input_burst"])
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cg.out")
