@@ -648,8 +648,11 @@ run_simple(struct bench *b, int icmp, double seconds, const char *name, int json
 	struct result r = {.name = name};
 	uint64_t deadline;
 
-	if (frames == NULL || pristine == NULL || lens == NULL)
-		return -1;
+	if (frames == NULL || pristine == NULL || lens == NULL) {
+		fprintf(stderr, "%s: out of memory for %u frames\n", name, n);
+		r.bad = 1;
+		goto out;
+	}
 	for (uint32_t i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)i;
 	for (uint32_t k = 0; k < n; k++) {
@@ -678,6 +681,7 @@ run_simple(struct bench *b, int icmp, double seconds, const char *name, int json
 		timed_pass(b, frames, STRIDE, lens, n, 0, &r);
 	} while (mono_ns() < deadline);
 	print_result(b, &r, json);
+out:
 	free(frames);
 	free(pristine);
 	free(lens);
