@@ -28,7 +28,7 @@
 #
 # Usage: tools/bench/run.sh [--seconds S] [--rounds N] [--servers a,b,..] [--cases a,b,..]
 #                           [--build DIR] [--out DIR] [--no-micro] [--no-profile] [--smoke]
-#                           [--baseline REV]  also profile and time REV's lib/ (git checkout only)
+#                           [--baseline REV]  also time (microbenchmark) and profile REV's lib/ (git checkout only)
 #                           [--set KEY=VALUE]...  override a cfg/fastpath.conf key (fastpath, firmware)
 set -euo pipefail
 
@@ -76,6 +76,11 @@ while (($#)); do
 	shift
 done
 
+# The baseline is timed by the microbenchmark and counted by the profile: with neither, nothing.
+if [[ -n $BASELINE ]] && ((!MICRO && !PROFILE)); then
+	echo "run.sh: --baseline needs the microbenchmark or the profile (drop --no-micro or --no-profile)" >&2
+	exit 2
+fi
 [[ $(id -u) -eq 0 ]] || { echo "run.sh: needs root (netns, veth, DPDK)" >&2; exit 1; }
 for t in ip ethtool taskset python3 meson ninja; do
 	command -v "$t" >/dev/null || { echo "run.sh: missing $t (tools/install-deps.sh)" >&2; exit 1; }
@@ -673,15 +678,19 @@ run_profile() {
 				record_error profile "before $fl" 1 "callgrind run failed"
 		fi
 	done
-	# The baseline's own microbenchmark, timed in this run too.
-	if [[ -n ${BASELINE_MICRO:-} ]]; then
-		for fl in 64 10000; do
-			taskset -c "$CPU_SERVER" "$BASELINE_MICRO" --case tcp --flows "$fl" \
-				--seconds "$MICRO_SECONDS" --json |
-				python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); d["case"]="baseline "+sys.argv[1]+" "+d["case"]; print(json.dumps(d))' "$BASELINE" >>"$RESULTS" ||
-				record_error baseline "micro $fl" 1 "baseline microbenchmark failed"
-		done
-	fi
+}
+
+# The baseline's own microbenchmark, timed in this run too, after the tree's.
+run_baseline_micro() {
+	local fl
+
+	[[ -n ${BASELINE_MICRO:-} ]] || return 0
+	for fl in 64 10000; do
+		taskset -c "$CPU_SERVER" "$BASELINE_MICRO" --case tcp --flows "$fl" \
+			--seconds "$MICRO_SECONDS" --json |
+			python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); d["case"]="baseline "+sys.argv[1]+" "+d["case"]; print(json.dumps(d))' "$BASELINE" >>"$RESULTS" ||
+			record_error baseline "micro $fl" 1 "baseline microbenchmark failed"
+	done
 }
 
 # The machine is shared: say how busy it was, so noisy figures can be recognised.
@@ -699,11 +708,14 @@ build
 record_env start
 topo_up
 run_servers
-((MICRO)) && run_micro
-if ((PROFILE)); then
-	[[ -n $BASELINE ]] && build_baseline
-	run_profile
+if [[ -n $BASELINE ]]; then
+	build_baseline || true # counted in FAILS; the rest of the run goes on without it
 fi
+if ((MICRO)); then
+	run_micro
+	run_baseline_micro
+fi
+((PROFILE)) && run_profile
 record_env end
 python3 "$SRC/tools/bench/report.py" "$RESULTS" | tee "$OUT/table.md"
 log "done in $((SECONDS - t_start)) s; $FAILS error(s)"
