@@ -214,17 +214,19 @@ def main(path):
         out.append("")
     for flows in sorted({p["flows"] for p in profiles}):
         runs = [p for p in profiles if p["flows"] == flows]
-        # --timed profiles count the harness's timed passes, not fp_input() alone.
-        where = ("inside the microbenchmark's timed passes (fp_input_burst() and the loop "
-                 "that hands it the frames; timer ticks left out)"
-                 if all(p.get("timed_only") for p in runs) else "inside fp_input()")
-        out.append(f"Callgrind, tcp 64 B over {flows} flows: per packet {where}, "
+        # Each run below says which it is: a --timed profile, or an older
+        # baseline's (no timed_pass()) counted in fp_input() over every frame.
+        timed, untimed = "timed frames", "frames, handshakes included"
+        out.append(f"Callgrind, tcp 64 B over {flows} flows: per packet, counted over \"{timed}\" "
+                   "inside the microbenchmark's timed passes (fp_input_burst() and "
+                   "the loop that hands it the frames; timer ticks left out), or over "
+                   f"\"{untimed}\" inside fp_input(); "
                    "instructions (Ir), L1 and last-level cache misses, and the cycle estimate "
                    "Ir + 10 x L1 misses + 100 x LL misses (simulated caches: 48 KiB L1d, "
                    "32 MiB LL; no PMU here).\n")
         for p in runs:
             t = p["total"] or {}
-            what = "timed frames" if p.get("timed_only") else "frames, handshakes included"
+            what = timed if p.get("timed_only") else untimed
             out.append(f"{p['label']} ({p['micro_case']}, {p['packets']} {what}): "
                        f"{t.get('ir', 0):.0f} Ir, {t.get('l1m', 0):.2f} L1 misses, "
                        f"{t.get('llm', 0):.2f} LL misses, ~{t.get('cest', 0):.0f} cycles "
