@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "fp/stats.h"
-#include "siphash.h"
 #include "fp/wire.h"
 #include "tcp_priv.h"
 
@@ -189,6 +188,7 @@ fp_tcp_init(void *mem, size_t mem_len, const struct fp_cfg_tcp *cfg, const struc
 	while (t->rcv_ws < TCP_MAX_WSCALE && (cfg->buffer_size >> t->rcv_ws) > 65535)
 		t->rcv_ws++;
 	t->keys = *keys;
+	fp__tcp_tuple_key(&t->tuple_key, keys->flow_hash);
 	t->epoch_us = idle_epoch_us(cfg);
 	for (i = 0; i < TCP_WHEEL_SLOTS; i++)
 		t->wheel[i] = TCP_NONE;
@@ -211,7 +211,7 @@ uint32_t
 fp__tcp_flow_hash(
 		const struct fp_tcp *t, uint32_t lip, uint32_t rip, uint16_t lport, uint16_t rport)
 {
-	return (uint32_t)fp__tcp_tuple_hash(t->keys.flow_hash, lip, rip, lport, rport);
+	return fp__tcp_tuple_hash(&t->tuple_key, lip, rip, lport, rport);
 }
 
 struct tcp_slot *

@@ -3,7 +3,8 @@
  * Private to lib/tcp/: the engine's structures, shared by flow.c (table,
  * working-state pool, timer wheel), tcp_input.c (state machine), tcp_output.c
  * (segment building), tcp_timer.c (RTO, persist, expiry, the idle sweep) and
- * syncookie.c (ISNs and SYN cookies; the keyed hash itself is in siphash.h/.c).
+ * syncookie.c (ISNs and SYN cookies; their keyed hash is in siphash.h/.c, the
+ * flow table's in tuple_hash.h).
  *
  * A flow lives in two tiers. Its slot (struct tcp_slot, one cache line) is
  * all an idle established flow needs. While it has anything in flight, out
@@ -23,6 +24,7 @@
 #include "fp/chunk.h"
 #include "fp/core.h"
 #include "fp/tcp.h"
+#include "tuple_hash.h"
 
 #define TCP_NONE UINT32_MAX /* "no flow" in index links */
 
@@ -172,6 +174,7 @@ _Static_assert(offsetof(struct tcp_flow, hnext) <= 3 * 64,
 struct fp_tcp {
 	struct fp_cfg_tcp cfg;
 	struct fp_tcp_keys keys;
+	struct fp__tuple_key tuple_key; /**< the flow hash's secret, from keys.flow_hash */
 	struct tcp_slot *slots;    /**< max_flows entries, also the hash buckets */
 	struct tcp_flow *flows;    /**< max_active working records */
 	struct fp_chunk_pool pool; /**< echo bytes of every flow */

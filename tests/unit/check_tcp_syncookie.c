@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of the TCP engine (lib/tcp/), SipHash, ISNs and SYN cookies (lib/tcp/syncookie.c).
+ * Unit tests of the TCP engine (lib/tcp/): SipHash, the flow table's hash, ISNs and SYN
+ * cookies (lib/tcp/syncookie.c).
  * The harness (tcp_harness.h) feeds frames to fp_tcp_input() and captures
  * every frame sent. State-machine tests are named test_tcp_<state>_<event>.
  */
@@ -12,6 +13,7 @@
 #include "fp/wire.h"
 #include "siphash.h"
 #include "tcp_harness.h"
+#include "tuple_hash.h"
 
 /* ===================== SYN cookies, limits, validation ===================== */
 
@@ -64,34 +66,98 @@ ref_siphash(const uint64_t k[2], int c, int d, const uint8_t *m, uint32_t len)
 	return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
-static void
-store_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* The flow table's hash is SipHash-1-3 of the tuple's 12 bytes, little-endian. */
-START_TEST(test_tcp_tuple_hash_is_siphash13)
+/*
+ * The flow table's hash is vector multiply-shift of the tuple's three 32-bit
+ * words, its multipliers and addend SipHash-2-4 of the bytes 0, 1, 2 and 3
+ * under the flow-hash key.
+ */
+START_TEST(test_tcp_tuple_hash_multiply_shift)
 {
 	const uint64_t k[2] = {0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
-	uint8_t m[16];
+	struct fp__tuple_key tk;
+	uint64_t a[4];
+	uint8_t m[15];
 	unsigned i;
 
 	for (i = 0; i < 15; i++)
 		m[i] = (uint8_t)i;
 	/* The reference agrees with the paper's SipHash-2-4 vector... */
 	ck_assert_uint_eq(ref_siphash(k, 2, 4, m, 15), 0xa129ca6149be45e5ull);
+	for (i = 0; i < 4; i++)
+		a[i] = ref_siphash(k, 2, 4, m + i, 1);
+	fp__tcp_tuple_key(&tk, k);
 	for (i = 0; i < 1000; i++) {
 		uint32_t lip = test_rng(), rip = test_rng();
 		uint16_t lport = (uint16_t)test_rng(), rport = (uint16_t)test_rng();
+		uint64_t h = a[0] * lip + a[1] * rip + a[2] * ((uint32_t)lport << 16 | rport) + a[3];
 
-		store_le64(m, (uint64_t)lip << 32 | rip);
-		store_le64(m + 8, (uint64_t)lport << 16 | rport);
-		/* ...and the tuple hash with SipHash-1-3 over the same 12 bytes. */
-		REQUIRE(fp__tcp_tuple_hash(k, lip, rip, lport, rport) ==
-				ref_siphash(k, 1, 3, m, 12));
+		/* ...and so does the hash, with the words as the formula has them. */
+		REQUIRE(fp__tcp_tuple_hash(&tk, lip, rip, lport, rport) == (uint32_t)(h >> 32));
 	}
+}
+END_TEST
+
+/* The most tuples one bucket of n_buckets holds among tuple_of(0..n - 1). */
+static uint32_t
+max_bucket_load(uint32_t n, uint32_t n_buckets, void (*tuple_of)(uint32_t i, uint32_t *rip,
+								uint16_t *rport))
+{
+	uint32_t *load = calloc(n_buckets, sizeof(*load)), most = 0, i;
+
+	ck_assert_ptr_nonnull(load);
+	for (i = 0; i < n; i++) {
+		uint32_t rip, b;
+		uint16_t rport;
+
+		tuple_of(i, &rip, &rport);
+		b = (uint32_t)(fp__tcp_bucket(ctx.tcp, fp__tcp_flow_hash(ctx.tcp, OUR_IP, rip,
+							       OUR_PORT, rport)) -
+				ctx.tcp->slots);
+		if (++load[b] > most)
+			most = load[b];
+	}
+	free(load);
+	return most;
+}
+
+/* One client, every source port: a load generator's, or a flood's, tuples. */
+static void
+tuple_ports(uint32_t i, uint32_t *rip, uint16_t *rport)
+{
+	*rip = PEER_IP;
+	*rport = (uint16_t)i;
+}
+
+/* A block of addresses, one port each: a spoofed flood's. */
+static void
+tuple_addrs(uint32_t i, uint32_t *rip, uint16_t *rport)
+{
+	*rip = PEER_IP + i;
+	*rport = PEER_PORT;
+}
+
+/* Neighbouring in one word or another, the addresses and ports peers pick: */
+static void
+tuple_both(uint32_t i, uint32_t *rip, uint16_t *rport)
+{
+	*rip = PEER_IP + (i >> 8);
+	*rport = (uint16_t)(1024 + (i & 255));
+}
+
+/*
+ * Tuples with a structure (consecutive ports, addresses, or both) spread
+ * over the buckets as random ones would: 65536 tuples in 4096 buckets load
+ * one with 16 on average, and a Poisson maximum is about 32. A hash that
+ * dropped a word, or a multiplier's top bits, would pile them up.
+ */
+START_TEST(test_tcp_tuple_hash_spreads)
+{
+	cfg.max_flows = 4096;
+	env_start();
+	ck_assert_uint_eq(ctx.tcp->max_flows, 4096);
+	ck_assert_uint_le(max_bucket_load(65536, 4096, tuple_ports), 40);
+	ck_assert_uint_le(max_bucket_load(65536, 4096, tuple_addrs), 40);
+	ck_assert_uint_le(max_bucket_load(65536, 4096, tuple_both), 40);
 }
 END_TEST
 
@@ -110,8 +176,7 @@ START_TEST(test_tcp_keys_independent)
 	isn0 = fp__tcp_isn(ctx.tcp, T0, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
 	cookie0 = fp__tcp_cookie_make(
 			ctx.tcp, T0, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT, 1, 1460, -1);
-	hash0 = (uint32_t)fp__tcp_tuple_hash(
-			test_keys.flow_hash, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+	hash0 = fp__tcp_flow_hash(ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
 	for (key = 0; key < 3; key++) {
 		for (bit = 0; bit < 128; bit++) {
 			uint64_t *w = key == 0 ? k.flow_hash : key == 1 ? k.isn : k.syn_cookie;
@@ -123,8 +188,7 @@ START_TEST(test_tcp_keys_independent)
 			isn = fp__tcp_isn(ctx.tcp, T0, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
 			cookie = fp__tcp_cookie_make(ctx.tcp, T0, OUR_IP, PEER_IP, OUR_PORT,
 					PEER_PORT, 1, 1460, -1);
-			hash = (uint32_t)fp__tcp_tuple_hash(
-					k.flow_hash, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
+			hash = fp__tcp_flow_hash(ctx.tcp, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT);
 			REQUIRE((isn != isn0) == (key == 1));
 			REQUIRE((cookie != cookie0) == (key == 2));
 			REQUIRE((hash != hash0) == (key == 0));
@@ -330,7 +394,8 @@ tcp_syncookie_suite(void)
 	TCase *tc = th_tcase("core");
 
 	tcase_add_test(tc, test_tcp_siphash_vector);
-	tcase_add_test(tc, test_tcp_tuple_hash_is_siphash13);
+	tcase_add_test(tc, test_tcp_tuple_hash_multiply_shift);
+	tcase_add_test(tc, test_tcp_tuple_hash_spreads);
 	tcase_add_test(tc, test_tcp_keys_independent);
 	tcase_add_test(tc, test_tcp_syn_cookie_round_trip);
 	tcase_add_test(tc, test_tcp_syn_cookie_forged);

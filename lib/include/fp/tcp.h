@@ -53,7 +53,7 @@ struct fp_tcp_flow_info {
  * lib/ makes no OS call) and stay the same for the engine's life.
  */
 struct fp_tcp_keys {
-	uint64_t flow_hash[2];  /**< flow table hash (SipHash-1-3 of the 4-tuple) */
+	uint64_t flow_hash[2];  /**< flow table hash (multiply-shift of the 4-tuple) */
 	uint64_t isn[2];        /**< RFC 6528 ISN function (SipHash-2-4) */
 	uint64_t syn_cookie[2]; /**< SYN cookie MAC (SipHash-2-4) */
 };
