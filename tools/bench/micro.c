@@ -416,6 +416,23 @@ tcp_load(struct bench *b, struct flow *fl, uint32_t n_flows, uint16_t size, doub
 			rc = -1;
 		}
 	}
+	/* Arrivals in an order unrelated to the one the flows were opened in
+	 * (their slots') and to their tuples' (their buckets'), as clients'
+	 * are: in opening order a stride prefetcher follows the slots, and a
+	 * hash that keeps consecutive tuples' buckets a fixed stride apart
+	 * would be walked in order too. A fixed seed: every run the same. */
+	for (uint32_t i = n_flows, x = 0x9e3779b9u; rc == 0 && i > 1; i--) {
+		struct flow tmp;
+		uint32_t j;
+
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		j = (uint32_t)(((uint64_t)x * i) >> 32);
+		tmp = fl[i - 1];
+		fl[i - 1] = fl[j];
+		fl[j] = tmp;
+	}
 	if (bar != NULL)
 		pthread_barrier_wait(bar);
 	if (rc < 0)
@@ -424,8 +441,9 @@ tcp_load(struct bench *b, struct flow *fl, uint32_t n_flows, uint16_t size, doub
 	deadline = r->t_start + (uint64_t)(seconds * 1e9);
 	do {
 		/*
-		 * Round-robin over the flows, as interleaved arrivals, each segment
-		 * ACKing the echo before; a pass goes on where the last one stopped.
+		 * Round-robin over the shuffled flows, as interleaved arrivals, each
+		 * segment ACKing the echo before; a pass goes on where the last one
+		 * stopped.
 		 */
 		for (uint32_t k = 0; k < n; k++, next = next + 1 < n_flows ? next + 1 : 0) {
 			struct flow *f = &fl[next];
