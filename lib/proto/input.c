@@ -108,9 +108,6 @@ fp_input(struct fp_ctx *ctx, struct fp_pkt *pkt)
 	return input_frame(ctx, pkt);
 }
 
-/* How many frames ahead of the one processed its flow is looked up. */
-#define BURST_LOOKAHEAD 4
-
 /* Bytes a prefetch brings in: a cache line on every CPU lib/ targets. */
 #define PREFETCH_STRIDE 64
 
@@ -144,23 +141,28 @@ burst_begin(struct fp_ctx *ctx, struct fp_burst *b, struct fp_pkt *pkts, uint16_
 	/* burst_step() asks for the rest of each next frame; the first is next now. */
 	if (n > 0)
 		prefetch_rest(&pkts[0]);
+	/*
+	 * Every frame's flow looked up and its record asked for before the
+	 * first is processed: three passes (buckets, slots, records), each
+	 * issuing the whole burst's misses at once. With flows out of cache, a
+	 * lookup only a few frames ahead of the processing left misses
+	 * uncovered: a few frames' work is shorter than a trip to memory
+	 * (docs/BENCHMARKS.md, the 1 M-flow case).
+	 */
 	if (b->tcp) {
 		fp_tcp_burst_prefetch(ctx->tcp, pkts, n);
-		for (uint16_t i = 0; i < n && i < BURST_LOOKAHEAD; i++)
+		for (uint16_t i = 0; i < n; i++)
 			fp_tcp_burst_lookahead(ctx->tcp, &pkts[i]);
 	}
 }
 
-/* The burst's next frame, with the lookup of the one BURST_LOOKAHEAD after it
- * started and the rest of the frame after it asked for. */
+/* The burst's next frame, with the rest of the frame after it asked for. */
 static inline struct fp_pkt *
 burst_step(struct fp_ctx *ctx, struct fp_burst *b)
 {
 	uint16_t i = b->next++;
 
 	FP_ASSERT(i < b->n);
-	if (b->tcp && i + BURST_LOOKAHEAD < b->n)
-		fp_tcp_burst_lookahead(ctx->tcp, &b->pkts[i + BURST_LOOKAHEAD]);
 	if (i + 1 < b->n)
 		prefetch_rest(&b->pkts[i + 1]);
 	ctx->burst_done = (uint16_t)(b->base + i);

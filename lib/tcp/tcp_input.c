@@ -1021,7 +1021,7 @@ slot_input(struct tcp_out *o, struct tcp_slot *sl, const struct seg *s)
 static struct tcp_slot *
 seg_flow(struct fp_tcp *t, const struct fp_pkt *pkt, const struct seg *s)
 {
-	/* Found a few frames ago: still the same flow? */
+	/* Found when the burst began: still the same flow? */
 	if ((pkt->flags & FP_PKT_FLOW) && pkt->flow < t->max_flows &&
 			fp__tcp_flow_is(&t->slots[pkt->flow], s->dip, s->sip, s->dport, s->sport))
 		return &t->slots[pkt->flow];

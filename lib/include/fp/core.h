@@ -165,8 +165,8 @@ enum fp_verdict fp_burst_input(struct fp_ctx *ctx, struct fp_burst *b);
  * Process a burst of received frames: the same as fp_input() on each of
  * them, in order, with the same verdicts, but with the flow-table work of the
  * whole burst started first (every frame's headers prefetched, its TCP flow
- * hashed and its hash bucket prefetched, then its flow entry, and a few
- * frames ahead of the one being processed its flow's echo buffer), so the
+ * hashed and its hash bucket prefetched, then its flow entry, then every
+ * frame's flow looked up and its record's hot lines prefetched), so the
  * cache misses of a burst overlap instead of following one another.
  * @param pkts      n frames, as for fp_input() (flags from the adapter only)
  * @param n         at most FP_BURST_MAX; more are processed FP_BURST_MAX at a time

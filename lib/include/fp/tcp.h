@@ -128,10 +128,10 @@ enum fp_verdict fp_burst_tcp_input(struct fp_ctx *ctx, struct fp_burst *b);
 void fp_tcp_burst_prefetch(struct fp_tcp *tcp, struct fp_pkt *pkts, uint16_t n);
 
 /**
- * Find the flow of one frame prepared by fp_tcp_burst_prefetch() a few frames
- * before it is processed, remember it (FP_PKT_FLOW, checked again when used:
- * frames before it may close or open flows) and prefetch the flow's echo
- * buffer where the frame's payload will go. Context: owner.
+ * Find the flow of one frame prepared by fp_tcp_burst_prefetch() before the
+ * burst is processed, remember it (FP_PKT_FLOW, checked again when used:
+ * frames before it may close or open flows) and prefetch the lines of the
+ * flow's working record that an in-order segment touches. Context: owner.
  */
 void fp_tcp_burst_lookahead(struct fp_tcp *tcp, struct fp_pkt *pkt);
 
