@@ -60,8 +60,9 @@ struct fp_tcp_keys {
 
 /**
  * Bytes of caller memory fp_tcp_init() needs for this configuration: the
- * engine, max_flows flow slots, the hash heads and max_flows echo buffers of
- * buffer_size bytes each.
+ * engine, max_flows flow slots (which double as the hash buckets), the
+ * working records of active_flows flows and the shared echo chunk pool
+ * (echo_pool_kb, by default active_flows x buffer_size within a cap).
  * @return the size, or 0 when cfg is invalid (buffer_size not a power of two
  *         or below 256, max_flows 0 or >= 2^24, mss < 64, rto_min > rto_initial
  *         or rto_initial > rto_max, syn_cookies > 2)
