@@ -10,6 +10,8 @@
  *                ping-pong peer does
  *   tcp-csum-ok  the same with the NIC's checksum verdicts set
  *   tcp-offload  the same, and the NIC fills in our checksums (nothing summed)
+ *   churn        connections opened, echoing --size bytes once and closed by
+ *                the client, --flows of them at a time (connections/s)
  *   arp, icmp    ARP requests for our address; ICMP echo with 56 bytes of data
  * --workers N runs the tcp case on N threads, one per CPU, each with its own
  * engine and the flows spread as RSS spreads them. A memory mode (--mem N)
@@ -293,6 +295,7 @@ struct result {
 	uint64_t bad;            /**< packets whose verdict or reply was not what it should be */
 	uint64_t t_start, t_end; /**< CLOCK_MONOTONIC ns around the timed passes */
 	uint64_t extra; /**< frames lib/ sent through fp_tx_ops besides the in-place replies */
+	uint32_t frames_per_conn; /**< churn: frames received per connection, else 0 */
 };
 
 static int
@@ -327,8 +330,17 @@ print_result(const struct bench *b, struct result *r, int json)
 	double best = r->n_passes ? r->pass_ns[0] : 0; /* sorted by median_pass() */
 	double mpps = ns > 0 ? 1000.0 / ns : 0;
 	double cyc = ns * b->tsc_per_us / 1000.0;
+	/* Churn: connections a second, in millions, from the median pass. */
+	double mconns = r->frames_per_conn ? mpps / r->frames_per_conn : 0;
 
-	if (json)
+	if (json && r->frames_per_conn)
+		printf("{\"case\":\"%s\",\"packets\":%" PRIu64 ",\"mpps\":%.3f,\"ns_per_pkt\":%.1f,"
+		       "\"cycles_per_pkt\":%.1f,\"wall_mpps\":%.3f,\"tsc_mhz\":%.0f,"
+		       "\"best_ns_per_pkt\":%.1f,\"frames_per_conn\":%u,\"mconns\":%.3f,"
+		       "\"extra_tx\":%" PRIu64 ",\"errors\":%" PRIu64 "}\n",
+				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, best,
+				r->frames_per_conn, mconns, r->extra, r->bad);
+	else if (json)
 		printf("{\"case\":\"%s\",\"packets\":%" PRIu64 ",\"mpps\":%.3f,\"ns_per_pkt\":%.1f,"
 		       "\"cycles_per_pkt\":%.1f,\"wall_mpps\":%.3f,\"tsc_mhz\":%.0f,"
 		       "\"best_ns_per_pkt\":%.1f,\"extra_tx\":%" PRIu64 ",\"errors\":%" PRIu64
@@ -340,6 +352,9 @@ print_result(const struct bench *b, struct result *r, int json)
 		       "(wall %7.3f Mpps, best pass %.1f ns)  extra tx %" PRIu64 "  errors %" PRIu64
 		       "\n",
 				r->name, r->pkts, mpps, ns, cyc, wall_mpps, best, r->extra, r->bad);
+	if (!json && r->frames_per_conn)
+		printf("%-26s %.3f M connections/s (%u frames each)\n", "", mconns,
+				r->frames_per_conn);
 	fflush(stdout);
 }
 
@@ -706,6 +721,193 @@ out:
 	return r.bad ? -1 : 0;
 }
 
+/* Frames a churned connection sends: SYN, ACK, data, FIN (ACKing the echo), ACK. */
+#define CHURN_FRAMES 5
+
+/*
+ * One timed burst of a churn stage: the worker's clock step and
+ * fp_input_burst(), timed by the TSC alone (the frames of the next stage
+ * are built from these replies between bursts, untimed). Every verdict must
+ * be want, and a TX reply must carry the flags flags_want; isn, if not
+ * NULL, gets each reply's sequence number (the SYN-ACKs').
+ */
+static void
+churn_burst(struct bench *b, uint8_t *frames, const uint16_t *lens, uint32_t n,
+		enum fp_verdict want, uint8_t flags_want, uint32_t *isn, struct result *r, uint64_t *tsc)
+{
+	struct fp_pkt pkts[BURST];
+	enum fp_verdict v[BURST];
+	uint64_t t0;
+
+	for (uint32_t k = 0; k < n; k++)
+		pkts[k] = (struct fp_pkt){.data = frames + (size_t)k * STRIDE, .len = lens[k],
+				.room = STRIDE};
+	t0 = __rdtsc();
+	bench_clock(b);
+	fp_input_burst(&b->ctx, pkts, (uint16_t)n, v);
+	*tsc += __rdtsc() - t0;
+	for (uint32_t k = 0; k < n; k++) {
+		if (v[k] != want) {
+			r->bad++;
+			continue;
+		}
+		if (want != FP_VERDICT_TX)
+			continue;
+		if ((pkts[k].data[pkts[k].l4 + FP_TCP_OFF_FLAGS] & flags_want) != flags_want)
+			r->bad++;
+		else if (isn != NULL)
+			isn[k] = fp_load_be32(pkts[k].data + pkts[k].l4 + FP_TCP_OFF_SEQ);
+	}
+	b->inputs += n;
+}
+
+/*
+ * Connection churn, as the loadgen's churn case drives it but without the
+ * client: batches of n_conns connections, each opened, echoing size bytes
+ * once and closed by the client, stage by stage (each stage's frames in
+ * bursts). A pass is one batch; the figure is per frame received, and per
+ * connection CHURN_FRAMES of them. The tuples come round again, so the
+ * flow table must give every closed flow back (a leak fails the SYNs).
+ */
+static int
+run_churn(struct bench *b, uint32_t first, uint32_t n_conns, uint16_t size, double seconds,
+		const char *name, int json)
+{
+	static const uint8_t mss_opt[4] = {2, 4, 0x05, 0xb4};
+	/* Tuples in turn: a few times the batch, so a tuple comes back only
+	 * after its flow has closed. */
+	const uint32_t n_tuples = n_conns * 4;
+	uint8_t *frames = frames_alloc((size_t)BURST * STRIDE);
+	struct flow *fl = calloc(n_conns, sizeof(*fl));
+	uint32_t *isn = calloc(n_conns, sizeof(*isn));
+	struct result *r = calloc(1, sizeof(*r));
+	uint8_t payload[MAX_PAYLOAD];
+	uint64_t closed0 = fp_stats_get(&b->stats, FP_CTR_FLOWS_CLOSED), extra0 = b->tx_extra;
+	uint64_t echoed0 = fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED);
+	uint64_t deadline, conns = 0, gen = 0;
+	uint32_t next = 0;
+	int rc = -1;
+
+	if (frames == NULL || fl == NULL || isn == NULL || r == NULL) {
+		fprintf(stderr, "%s: out of memory\n", name);
+		goto out;
+	}
+	r->name = name;
+	r->frames_per_conn = CHURN_FRAMES;
+	for (uint32_t i = 0; i < size; i++)
+		payload[i] = (uint8_t)i;
+	r->t_start = mono_ns();
+	deadline = r->t_start + (uint64_t)(seconds * 1e9);
+	do {
+		uint64_t tsc = 0;
+
+		for (uint32_t i = 0; i < n_conns; i++, next = next + 1 < n_tuples ? next + 1 : 0) {
+			flow_addr(&fl[i], first + next);
+			/* A new ISN each time the tuple comes round (RFC 9293 3.4.1). */
+			fl[i].cseq += (uint32_t)gen * 0x01000193u;
+		}
+		gen++;
+		/* Stage by stage, BURST connections at a time. */
+		for (int stage = 0; stage < CHURN_FRAMES; stage++) {
+			for (uint32_t i = 0; i < n_conns; i += BURST) {
+				uint32_t n = n_conns - i < BURST ? n_conns - i : BURST;
+				uint16_t lens[BURST];
+
+				for (uint32_t k = 0; k < n; k++) {
+					struct flow *f = &fl[i + k];
+					struct pkt_spec sp;
+
+					flow_spec(&sp, f, FP_TCP_ACK);
+					switch (stage) {
+					case 0:
+						sp.flags = FP_TCP_SYN;
+						sp.ack = 0;
+						sp.opts = mss_opt;
+						sp.opts_len = sizeof(mss_opt);
+						break;
+					case 2:
+						sp.flags |= FP_TCP_PSH;
+						sp.payload = payload;
+						sp.payload_len = size;
+						break;
+					case 3:
+						sp.flags |= FP_TCP_FIN;
+						break;
+					default:
+						break;
+					}
+					lens[k] = (uint16_t)pkt_build_tcp(
+							frames + (size_t)k * STRIDE, STRIDE, &sp);
+				}
+				switch (stage) {
+				case 0: /* SYN -> SYN-ACK */
+					churn_burst(b, frames, lens, n, FP_VERDICT_TX,
+							FP_TCP_SYN | FP_TCP_ACK, isn + i, r, &tsc);
+					break;
+				case 2: /* data -> its echo */
+					churn_burst(b, frames, lens, n, FP_VERDICT_TX,
+							FP_TCP_ACK | FP_TCP_PSH, NULL, r, &tsc);
+					break;
+				case 3: /* FIN, ACKing the echo -> our FIN */
+					churn_burst(b, frames, lens, n, FP_VERDICT_TX,
+							FP_TCP_ACK | FP_TCP_FIN, NULL, r, &tsc);
+					break;
+				default: /* the handshake's ACK, the last ACK: nothing to send */
+					churn_burst(b, frames, lens, n, FP_VERDICT_CONSUMED, 0,
+							NULL, r, &tsc);
+					break;
+				}
+			}
+			/* What the client's next frame says: the sequence numbers after this stage. */
+			for (uint32_t i = 0; i < n_conns; i++) {
+				struct flow *f = &fl[i];
+
+				switch (stage) {
+				case 0:
+					f->sseq = isn[i] + 1;
+					f->cseq++;
+					break;
+				case 2:
+					f->cseq += size;
+					f->sseq += size;
+					break;
+				case 3:
+					f->cseq++;
+					f->sseq++;
+					break;
+				default:
+					break;
+				}
+			}
+		}
+		conns += n_conns;
+		r->tsc += tsc;
+		r->pkts += (uint64_t)n_conns * CHURN_FRAMES;
+		if (r->n_passes < MAX_PASSES)
+			r->pass_ns[r->n_passes++] = (float)((double)tsc * 1000.0 / b->tsc_per_us /
+							    ((double)n_conns * CHURN_FRAMES));
+	} while (mono_ns() < deadline && r->bad == 0);
+	r->t_end = mono_ns();
+	/* Every connection closed, and every byte echoed. */
+	if (fp_stats_get(&b->stats, FP_CTR_FLOWS_CLOSED) - closed0 != conns ||
+			fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED) - echoed0 != conns * size) {
+		fprintf(stderr, "%s: %" PRIu64 " connections: %" PRIu64 " closed, %" PRIu64
+				" bytes echoed\n",
+				name, conns, fp_stats_get(&b->stats, FP_CTR_FLOWS_CLOSED) - closed0,
+				fp_stats_get(&b->stats, FP_CTR_TCP_BYTES_ECHOED) - echoed0);
+		r->bad++;
+	}
+	r->extra = b->tx_extra - extra0;
+	print_result(b, r, json);
+	rc = r->bad ? -1 : 0;
+out:
+	free(frames);
+	free(fl);
+	free(isn);
+	free(r);
+	return rc;
+}
+
 /*
  * The echo store alone, for choosing it: per echoed segment of size bytes,
  * append it, read it back (the echo) and drop it (the ACK), over n_flows
@@ -887,7 +1089,7 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-			"usage: %s [--case tcp|tcp-csum-ok|tcp-offload|arp|icmp|store|all] "
+			"usage: %s [--case tcp|tcp-csum-ok|tcp-offload|churn|arp|icmp|store|all] "
 			"[--flows N]\n"
 			"          [--size BYTES] [--buffer-size B] [--seconds S] [--per-packet]\n"
 			"          [--workers N] [--json]\n"
@@ -975,8 +1177,9 @@ main(int argc, char **argv)
 		return run_workers(workers, flows, (uint16_t)size, seconds, 0, buffer_size, name,
 				       json) < 0;
 	}
-	/* Room for the TCP cases run on this engine, each with its own flows. */
-	tcp_cases = !strcmp(which, "all") ? 3 : 1;
+	/* Room for the TCP cases run on this engine, each with its own flows
+	 * (churn's stay open only while a batch lasts). */
+	tcp_cases = !strcmp(which, "all") ? 4 : 1;
 	if (bench_init(&b, tcp_cases * flows > 4096 ? tcp_cases * flows : 4096, buffer_size, 1) <
 			0) {
 		fprintf(stderr, "engine init failed\n");
@@ -999,6 +1202,11 @@ main(int argc, char **argv)
 		rc |= run_tcp(&b, tcp_cases > 1 ? 2 * flows : 0, flows, (uint16_t)size, seconds,
 				csum_ok, name, json);
 		b.ctx.ifaces[0].tx_offload = 0;
+	}
+	if (!strcmp(which, "all") || !strcmp(which, "churn")) {
+		snprintf(name, sizeof(name), "tcp-churn-%uB-%uconns", size, flows);
+		rc |= run_churn(&b, tcp_cases > 1 ? 3 * flows : 0, flows, (uint16_t)size, seconds,
+				name, json);
 	}
 	if (!strcmp(which, "all") || !strcmp(which, "arp"))
 		rc |= run_simple(&b, 0, seconds, "arp-request", json);

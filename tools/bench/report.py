@@ -185,6 +185,14 @@ def main(path):
                            f"{t['mpps'] / io['mpps']:.2f} | "
                            f"{t['mpps'] / mac['mpps'] if mac else 0:.2f} |")
         out.append("")
+        for m in micro:
+            if m.get("frames_per_conn"):
+                out.append(f"{m['case']}: {m['mconns'] * 1000:.0f} k connections/s on one "
+                           f"lcore, {m['frames_per_conn']} frames received each (its row "
+                           "is per frame, timed by the TSC inside the bursts only: the "
+                           "frames of each stage are built from the replies to the one "
+                           "before, untimed).")
+                out.append("")
     if stores:
         out.append("Echo store alone (--case store): per segment appended, read back and "
                    "dropped when ACKed, flows in turn; ns per segment per CPU-second.\n")

@@ -559,6 +559,7 @@ MICRO_CASES=(
 	"--case tcp --flows 10000"
 	"--case tcp --flows 10000 --per-packet"
 	"--case tcp --flows 1000000 --buffer-size 1024"
+	"--case churn --flows 64"
 	"--case tcp --flows 64 --size 1460"
 	"--case tcp-offload --flows 64 --size 1460"
 	"--case arp"
