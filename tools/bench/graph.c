@@ -19,6 +19,7 @@
  * and what a reload to the case's pipeline costs (build time, heap).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,14 +289,35 @@ stage_is(const char *stage, const char *want)
 	return strncmp(stage, want, n) == 0 && (stage[n] == '\0' || stage[n] == '+');
 }
 
-static char *
-acl_pipeline(unsigned rules)
-{
-	char path[] = "/tmp/bench-graph-rules.XXXXXX";
-	int fd = mkstemp(path);
-	FILE *f = fdopen(fd, "w");
-	char *text = malloc(512);
+/* Rules files live in /tmp while their case runs (a reload reads them again). */
+#define RULES_PATH_TEMPLATE "/tmp/bench-graph-rules.XXXXXX"
 
+/*
+ * A pipeline whose acl stage reads a file of the given number of rules,
+ * written to path (room for RULES_PATH_TEMPLATE; the caller removes it).
+ * @return the pipeline text (malloc'd), or NULL when the file could not be made
+ */
+static char *
+acl_pipeline(unsigned rules, char *path)
+{
+	char *text = malloc(512);
+	FILE *f = NULL;
+	int fd;
+
+	strcpy(path, RULES_PATH_TEMPLATE);
+	fd = mkstemp(path);
+	if (fd >= 0)
+		f = fdopen(fd, "w");
+	if (f == NULL || text == NULL) {
+		fprintf(stderr, "bench-graph: %s: %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			f != NULL ? fclose(f) : close(fd);
+			unlink(path);
+		}
+		path[0] = '\0';
+		free(text);
+		return NULL;
+	}
 	/* Rules that look like a blocklist: /24s that the traffic never comes from. */
 	for (unsigned i = 0; i < rules; i++)
 		fprintf(f, "deny src 100.%u.%u.0/24 proto %s\n", i / 256 % 256, i % 256,
@@ -304,6 +326,15 @@ acl_pipeline(unsigned rules)
 	snprintf(text, 512, "[lcores all]\nstages = rx arp acl icmp tcp_echo tx\nacl.rules = %s\n",
 			path);
 	return text;
+}
+
+/* A case's pipeline text freed, and its rules file, if it had one, removed. */
+static void
+pipeline_free(char *text, const char *rules_path)
+{
+	free(text);
+	if (rules_path[0] != '\0')
+		unlink(rules_path);
 }
 
 static int
@@ -315,16 +346,26 @@ run_case(const struct bench_case *c, unsigned lcore)
 	uint64_t *fx = malloc(sizeof(uint64_t) * (pkts_per_round / BURST));
 	uint64_t *gr = malloc(sizeof(uint64_t) * (pkts_per_round / BURST));
 	char err[512];
-	char *text = c->pipeline ? strdup(c->pipeline) : acl_pipeline(c->rules);
+	char rules_path[sizeof(RULES_PATH_TEMPLATE)] = "";
+	char *text = c->pipeline ? strdup(c->pipeline) : acl_pipeline(c->rules, rules_path);
 	struct gh h;
 	uint64_t drops;
 	double reload_ms, reload_kib;
 	double node_cpp[sizeof(show) / sizeof(show[0])];
 
+	if (text == NULL || fx == NULL || gr == NULL) {
+		fprintf(stderr, "bench-graph %s: out of memory or no rules file\n", c->name);
+		pipeline_free(text, rules_path);
+		free(fx);
+		free(gr);
+		return -1;
+	}
 	if (gh_open_tcp(&h, lcore, text, c->flows > GH_MAX_FLOWS ? c->flows : GH_MAX_FLOWS, err,
 			    sizeof(err)) < 0) {
 		fprintf(stderr, "bench-graph %s: %s\n", c->name, err);
-		free(text);
+		pipeline_free(text, rules_path);
+		free(fx);
+		free(gr);
 		return -1;
 	}
 	if (c->flows) {
@@ -333,7 +374,9 @@ run_case(const struct bench_case *c, unsigned lcore)
 			fprintf(stderr, "bench-graph %s: %u of %u flows open\n", c->name,
 					fp_tcp_flow_count(h.ctx.tcp), c->flows);
 			gh_close(&h);
-			free(text);
+			pipeline_free(text, rules_path);
+			free(fx);
+			free(gr);
 			return -1;
 		}
 	}
@@ -397,7 +440,7 @@ run_case(const struct bench_case *c, unsigned lcore)
 	printf(", \"drops\": %lu, \"errors\": %d}\n", (unsigned long)drops, drops != 0);
 	fflush(stdout);
 	gh_close(&h);
-	free(text);
+	pipeline_free(text, rules_path);
 	free(fx);
 	free(gr);
 	return drops != 0 ? -1 : 0;
