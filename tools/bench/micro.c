@@ -721,19 +721,34 @@ out:
 	return r.bad ? -1 : 0;
 }
 
-/* Frames a churned connection sends: SYN, ACK, data, FIN (ACKing the echo), ACK. */
-#define CHURN_FRAMES 5
+/* One frame of a churned connection, as a kernel client sends it, and what the engine must do. */
+struct churn_stage {
+	uint8_t flags;        /**< the client's TCP flags */
+	uint8_t data;         /**< carries the payload */
+	enum fp_verdict want; /**< the engine's verdict */
+	uint8_t reply;        /**< flags the engine's reply must carry (want TX) */
+};
+
+static const struct churn_stage churn_stages[] = {
+		{FP_TCP_SYN, 0, FP_VERDICT_TX, FP_TCP_SYN | FP_TCP_ACK},        /* SYN-ACK */
+		{FP_TCP_ACK, 0, FP_VERDICT_CONSUMED, 0},                        /* handshake done */
+		{FP_TCP_ACK | FP_TCP_PSH, 1, FP_VERDICT_TX, FP_TCP_ACK},        /* the echo */
+		{FP_TCP_ACK | FP_TCP_FIN, 0, FP_VERDICT_TX, FP_TCP_ACK | FP_TCP_FIN}, /* our FIN */
+		{FP_TCP_ACK, 0, FP_VERDICT_CONSUMED, 0},                        /* closed */
+};
+
+#define CHURN_FRAMES (sizeof(churn_stages) / sizeof(churn_stages[0]))
 
 /*
  * One timed burst of a churn stage: the worker's clock step and
  * fp_input_burst(), timed by the TSC alone (the frames of the next stage
- * are built from these replies between bursts, untimed). Every verdict must
- * be want, and a TX reply must carry the flags flags_want; isn, if not
- * NULL, gets each reply's sequence number (the SYN-ACKs').
+ * are built from these replies between bursts, untimed). Every verdict and
+ * reply must be what the stage says; isn gets each reply's sequence number
+ * (the SYN-ACKs' matter).
  */
 static void
-churn_burst(struct bench *b, uint8_t *frames, const uint16_t *lens, uint32_t n,
-		enum fp_verdict want, uint8_t flags_want, uint32_t *isn, struct result *r, uint64_t *tsc)
+churn_burst(struct bench *b, const struct churn_stage *st, uint8_t *frames, const uint16_t *lens,
+		uint32_t n, uint32_t *isn, struct result *r, uint64_t *tsc)
 {
 	struct fp_pkt pkts[BURST];
 	enum fp_verdict v[BURST];
@@ -747,18 +762,53 @@ churn_burst(struct bench *b, uint8_t *frames, const uint16_t *lens, uint32_t n,
 	fp_input_burst(&b->ctx, pkts, (uint16_t)n, v);
 	*tsc += __rdtsc() - t0;
 	for (uint32_t k = 0; k < n; k++) {
-		if (v[k] != want) {
+		const uint8_t *tcp = pkts[k].data + pkts[k].l4;
+
+		if (v[k] != st->want)
 			r->bad++;
-			continue;
-		}
-		if (want != FP_VERDICT_TX)
-			continue;
-		if ((pkts[k].data[pkts[k].l4 + FP_TCP_OFF_FLAGS] & flags_want) != flags_want)
+		else if (st->want == FP_VERDICT_TX && (tcp[FP_TCP_OFF_FLAGS] & st->reply) != st->reply)
 			r->bad++;
-		else if (isn != NULL)
-			isn[k] = fp_load_be32(pkts[k].data + pkts[k].l4 + FP_TCP_OFF_SEQ);
+		else if (st->want == FP_VERDICT_TX)
+			isn[k] = fp_load_be32(tcp + FP_TCP_OFF_SEQ);
 	}
 	b->inputs += n;
+}
+
+/* A stage's frames for connections fl[0..n-1], into frames (STRIDE apart). */
+static void
+churn_build(const struct churn_stage *st, const struct flow *fl, uint32_t n, const uint8_t *payload,
+		uint16_t size, uint8_t *frames, uint16_t *lens)
+{
+	static const uint8_t mss_opt[4] = {2, 4, 0x05, 0xb4};
+
+	for (uint32_t k = 0; k < n; k++) {
+		struct pkt_spec sp;
+
+		flow_spec(&sp, &fl[k], st->flags);
+		if (st->flags & FP_TCP_SYN) {
+			sp.ack = 0;
+			sp.opts = mss_opt;
+			sp.opts_len = sizeof(mss_opt);
+		}
+		if (st->data) {
+			sp.payload = payload;
+			sp.payload_len = size;
+		}
+		lens[k] = (uint16_t)pkt_build_tcp(frames + (size_t)k * STRIDE, STRIDE, &sp);
+	}
+}
+
+/* Sequence numbers after a stage: SYN and FIN take one, data its length, both ways. */
+static void
+churn_advance(const struct churn_stage *st, struct flow *f, uint32_t isn, uint16_t size)
+{
+	uint32_t data = st->data ? size : 0;
+
+	f->cseq += data + !!(st->flags & (FP_TCP_SYN | FP_TCP_FIN));
+	if (st->reply & FP_TCP_SYN)
+		f->sseq = isn + 1;
+	else
+		f->sseq += data + !!(st->reply & FP_TCP_FIN);
 }
 
 /*
@@ -773,7 +823,6 @@ static int
 run_churn(struct bench *b, uint32_t first, uint32_t n_conns, uint16_t size, double seconds,
 		const char *name, int json)
 {
-	static const uint8_t mss_opt[4] = {2, 4, 0x05, 0xb4};
 	/* Tuples in turn: a few times the batch, so a tuple comes back only
 	 * after its flow has closed. */
 	const uint32_t n_tuples = n_conns * 4;
@@ -807,78 +856,16 @@ run_churn(struct bench *b, uint32_t first, uint32_t n_conns, uint16_t size, doub
 			fl[i].cseq += (uint32_t)gen * 0x01000193u;
 		}
 		gen++;
-		/* Stage by stage, BURST connections at a time. */
-		for (int stage = 0; stage < CHURN_FRAMES; stage++) {
+		for (uint32_t st = 0; st < CHURN_FRAMES; st++) {
 			for (uint32_t i = 0; i < n_conns; i += BURST) {
 				uint32_t n = n_conns - i < BURST ? n_conns - i : BURST;
 				uint16_t lens[BURST];
 
-				for (uint32_t k = 0; k < n; k++) {
-					struct flow *f = &fl[i + k];
-					struct pkt_spec sp;
-
-					flow_spec(&sp, f, FP_TCP_ACK);
-					switch (stage) {
-					case 0:
-						sp.flags = FP_TCP_SYN;
-						sp.ack = 0;
-						sp.opts = mss_opt;
-						sp.opts_len = sizeof(mss_opt);
-						break;
-					case 2:
-						sp.flags |= FP_TCP_PSH;
-						sp.payload = payload;
-						sp.payload_len = size;
-						break;
-					case 3:
-						sp.flags |= FP_TCP_FIN;
-						break;
-					default:
-						break;
-					}
-					lens[k] = (uint16_t)pkt_build_tcp(
-							frames + (size_t)k * STRIDE, STRIDE, &sp);
-				}
-				switch (stage) {
-				case 0: /* SYN -> SYN-ACK */
-					churn_burst(b, frames, lens, n, FP_VERDICT_TX,
-							FP_TCP_SYN | FP_TCP_ACK, isn + i, r, &tsc);
-					break;
-				case 2: /* data -> its echo */
-					churn_burst(b, frames, lens, n, FP_VERDICT_TX,
-							FP_TCP_ACK | FP_TCP_PSH, NULL, r, &tsc);
-					break;
-				case 3: /* FIN, ACKing the echo -> our FIN */
-					churn_burst(b, frames, lens, n, FP_VERDICT_TX,
-							FP_TCP_ACK | FP_TCP_FIN, NULL, r, &tsc);
-					break;
-				default: /* the handshake's ACK, the last ACK: nothing to send */
-					churn_burst(b, frames, lens, n, FP_VERDICT_CONSUMED, 0,
-							NULL, r, &tsc);
-					break;
-				}
+				churn_build(&churn_stages[st], fl + i, n, payload, size, frames, lens);
+				churn_burst(b, &churn_stages[st], frames, lens, n, isn + i, r, &tsc);
 			}
-			/* What the client's next frame says: the sequence numbers after this stage. */
-			for (uint32_t i = 0; i < n_conns; i++) {
-				struct flow *f = &fl[i];
-
-				switch (stage) {
-				case 0:
-					f->sseq = isn[i] + 1;
-					f->cseq++;
-					break;
-				case 2:
-					f->cseq += size;
-					f->sseq += size;
-					break;
-				case 3:
-					f->cseq++;
-					f->sseq++;
-					break;
-				default:
-					break;
-				}
-			}
+			for (uint32_t i = 0; i < n_conns; i++)
+				churn_advance(&churn_stages[st], &fl[i], isn[i], size);
 		}
 		conns += n_conns;
 		r->tsc += tsc;
