@@ -333,28 +333,23 @@ print_result(const struct bench *b, struct result *r, int json)
 	/* Churn: connections a second, in millions, from the median pass. */
 	double mconns = r->frames_per_conn ? mpps / r->frames_per_conn : 0;
 
-	if (json && r->frames_per_conn)
+	if (json) {
 		printf("{\"case\":\"%s\",\"packets\":%" PRIu64 ",\"mpps\":%.3f,\"ns_per_pkt\":%.1f,"
 		       "\"cycles_per_pkt\":%.1f,\"wall_mpps\":%.3f,\"tsc_mhz\":%.0f,"
-		       "\"best_ns_per_pkt\":%.1f,\"frames_per_conn\":%u,\"mconns\":%.3f,"
-		       "\"extra_tx\":%" PRIu64 ",\"errors\":%" PRIu64 "}\n",
-				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, best,
-				r->frames_per_conn, mconns, r->extra, r->bad);
-	else if (json)
-		printf("{\"case\":\"%s\",\"packets\":%" PRIu64 ",\"mpps\":%.3f,\"ns_per_pkt\":%.1f,"
-		       "\"cycles_per_pkt\":%.1f,\"wall_mpps\":%.3f,\"tsc_mhz\":%.0f,"
-		       "\"best_ns_per_pkt\":%.1f,\"extra_tx\":%" PRIu64 ",\"errors\":%" PRIu64
-		       "}\n",
-				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, best,
-				r->extra, r->bad);
-	else
+		       "\"best_ns_per_pkt\":%.1f,",
+				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, best);
+		if (r->frames_per_conn)
+			printf("\"frames_per_conn\":%u,\"mconns\":%.3f,", r->frames_per_conn, mconns);
+		printf("\"extra_tx\":%" PRIu64 ",\"errors\":%" PRIu64 "}\n", r->extra, r->bad);
+	} else {
 		printf("%-26s %10" PRIu64 " pkts  %7.3f Mpps  %7.1f ns/pkt  %7.1f cycles/pkt  "
 		       "(wall %7.3f Mpps, best pass %.1f ns)  extra tx %" PRIu64 "  errors %" PRIu64
 		       "\n",
 				r->name, r->pkts, mpps, ns, cyc, wall_mpps, best, r->extra, r->bad);
-	if (!json && r->frames_per_conn)
-		printf("%-26s %.3f M connections/s (%u frames each)\n", "", mconns,
-				r->frames_per_conn);
+		if (r->frames_per_conn)
+			printf("%-26s %.3f M connections/s (%u frames each)\n", "", mconns,
+					r->frames_per_conn);
+	}
 	fflush(stdout);
 }
 
