@@ -352,32 +352,23 @@ run_case(const struct bench_case *c, unsigned lcore)
 	uint64_t drops;
 	double reload_ms, reload_kib;
 	double node_cpp[sizeof(show) / sizeof(show[0])];
+	int rc = -1;
 
 	if (text == NULL || fx == NULL || gr == NULL) {
 		fprintf(stderr, "bench-graph %s: out of memory or no rules file\n", c->name);
-		pipeline_free(text, rules_path);
-		free(fx);
-		free(gr);
-		return -1;
+		goto out;
 	}
 	if (gh_open_tcp(&h, lcore, text, c->flows > GH_MAX_FLOWS ? c->flows : GH_MAX_FLOWS, err,
 			    sizeof(err)) < 0) {
 		fprintf(stderr, "bench-graph %s: %s\n", c->name, err);
-		pipeline_free(text, rules_path);
-		free(fx);
-		free(gr);
-		return -1;
+		goto out;
 	}
 	if (c->flows) {
 		open_flows(&h, c->flows);
 		if (fp_tcp_flow_count(h.ctx.tcp) != c->flows) {
 			fprintf(stderr, "bench-graph %s: %u of %u flows open\n", c->name,
 					fp_tcp_flow_count(h.ctx.tcp), c->flows);
-			gh_close(&h);
-			pipeline_free(text, rules_path);
-			free(fx);
-			free(gr);
-			return -1;
+			goto close;
 		}
 	}
 	/* Warm up both paths. */
@@ -439,11 +430,14 @@ run_case(const struct bench_case *c, unsigned lcore)
 	printf("}, \"reload_ms\": %.2f, \"reload_heap_kib\": %.0f", reload_ms, reload_kib);
 	printf(", \"drops\": %lu, \"errors\": %d}\n", (unsigned long)drops, drops != 0);
 	fflush(stdout);
+	rc = drops != 0 ? -1 : 0;
+close:
 	gh_close(&h);
+out:
 	pipeline_free(text, rules_path);
 	free(fx);
 	free(gr);
-	return drops != 0 ? -1 : 0;
+	return rc;
 }
 
 int
