@@ -13,6 +13,7 @@
  *   churn        connections opened, echoing --size bytes once and closed by
  *                the client, --flows of them at a time (connections/s)
  *   arp, icmp    ARP requests for our address; ICMP echo with 56 bytes of data
+ *   clock        only the core's clock now (every case's row reports it too)
  * --workers N runs the tcp case on N threads, one per CPU, each with its own
  * engine and the flows spread as RSS spreads them. A memory mode (--mem N)
  * opens N flows by handshakes, then reports the process RSS. Every verdict
@@ -133,6 +134,41 @@ static uint64_t
 mono_ns(void)
 {
 	return clock_ns(CLOCK_MONOTONIC);
+}
+
+/*
+ * The core's clock now, in GHz: a chain of dependent adds runs one a cycle
+ * on any out-of-order core, whatever the TSC's fixed rate says. This host's
+ * cores change speed for minutes at a time (4.1 GHz and about 2.7 seen in
+ * one hour), so a row's Mpps compares with another's only at the same clock.
+ * Best of 5 runs of 4M adds (about 1 ms each), so an interrupt costs nothing.
+ */
+/* One add of the chain; the empty asm keeps it there: no folding, no vectors. */
+static inline uint64_t
+chain_add(uint64_t x)
+{
+	x += 1;
+	__asm__ volatile("" : "+r"(x));
+	return x;
+}
+
+static double
+core_ghz(void)
+{
+	double best = 0;
+
+	for (int run = 0; run < 5; run++) {
+		uint64_t x = 0, t0 = mono_ns(), dt;
+
+		for (uint32_t i = 0; i < (4u << 20) / 8; i++) {
+			x = chain_add(chain_add(chain_add(chain_add(x))));
+			x = chain_add(chain_add(chain_add(chain_add(x))));
+		}
+		dt = mono_ns() - t0;
+		if (dt > 0 && (double)x / (double)dt > best)
+			best = (double)x / (double)dt;
+	}
+	return best;
 }
 
 /*
@@ -332,20 +368,21 @@ print_result(const struct bench *b, struct result *r, int json)
 	double cyc = ns * b->tsc_per_us / 1000.0;
 	/* Churn: connections a second, in millions, from the median pass. */
 	double mconns = r->frames_per_conn ? mpps / r->frames_per_conn : 0;
+	double ghz = core_ghz(); /* right after the case: the phases last minutes */
 
 	if (json) {
 		printf("{\"case\":\"%s\",\"packets\":%" PRIu64 ",\"mpps\":%.3f,\"ns_per_pkt\":%.1f,"
 		       "\"cycles_per_pkt\":%.1f,\"wall_mpps\":%.3f,\"tsc_mhz\":%.0f,"
-		       "\"best_ns_per_pkt\":%.1f,",
-				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, best);
+		       "\"best_ns_per_pkt\":%.1f,\"core_ghz\":%.2f,",
+				r->name, r->pkts, mpps, ns, cyc, wall_mpps, b->tsc_per_us, best, ghz);
 		if (r->frames_per_conn)
 			printf("\"frames_per_conn\":%u,\"mconns\":%.3f,", r->frames_per_conn, mconns);
 		printf("\"extra_tx\":%" PRIu64 ",\"errors\":%" PRIu64 "}\n", r->extra, r->bad);
 	} else {
 		printf("%-26s %10" PRIu64 " pkts  %7.3f Mpps  %7.1f ns/pkt  %7.1f cycles/pkt  "
-		       "(wall %7.3f Mpps, best pass %.1f ns)  extra tx %" PRIu64 "  errors %" PRIu64
-		       "\n",
-				r->name, r->pkts, mpps, ns, cyc, wall_mpps, best, r->extra, r->bad);
+		       "(wall %7.3f Mpps, best pass %.1f ns, core %.2f GHz)  extra tx %" PRIu64
+		       "  errors %" PRIu64 "\n",
+				r->name, r->pkts, mpps, ns, cyc, wall_mpps, best, ghz, r->extra, r->bad);
 		if (r->frames_per_conn)
 			printf("%-26s %.3f M connections/s (%u frames each)\n", "", mconns,
 					r->frames_per_conn);
@@ -1071,7 +1108,7 @@ static void
 usage(const char *prog)
 {
 	fprintf(stderr,
-			"usage: %s [--case tcp|tcp-csum-ok|tcp-offload|churn|arp|icmp|store|all] "
+			"usage: %s [--case tcp|tcp-csum-ok|tcp-offload|churn|arp|icmp|store|clock|all] "
 			"[--flows N]\n"
 			"          [--size BYTES] [--buffer-size B] [--seconds S] [--per-packet]\n"
 			"          [--workers N] [--json]\n"
@@ -1152,6 +1189,11 @@ main(int argc, char **argv)
 	if (buffer_size == 0)
 		buffer_size = 16384;
 	sfx = per_packet ? "-perpkt" : "";
+	if (!strcmp(which, "clock")) {
+		printf(json ? "{\"case\":\"clock\",\"core_ghz\":%.2f}\n" : "core clock %.2f GHz\n",
+				core_ghz());
+		return 0;
+	}
 	if (!strcmp(which, "store"))
 		return run_store(flows, (uint16_t)size, buffer_size, seconds, json) < 0;
 	if (workers) {

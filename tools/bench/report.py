@@ -90,11 +90,23 @@ def row_cells(runs, servers, case, key, scale, show=fmt):
     return cells, med
 
 
+def median_row(rows):
+    """The row with the median Mpps of several runs of one thing, or None."""
+    if not rows:
+        return None
+    return sorted(rows, key=lambda r: r["mpps"])[(len(rows) - 1) // 2]
+
+
+def ghz(r):
+    return f"{r['core_ghz']:.2f}" if r.get("core_ghz") else "-"
+
+
 def main(path):
     rows = [json.loads(l) for l in open(path) if l.strip()]
     runs = defaultdict(list)  # (server, case) -> [result]
     errors, skipped, micro, mem, pmd, env, graph = [], {}, [], [], {}, [], []
     workers, profiles, stores = [], [], []
+    paired = defaultdict(dict)  # round -> {"tcp": micro row, "macswap": testpmd row}
     for r in rows:
         if "skipped" in r:
             skipped[r["label"]] = r["skipped"]
@@ -111,7 +123,12 @@ def main(path):
         elif c == "mem":
             mem.append(r)
         elif c.startswith("testpmd-"):
-            pmd[r.get("mode", "io")] = r
+            mode = r.get("mode", "io")
+            if r.get("round"):
+                paired[r["round"]][mode] = r
+            pmd.setdefault(mode, []).append(r)
+        elif r.get("round") and "mpps" in r:
+            paired[r["round"]]["tcp"] = r
         elif c == "profile":
             profiles.append(r)
         elif c == "store":
@@ -160,31 +177,53 @@ def main(path):
             cells.append(f"{a / p:.2f}x" if a is not None and p else "-")
             out.append(f"| {title} | {unit} | " + " | ".join(cells) + " |")
         out.append("")
-    io, mac = pmd.get("io"), pmd.get("macswap")
+    # Several macswap runs (the paired rounds): the column divides by their median.
+    io, mac = (median_row(pmd.get(m)) for m in ("io", "macswap"))
     if micro or pmd:
         out.append("Microbenchmark: fp_input_burst() on prebuilt frames, one lcore (CPU 1), "
                    "no kernel, no PMD; testpmd io and macswap forwarding on net_null, one "
                    "forwarding lcore. Mpps and ns/pkt per CPU-second of the measuring thread, "
                    "median pass of 8192 packets (robust to a shared core); cycles = ns x TSC "
-                   "rate; the fastest pass and the wall-clock rate are shown too.\n")
+                   "rate; the fastest pass and the wall-clock rate are shown too. Core GHz: "
+                   "the CPU's clock just after the row (a chain of dependent adds), which "
+                   "this host changes for minutes at a time while the TSC stays fixed.\n")
         out.append("| case | Mpps | ns/pkt | cycles/pkt | best pass ns/pkt | wall-clock Mpps | "
-                   "/ testpmd io | / testpmd macswap |")
-        out.append("|---|---|---|---|---|---|---|---|")
+                   "core GHz | / testpmd io | / testpmd macswap |")
+        out.append("|---|---|---|---|---|---|---|---|---|")
         for m in micro:
             r_io = f"{m['mpps'] / io['mpps']:.2f}" if io and io.get("mpps") else "-"
             r_mac = f"{m['mpps'] / mac['mpps']:.2f}" if mac and mac.get("mpps") else "-"
             best = f"{m['best_ns_per_pkt']:.0f}" if "best_ns_per_pkt" in m else "-"
             out.append(f"| {m['case']} | {m['mpps']:.2f} | {m['ns_per_pkt']:.0f} | "
-                       f"{m['cycles_per_pkt']:.0f} | {best} | {m['wall_mpps']:.2f} | {r_io} | "
-                       f"{r_mac} |")
+                       f"{m['cycles_per_pkt']:.0f} | {best} | {m['wall_mpps']:.2f} | {ghz(m)} | "
+                       f"{r_io} | {r_mac} |")
         for name, t in (("io", io), ("macswap", mac)):
             if t:
-                out.append(f"| testpmd {name}, 2 x net_null | {t['mpps']:.2f} | "
+                runs_of = len(pmd.get(name, []))
+                label = f"testpmd {name}, 2 x net_null" + (
+                    f" (median of {runs_of} runs)" if runs_of > 1 else "")
+                out.append(f"| {label} | {t['mpps']:.2f} | "
                            f"{1000 / t['mpps']:.0f} | - | - | {t['wall_mpps']:.2f} "
-                           f"(lcore had {t['cpu_share'] * 100:.0f}% of a CPU) | "
-                           f"{t['mpps'] / io['mpps']:.2f} | "
+                           f"(lcore had {t['cpu_share'] * 100:.0f}% of a CPU) | {ghz(t)} | "
+                           f"{t['mpps'] / io['mpps'] if io else 0:.2f} | "
                            f"{t['mpps'] / mac['mpps'] if mac else 0:.2f} |")
         out.append("")
+        rounds_done = [(n, p) for n, p in sorted(paired.items()) if "tcp" in p and "macswap" in p]
+        if rounds_done:
+            out.append("64 B echo over 64 flows against testpmd macswap in paired rounds: "
+                       "macswap, then the 64-flow case at once on the same CPU; the ratio is "
+                       "taken within each round, so a change of the CPU's speed between "
+                       "rounds does not move it.\n")
+            out.append("| round | 64 flows Mpps | core GHz | macswap Mpps | core GHz | ratio |")
+            out.append("|---|---|---|---|---|---|")
+            ratios = []
+            for n, p in rounds_done:
+                t, m = p["tcp"], p["macswap"]
+                ratios.append(t["mpps"] / m["mpps"])
+                out.append(f"| {n} | {t['mpps']:.2f} | {ghz(t)} | {m['mpps']:.2f} | {ghz(m)} | "
+                           f"{ratios[-1]:.3f} |")
+            out.append(f"| median | | | | | {statistics.median(ratios):.3f} |")
+            out.append("")
         for m in micro:
             if m.get("frames_per_conn"):
                 out.append(f"{m['case']}: {m['mconns'] * 1000:.0f} k connections/s on one "
